@@ -1,0 +1,44 @@
+# cxsim: every target creates or refreshes .venv from pyproject.toml first,
+# so `make play` and `make test` are the only set-up a fresh machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SCENARIO ?= scenarios/contact-centre.toml
+
+.PHONY: play test test-slow bench lint schema docs clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## play: open the default scenario (headless run until the game lands)
+play: $(STAMP)
+	@echo "The training game is not built yet: running $(SCENARIO) headless instead."
+	$(BIN)/cxsim run $(SCENARIO)
+
+## test: the whole fast suite, headless, plus lint
+test: $(STAMP)
+	$(BIN)/ruff check .
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q -n 2 -m "not slow"
+
+## test-slow: the long statistical tests (Erlang C/A over long runs)
+test-slow: $(STAMP)
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q -n 2 -m slow
+
+## bench: speed and memory against a reference measured in the same run
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## schema: regenerate the committed JSON Schema and the format reference
+schema: $(STAMP)
+	$(BIN)/cxsim schema --out scenarios/scenario.schema.json
+	$(BIN)/python -m sim.schema_doc docs/scenario-format.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
