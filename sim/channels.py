@@ -1,0 +1,240 @@
+"""A staffed touchpoint: agents, a first-come-first-served queue, abandonment, call-backs.
+
+The channel keeps its own queue instead of a SimPy process per waiting customer: a join
+returns one SimPy event that succeeds with the outcome (served, abandoned, balked), and
+patience, call-back offers and handling are timeouts with callbacks. That is the M/M/N+G
+queue of Erlang C and A exactly, with a few objects per customer.
+
+Staffing is counted in *slots* (agents x concurrency). Agents taken off duty while busy
+finish their customer first, then leave.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+import simpy
+from simpy.events import Event, Timeout
+
+from .distributions import Sampler, sampler, uniform_sampler
+from .records import (
+    CallbackAccepted,
+    ContactAbandoned,
+    ContactBalked,
+    ContactQueued,
+    ContactServed,
+    Record,
+    ServiceStarted,
+    StaffingChanged,
+)
+from .rng import RandomStreams
+from .scenario import Callback, Staffed
+
+# Outcomes a join event succeeds with.
+RESOLVED = 0
+UNRESOLVED = 1
+ABANDONED = 2
+BALKED = 3
+
+_WAITING, _SERVING, _DONE, _ABANDONED, _CALLBACK = range(5)
+
+
+class Ticket:
+    """One customer's contact with the channel, from joining to leaving."""
+
+    __slots__ = ("callback", "customer", "event", "handle", "since", "start", "state")
+
+    def __init__(self, customer: int, since: float, event: Event) -> None:
+        self.customer = customer
+        self.since = since
+        self.event = event
+        self.state = _WAITING
+        self.callback = False
+        self.start = since
+        self.handle = 0.0
+
+
+class StaffedChannel:
+    """Agents serving one staffed touchpoint's queue."""
+
+    def __init__(
+        self, env: simpy.Environment, name: str, spec: Staffed, streams: RandomStreams, emit: Callable[[Record], None]
+    ) -> None:
+        self.env = env
+        self.name = name
+        self.spec = spec
+        self.emit = emit
+        self._handle: Sampler = sampler(spec.handle_min, streams[f"handle.{name}"])
+        self._patience: Sampler | None = (
+            sampler(spec.patience_min, streams[f"patience.{name}"]) if spec.patience_min is not None else None
+        )
+        self._resolve = uniform_sampler(streams[f"resolve.{name}"])
+        self._accept = uniform_sampler(streams[f"callback.{name}"])
+        self.callback_offer: Callback | None = spec.callback
+        self.concurrency = spec.concurrency
+        self.scheduled_agents = 0
+        self.extra_agents = 0
+        self.agents = 0
+        self.free = 0
+        self.busy = 0
+        self.retiring = 0
+        self.queue: deque[Ticket] = deque()
+        self.callbacks: deque[Ticket] = deque()
+        self.waiting = 0
+        # Live indicators for decision triggers (since the start, warm-up included).
+        self.offered = 0
+        self.abandoned = 0
+        self.answered = 0
+        self.answered_in_target = 0
+        self.wait_total = 0.0
+
+    # --- staffing ------------------------------------------------------------------------------------
+
+    def set_staffing(self, *, scheduled: int | None = None, extra: int | None = None) -> None:
+        """Change the shift level or the extra agents; agents on duty = max(0, scheduled + extra)."""
+        if scheduled is not None:
+            self.scheduled_agents = scheduled
+        if extra is not None:
+            self.extra_agents = extra
+        target = max(0, self.scheduled_agents + self.extra_agents)
+        if target == self.agents:
+            return
+        delta = (target - self.agents) * self.concurrency
+        self.agents = target
+        if delta > 0:
+            back = min(delta, self.retiring)
+            self.retiring -= back
+            self.free += delta - back
+            self._dispatch()
+        else:
+            cut = min(-delta, self.free)
+            self.free -= cut
+            self.retiring += -delta - cut
+        self.emit(StaffingChanged(time=self.env.now, touchpoint=self.name, agents=target))
+
+    # --- customers ----------------------------------------------------------------------------------
+
+    def join(self, customer: int, patience_factor: float = 1.0) -> Event:
+        """A customer contacts the channel; the returned event succeeds with the outcome."""
+        env = self.env
+        now = env.now
+        event = Event(env)
+        ticket = Ticket(customer, now, event)
+        self.offered += 1
+        if self.free > 0:
+            self._start(ticket, queued=False)
+            return event
+        max_queue = self.spec.max_queue
+        if max_queue is not None and self.waiting >= max_queue:
+            self.emit(ContactBalked(time=now, customer=customer, touchpoint=self.name, reason="queue_full"))
+            event.succeed(BALKED)
+            return event
+        self.queue.append(ticket)
+        self.waiting += 1
+        self.emit(ContactQueued(time=now, customer=customer, touchpoint=self.name, queue_length=self.waiting))
+        if self._patience is not None:
+            Timeout(env, self._patience() * patience_factor, ticket).callbacks.append(self._on_patience)
+        offer = self.callback_offer
+        if offer is not None:
+            Timeout(env, offer.offer_after_wait_min, ticket).callbacks.append(self._on_offer)
+        return event
+
+    def block(self, customer: int) -> Event:
+        """A customer cannot get through (the channel is down): they leave at once."""
+        self.offered += 1
+        event = Event(self.env)
+        self.emit(ContactBalked(time=self.env.now, customer=customer, touchpoint=self.name, reason="incident"))
+        event.succeed(BALKED)
+        return event
+
+    def _start(self, ticket: Ticket, *, queued: bool) -> None:
+        now = self.env.now
+        self.free -= 1
+        self.busy += 1
+        ticket.state = _SERVING
+        ticket.start = now
+        wait = now - ticket.since
+        if not ticket.callback:
+            self.answered += 1
+            self.wait_total += wait
+            if wait * 60.0 <= self.spec.service_level_sec:
+                self.answered_in_target += 1
+        self.emit(
+            ServiceStarted(
+                time=now, customer=ticket.customer, touchpoint=self.name, since=ticket.since, wait_min=wait,
+                callback=ticket.callback, queued=queued,
+            )
+        )
+        ticket.handle = handle = self._handle()
+        Timeout(self.env, handle, ticket).callbacks.append(self._on_done)
+
+    def _on_done(self, timeout: Event) -> None:
+        ticket: Ticket = timeout._value
+        ticket.state = _DONE
+        resolved = self._resolve() < self.spec.resolution_probability
+        self.busy -= 1
+        if self.retiring:
+            self.retiring -= 1
+        else:
+            self.free += 1
+        self.emit(
+            ContactServed(
+                time=self.env.now, customer=ticket.customer, touchpoint=self.name, since=ticket.since,
+                wait_min=ticket.start - ticket.since, handle_min=ticket.handle, resolved=resolved,
+                callback=ticket.callback,
+            )
+        )
+        ticket.event.succeed(RESOLVED if resolved else UNRESOLVED)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        queue = self.queue
+        while self.free > 0 and queue:
+            ticket = queue.popleft()
+            if ticket.state == _WAITING:
+                self.waiting -= 1
+                self._start(ticket, queued=True)
+        callbacks = self.callbacks
+        while self.free > 0 and callbacks:
+            self._start(callbacks.popleft(), queued=True)
+
+    def _on_patience(self, timeout: Event) -> None:
+        ticket: Ticket = timeout._value
+        if ticket.state != _WAITING:
+            return
+        ticket.state = _ABANDONED
+        self.waiting -= 1
+        self.abandoned += 1
+        now = self.env.now
+        wait = now - ticket.since
+        self.wait_total += wait
+        self.emit(ContactAbandoned(time=now, customer=ticket.customer, touchpoint=self.name, since=ticket.since, wait_min=wait))
+        ticket.event.succeed(ABANDONED)
+
+    def _on_offer(self, timeout: Event) -> None:
+        ticket: Ticket = timeout._value
+        offer = self.callback_offer
+        if ticket.state != _WAITING or offer is None or self._accept() >= offer.accept_probability:
+            return
+        ticket.state = _CALLBACK
+        ticket.callback = True
+        self.waiting -= 1
+        self.callbacks.append(ticket)
+        now = self.env.now
+        self.emit(CallbackAccepted(time=now, customer=ticket.customer, touchpoint=self.name, since=ticket.since, wait_min=now - ticket.since))
+
+    # --- live indicators ----------------------------------------------------------------------------
+
+    def indicator(self, metric: str) -> float:
+        """Current value of a decision-trigger indicator (rates since the start)."""
+        if metric == "queue_length":
+            return float(self.waiting)
+        left = self.answered + self.abandoned
+        if metric == "abandon_rate":
+            return self.abandoned / left if left else 0.0
+        if metric == "wait_mean_min":
+            return self.wait_total / left if left else 0.0
+        if metric == "service_level":
+            return self.answered_in_target / left if left else 1.0
+        raise ValueError(f"unknown indicator {metric!r}")

@@ -1,0 +1,340 @@
+"""Streaming statistics of a run: an observer that folds records into counters.
+
+Nothing here grows with the number of customers: counts, sums, time-weighted integrals and a
+fixed-size wait histogram (1-second bins to an hour, 1-minute bins to two days). Everything
+before the warm-up is left out: contacts and journeys count if they started after it, and
+time averages integrate from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .records import (
+    CallbackAccepted,
+    ContactAbandoned,
+    ContactBalked,
+    ContactQueued,
+    ContactServed,
+    CustomerAffected,
+    CustomerArrived,
+    DecisionMade,
+    FailureEnded,
+    FailureStarted,
+    JourneyEnded,
+    OrderLost,
+    OrderPlaced,
+    Record,
+    RecoveryDelivered,
+    ResponseApplied,
+    ServiceStarted,
+    StaffingChanged,
+    TouchpointVisited,
+)
+from .scenario import STAGE_ORDER, Scenario, Staffed
+
+_SEC_BINS = 3600
+_MIN_BINS = 48 * 60 - 60
+
+
+class Level:
+    """Time-weighted average of a piecewise-constant quantity (queue length, busy agents)."""
+
+    __slots__ = ("area", "last", "start", "value")
+
+    def __init__(self, start: float) -> None:
+        self.start = start
+        self.last = start
+        self.value = 0.0
+        self.area = 0.0
+
+    def set(self, t: float, value: float) -> None:
+        """The quantity becomes ``value`` at time ``t``."""
+        if t > self.last:
+            self.area += self.value * (t - self.last)
+            self.last = t
+        self.value = value
+
+    def add(self, t: float, delta: float) -> None:
+        """The quantity changes by ``delta`` at time ``t``."""
+        self.set(t, self.value + delta)
+
+    def integral(self, until: float) -> float:
+        """Area under the curve from the start to ``until``."""
+        return self.area + (self.value * (until - self.last) if until > self.last else 0.0)
+
+
+class WaitHistogram:
+    """Fixed-size histogram of waits for quantiles: exact zeros, 1 s bins to an hour, then 1 min bins."""
+
+    __slots__ = ("bins", "count", "overflow_max", "total", "zeros")
+
+    def __init__(self) -> None:
+        self.bins = [0] * (_SEC_BINS + _MIN_BINS + 1)
+        self.zeros = 0
+        self.count = 0
+        self.total = 0.0
+        self.overflow_max = 0.0
+
+    def add(self, wait_min: float) -> None:
+        """Count one wait, in minutes."""
+        self.count += 1
+        if wait_min <= 0.0:
+            self.zeros += 1
+            return
+        self.total += wait_min
+        sec = wait_min * 60.0
+        last = len(self.bins) - 1
+        i = int(sec) if sec < _SEC_BINS else min(_SEC_BINS + int((sec - _SEC_BINS) / 60.0), last)
+        self.bins[i] += 1
+        if i == last:
+            self.overflow_max = max(self.overflow_max, wait_min)
+
+    def quantile(self, q: float) -> float | None:
+        """The q-quantile in minutes (upper edge of its bin, so never optimistic), None if empty."""
+        if not self.count:
+            return None
+        rank = q * self.count
+        seen = self.zeros
+        if seen >= rank:
+            return 0.0
+        last = len(self.bins) - 1
+        for i, n in enumerate(self.bins):
+            seen += n
+            if n and seen >= rank:
+                if i == last:
+                    return self.overflow_max
+                upper_sec = i + 1 if i < _SEC_BINS else _SEC_BINS + (i - _SEC_BINS + 1) * 60
+                return upper_sec / 60.0
+        return self.overflow_max
+
+
+@dataclass
+class ChannelStats:
+    """Counters for one staffed touchpoint."""
+
+    start: float
+    offered: int = 0
+    queued: int = 0
+    served: int = 0
+    resolved: int = 0
+    abandoned: int = 0
+    balked: int = 0
+    blocked: int = 0
+    callbacks: int = 0
+    answered: int = 0
+    answered_in_target: int = 0
+    answer_wait_total: float = 0.0
+    handle_total: float = 0.0
+    waits: WaitHistogram = field(default_factory=WaitHistogram)
+    queue: Level = field(init=False)
+    busy: Level = field(init=False)
+    staffed_slots: Level = field(init=False)
+    agents: Level = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.queue = Level(self.start)
+        self.busy = Level(self.start)
+        self.staffed_slots = Level(self.start)
+        self.agents = Level(self.start)
+
+
+@dataclass
+class StepStats:
+    """Counters for one self-service touchpoint."""
+
+    visits: int = 0
+    failed: int = 0
+    incident: int = 0
+    duration_total: float = 0.0
+
+
+class Metrics:
+    """Observer that turns the record stream into the KPIs of a run."""
+
+    def __init__(self, scenario: Scenario, warmup_min: float, horizon_min: float) -> None:
+        self.scenario = scenario
+        self.warmup = warmup_min
+        self.horizon = horizon_min
+        self.staffed: dict[str, Staffed] = scenario.staffed()
+        self.channels = {name: ChannelStats(warmup_min) for name in self.staffed}
+        self.steps = {name: StepStats() for name in scenario.touchpoints if name not in self.staffed}
+        self.arrived = 0
+        self.journeys = 0
+        self.journeys_ordered = 0
+        self.journey_steps = 0
+        self.stage_reach = dict.fromkeys(STAGE_ORDER, 0)
+        self.touchpoint_reach = dict.fromkeys(scenario.touchpoints, 0)
+        self.orders = 0
+        self.revenue = 0.0
+        self.lost_orders = 0
+        self.lost_revenue = 0.0
+        self.affected = 0
+        self.recoveries_proactive = 0
+        self.recoveries_on_contact = 0
+        self.compensation = 0.0
+        self.recovery_cost = 0.0
+        self.response_cost = 0.0
+        self.failures: dict[str, dict[str, float]] = {
+            name: {"occurrences": 0, "downtime_min": 0.0, "customers_affected": 0} for name in scenario.failures
+        }
+        self.decisions: list[dict[str, Any]] = []
+        self._handlers: dict[type, Callable[[Any], None]] = {
+            CustomerArrived: self._arrived,
+            TouchpointVisited: self._visited,
+            ContactQueued: self._queued,
+            ContactBalked: self._balked,
+            ServiceStarted: self._started,
+            ContactServed: self._served,
+            ContactAbandoned: self._abandoned,
+            CallbackAccepted: self._callback,
+            OrderPlaced: self._ordered,
+            OrderLost: self._lost,
+            CustomerAffected: self._affected,
+            FailureStarted: self._failure_started,
+            FailureEnded: self._failure_ended,
+            ResponseApplied: self._response,
+            RecoveryDelivered: self._recovery,
+            StaffingChanged: self._staffing,
+            DecisionMade: self._decision,
+            JourneyEnded: self._journey,
+        }
+
+    def __call__(self, record: Record) -> None:
+        handler = self._handlers.get(type(record))
+        if handler is not None:
+            handler(record)
+
+    # --- handlers ----------------------------------------------------------------------------------
+
+    def _arrived(self, r: CustomerArrived) -> None:
+        if r.time >= self.warmup:
+            self.arrived += 1
+
+    def _visited(self, r: TouchpointVisited) -> None:
+        if r.time - r.duration_min < self.warmup:
+            return
+        s = self.steps[r.touchpoint]
+        s.visits += 1
+        s.duration_total += r.duration_min
+        if r.outcome == "failed":
+            s.failed += 1
+        elif r.outcome == "incident":
+            s.incident += 1
+
+    def _queued(self, r: ContactQueued) -> None:
+        c = self.channels[r.touchpoint]
+        c.queue.add(r.time, 1)
+        if r.time >= self.warmup:
+            c.offered += 1
+            c.queued += 1
+
+    def _balked(self, r: ContactBalked) -> None:
+        if r.time < self.warmup:
+            return
+        c = self.channels[r.touchpoint]
+        c.offered += 1
+        if r.reason == "incident":
+            c.blocked += 1
+        else:
+            c.balked += 1
+
+    def _started(self, r: ServiceStarted) -> None:
+        c = self.channels[r.touchpoint]
+        c.busy.add(r.time, 1)
+        if r.queued and not r.callback:
+            c.queue.add(r.time, -1)
+        if r.since < self.warmup:
+            return
+        if not r.queued:
+            c.offered += 1
+        if not r.callback:
+            c.answered += 1
+            c.answer_wait_total += r.wait_min
+            c.waits.add(r.wait_min)
+            if r.wait_min * 60.0 <= self.staffed[r.touchpoint].service_level_sec:
+                c.answered_in_target += 1
+
+    def _served(self, r: ContactServed) -> None:
+        c = self.channels[r.touchpoint]
+        c.busy.add(r.time, -1)
+        if r.since < self.warmup:
+            return
+        c.served += 1
+        c.handle_total += r.handle_min
+        if r.resolved:
+            c.resolved += 1
+
+    def _abandoned(self, r: ContactAbandoned) -> None:
+        c = self.channels[r.touchpoint]
+        c.queue.add(r.time, -1)
+        if r.since >= self.warmup:
+            c.abandoned += 1
+            c.waits.add(r.wait_min)
+
+    def _callback(self, r: CallbackAccepted) -> None:
+        c = self.channels[r.touchpoint]
+        c.queue.add(r.time, -1)
+        if r.since >= self.warmup:
+            c.callbacks += 1
+            c.waits.add(r.wait_min)
+
+    def _ordered(self, r: OrderPlaced) -> None:
+        if r.time >= self.warmup:
+            self.orders += 1
+            self.revenue += r.value
+
+    def _lost(self, r: OrderLost) -> None:
+        if r.time >= self.warmup:
+            self.lost_orders += 1
+            self.lost_revenue += r.value
+
+    def _affected(self, r: CustomerAffected) -> None:
+        if r.time >= self.warmup:
+            self.affected += 1
+            self.failures[r.failure]["customers_affected"] += 1
+
+    def _failure_started(self, r: FailureStarted) -> None:
+        if r.time >= self.warmup:
+            self.failures[r.failure]["occurrences"] += 1
+
+    def _failure_ended(self, r: FailureEnded) -> None:
+        start = max(r.time - r.duration_min, self.warmup)
+        if r.time > start:
+            self.failures[r.failure]["downtime_min"] += r.time - start
+
+    def _response(self, r: ResponseApplied) -> None:
+        if r.time >= self.warmup:
+            self.response_cost += r.cost
+
+    def _recovery(self, r: RecoveryDelivered) -> None:
+        if r.time < self.warmup:
+            return
+        if r.proactive:
+            self.recoveries_proactive += 1
+        else:
+            self.recoveries_on_contact += 1
+        self.compensation += r.compensation
+        self.recovery_cost += r.cost
+
+    def _staffing(self, r: StaffingChanged) -> None:
+        c = self.channels[r.touchpoint]
+        c.agents.set(r.time, r.agents)
+        c.staffed_slots.set(r.time, r.agents * self.staffed[r.touchpoint].concurrency)
+
+    def _decision(self, r: DecisionMade) -> None:
+        self.decisions.append({"time_min": r.time, "decision": r.decision, "option": r.option, "by": r.by})
+
+    def _journey(self, r: JourneyEnded) -> None:
+        if r.arrived < self.warmup:
+            return
+        self.journeys += 1
+        self.journey_steps += r.steps
+        if r.ordered:
+            self.journeys_ordered += 1
+        for stage in r.stages:
+            self.stage_reach[stage] += 1
+        for tp in set(r.visited):
+            self.touchpoint_reach[tp] += 1

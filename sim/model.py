@@ -1,0 +1,322 @@
+"""The Simulation: one run of one scenario under one policy, advanced in chunks of sim time.
+
+This is the engine's public face. It builds the world from a validated ``Scenario`` (named
+random streams, staffed channels, self-service steps, arrivals, failures, decision points),
+emits typed records to observers, and accepts commands as the only way to change a run from
+outside. ``advance_to(t)`` can be called in any chunks (every frame of the game, or once
+headless) with identical results; ``apply(command)`` logs the command with its sim time so
+seed + command log replays the run exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable, Sequence
+from typing import Any
+
+import simpy
+from simpy.core import URGENT
+from simpy.events import Event
+
+from .arrivals import next_arrival, weekly_rates_per_min
+from .channels import StaffedChannel
+from .clock import MINUTES_PER_DAY
+from .commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
+from .customers import Customer, journey
+from .decisions import DecisionBoard, PendingDecision
+from .distributions import Sampler, sampler, uniform_sampler
+from .errors import CommandError
+from .failures import Incident, failure_process
+from .metrics import Metrics
+from .records import CustomerAffected, CustomerArrived, Record
+from .responses import apply_response, attach, deliver, deliver_on_contact
+from .rng import RandomStreams
+from .routing import Router
+from .scenario import Policy, Scenario, SelfService, Staffed
+from .staffing import staffing_timeline
+
+Observer = Callable[[Record], None]
+
+
+class SelfServiceStep:
+    """Samplers of one self-service touchpoint."""
+
+    __slots__ = ("delay", "name", "spec", "success")
+
+    def __init__(self, name: str, spec: SelfService, streams: RandomStreams) -> None:
+        self.name = name
+        self.spec = spec
+        self.delay: Sampler = sampler(spec.delay_min, streams[f"delay.{name}"])
+        self.success: Sampler = uniform_sampler(streams[f"success.{name}"])
+
+
+class Simulation:
+    """One run of a scenario. Owns the SimPy environment; knows nothing about displays."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        policy: str | None = None,
+        seed: int | None = None,
+        observers: Iterable[Observer] = (),
+        interactive: bool = False,
+        horizon_days: float | None = None,
+    ) -> None:
+        """Build a run.
+
+        Args:
+            scenario: a validated scenario.
+            policy: policy name; None for the scenario's default policy.
+            seed: random seed; None for the scenario's seed.
+            observers: callables that receive every record, in order.
+            interactive: decisions wait for ``Choose`` commands instead of the policy (the game).
+            horizon_days: override the scenario's length.
+        """
+        name = policy or scenario.default_policy_name
+        if name not in scenario.policies:
+            raise CommandError(f"unknown policy '{name}' (policies: {', '.join(scenario.policies)})")
+        self.scenario = scenario
+        self.policy_name = name
+        self.policy: Policy = scenario.policies[name]
+        self.seed = scenario.seed if seed is None else seed
+        self.interactive = interactive
+        self.horizon = (horizon_days if horizon_days is not None else scenario.horizon_days) * MINUTES_PER_DAY
+        self.warmup = min(scenario.warmup_days * MINUTES_PER_DAY, self.horizon)
+        self.env = simpy.Environment()
+        self.streams = RandomStreams(self.seed)
+        self.metrics = Metrics(scenario, self.warmup, self.horizon)
+        self._observers: list[Observer] = [self.metrics, *observers]
+        self._command_log: list[LoggedCommand] = []
+        self._halt: Event | None = None
+        self._next_id = 0
+
+        self.stage_of = {n: tp.stage for n, tp in scenario.touchpoints.items()}
+        self.channels: dict[str, StaffedChannel] = {}
+        self.steps: dict[str, SelfServiceStep] = {}
+        for tp_name, tp in scenario.touchpoints.items():
+            if isinstance(tp, Staffed):
+                self.channels[tp_name] = StaffedChannel(self.env, tp_name, tp, self.streams, self.emit)
+            else:
+                self.steps[tp_name] = SelfServiceStep(tp_name, tp, self.streams)
+        self.router = Router(scenario, self.streams)
+        self.order_value = {
+            seg: sampler(spec.order_value, self.streams[f"order_value.{seg}"]) for seg, spec in scenario.segments.items()
+        }
+        self._segment_names = list(scenario.segments)
+        self._segment_draw = uniform_sampler(self.streams["segment"])
+        self._segment_cum: list[float] = []
+        total = 0.0
+        for spec in scenario.segments.values():
+            total += spec.share
+            self._segment_cum.append(total)
+
+        self.incidents: list[Incident] = []
+        self.incident_at: dict[str, Incident] = {}
+        self.standing_responses: list[str] = []
+        self.decisions = DecisionBoard(self)
+
+        for ch_name, ch in self.channels.items():
+            spec = scenario.touchpoints[ch_name]
+            assert isinstance(spec, Staffed)
+            if spec.shifts:
+                timeline = staffing_timeline(spec.shifts, self.horizon)
+                ch.set_staffing(scheduled=timeline[0][1])
+                self.env.process(self._shift_changes(ch, timeline[1:]))
+            else:
+                ch.set_staffing(scheduled=spec.agents or 0)
+        for response in self.policy.at_start:
+            apply_response(self, response, None)
+        for f_name, f_spec in scenario.failures.items():
+            self.env.process(failure_process(self, f_name, f_spec))
+        self.env.process(self._arrivals())
+
+    # --- the public contract -------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """Current sim time, minutes."""
+        return float(self.env.now)
+
+    @property
+    def finished(self) -> bool:
+        """True once the run reached its horizon."""
+        return self.env.now >= self.horizon
+
+    @property
+    def paused(self) -> bool:
+        """True while a decision that stops time waits for an answer."""
+        return any(p.spec.pause for p in self.decisions.pending.values())
+
+    @property
+    def pending_decisions(self) -> dict[str, PendingDecision]:
+        """Decisions waiting for a ``Choose`` command (interactive runs only)."""
+        return dict(self.decisions.pending)
+
+    @property
+    def command_log(self) -> Sequence[LoggedCommand]:
+        """Every command applied, with its sim time, in order."""
+        return tuple(self._command_log)
+
+    def subscribe(self, observer: Observer) -> None:
+        """Send every later record to ``observer`` too."""
+        self._observers.append(observer)
+
+    def emit(self, record: Record) -> None:
+        """Send a record to every observer."""
+        for observer in self._observers:
+            observer(record)
+
+    def advance_to(self, t: float) -> None:
+        """Run until sim time ``t`` (capped at the horizon), or until a pausing decision comes up."""
+        t = min(t, self.horizon)
+        if t <= self.env.now or self.paused:
+            return
+        env = self.env
+        halt = self._halt = Event(env)
+        timer = Event(env)
+        timer._ok = True
+        timer._value = None
+        timer.callbacks.append(lambda _e: None if halt.triggered else self._trigger_halt())
+        env.schedule(timer, URGENT, t - env.now)
+        env.run(until=halt)
+        self._halt = None
+
+    def run(self) -> Metrics:
+        """Run to the horizon (answering decisions by policy) and return the metrics."""
+        self.advance_to(self.horizon)
+        return self.metrics
+
+    def apply(self, command: Command) -> None:
+        """Change the run now; the command is logged with the current sim time."""
+        if isinstance(command, Choose):
+            self.decisions.choose(command.decision, command.option)
+        elif isinstance(command, ApplyResponse):
+            if command.response not in self.scenario.responses:
+                raise CommandError(f"unknown response '{command.response}' (responses: {', '.join(self.scenario.responses)})")
+            incident = None
+            if command.failure is not None:
+                incident = next((i for i in self.active_incidents() if i.name == command.failure), None)
+            apply_response(self, command.response, incident)
+        elif isinstance(command, SetAgents):
+            channel = self.channels.get(command.touchpoint)
+            if channel is None:
+                raise CommandError(f"'{command.touchpoint}' is not a staffed touchpoint (staffed: {', '.join(self.channels)})")
+            channel.set_staffing(extra=command.extra_agents)
+        else:
+            raise CommandError(f"not a command: {command!r}")
+        self._command_log.append(LoggedCommand(self.now, command))
+
+    def settle(self, decision: str) -> None:
+        """Process the events of this instant until ``decision`` is pending (replaying a paused choice)."""
+        env = self.env
+        now = env.now
+        while decision not in self.decisions.pending and env.peek() == now:
+            env.step()
+
+    # --- engine internals used by processes -------------------------------------------------------------
+
+    def request_pause(self) -> None:
+        """Stop ``advance_to`` right after the event being processed (a decision needs the trainee)."""
+        if self._halt is not None and not self._halt.triggered:
+            self._trigger_halt()
+
+    def _trigger_halt(self) -> None:
+        halt = self._halt
+        if halt is None or halt.triggered:
+            return
+        halt._ok = True
+        halt._value = None
+        self.env.schedule(halt, URGENT, 0)
+
+    def active_incidents(self) -> list[Incident]:
+        """Incidents still in progress, oldest first."""
+        return [i for i in self.incidents if i.active]
+
+    def start_incident(self, incident: Incident) -> None:
+        """A failure began: mark its touchpoint and put standing and policy responses in force."""
+        self.incidents.append(incident)
+        self.incident_at[incident.spec.touchpoint] = incident
+        for name in self.standing_responses:
+            attach(self, incident, name)
+        for name in self.policy.on_failure:
+            apply_response(self, name, incident)
+        self.decisions.failure_started(incident)
+
+    def end_incident(self, incident: Incident) -> None:
+        """A failure ended: free its touchpoint and send follow-ups."""
+        tp = incident.spec.touchpoint
+        if self.incident_at.get(tp) is incident:
+            others = [i for i in self.active_incidents() if i.spec.touchpoint == tp]
+            if others:
+                self.incident_at[tp] = others[-1]
+            else:
+                del self.incident_at[tp]
+        follow_ups = tuple(n for n in incident.responses if self.scenario.responses[n].effect == "follow_up")
+        if follow_ups:
+            for customer in incident.affected:
+                deliver(self, customer, incident, follow_ups, proactive=True)
+        if incident.notify is None:
+            self.release_incident(incident)
+
+    def release_incident(self, incident: Incident) -> None:
+        """Forget an incident's customers once nothing more will reach them."""
+        incident.affected = []
+        if incident in self.incidents:
+            self.incidents.remove(incident)
+
+    def affect(self, customer: Customer, incident: Incident) -> None:
+        """A customer ran into a failure."""
+        if incident in customer.unrecovered:
+            return
+        customer.unrecovered.add(incident)
+        incident.affected_count += 1
+        incident.affected.append(customer)
+        self.emit(
+            CustomerAffected(
+                time=self.env.now, customer=customer.id, failure=incident.name, touchpoint=incident.spec.touchpoint,
+                severity=incident.spec.severity,
+            )
+        )
+
+    def recover_on_contact(self, customer: Customer) -> None:
+        """An agent handled a customer who had hit a failure."""
+        deliver_on_contact(self, customer)
+
+    # --- processes ------------------------------------------------------------------------------------------
+
+    def _arrivals(self) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        rates = weekly_rates_per_min(self.scenario.arrivals)
+        budget = self.streams["arrivals"]
+        draws = Sampler(lambda n: budget.exponential(1.0, n))
+        horizon = self.horizon
+        segments = self.scenario.segments
+        names = self._segment_names
+        cum = self._segment_cum
+        last = len(names) - 1
+        seg_draw = self._segment_draw
+        emit = self.emit
+        process = env.process
+        t = 0.0
+        while True:
+            t = next_arrival(t, draws(), rates)
+            if t >= horizon:
+                return
+            yield env.timeout(t - env.now)
+            u = seg_draw() * cum[-1]
+            i = 0
+            while i < last and u >= cum[i]:
+                i += 1
+            seg_name = names[i]
+            seg = segments[seg_name]
+            cid = self._next_id
+            self._next_id = cid + 1
+            customer = Customer(cid, seg_name, t, seg.patience_factor, seg.starting_attitude, seg.starting_trust)
+            emit(CustomerArrived(time=t, customer=cid, segment=seg_name))
+            process(journey(self, customer))
+
+    def _shift_changes(self, channel: StaffedChannel, timeline: list[tuple[float, int]]) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        for t, agents in timeline:
+            yield env.timeout(t - env.now)
+            channel.set_staffing(scheduled=agents)

@@ -1,0 +1,238 @@
+"""Typed records of what happened in a run, in the past tense, each stamped with sim time.
+
+The engine emits records to observers (metrics, logs, the game view) and never reads them
+back. "Event" is reserved for SimPy's scheduling objects; these are records. Every record is a
+frozen slotted dataclass so it is cheap to make and safe to keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+_REC = {"frozen": True, "slots": True, "kw_only": True}
+
+
+@dataclass(**_REC)
+class Record:
+    """Base of all records: ``time`` is sim minutes."""
+
+    time: float
+
+    @property
+    def kind(self) -> str:
+        """Snake-case name of the record type, as used in logs and JSON."""
+        return _KIND[type(self)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form for JSON lines logs."""
+        return {"record": self.kind, **asdict(self)}
+
+
+@dataclass(**_REC)
+class CustomerArrived(Record):
+    """A new customer started a journey."""
+
+    customer: int
+    segment: str
+
+
+@dataclass(**_REC)
+class TouchpointVisited(Record):
+    """A customer finished a self-service step; ``outcome`` says how it went."""
+
+    customer: int
+    touchpoint: str
+    duration_min: float
+    outcome: Literal["ok", "failed", "incident"]
+
+
+@dataclass(**_REC)
+class ContactQueued(Record):
+    """A customer found every agent busy and joined the queue."""
+
+    customer: int
+    touchpoint: str
+    queue_length: int
+
+
+@dataclass(**_REC)
+class ContactBalked(Record):
+    """A customer found the queue too long (or the channel down) and left at once."""
+
+    customer: int
+    touchpoint: str
+    reason: Literal["queue_full", "incident"]
+
+
+@dataclass(**_REC)
+class ServiceStarted(Record):
+    """An agent took a customer; ``since`` is when the customer joined the channel."""
+
+    customer: int
+    touchpoint: str
+    since: float
+    wait_min: float
+    callback: bool
+    queued: bool
+
+
+@dataclass(**_REC)
+class ContactServed(Record):
+    """An agent finished with a customer; ``resolved`` is first-contact resolution."""
+
+    customer: int
+    touchpoint: str
+    since: float
+    wait_min: float
+    handle_min: float
+    resolved: bool
+    callback: bool
+
+
+@dataclass(**_REC)
+class ContactAbandoned(Record):
+    """A waiting customer ran out of patience and left the queue."""
+
+    customer: int
+    touchpoint: str
+    since: float
+    wait_min: float
+
+
+@dataclass(**_REC)
+class CallbackAccepted(Record):
+    """A waiting customer left the live queue for a call-back."""
+
+    customer: int
+    touchpoint: str
+    since: float
+    wait_min: float
+
+
+@dataclass(**_REC)
+class OrderPlaced(Record):
+    """A customer ordered; ``value`` in the scenario currency."""
+
+    customer: int
+    touchpoint: str
+    value: float
+
+
+@dataclass(**_REC)
+class OrderLost(Record):
+    """An order was lost to a failure; ``value`` is the revenue that did not happen."""
+
+    customer: int
+    touchpoint: str
+    value: float
+    failure: str
+
+
+@dataclass(**_REC)
+class CustomerAffected(Record):
+    """A customer ran into a failure."""
+
+    customer: int
+    failure: str
+    touchpoint: str
+    severity: float
+
+
+@dataclass(**_REC)
+class FailureStarted(Record):
+    """A touchpoint started failing."""
+
+    failure: str
+    touchpoint: str
+    effect: str
+    severity: float
+
+
+@dataclass(**_REC)
+class FailureEnded(Record):
+    """A touchpoint works again; ``affected`` customers ran into it meanwhile."""
+
+    failure: str
+    touchpoint: str
+    duration_min: float
+    affected: int
+    fixed: bool
+
+
+@dataclass(**_REC)
+class ResponseApplied(Record):
+    """The brand applied a response (by policy, decision or command); ``cost`` is its fixed cost."""
+
+    response: str
+    effect: str
+    failure: str | None
+    cost: float
+
+
+@dataclass(**_REC)
+class RecoveryDelivered(Record):
+    """A customer affected by a failure received the brand's response, first (proactive) or on contact."""
+
+    customer: int
+    failure: str
+    responses: tuple[str, ...]
+    proactive: bool
+    cost: float
+    compensation: float
+
+
+@dataclass(**_REC)
+class StaffingChanged(Record):
+    """The number of agents on duty at a staffed touchpoint changed."""
+
+    touchpoint: str
+    agents: int
+
+
+@dataclass(**_REC)
+class DecisionRequested(Record):
+    """A decision point came up and waits for a choice."""
+
+    decision: str
+    options: tuple[str, ...]
+    pause: bool
+
+
+@dataclass(**_REC)
+class DecisionMade(Record):
+    """A decision was taken: by the policy, by a trainee's command, or by default when time ran out."""
+
+    decision: str
+    option: str
+    by: Literal["policy", "command", "timeout"]
+
+
+@dataclass(**_REC)
+class JourneyEnded(Record):
+    """A customer's journey is over; ``stages`` and ``visited`` list what they reached, in order."""
+
+    customer: int
+    segment: str
+    ordered: bool
+    steps: int
+    stages: tuple[str, ...]
+    visited: tuple[str, ...]
+    affected: int
+    arrived: float
+
+
+Observer = Callable[[Record], None]
+
+_KIND: dict[type, str] = {}
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+for _cls in [v for v in list(globals().values()) if isinstance(v, type) and issubclass(v, Record)]:
+    _KIND[_cls] = _snake(_cls.__name__)
+
+RECORD_TYPES: tuple[type[Record], ...] = tuple(c for c in _KIND if c is not Record)
