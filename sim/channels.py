@@ -162,8 +162,13 @@ class StaffedChannel:
                 self.answered_in_target += 1
         self.emit(
             ServiceStarted(
-                time=now, customer=ticket.customer, touchpoint=self.name, since=ticket.since, wait_min=wait,
-                callback=ticket.callback, queued=queued,
+                time=now,
+                customer=ticket.customer,
+                touchpoint=self.name,
+                since=ticket.since,
+                wait_min=wait,
+                callback=ticket.callback,
+                queued=queued,
             )
         )
         ticket.handle = handle = self._handle()
@@ -180,8 +185,13 @@ class StaffedChannel:
             self.free += 1
         self.emit(
             ContactServed(
-                time=self.env.now, customer=ticket.customer, touchpoint=self.name, since=ticket.since,
-                wait_min=ticket.start - ticket.since, handle_min=ticket.handle, resolved=resolved,
+                time=self.env.now,
+                customer=ticket.customer,
+                touchpoint=self.name,
+                since=ticket.since,
+                wait_min=ticket.start - ticket.since,
+                handle_min=ticket.handle,
+                resolved=resolved,
                 callback=ticket.callback,
             )
         )
@@ -222,7 +232,11 @@ class StaffedChannel:
         self.waiting -= 1
         self.callbacks.append(ticket)
         now = self.env.now
-        self.emit(CallbackAccepted(time=now, customer=ticket.customer, touchpoint=self.name, since=ticket.since, wait_min=now - ticket.since))
+        self.emit(
+            CallbackAccepted(
+                time=now, customer=ticket.customer, touchpoint=self.name, since=ticket.since, wait_min=now - ticket.since
+            )
+        )
 
     # --- live indicators ----------------------------------------------------------------------------
 

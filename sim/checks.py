@@ -136,7 +136,9 @@ def check_scenario(s: Scenario) -> list[Finding]:
         for opt_name, opt in dec.options.items():
             for i, resp in enumerate(opt.responses):
                 if resp not in s.responses:
-                    out.append(Finding(("decisions", name, "options", opt_name, "responses", i), _unknown("response", resp, s.responses)))
+                    out.append(
+                        Finding(("decisions", name, "options", opt_name, "responses", i), _unknown("response", resp, s.responses))
+                    )
 
     for tp in unreachable_touchpoints(s):
         out.append(Finding(("touchpoints", tp), "no route leads here, so no customer ever visits it", True))

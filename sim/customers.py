@@ -78,8 +78,15 @@ def journey(sim: Simulation, customer: Customer) -> Generator[simpy.Event, Any, 
         target = router.after(target, customer.segment, ok)
     sim.emit(
         JourneyEnded(
-            time=sim.env.now, customer=customer.id, segment=customer.segment, ordered=ordered, steps=steps,
-            stages=tuple(stages), visited=tuple(visited), affected=affected, arrived=customer.arrived,
+            time=sim.env.now,
+            customer=customer.id,
+            segment=customer.segment,
+            ordered=ordered,
+            steps=steps,
+            stages=tuple(stages),
+            visited=tuple(visited),
+            affected=affected,
+            arrived=customer.arrived,
         )
     )
 
@@ -114,5 +121,7 @@ def _self_service(sim: Simulation, customer: Customer, step: SelfServiceStep) ->
         else:
             placed = True
             sim.emit(OrderPlaced(time=env.now, customer=customer.id, touchpoint=name, value=value))
-    sim.emit(TouchpointVisited(time=env.now, customer=customer.id, touchpoint=name, duration_min=env.now - start, outcome=outcome))
+    sim.emit(
+        TouchpointVisited(time=env.now, customer=customer.id, touchpoint=name, duration_min=env.now - start, outcome=outcome)
+    )
     return ok, placed

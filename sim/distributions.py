@@ -159,9 +159,7 @@ class Empirical(_Dist):
     def _weights_match(self) -> Empirical:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
-                raise ValueError(
-                    f"weights has {len(self.weights)} entries but values has {len(self.values)}"
-                )
+                raise ValueError(f"weights has {len(self.weights)} entries but values has {len(self.values)}")
             if sum(self.weights) <= 0:
                 raise ValueError("weights must not all be 0")
         return self
@@ -185,9 +183,7 @@ Distribution = Annotated[
     Constant | Exponential | Normal | Lognormal | Gamma | Uniform | Triangular | Empirical,
     Field(discriminator="dist"),
 ]
-DIST_TAGS = frozenset(
-    {"constant", "exponential", "normal", "lognormal", "gamma", "uniform", "triangular", "empirical"}
-)
+DIST_TAGS = frozenset({"constant", "exponential", "normal", "lognormal", "gamma", "uniform", "triangular", "empirical"})
 
 
 class Sampler:

@@ -61,9 +61,7 @@ def failure_process(sim: Simulation, name: str, spec: FailureSpec) -> Generator[
         yield from _outage(sim, name, spec, repair)
 
 
-def _outage(
-    sim: Simulation, name: str, spec: FailureSpec, duration: Callable[[], float]
-) -> Generator[simpy.Event, Any, None]:
+def _outage(sim: Simulation, name: str, spec: FailureSpec, duration: Callable[[], float]) -> Generator[simpy.Event, Any, None]:
     env = sim.env
     incident = Incident(env, name, spec)
     sim.start_incident(incident)
@@ -73,7 +71,11 @@ def _outage(
     sim.end_incident(incident)
     sim.emit(
         FailureEnded(
-            time=env.now, failure=name, touchpoint=spec.touchpoint, duration_min=env.now - incident.started,
-            affected=incident.affected_count, fixed=incident.fixed.triggered,
+            time=env.now,
+            failure=name,
+            touchpoint=spec.touchpoint,
+            duration_min=env.now - incident.started,
+            affected=incident.affected_count,
+            fixed=incident.fixed.triggered,
         )
     )

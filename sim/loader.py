@@ -62,7 +62,9 @@ def parse_scenario(data: bytes, name: str = "<scenario>") -> LoadedScenario:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ScenarioError([Problem(name, None, "", "not a text file (it is not valid UTF-8); give a .toml scenario file")]) from err
+        raise ScenarioError(
+            [Problem(name, None, "", "not a text file (it is not valid UTF-8); give a .toml scenario file")]
+        ) from err
     if "\x00" in text:
         raise ScenarioError([Problem(name, None, "", "not a text file (it contains binary data); give a .toml scenario file")])
     try:
@@ -115,15 +117,14 @@ def _clean_loc(loc: tuple[Any, ...], raw: Any) -> tuple[str | int, ...]:
     out: list[str | int] = []
     node = raw
     for step in loc:
-        if isinstance(node, dict) and step in node:
+        if (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        ):
             out.append(step)
             node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            out.append(step)
-            node = node[step]
-        elif isinstance(step, str) and (isinstance(node, dict) and _is_tag_step(step, node)):
-            continue
-        elif isinstance(step, str) and step.startswith(("function-", "[key]")):
+        elif (isinstance(step, str) and (isinstance(node, dict) and _is_tag_step(step, node))) or (
+            isinstance(step, str) and step.startswith(("function-", "[key]"))
+        ):
             continue
         else:
             out.append(step)
@@ -192,7 +193,11 @@ def allowed_keys(path: tuple[str | int, ...], raw: Any) -> list[str]:
             tp = typing.get_args(tp)[0]
         else:
             return []
-        node = node.get(step) if isinstance(node, dict) else (node[step] if isinstance(node, list) and isinstance(step, int) and step < len(node) else None)
+        node = (
+            node.get(step)
+            if isinstance(node, dict)
+            else (node[step] if isinstance(node, list) and isinstance(step, int) and step < len(node) else None)
+        )
     tp = _resolve(tp, node)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)

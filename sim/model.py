@@ -273,7 +273,10 @@ class Simulation:
         incident.affected.append(customer)
         self.emit(
             CustomerAffected(
-                time=self.env.now, customer=customer.id, failure=incident.name, touchpoint=incident.spec.touchpoint,
+                time=self.env.now,
+                customer=customer.id,
+                failure=incident.name,
+                touchpoint=incident.spec.touchpoint,
                 severity=incident.spec.severity,
             )
         )

@@ -84,8 +84,13 @@ def deliver(sim: Simulation, customer: Customer, incident: Incident, names: tupl
     customer.unrecovered.discard(incident)
     sim.emit(
         RecoveryDelivered(
-            time=sim.env.now, customer=customer.id, failure=incident.name, responses=names, proactive=proactive,
-            cost=cost, compensation=compensation,
+            time=sim.env.now,
+            customer=customer.id,
+            failure=incident.name,
+            responses=names,
+            proactive=proactive,
+            cost=cost,
+            compensation=compensation,
         )
     )
 
@@ -103,7 +108,7 @@ def _notifier(sim: Simulation, incident: Incident, name: str, spec: Notify) -> G
     env = sim.env
     while True:
         yield env.timeout(spec.within_min)
-        batch = incident.affected[incident.notified_upto:]
+        batch = incident.affected[incident.notified_upto :]
         incident.notified_upto = len(incident.affected)
         names = (name, *(n for n in incident.responses if sim.scenario.responses[n].effect != "follow_up"))
         for customer in batch:

@@ -24,8 +24,19 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Stage = Literal["awareness", "consideration", "purchase", "delivery", "post_purchase", "service"]
 STAGE_ORDER: tuple[str, ...] = ("awareness", "consideration", "purchase", "delivery", "post_purchase", "service")
 Channel = Literal[
-    "social_ad", "website", "app", "virtual_assistant", "checkout", "phone", "chat", "email",
-    "sms", "ivr", "store", "delivery", "review",
+    "social_ad",
+    "website",
+    "app",
+    "virtual_assistant",
+    "checkout",
+    "phone",
+    "chat",
+    "email",
+    "sms",
+    "ivr",
+    "store",
+    "delivery",
+    "review",
 ]
 END = "end"
 CONTACT = "contact"
@@ -144,9 +155,7 @@ class Staffed(Strict):
         None, description="How long a customer waits before abandoning, minutes; omit for customers who never abandon."
     )
     concurrency: int = Field(1, ge=1, le=10, description="Customers one agent serves at once (chat).")
-    max_queue: int | None = Field(
-        None, ge=0, description="Customers who find this many already waiting leave at once (balk)."
-    )
+    max_queue: int | None = Field(None, ge=0, description="Customers who find this many already waiting leave at once (balk).")
     callback: Callback | None = Field(None, description="Call-back offer to waiting customers.")
     service_level_sec: float = Field(20, gt=0, description="Answer-time target for the service level, seconds.")
     resolution_probability: Probability = Field(
@@ -184,7 +193,9 @@ class Route(Strict):
     )
     on_failure: Targets = Field(
         default_factory=lambda: {END: 1.0},
-        description="Next touchpoint after a failure, with probabilities (sum 1). 'contact' = the segment's preferred service channel.",
+        description=(
+            "Next touchpoint after a failure, with probabilities (sum 1). 'contact' = the segment's preferred service channel."
+        ),
     )
     segments: dict[Name, SegmentRoute] = Field(default_factory=dict, description="Per-segment overrides.")
 

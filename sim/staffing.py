@@ -11,9 +11,7 @@ from .scenario import Shift
 def agents_at(shifts: list[Shift], weekday: int, minute_of_day: int) -> int:
     """Agents on duty on a weekday (0 = Monday) at a minute of the day."""
     day = WEEKDAYS[weekday]
-    return sum(
-        s.agents for s in shifts if day in s.days and parse_clock(s.start) <= minute_of_day < parse_clock(s.end)
-    )
+    return sum(s.agents for s in shifts if day in s.days and parse_clock(s.start) <= minute_of_day < parse_clock(s.end))
 
 
 def staffing_timeline(shifts: list[Shift], horizon_min: float) -> list[tuple[float, int]]:
