@@ -1,0 +1,49 @@
+"""cxsim's engine: a headless discrete-event simulation of customer journeys on SimPy.
+
+Glossary (used the same way in code, scenarios and docs):
+
+- segment: a kind of customer, with its share of arrivals and habits.
+- touchpoint: a place in the journey where the customer meets the brand; self-service
+  (ad, website, assistant, checkout) or staffed (phone, chat, email, store).
+- channel: the medium of a touchpoint (phone, chat, website...).
+- journey: the map of touchpoints and the routes between them.
+- failure: a touchpoint breaking (scheduled or random); one occurrence is an incident.
+- response: something the brand does (apologise, fix, compensate, notify, add agents...).
+- policy: a named set of responses plus a choice at every decision point.
+- decision: a moment where a trainee, or a policy, chooses a response.
+- record: a typed, timestamped fact of what happened, sent to observers.
+- command: the only way to change a running simulation from outside.
+
+Sim time is minutes from Monday 00:00 of day 1. This package never imports pygame or game/.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents  # noqa: E402
+from .errors import CommandError, Problem, ScenarioError, SimError  # noqa: E402
+from .loader import LoadedScenario, load_scenario, parse_scenario, read_scenario  # noqa: E402
+from .model import Simulation  # noqa: E402
+from .rng import RandomStreams  # noqa: E402
+from .scenario import Scenario  # noqa: E402
+
+__all__ = [
+    "ApplyResponse",
+    "Choose",
+    "Command",
+    "CommandError",
+    "LoadedScenario",
+    "LoggedCommand",
+    "Problem",
+    "RandomStreams",
+    "Scenario",
+    "ScenarioError",
+    "SetAgents",
+    "SimError",
+    "Simulation",
+    "__version__",
+    "load_scenario",
+    "parse_scenario",
+    "read_scenario",
+]

@@ -1,0 +1,280 @@
+"""The ``cxsim`` command line: validate scenarios, run them headless, print the schema.
+
+Exit codes: 0 ok, 2 bad input (scenario, flags, files), 1 a bug in cxsim. Every error is one
+line per problem on stderr, never a traceback (set CXSIM_DEBUG=1 to see one for a bug).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import __version__
+from .atomic import write_text_atomic
+from .clock import format_time
+from .errors import SimError
+from .loader import read_scenario
+from .model import Simulation
+from .report import build_results, to_csv, to_json
+from .scenario import Scenario
+
+app = typer.Typer(
+    name="cxsim",
+    help="cxsim: simulate customer journeys and compare reactive service with proactive experience.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class BadInput(SimError):
+    """A flag or path the user gave is unusable."""
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"cxsim {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Simulate customer journeys: queues, failures, recoveries and what customers remember.
+
+    Scenarios are TOML files (see docs/scenario-format.md). Sim time is minutes; money is in the
+    scenario's currency.
+    """
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)],
+) -> None:
+    """Check scenario files and list every problem as FILE:LINE: key.path: message.
+
+    Exit code 2 if any file is invalid. Warnings (valid but probably wrong) do not fail.
+    """
+    bad = 0
+    for path in files:
+        try:
+            loaded = read_scenario(path)
+        except SimError as exc:
+            bad += 1
+            for problem in getattr(exc, "problems", [exc]):
+                err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+            continue
+        for warning in loaded.warnings:
+            err.print(str(warning), highlight=False, soft_wrap=True, markup=False)
+        out.print(f"{path}: ok ({loaded.scenario.title})", highlight=False, markup=False)
+    if bad:
+        raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    file: Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)],
+    policy: Annotated[str | None, typer.Option(help="Policy to run (default: the scenario's default).")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's seed).")] = None,
+    days: Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
+    ] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
+
+    The same file, policy and seed always give the same numbers.
+    """
+    loaded = read_scenario(file)
+    scenario = loaded.scenario
+    for warning in loaded.warnings:
+        err.print(str(warning), highlight=False, soft_wrap=True, markup=False)
+    if policy is not None and policy not in scenario.policies:
+        from .checks import did_you_mean
+
+        raise _fail(f"--policy: unknown policy '{policy}'{did_you_mean(policy, scenario.policies)}")
+    for target in (json_out, csv_out):
+        if target not in (None, "-"):
+            parent = Path(str(target)).parent
+            if not parent.is_dir():
+                raise _fail(f"cannot write {target}: folder {parent} does not exist")
+    sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
+    _run_with_progress(sim, progress and err.is_terminal)
+    results = build_results(sim, scenario_file=str(file), scenario_sha256=loaded.sha256)
+    if json_out == "-":
+        sys.stdout.write(to_json(results))
+    elif json_out is not None:
+        write_text_atomic(json_out, to_json(results))
+    if csv_out is not None:
+        write_text_atomic(csv_out, to_csv(results))
+    if json_out != "-":
+        print_results(results, scenario)
+        for target in (json_out, csv_out):
+            if target is not None:
+                err.print(f"wrote {target}", highlight=False)
+
+
+def _run_with_progress(sim: Simulation, show: bool) -> None:
+    if not show:
+        sim.run()
+        return
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("day {task.completed:.1f}/{task.total:.1f}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        days = sim.horizon / 1440.0
+        task = bar.add_task(f"{sim.policy_name}", total=days)
+        step = max(sim.horizon / 200.0, 60.0)
+        while not sim.finished:
+            sim.advance_to(sim.now + step)
+            bar.update(task, completed=sim.now / 1440.0)
+
+
+def _fmt(value: object, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if unit == "fraction" and isinstance(value, float):
+        return f"{100 * value:.1f} %"
+    if isinstance(value, float):
+        text = f"{value:,.2f}"
+    else:
+        text = f"{value:,}"
+    return f"{text} {unit}".strip() if unit and unit not in ("fraction",) else text
+
+
+def print_results(results: dict, scenario: Scenario) -> None:
+    """Render results as rich tables with units."""
+    cur = results["currency"]
+    out.print(
+        f"[bold]{results['scenario']['title']}[/]  policy [cyan]{results['policy']}[/]  seed {results['seed']}  "
+        f"{results['horizon_days']:g} days (warm-up {results['warmup_days']:g})",
+        highlight=False,
+    )
+    summary = Table(title="Customers and money", show_header=False, title_justify="left")
+    summary.add_column("metric")
+    summary.add_column("value", justify="right")
+    c = results["customers"]
+    j = results["journey"]
+    m = results["money"]
+    summary.add_row("customers arrived", _fmt(c["arrived"]))
+    summary.add_row("journeys completed", _fmt(c["journeys_completed"]))
+    summary.add_row("orders", _fmt(j["orders"]))
+    summary.add_row("conversion (orders / journeys)", _fmt(j["conversion_rate"], "fraction"))
+    summary.add_row("orders lost to failures", _fmt(j["lost_orders"]))
+    summary.add_row("customers hit by a failure", _fmt(results["recovery"]["customers_affected"]))
+    summary.add_row("  reached first (proactive)", _fmt(results["recovery"]["proactive"]))
+    summary.add_row("  recovered on contact (reactive)", _fmt(results["recovery"]["on_contact"]))
+    for key, label in (
+        ("revenue", "revenue"),
+        ("agent_cost", "agent cost"),
+        ("compensation", "compensation"),
+        ("response_cost", "response cost"),
+        ("recovery_cost", "recovery cost"),
+        ("profit", "profit"),
+    ):
+        summary.add_row(label, _fmt(m[key], cur))
+    out.print(summary)
+    if results["channels"]:
+        t = Table(title="Staffed channels", title_justify="left")
+        rows = [
+            ("offered", "contacts offered", ""),
+            ("served", "contacts served", ""),
+            ("abandon_rate", "abandoned", "fraction"),
+            ("callbacks", "call-backs accepted", ""),
+            ("wait_mean_min", "mean wait", "min"),
+            ("wait_p90_min", "90th percentile wait", "min"),
+            ("service_level", "service level", "fraction"),
+            ("service_level_target_sec", "  answered within", "s"),
+            ("first_contact_resolution", "first-contact resolution", "fraction"),
+            ("occupancy", "agent occupancy", "fraction"),
+            ("queue_length_mean", "mean queue", "contacts"),
+            ("agents_mean", "mean agents on duty", "agents"),
+        ]
+        t.add_column("metric")
+        for name in results["channels"]:
+            t.add_column(name, justify="right")
+        for key, label, unit in rows:
+            t.add_row(label, *(_fmt(ch[key], unit) for ch in results["channels"].values()))
+        out.print(t)
+    if results["touchpoints"]:
+        t = Table(title="Self-service touchpoints", title_justify="left")
+        for col in ("touchpoint", "visits", "reach", "failed", "failure hits", "mean time (min)"):
+            t.add_column(col, justify="left" if col == "touchpoint" else "right")
+        for name, tp in results["touchpoints"].items():
+            t.add_row(
+                name,
+                _fmt(tp["visits"]),
+                _fmt(tp["reach"], "fraction"),
+                _fmt(tp["failure_rate"], "fraction"),
+                _fmt(tp["incident_hits"]),
+                _fmt(tp["duration_mean_min"]),
+            )
+        out.print(t)
+    if results["failures"]:
+        t = Table(title="Failures", title_justify="left")
+        for col in ("failure", "occurrences", "downtime (min)", "customers hit"):
+            t.add_column(col, justify="left" if col == "failure" else "right")
+        for name, f in results["failures"].items():
+            t.add_row(name, _fmt(f["occurrences"]), _fmt(f["downtime_min"]), _fmt(f["customers_affected"]))
+        out.print(t)
+    for d in results["decisions"]:
+        when = format_time(d["time_min"])
+        out.print(f"decision [bold]{d['decision']}[/] at {when}: chose {d['option']} (by {d['by']})", highlight=False)
+    out.print("[dim]Experience KPIs (CSAT, NPS, CES, repeat purchase) arrive with the loyalty model.[/]")
+
+
+@app.command()
+def schema(
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of the scenario format (for editors with a TOML language server)."""
+    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    if out_path is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(out_path, text)
+        err.print(f"wrote {out_path}", highlight=False)
+
+
+def main() -> None:
+    """Console-script entry point: map input errors to exit 2 and bugs to exit 1, without tracebacks."""
+    try:
+        app(standalone_mode=True)
+    except SimError as exc:
+        for problem in getattr(exc, "problems", None) or [exc]:
+            err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted", highlight=False)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("CXSIM_DEBUG"):
+            raise
+        err.print(f"internal error in cxsim ({type(exc).__name__}: {exc}); rerun with CXSIM_DEBUG=1 and report it", markup=False)
+        sys.exit(1)

@@ -1,0 +1,222 @@
+"""Results of a run as plain data, and their renderings: JSON, a CSV of tidy rows, a text table.
+
+``build_results`` is the one place numbers are derived from the metrics, so the CLI, the game's
+debrief and the tests all see the same values. The JSON structure is versioned by its
+``format`` key and documented in docs/results-format.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from . import __version__
+from .metrics import ChannelStats, Metrics
+from .model import Simulation
+from .scenario import STAGE_ORDER
+
+RESULTS_FORMAT = "cxsim.run/1"
+EXPERIENCE_KEYS = ("csat_mean", "nps", "ces_mean", "repeat_purchase_rate", "churn_rate", "reviews_posted", "referrals")
+
+# Units of every leaf key, for the table and the CSV (fractions are 0-1).
+UNITS: dict[str, str] = {
+    "arrived": "customers",
+    "journeys_completed": "customers",
+    "steps_mean": "touchpoints",
+    "offered": "contacts",
+    "served": "contacts",
+    "abandoned": "contacts",
+    "balked": "contacts",
+    "blocked": "contacts",
+    "callbacks": "contacts",
+    "abandon_rate": "fraction",
+    "waited_share": "fraction",
+    "wait_mean_min": "min",
+    "wait_p90_min": "min",
+    "answer_mean_min": "min",
+    "handle_mean_min": "min",
+    "service_level": "fraction",
+    "service_level_target_sec": "s",
+    "first_contact_resolution": "fraction",
+    "occupancy": "fraction",
+    "queue_length_mean": "contacts",
+    "agents_mean": "agents",
+    "agent_hours": "h",
+    "visits": "visits",
+    "failure_rate": "fraction",
+    "incident_hits": "visits",
+    "duration_mean_min": "min",
+    "reach": "fraction",
+    "customers": "customers",
+    "share_of_journeys": "fraction",
+    "orders": "orders",
+    "conversion_rate": "fraction",
+    "lost_orders": "orders",
+    "occurrences": "failures",
+    "downtime_min": "min",
+    "customers_affected": "customers",
+    "proactive": "customers",
+    "on_contact": "customers",
+}
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def _channel(c: ChannelStats, target_sec: float, horizon: float, warmup: float) -> dict[str, Any]:
+    measured = horizon - warmup
+    outcomes = c.answered + c.abandoned + c.callbacks + c.balked + c.blocked
+    return {
+        "offered": c.offered,
+        "served": c.served,
+        "abandoned": c.abandoned,
+        "balked": c.balked,
+        "blocked": c.blocked,
+        "callbacks": c.callbacks,
+        "abandon_rate": _ratio(c.abandoned, c.offered),
+        "waited_share": _ratio(c.queued, c.offered),
+        "wait_mean_min": _ratio(c.waits.total, c.waits.count),
+        "wait_p90_min": c.waits.quantile(0.9),
+        "answer_mean_min": _ratio(c.answer_wait_total, c.answered),
+        "handle_mean_min": _ratio(c.handle_total, c.served),
+        "service_level": _ratio(c.answered_in_target, outcomes),
+        "service_level_target_sec": target_sec,
+        "first_contact_resolution": _ratio(c.resolved, c.served),
+        "occupancy": _ratio(c.busy.integral(horizon), c.staffed_slots.integral(horizon)),
+        "queue_length_mean": _ratio(c.queue.integral(horizon), measured),
+        "agents_mean": _ratio(c.agents.integral(horizon), measured),
+        "agent_hours": c.agents.integral(horizon) / 60.0,
+    }
+
+
+def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario_sha256: str | None = None) -> dict[str, Any]:
+    """Every KPI of a finished (or stopped) run, as JSON-ready plain data."""
+    m: Metrics = sim.metrics
+    s = sim.scenario
+    horizon = min(sim.now, sim.horizon) if sim.now > 0 else sim.horizon
+    channels = {
+        name: _channel(m.channels[name], spec.service_level_sec, horizon, sim.warmup) for name, spec in s.staffed().items()
+    }
+    touchpoints = {
+        name: {
+            "visits": st.visits,
+            "failure_rate": _ratio(st.failed, st.visits),
+            "incident_hits": st.incident,
+            "duration_mean_min": _ratio(st.duration_total, st.visits),
+            "reach": _ratio(m.touchpoint_reach[name], m.journeys),
+        }
+        for name, st in m.steps.items()
+    }
+    for name in channels:
+        channels[name]["reach"] = _ratio(m.touchpoint_reach[name], m.journeys)
+    stages = {
+        stage: {"customers": m.stage_reach[stage], "share_of_journeys": _ratio(m.stage_reach[stage], m.journeys)}
+        for stage in STAGE_ORDER
+        if any(tp.stage == stage for tp in s.touchpoints.values())
+    }
+    agent_cost = sum(
+        channels[name]["agent_hours"] * spec.agent_cost_per_hour for name, spec in s.staffed().items()
+    )
+    costs = agent_cost + m.response_cost + m.recovery_cost + m.compensation
+    return {
+        "format": RESULTS_FORMAT,
+        "cxsim_version": __version__,
+        "scenario": {"title": s.title, "file": scenario_file, "sha256": scenario_sha256},
+        "policy": sim.policy_name,
+        "seed": sim.seed,
+        "horizon_days": sim.horizon / 1440.0,
+        "warmup_days": sim.warmup / 1440.0,
+        "sim_minutes": sim.now,
+        "currency": s.currency,
+        "customers": {
+            "arrived": m.arrived,
+            "journeys_completed": m.journeys,
+            "steps_mean": _ratio(m.journey_steps, m.journeys),
+        },
+        "channels": channels,
+        "touchpoints": touchpoints,
+        "journey": {
+            "stages": stages,
+            "orders": m.orders,
+            "conversion_rate": _ratio(m.journeys_ordered, m.journeys),
+            "lost_orders": m.lost_orders,
+        },
+        "failures": {name: dict(v) for name, v in m.failures.items()},
+        "recovery": {
+            "customers_affected": m.affected,
+            "proactive": m.recoveries_proactive,
+            "on_contact": m.recoveries_on_contact,
+        },
+        "experience": dict.fromkeys(EXPERIENCE_KEYS),
+        "money": {
+            "revenue": m.revenue,
+            "lost_revenue": m.lost_revenue,
+            "agent_cost": agent_cost,
+            "response_cost": m.response_cost,
+            "recovery_cost": m.recovery_cost,
+            "compensation": m.compensation,
+            "profit": m.revenue - costs,
+        },
+        "decisions": list(m.decisions),
+        "commands": [c.to_dict() for c in sim.command_log],
+    }
+
+
+def to_json(results: dict[str, Any]) -> str:
+    """Stable, human-diffable JSON (sorted keys are not used: the order is the documented one)."""
+    return json.dumps(results, indent=2, allow_nan=False) + "\n"
+
+
+def unit_of(section: str, key: str, currency: str) -> str:
+    """The unit of a leaf value."""
+    if section == "money":
+        return currency
+    return UNITS.get(key, "")
+
+
+def tidy_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per number: policy, seed, section, scope, metric, value, unit."""
+    rows: list[dict[str, Any]] = []
+    currency = results["currency"]
+
+    def add(section: str, scope: str, metric: str, value: Any) -> None:
+        rows.append(
+            {
+                "policy": results["policy"],
+                "seed": results["seed"],
+                "section": section,
+                "scope": scope,
+                "metric": metric,
+                "value": "" if value is None else value,
+                "unit": unit_of(section, metric, currency),
+            }
+        )
+
+    for section in ("customers", "recovery", "money"):
+        for k, v in results[section].items():
+            add(section, "all", k, v)
+    for k, v in results["experience"].items():
+        add("experience", "all", k, v)
+    for section in ("channels", "touchpoints", "failures"):
+        for scope, values in results[section].items():
+            for k, v in values.items():
+                add(section, scope, k, v)
+    for k in ("orders", "conversion_rate", "lost_orders"):
+        add("journey", "all", k, results["journey"][k])
+    for stage, values in results["journey"]["stages"].items():
+        for k, v in values.items():
+            add("journey", stage, k, v)
+    return rows
+
+
+def to_csv(results: dict[str, Any]) -> str:
+    """The tidy rows as CSV text."""
+    buf = io.StringIO()
+    rows = tidy_rows(results)
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
