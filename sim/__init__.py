@@ -21,12 +21,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents  # noqa: E402
-from .errors import CommandError, Problem, ScenarioError, SimError  # noqa: E402
-from .loader import LoadedScenario, load_scenario, parse_scenario, read_scenario  # noqa: E402
-from .model import Simulation  # noqa: E402
-from .rng import RandomStreams  # noqa: E402
-from .scenario import Scenario  # noqa: E402
+from .commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
+from .errors import CommandError, Problem, ScenarioError, SimError
+from .loader import LoadedScenario, load_scenario, parse_scenario, read_scenario
+from .model import Simulation
+from .rng import RandomStreams
+from .scenario import Scenario
 
 __all__ = [
     "ApplyResponse",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -37,6 +36,11 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
+
+
+# Typer vendors click privately; reach its usage-error classes through the public BadParameter.
+UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+ClickException: type[Exception] = typer.BadParameter.__mro__[2]
 
 
 class BadInput(SimError):
@@ -161,10 +165,7 @@ def _fmt(value: object, unit: str = "") -> str:
         return "–"
     if unit == "fraction" and isinstance(value, float):
         return f"{100 * value:.1f} %"
-    if isinstance(value, float):
-        text = f"{value:,.2f}"
-    else:
-        text = f"{value:,}"
+    text = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
     return f"{text} {unit}".strip() if unit and unit not in ("fraction",) else text
 
 
@@ -265,7 +266,16 @@ def schema(
 def main() -> None:
     """Console-script entry point: map input errors to exit 2 and bugs to exit 1, without tracebacks."""
     try:
-        app(standalone_mode=True)
+        code = app(standalone_mode=False)
+    except ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path.split(" ", 1)[1] + " " if ctx is not None and " " in ctx.command_path else ""
+        message = exc.format_message()  # type: ignore[attr-defined]
+        err.print(f"error: {message} (see 'cxsim {command}--help')", highlight=False, soft_wrap=True, markup=False)
+        sys.exit(2)
+    except typer.Abort:
+        err.print("interrupted", highlight=False)
+        sys.exit(130)
     except SimError as exc:
         for problem in getattr(exc, "problems", None) or [exc]:
             err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
@@ -278,3 +288,4 @@ def main() -> None:
             raise
         err.print(f"internal error in cxsim ({type(exc).__name__}: {exc}); rerun with CXSIM_DEBUG=1 and report it", markup=False)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -16,9 +16,10 @@ def replay(
     policy: str | None = None,
     seed: int | None = None,
     observers: Iterable[Observer] = (),
+    horizon_days: float | None = None,
 ) -> Simulation:
     """Re-run an interactive session: advance to each command's time, apply it, then run to the end."""
-    sim = Simulation(scenario, policy=policy, seed=seed, observers=observers, interactive=True)
+    sim = Simulation(scenario, policy=policy, seed=seed, observers=observers, interactive=True, horizon_days=horizon_days)
     for logged in commands:
         sim.advance_to(logged.time)
         if isinstance(logged.command, Choose):

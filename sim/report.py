@@ -117,9 +117,7 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
         for stage in STAGE_ORDER
         if any(tp.stage == stage for tp in s.touchpoints.values())
     }
-    agent_cost = sum(
-        channels[name]["agent_hours"] * spec.agent_cost_per_hour for name, spec in s.staffed().items()
-    )
+    agent_cost = sum(channels[name]["agent_hours"] * spec.agent_cost_per_hour for name, spec in s.staffed().items())
     costs = agent_cost + m.response_cost + m.recovery_cost + m.compensation
     return {
         "format": RESULTS_FORMAT,

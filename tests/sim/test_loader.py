@@ -1,0 +1,124 @@
+"""Bad scenario input gives one clear, located line per problem; good input loads."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import SCENARIOS
+
+from sim import ScenarioError, parse_scenario, read_scenario
+
+CENTRE = (SCENARIOS / "contact-centre.toml").read_text()
+
+
+def _errors(text: str | bytes) -> list[str]:
+    data = text.encode() if isinstance(text, str) else text
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data, "s.toml")
+    return [str(p) for p in info.value.problems]
+
+
+def _broken(old: str, new: str) -> list[str]:
+    assert old in CENTRE, old
+    return _errors(CENTRE.replace(old, new, 1))
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(ScenarioError, match=r"nope\.toml: file not found"):
+        read_scenario(tmp_path / "nope.toml")
+    with pytest.raises(ScenarioError, match="is a directory"):
+        read_scenario(tmp_path)
+
+
+def test_empty_and_binary_files():
+    assert _errors(b"  \n") == ["s.toml: file is empty; a scenario needs at least schema_version and title"]
+    assert "not a text file" in _errors(bytes(range(256)))[0]
+    assert "not a text file" in _errors(b"title = 1\x00\x00")[0]
+
+
+def test_toml_syntax_error_names_its_line():
+    assert _errors('title = "x"\nseed = = 3\n') == ["s.toml:2: TOML syntax error: invalid value"]
+
+
+def test_unknown_key_suggests_the_right_one():
+    errors = _broken("concurrency = 2", "concurency = 2")
+    line = _line_of(CENTRE, "concurrency = 2")
+    assert errors == [f"s.toml:{line}: touchpoints.chat.concurency: unknown key 'concurency'; did you mean 'concurrency'?"]
+
+
+def test_wrong_type_shows_the_value():
+    errors = _broken("seed = 20261124", 'seed = "abc"')
+    assert errors == ["s.toml:16: seed: must be a valid integer, unable to parse string as an integer (got 'abc')"]
+
+
+def test_negative_rate():
+    (error,) = _broken("customers_per_hour = 60", "customers_per_hour = -5")
+    assert error.endswith("arrivals.customers_per_hour: must be greater than or equal to 0 (got -5)")
+
+
+def test_probability_above_one():
+    (error,) = _broken("accept_probability = 0.37", "accept_probability = 1.37")
+    assert "responses.callbacks.accept_probability: must be less than or equal to 1 (got 1.37)" in error
+
+
+def test_route_probabilities_must_sum_to_one():
+    (error,) = _broken("on_failure = { chat = 0.3, end = 0.7 }", "on_failure = { chat = 0.3, end = 0.6 }")
+    line = _line_of(CENTRE, "on_failure = { chat = 0.3, end = 0.7 }")
+    assert error == f"s.toml:{line}: journey.routes.phone.on_failure: probabilities must sum to 1 (they sum to 0.9)"
+
+
+def test_route_to_unknown_touchpoint():
+    (error,) = _broken("on_failure = { chat = 0.3, end = 0.7 }", "on_failure = { caht = 0.3, end = 0.7 }")
+    assert "journey.routes.phone.on_failure.caht: unknown touchpoint 'caht'; did you mean 'chat'?" in error
+
+
+def test_failure_on_unknown_touchpoint():
+    text = CENTRE.replace('touchpoint = "phone"\nlabel = "Telephony', 'touchpoint = "phnoe"\nlabel = "Telephony')
+    (error,) = _errors(text)
+    assert "failures.telephony_down.touchpoint: unknown touchpoint 'phnoe'; did you mean 'phone'?" in error
+
+
+def test_decision_on_unknown_failure():
+    (error,) = _broken('failure = "telephony_down" }', 'failure = "telephony" }')
+    assert "decisions.outage.trigger.failure: unknown failure 'telephony'; did you mean 'telephony_down'?" in error
+
+
+def test_option_naming_unknown_response():
+    (error,) = _broken('responses = ["chat_backup"]', 'responses = ["chat_bakup"]')
+    line = _line_of(CENTRE, 'responses = ["chat_backup"]')
+    assert error == (
+        f"s.toml:{line}: decisions.outage.options.move_to_chat.responses.0: "
+        "unknown response 'chat_bakup'; did you mean 'chat_backup'?"
+    )
+
+
+def test_distribution_missing_a_parameter():
+    (error,) = _broken('{ dist = "lognormal", mean = 6.0, sd = 3.5 }', '{ dist = "lognormal", mean = 6.0 }')
+    assert error.endswith("touchpoints.phone.handle_min.sd: required key is missing")
+
+
+def test_unknown_distribution_suggests_one():
+    (error,) = _broken('dist = "gamma"', 'dist = "gama"')
+    assert error.endswith("touchpoints.chat.handle_min.dist: unknown dist 'gama'; did you mean 'gamma'?")
+
+
+def test_missing_required_key():
+    (error,) = _broken("horizon_days = 7\n", "")
+    assert error == "s.toml: horizon_days: required key is missing"
+
+
+def test_every_problem_is_reported_at_once():
+    text = CENTRE.replace("concurrency = 2", "concurency = 2").replace("customers_per_hour = 60", "customers_per_hour = -5")
+    assert len(_errors(text)) == 2
+
+
+def test_unreachable_touchpoint_is_a_warning_not_an_error():
+    text = CENTRE.replace(
+        "[journey]", '[touchpoints.store]\nkind = "self_service"\nchannel = "store"\nstage = "purchase"\n\n[journey]'
+    )
+    loaded = parse_scenario(text.encode(), "s.toml")
+    (warning,) = loaded.warnings
+    assert "touchpoints.store: warning: no route leads here" in str(warning)
