@@ -177,7 +177,8 @@ class StaffedChannel:
     def _on_done(self, timeout: Event) -> None:
         ticket: Ticket = timeout._value
         ticket.state = _DONE
-        resolved = self._resolve() < self.spec.resolution_probability
+        p_resolve = self.spec.resolution_probability
+        resolved = p_resolve >= 1.0 or self._resolve() < p_resolve
         self.busy -= 1
         if self.retiring:
             self.retiring -= 1

@@ -37,6 +37,36 @@ class Customer:
         self.unrecovered: set[Incident] = set()
 
 
+class Walk:
+    """Drives one journey generator on SimPy events without a full ``simpy.Process``.
+
+    A Process costs two extra scheduled events per customer (its start and its end); a journey
+    needs neither, because nothing waits for it to finish. The generator starts at once and is
+    resumed from each event it yields, exactly as SimPy would.
+    """
+
+    __slots__ = ("_gen",)
+
+    def __init__(self, gen: Generator[simpy.Event, Any, None]) -> None:
+        self._gen = gen
+        self._step(None)
+
+    def _resume(self, event: simpy.Event) -> None:
+        self._step(event._value)
+
+    def _step(self, value: Any) -> None:
+        gen = self._gen
+        while True:
+            try:
+                event = gen.send(value)
+            except StopIteration:
+                return
+            if event.callbacks is not None:
+                event.callbacks.append(self._resume)
+                return
+            value = event._value  # already processed: continue at once
+
+
 def journey(sim: Simulation, customer: Customer) -> Generator[simpy.Event, Any, None]:
     """Walk one customer through the journey map until it ends."""
     router = sim.router

@@ -207,6 +207,10 @@ class Metrics:
         if handler is not None:
             handler(record)
 
+    def handler_for(self, kind: type) -> Callable[[Any], None] | None:
+        """The handler of one record type (None if metrics ignore it)."""
+        return self._handlers.get(kind)
+
     # --- handlers ----------------------------------------------------------------------------------
 
     def _arrived(self, r: CustomerArrived) -> None:

@@ -10,24 +10,25 @@ seed + command log replays the run exactly.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
 
 import simpy
 from simpy.core import URGENT
-from simpy.events import Event
+from simpy.events import Event, Timeout
 
 from .arrivals import next_arrival, weekly_rates_per_min
 from .channels import StaffedChannel
 from .clock import MINUTES_PER_DAY
 from .commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
-from .customers import Customer, journey
+from .customers import Customer, Walk, journey
 from .decisions import DecisionBoard, PendingDecision
 from .distributions import Sampler, sampler, uniform_sampler
 from .errors import CommandError
 from .failures import Incident, failure_process
 from .metrics import Metrics
-from .records import CustomerAffected, CustomerArrived, Record
+from .records import RECORD_TYPES, CustomerAffected, CustomerArrived, Record
 from .responses import apply_response, attach, deliver, deliver_on_contact
 from .rng import RandomStreams
 from .routing import Router
@@ -35,6 +36,7 @@ from .scenario import Policy, Scenario, SelfService, Staffed
 from .staffing import staffing_timeline
 
 Observer = Callable[[Record], None]
+BATCH_GC_THRESHOLD = 50_000
 
 
 class SelfServiceStep:
@@ -85,7 +87,9 @@ class Simulation:
         self.env = simpy.Environment()
         self.streams = RandomStreams(self.seed)
         self.metrics = Metrics(scenario, self.warmup, self.horizon)
-        self._observers: list[Observer] = [self.metrics, *observers]
+        self._observers: list[Observer] = list(observers)
+        self._routes: dict[type, tuple[Observer, ...]] = {}
+        self._route_records()
         self._command_log: list[LoggedCommand] = []
         self._halt: Event | None = None
         self._next_id = 0
@@ -128,7 +132,7 @@ class Simulation:
             apply_response(self, response, None)
         for f_name, f_spec in scenario.failures.items():
             self.env.process(failure_process(self, f_name, f_spec))
-        self.env.process(self._arrivals())
+        self._start_arrivals()
 
     # --- the public contract -------------------------------------------------------------------------
 
@@ -160,10 +164,18 @@ class Simulation:
     def subscribe(self, observer: Observer) -> None:
         """Send every later record to ``observer`` too."""
         self._observers.append(observer)
+        self._route_records()
+
+    def _route_records(self) -> None:
+        # NOTE: one lookup per record on the hot path: each record type maps straight to the
+        # metrics handler for it plus the general observers, in subscription order.
+        for kind in RECORD_TYPES:
+            handler = self.metrics.handler_for(kind)
+            self._routes[kind] = (*((handler,) if handler else ()), *self._observers)
 
     def emit(self, record: Record) -> None:
-        """Send a record to every observer."""
-        for observer in self._observers:
+        """Send a record to the metrics and to every observer."""
+        for observer in self._routes[type(record)]:
             observer(record)
 
     def advance_to(self, t: float) -> None:
@@ -183,7 +195,14 @@ class Simulation:
 
     def run(self) -> Metrics:
         """Run to the horizon (answering decisions by policy) and return the metrics."""
-        self.advance_to(self.horizon)
+        # NOTE: a run allocates millions of short-lived objects and few cycles; collecting
+        # generation 0 less often is ~10 % faster. The threshold is restored afterwards.
+        threshold = gc.get_threshold()
+        gc.set_threshold(max(threshold[0], BATCH_GC_THRESHOLD), *threshold[1:])
+        try:
+            self.advance_to(self.horizon)
+        finally:
+            gc.set_threshold(*threshold)
         return self.metrics
 
     def apply(self, command: Command) -> None:
@@ -287,36 +306,34 @@ class Simulation:
 
     # --- processes ------------------------------------------------------------------------------------------
 
-    def _arrivals(self) -> Generator[simpy.Event, Any, None]:
-        env = self.env
+    def _start_arrivals(self) -> None:
         rates = weekly_rates_per_min(self.scenario.arrivals)
         budget = self.streams["arrivals"]
         draws = Sampler(lambda n: budget.exponential(1.0, n))
-        horizon = self.horizon
-        segments = self.scenario.segments
-        names = self._segment_names
+        self._next_arrival = lambda t: next_arrival(t, draws(), rates)
+        self._schedule_arrival(0.0)
+
+    def _schedule_arrival(self, after: float) -> None:
+        t = self._next_arrival(after)
+        if t < self.horizon:
+            Timeout(self.env, t - self.env.now, t).callbacks.append(self._on_arrival)
+
+    def _on_arrival(self, event: Event) -> None:
+        t: float = event._value
         cum = self._segment_cum
-        last = len(names) - 1
-        seg_draw = self._segment_draw
-        emit = self.emit
-        process = env.process
-        t = 0.0
-        while True:
-            t = next_arrival(t, draws(), rates)
-            if t >= horizon:
-                return
-            yield env.timeout(t - env.now)
-            u = seg_draw() * cum[-1]
-            i = 0
+        i, last = 0, len(cum) - 1
+        if last:
+            u = self._segment_draw() * cum[-1]
             while i < last and u >= cum[i]:
                 i += 1
-            seg_name = names[i]
-            seg = segments[seg_name]
-            cid = self._next_id
-            self._next_id = cid + 1
-            customer = Customer(cid, seg_name, t, seg.patience_factor, seg.starting_attitude, seg.starting_trust)
-            emit(CustomerArrived(time=t, customer=cid, segment=seg_name))
-            process(journey(self, customer))
+        seg_name = self._segment_names[i]
+        seg = self.scenario.segments[seg_name]
+        cid = self._next_id
+        self._next_id = cid + 1
+        customer = Customer(cid, seg_name, t, seg.patience_factor, seg.starting_attitude, seg.starting_trust)
+        self.emit(CustomerArrived(time=t, customer=cid, segment=seg_name))
+        Walk(journey(self, customer))
+        self._schedule_arrival(t)
 
     def _shift_changes(self, channel: StaffedChannel, timeline: list[tuple[float, int]]) -> Generator[simpy.Event, Any, None]:
         env = self.env

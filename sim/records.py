@@ -1,8 +1,9 @@
 """Typed records of what happened in a run, in the past tense, each stamped with sim time.
 
 The engine emits records to observers (metrics, logs, the game view) and never reads them
-back. "Event" is reserved for SimPy's scheduling objects; these are records. Every record is a
-frozen slotted dataclass so it is cheap to make and safe to keep.
+back. "Event" is reserved for SimPy's scheduling objects; these are records. Records are
+slotted dataclasses and read-only by contract: observers must never change one. They are
+not ``frozen=True`` because that triples their construction cost, and a run makes millions.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-_REC = {"frozen": True, "slots": True, "kw_only": True}
+_REC = {"slots": True, "kw_only": True}
 
 
 @dataclass(**_REC)

@@ -32,6 +32,14 @@ def pick(table: Table, u: float) -> str:
     return names[min(bisect_right(cum, u), len(names) - 1)]
 
 
+def choose(table: Table, draw: Sampler) -> str:
+    """Pick a target; a table with one target needs no random draw."""
+    names = table[1]
+    if len(names) == 1:
+        return names[0]
+    return pick(table, draw())
+
+
 class Router:
     """Entry, next-step and contact-channel choices for every segment."""
 
@@ -58,18 +66,18 @@ class Router:
 
     def entry(self) -> str:
         """First touchpoint (or 'contact') of a new customer."""
-        return pick(self._entry, self._entry_draw())
+        return choose(self._entry, self._entry_draw)
 
     def after(self, touchpoint: str, segment: str, ok: bool) -> str:
         """Next target after a visit; 'end' if the touchpoint has no route."""
         tables = self._routes.get((touchpoint, segment))
         if tables is None:
             return END
-        return pick(tables[0] if ok else tables[1], self._draws[touchpoint]())
+        return choose(tables[0] if ok else tables[1], self._draws[touchpoint])
 
     def contact(self, segment: str) -> str:
         """The staffed touchpoint a customer of ``segment`` contacts."""
-        return pick(self._contact[segment], self._contact_draw[segment]())
+        return choose(self._contact[segment], self._contact_draw[segment])
 
 
-__all__ = ["CONTACT", "END", "Router", "pick"]
+__all__ = ["CONTACT", "END", "Router", "choose", "pick"]

@@ -1,0 +1,138 @@
+"""Benchmark: cxsim against a minimal hand-written SimPy model of the same queue, in one run.
+
+Erlang-A contact centre: arrivals 9.5/min, 10 agents, exponential handle time (mean 1 min),
+exponential patience (mean 2 min). Prints customers simulated per second for both, their
+ratio (target >= 1.0), and the peak memory of a 1,000,000-customer cxsim run (target < 300 MB).
+
+Usage: python bench/run.py [--customers 200000] [--memory-customers 1000000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import simpy
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LAM, AGENTS, HANDLE, PATIENCE = 9.5, 10, 1.0, 2.0
+
+SCENARIO = """
+schema_version = 1
+title = "bench: Erlang A"
+seed = 1
+horizon_days = {days}
+
+[segments.all]
+share = 1.0
+
+[arrivals]
+customers_per_hour = {per_hour}
+
+[touchpoints.phone]
+kind = "staffed"
+channel = "phone"
+agents = {agents}
+handle_min = {{ dist = "exponential", mean = {handle} }}
+patience_min = {{ dist = "exponential", mean = {patience} }}
+
+[journey]
+entry = {{ phone = 1.0 }}
+
+[policies.none]
+"""
+
+
+def reference(customers: int, seed: int = 1) -> tuple[float, float]:
+    """A minimal SimPy model written by hand (the SimPy bank_renege idiom); returns (seconds, abandon rate)."""
+    rng = random.Random(seed)
+    env = simpy.Environment()
+    agents = simpy.Resource(env, capacity=AGENTS)
+    abandoned = 0
+
+    def caller() -> simpy.events.ProcessGenerator:
+        nonlocal abandoned
+        with agents.request() as req:
+            got = yield req | env.timeout(rng.expovariate(1 / PATIENCE))
+            if req in got:
+                yield env.timeout(rng.expovariate(1 / HANDLE))
+            else:
+                abandoned += 1
+
+    def source() -> simpy.events.ProcessGenerator:
+        for _ in range(customers):
+            yield env.timeout(rng.expovariate(LAM))
+            env.process(caller())
+
+    start = time.perf_counter()
+    env.process(source())
+    env.run()
+    return time.perf_counter() - start, abandoned / customers
+
+
+def cxsim_run(customers: int) -> tuple[float, float, int]:
+    """The full cxsim pipeline: TOML -> validated scenario -> engine -> metrics -> results."""
+    from sim import Simulation, parse_scenario
+    from sim.report import build_results
+
+    days = customers / LAM / 1440
+    start = time.perf_counter()
+    text = SCENARIO.format(days=days, per_hour=LAM * 60, agents=AGENTS, handle=HANDLE, patience=PATIENCE)
+    scenario = parse_scenario(text.encode(), "bench.toml").scenario
+    sim = Simulation(scenario)
+    sim.run()
+    results = build_results(sim)
+    elapsed = time.perf_counter() - start
+    ch = results["channels"]["phone"]
+    return elapsed, ch["abandon_rate"], results["customers"]["arrived"]
+
+
+def peak_memory_mb(customers: int) -> float:
+    """Peak resident memory of a separate process running cxsim on ``customers`` customers."""
+    code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r}); import run; run.cxsim_run({customers})"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--customers", type=int, default=200_000)
+    parser.add_argument("--memory-customers", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="best of N timings for each model")
+    args = parser.parse_args()
+    if args.customers < 1000 or args.repeat < 1:
+        parser.error("--customers must be at least 1000 and --repeat at least 1")
+
+    from sim.erlang import erlang_a
+
+    exact = erlang_a(LAM, 1 / HANDLE, 1 / PATIENCE, AGENTS).p_abandon
+    ref_best = min(reference(args.customers, seed=i + 1)[0] for i in range(args.repeat))
+    _, ref_ab = reference(args.customers)
+    runs = [cxsim_run(args.customers) for _ in range(args.repeat)]
+    cx_best = min(r[0] for r in runs)
+    cx_ab, cx_n = runs[0][1], runs[0][2]
+    ref_rate = args.customers / ref_best
+    cx_rate = cx_n / cx_best
+    print(f"Erlang-A queue: {LAM}/min, {AGENTS} agents, handle {HANDLE} min, patience {PATIENCE} min")
+    print(f"  exact P(abandon) {exact:.4f}; hand-written {ref_ab:.4f}; cxsim {cx_ab:.4f}")
+    print(f"  hand-written SimPy : {ref_rate:>10,.0f} customers/s  ({args.customers:,} customers, best of {args.repeat})")
+    print(f"  cxsim full pipeline: {cx_rate:>10,.0f} customers/s  ({cx_n:,} customers, best of {args.repeat})")
+    ratio = cx_rate / ref_rate
+    print(f"  speed ratio cxsim / hand-written: {ratio:.2f}  (target >= 1.00: {'met' if ratio >= 1 else 'NOT met'})")
+    if args.memory_customers:
+        mb = peak_memory_mb(args.memory_customers)
+        print(
+            f"  peak memory, {args.memory_customers:,} customers: {mb:,.0f} MB  (target < 300 MB: {'met' if mb < 300 else 'NOT met'})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
