@@ -67,7 +67,7 @@ def _ratio(a: float, b: float) -> float | None:
 
 
 def _channel(c: ChannelStats, target_sec: float, horizon: float, warmup: float) -> dict[str, Any]:
-    measured = horizon - warmup
+    measured = max(horizon - warmup, 0.0)
     outcomes = c.answered + c.abandoned + c.callbacks + c.balked + c.blocked
     return {
         "offered": c.offered,
@@ -96,7 +96,7 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
     """Every KPI of a finished (or stopped) run, as JSON-ready plain data."""
     m: Metrics = sim.metrics
     s = sim.scenario
-    horizon = min(sim.now, sim.horizon) if sim.now > 0 else sim.horizon
+    horizon = max(sim.now, sim.warmup)  # statistics cover warm-up end to now (a paused run is partial)
     channels = {
         name: _channel(m.channels[name], spec.service_level_sec, horizon, sim.warmup) for name, spec in s.staffed().items()
     }
