@@ -43,7 +43,7 @@ _WAITING, _SERVING, _DONE, _ABANDONED, _CALLBACK = range(5)
 class Ticket:
     """One customer's contact with the channel, from joining to leaving."""
 
-    __slots__ = ("callback", "customer", "event", "handle", "since", "start", "state")
+    __slots__ = ("callback", "customer", "event", "handle", "outcome", "since", "start", "state", "wait")
 
     def __init__(self, customer: int, since: float, event: Event) -> None:
         self.customer = customer
@@ -53,6 +53,8 @@ class Ticket:
         self.callback = False
         self.start = since
         self.handle = 0.0
+        self.outcome = BALKED
+        self.wait = 0.0  # minutes in the queue (until answered, abandoning or leaving)
 
 
 class StaffedChannel:
@@ -116,7 +118,7 @@ class StaffedChannel:
     # --- customers ----------------------------------------------------------------------------------
 
     def join(self, customer: int, patience_factor: float = 1.0) -> Event:
-        """A customer contacts the channel; the returned event succeeds with the outcome."""
+        """A customer contacts the channel; the returned event succeeds with the ``Ticket`` (outcome, wait)."""
         env = self.env
         now = env.now
         event = Event(env)
@@ -128,7 +130,7 @@ class StaffedChannel:
         max_queue = self.spec.max_queue
         if max_queue is not None and self.waiting >= max_queue:
             self.emit(ContactBalked(time=now, customer=customer, touchpoint=self.name, reason="queue_full"))
-            event.succeed(BALKED)
+            event.succeed(ticket)
             return event
         self.queue.append(ticket)
         self.waiting += 1
@@ -145,7 +147,7 @@ class StaffedChannel:
         self.offered += 1
         event = Event(self.env)
         self.emit(ContactBalked(time=self.env.now, customer=customer, touchpoint=self.name, reason="incident"))
-        event.succeed(BALKED)
+        event.succeed(Ticket(customer, self.env.now, event))
         return event
 
     def _start(self, ticket: Ticket, *, queued: bool) -> None:
@@ -154,7 +156,7 @@ class StaffedChannel:
         self.busy += 1
         ticket.state = _SERVING
         ticket.start = now
-        wait = now - ticket.since
+        ticket.wait = wait = now - ticket.since
         if not ticket.callback:
             self.answered += 1
             self.wait_total += wait
@@ -196,7 +198,8 @@ class StaffedChannel:
                 callback=ticket.callback,
             )
         )
-        ticket.event.succeed(RESOLVED if resolved else UNRESOLVED)
+        ticket.outcome = RESOLVED if resolved else UNRESOLVED
+        ticket.event.succeed(ticket)
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -218,10 +221,11 @@ class StaffedChannel:
         self.waiting -= 1
         self.abandoned += 1
         now = self.env.now
-        wait = now - ticket.since
+        ticket.wait = wait = now - ticket.since
         self.wait_total += wait
         self.emit(ContactAbandoned(time=now, customer=ticket.customer, touchpoint=self.name, since=ticket.since, wait_min=wait))
-        ticket.event.succeed(ABANDONED)
+        ticket.outcome = ABANDONED
+        ticket.event.succeed(ticket)
 
     def _on_offer(self, timeout: Event) -> None:
         ticket: Ticket = timeout._value

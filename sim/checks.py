@@ -78,6 +78,8 @@ def check_scenario(s: Scenario) -> list[Finding]:
             out.append(Finding(path, f"probabilities must sum to 1 (they sum to {psum:g})"))
 
     targets(("journey", "entry"), s.journey.entry)
+    if s.journey.repeat_entry is not None:
+        targets(("journey", "repeat_entry"), s.journey.repeat_entry)
     for src, route in s.journey.routes.items():
         base = ("journey", "routes", src)
         if src not in s.touchpoints:
@@ -155,7 +157,8 @@ def unreachable_touchpoints(s: Scenario) -> list[str]:
             return staffed
         return [] if target == END else [target]
 
-    stack = [t for target in s.journey.entry for t in expand(target)]
+    starts = [*s.journey.entry, *(s.journey.repeat_entry or {})]
+    stack = [t for target in starts for t in expand(target)]
     while stack:
         tp = stack.pop()
         if tp in seen or tp not in s.touchpoints:

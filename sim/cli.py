@@ -163,6 +163,8 @@ def _run_with_progress(sim: Simulation, show: bool) -> None:
 def _fmt(value: object, unit: str = "") -> str:
     if value is None:
         return "–"
+    if unit == "nps" and isinstance(value, float):
+        return f"{value:+.0f}"
     if unit == "fraction" and isinstance(value, float):
         return f"{100 * value:.1f} %"
     text = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
@@ -244,10 +246,36 @@ def print_results(results: dict, scenario: Scenario) -> None:
         for name, f in results["failures"].items():
             t.add_row(name, _fmt(f["occurrences"]), _fmt(f["downtime_min"]), _fmt(f["customers_affected"]))
         out.print(t)
+    exp = results["experience"]
+    if exp["journeys_surveyed"]:
+        t = Table(title="Experience and loyalty (surveyed a day after each journey)", title_justify="left")
+        t.add_column("metric")
+        for col in ("all customers", "hit by a failure", "not hit"):
+            t.add_column(col, justify="right")
+        groups = (exp, exp["affected"], exp["unaffected"])
+        for key, label, unit in (
+            ("journeys_surveyed", "journeys surveyed", ""),
+            ("csat_mean", "CSAT (1-5)", ""),
+            ("csat_top2", "CSAT top-2 box", "fraction"),
+            ("nps", "NPS (-100..100)", "nps"),
+            ("ces_mean", "CES (1-7, 7 = easy)", ""),
+            ("repeat_purchase_rate", "will buy again", "fraction"),
+            ("lifetime_value_mean", "customer lifetime value", cur),
+            ("reviews_posted", "reviews posted", ""),
+            ("review_stars_mean", "mean review stars (1-5)", ""),
+            ("referrals", "new customers from referrals", ""),
+        ):
+            t.add_row(label, *(_fmt(g[key], unit) for g in groups))
+        out.print(t)
+        c = results["customers"]
+        out.print(
+            f"arrivals: {c['new']:,} new, {c['referred']:,} by referral, {c['returning']:,} returning; "
+            f"{exp['prospects_deterred']:,} prospects kept away by negative word of mouth",
+            highlight=False,
+        )
     for d in results["decisions"]:
         when = format_time(d["time_min"])
         out.print(f"decision [bold]{d['decision']}[/] at {when}: chose {d['option']} (by {d['by']})", highlight=False)
-    out.print("[dim]Experience KPIs (CSAT, NPS, CES, repeat purchase) arrive with the loyalty model.[/]")
 
 
 @app.command()

@@ -38,6 +38,8 @@ class Incident:
         self.affected_count = 0
         self.responses: list[str] = []  # customer-facing responses to deliver
         self.notify: Any = None  # the Notify response in force, if any
+        self.detected = False  # the brand noticed the incident (needed to notify)
+        self.fix_applied = False  # a fix response was applied to this incident
         self.notified_upto = 0
 
     @property

@@ -24,8 +24,10 @@ from .records import (
     FailureEnded,
     FailureStarted,
     JourneyEnded,
+    JourneyRemembered,
     OrderLost,
     OrderPlaced,
+    ProspectDeterred,
     Record,
     RecoveryDelivered,
     ResponseApplied,
@@ -142,6 +144,71 @@ class ChannelStats:
 
 
 @dataclass
+class ExperienceStats:
+    """Survey answers and loyalty decisions of settled journeys."""
+
+    journeys: int = 0
+    csat_total: int = 0
+    csat_top2: int = 0
+    promoters: int = 0
+    detractors: int = 0
+    ces_total: float = 0.0
+    repeat_probability_total: float = 0.0
+    returns: int = 0
+    reviews: int = 0
+    review_stars_total: int = 0
+    referrals: int = 0
+    nwom: int = 0
+    lifetime_value_total: float = 0.0
+    memory_total: float = 0.0
+    trust_total: float = 0.0
+
+    def add(self, r: JourneyRemembered) -> None:
+        """Count one settled journey."""
+        self.journeys += 1
+        self.csat_total += r.csat
+        self.csat_top2 += r.csat >= 4
+        self.promoters += r.ltr >= 9
+        self.detractors += r.ltr <= 6
+        self.ces_total += r.ces
+        self.repeat_probability_total += r.repeat_probability
+        self.returns += r.returns
+        if r.review_stars:
+            self.reviews += 1
+            self.review_stars_total += r.review_stars
+        self.referrals += r.referrals
+        self.nwom += r.nwom
+        self.lifetime_value_total += r.lifetime_value
+        self.memory_total += r.memory
+        self.trust_total += r.trust
+
+    def merged(self, other: ExperienceStats) -> ExperienceStats:
+        """The two groups together."""
+        out = ExperienceStats()
+        for name in out.__dataclass_fields__:
+            setattr(out, name, getattr(self, name) + getattr(other, name))
+        return out
+
+
+@dataclass
+class DayStats:
+    """Counters of one day, for time series."""
+
+    arrivals: int = 0
+    returning: int = 0
+    referred: int = 0
+    deterred: int = 0
+    orders: int = 0
+    revenue: float = 0.0
+    affected: int = 0
+    surveyed: int = 0
+    csat_total: int = 0
+    promoters: int = 0
+    detractors: int = 0
+    returns: int = 0
+
+
+@dataclass
 class StepStats:
     """Counters for one self-service touchpoint."""
 
@@ -162,6 +229,13 @@ class Metrics:
         self.channels = {name: ChannelStats(warmup_min) for name in self.staffed}
         self.steps = {name: StepStats() for name in scenario.touchpoints if name not in self.staffed}
         self.arrived = 0
+        self.arrived_by_source = {"new": 0, "referral": 0, "returning": 0}
+        self.deterred = 0
+        self.experience_affected = ExperienceStats()
+        self.experience_unaffected = ExperienceStats()
+        self.days: dict[int, DayStats] = {}
+        self._day_index = 0
+        self._day = DayStats()
         self.journeys = 0
         self.journeys_ordered = 0
         self.journey_steps = 0
@@ -200,6 +274,8 @@ class Metrics:
             StaffingChanged: self._staffing,
             DecisionMade: self._decision,
             JourneyEnded: self._journey,
+            JourneyRemembered: self._remembered,
+            ProspectDeterred: self._deterred,
         }
 
     def __call__(self, record: Record) -> None:
@@ -213,9 +289,47 @@ class Metrics:
 
     # --- handlers ----------------------------------------------------------------------------------
 
+    @property
+    def experience(self) -> ExperienceStats:
+        """All settled journeys after the warm-up."""
+        return self.experience_affected.merged(self.experience_unaffected)
+
+    def day(self, t: float) -> DayStats:
+        """The counters of the day containing sim minute t."""
+        d = int(t // 1440) + 1
+        if d == self._day_index:
+            return self._day
+        stats = self.days.get(d)
+        if stats is None:
+            stats = self.days[d] = DayStats()
+        self._day_index, self._day = d, stats
+        return stats
+
     def _arrived(self, r: CustomerArrived) -> None:
         if r.time >= self.warmup:
             self.arrived += 1
+            self.arrived_by_source[r.source] += 1
+        day = self.day(r.time)
+        day.arrivals += 1
+        if r.source == "returning":
+            day.returning += 1
+        elif r.source == "referral":
+            day.referred += 1
+
+    def _deterred(self, r: ProspectDeterred) -> None:
+        self.day(r.time).deterred += 1
+        if r.time >= self.warmup:
+            self.deterred += 1
+
+    def _remembered(self, r: JourneyRemembered) -> None:
+        day = self.day(r.time)
+        day.surveyed += 1
+        day.csat_total += r.csat
+        day.promoters += r.ltr >= 9
+        day.detractors += r.ltr <= 6
+        day.returns += r.returns
+        if r.time >= self.warmup:
+            (self.experience_affected if r.affected else self.experience_unaffected).add(r)
 
     def _visited(self, r: TouchpointVisited) -> None:
         if r.time - r.duration_min < self.warmup:
@@ -286,6 +400,9 @@ class Metrics:
             c.waits.add(r.wait_min)
 
     def _ordered(self, r: OrderPlaced) -> None:
+        day = self.day(r.time)
+        day.orders += 1
+        day.revenue += r.value
         if r.time >= self.warmup:
             self.orders += 1
             self.revenue += r.value
@@ -296,6 +413,7 @@ class Metrics:
             self.lost_revenue += r.value
 
     def _affected(self, r: CustomerAffected) -> None:
+        self.day(r.time).affected += 1
         if r.time >= self.warmup:
             self.affected += 1
             self.failures[r.failure]["customers_affected"] += 1

@@ -11,8 +11,10 @@ seed + command log replays the run exactly.
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import simpy
 from simpy.core import URGENT
@@ -22,13 +24,27 @@ from .arrivals import next_arrival, weekly_rates_per_min
 from .channels import StaffedChannel
 from .clock import MINUTES_PER_DAY
 from .commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
-from .customers import Customer, Walk, journey
+from .customers import Customer, Hit, Walk, journey
 from .decisions import DecisionBoard, PendingDecision
 from .distributions import Sampler, sampler, uniform_sampler
 from .errors import CommandError
+from .experience import ces, failure_moment, remembered, trust_after_failure, updated_attitude
 from .failures import Incident, failure_process
+from .loyalty import (
+    complain_probability,
+    lifetime_value,
+    logit,
+    nps_group,
+    nwom_probability,
+    refer_probability,
+    repeat_probability,
+    review_probability,
+    review_stars,
+    survey_latent,
+)
 from .metrics import Metrics
-from .records import RECORD_TYPES, CustomerAffected, CustomerArrived, Record
+from .parameters import CustomerModel
+from .records import RECORD_TYPES, CustomerAffected, CustomerArrived, JourneyRemembered, ProspectDeterred, Record
 from .responses import apply_response, attach, deliver, deliver_on_contact
 from .rng import RandomStreams
 from .routing import Router
@@ -39,16 +55,27 @@ Observer = Callable[[Record], None]
 BATCH_GC_THRESHOLD = 50_000
 
 
+def _cuts(baseline: Sequence[float]) -> list[float]:
+    """Ordered-logit cut points logit(F0(k)) of a baseline answer distribution (all but the last answer)."""
+    out, total = [], 0.0
+    for share in baseline[:-1]:
+        total += share
+        out.append(logit(total))
+    return out
+
+
 class SelfServiceStep:
     """Samplers of one self-service touchpoint."""
 
-    __slots__ = ("delay", "name", "spec", "success")
+    __slots__ = ("delay", "delight", "effort", "name", "spec", "success")
 
     def __init__(self, name: str, spec: SelfService, streams: RandomStreams) -> None:
         self.name = name
         self.spec = spec
         self.delay: Sampler = sampler(spec.delay_min, streams[f"delay.{name}"])
         self.success: Sampler = uniform_sampler(streams[f"success.{name}"])
+        self.delight: Sampler = uniform_sampler(streams[f"delight.{name}"])
+        self.effort: Sampler = uniform_sampler(streams[f"effort.{name}"])
 
 
 class Simulation:
@@ -107,12 +134,19 @@ class Simulation:
             seg: sampler(spec.order_value, self.streams[f"order_value.{seg}"]) for seg, spec in scenario.segments.items()
         }
         self._segment_names = list(scenario.segments)
+        self._segment_start = {
+            name: (seg.patience_factor, seg.starting_attitude, seg.starting_trust) for name, seg in scenario.segments.items()
+        }
         self._segment_draw = uniform_sampler(self.streams["segment"])
         self._segment_cum: list[float] = []
         total = 0.0
         for spec in scenario.segments.values():
             total += spec.share
             self._segment_cum.append(total)
+
+        self.model: CustomerModel = scenario.customer_model
+        self.tracks_experience = self.model.enabled
+        self._init_outcomes()
 
         self.incidents: list[Incident] = []
         self.incident_at: dict[str, Incident] = {}
@@ -273,7 +307,9 @@ class Simulation:
         follow_ups = tuple(n for n in incident.responses if self.scenario.responses[n].effect == "follow_up")
         if follow_ups:
             for customer in incident.affected:
-                deliver(self, customer, incident, follow_ups, proactive=True)
+                hit = customer.hits.get(incident)
+                if hit is not None and not hit.recovered:
+                    deliver(self, customer, hit, follow_ups, proactive=True, resolved=False)
         if incident.notify is None:
             self.release_incident(incident)
 
@@ -283,26 +319,183 @@ class Simulation:
         if incident in self.incidents:
             self.incidents.remove(incident)
 
-    def affect(self, customer: Customer, incident: Incident) -> None:
-        """A customer ran into a failure."""
-        if incident in customer.unrecovered:
+    def affect(self, customer: Customer, incident: Incident, *, voice: bool) -> None:
+        """A customer ran into a failure: a failure moment, lost trust, and perhaps a complaint."""
+        if incident in customer.hits:
             return
-        customer.unrecovered.add(incident)
+        spec = incident.spec
+        m = self.model
+        attribution = m.moments.external_attribution if spec.cause == "external" else 1.0
+        trust_before = customer.trust
+        customer.trust = trust_after_failure(trust_before, spec.severity, attribution, customer.failures, m.memory)
+        customer.hits[incident] = Hit(
+            incident, len(customer.moments), spec.severity, attribution, trust_before, self.env.now, customer.failures
+        )
+        customer.moments.append(failure_moment(spec.severity, attribution, 0.0, m.moments))
+        customer.failures += 1
         incident.affected_count += 1
         incident.affected.append(customer)
         self.emit(
             CustomerAffected(
-                time=self.env.now,
-                customer=customer.id,
-                failure=incident.name,
-                touchpoint=incident.spec.touchpoint,
-                severity=incident.spec.severity,
+                time=self.env.now, customer=customer.id, failure=incident.name, touchpoint=spec.touchpoint, severity=spec.severity
             )
         )
+        if voice and self.channels:
+            r = m.recovery
+            if incident.notify is not None and incident.detected:
+                notice = incident.notify[1].notice
+                p = r.contact_after_clear_notice if notice == "clear" else r.contact_after_vague_notice
+            else:
+                p = complain_probability(spec.severity, r)
+            if self._voice_draw() < p:
+                customer.voice = incident
 
-    def recover_on_contact(self, customer: Customer) -> None:
+    def recover_on_contact(self, customer: Customer, resolved: bool) -> None:
         """An agent handled a customer who had hit a failure."""
-        deliver_on_contact(self, customer)
+        deliver_on_contact(self, customer, resolved)
+
+    def detect_draw(self) -> float:
+        """A uniform draw deciding whether the brand detects an incident."""
+        return self._detect_draw()
+
+    # --- memory and loyalty ---------------------------------------------------------------------------------
+
+    def _init_outcomes(self) -> None:
+        streams = self.streams
+        lo = self.model.loyalty
+        self._voice_draw = uniform_sampler(streams["voice"])
+        self._detect_draw = uniform_sampler(streams["detect"])
+        self._repeat_draw = uniform_sampler(streams["repeat"])
+        self._review_draw = uniform_sampler(streams["review"])
+        self._refer_draw = uniform_sampler(streams["refer"])
+        self._nwom_draw = uniform_sampler(streams["nwom"])
+        self._deter_draw = uniform_sampler(streams["deter"])
+        survey = streams["survey"]
+        self._survey_noise = Sampler(lambda n: survey.logistic(0.0, 1.0, n))
+        csat = streams["csat"]
+        self._csat_noise = Sampler(lambda n: csat.logistic(0.0, 1.0, n))
+        self._wom = streams["word_of_mouth"]
+        self._return_after = sampler(lo.repeat_after_days, streams["return_after"])
+        self._referral_after = sampler(self.model.word_of_mouth.referral_delay_days, streams["referral_after"])
+        self._referral_segment = uniform_sampler(streams["referral_segment"])
+        self._ltr_cuts = _cuts(lo.ltr_baseline)
+        self._csat_cuts = _cuts(lo.csat_baseline)
+        self._order_margin = {seg: lo.margin * spec.order_value.mean_value() for seg, spec in self.scenario.segments.items()}
+        self.nwom_pool = 0
+        self._to_settle: deque[tuple[float, Customer]] = deque()
+        self._settle_timer = False
+        w = self.model.word_of_mouth
+        self._refer_p = {g: refer_probability(g, w) for g in ("promoter", "passive", "detractor")}
+        self._nwom_p = {g: nwom_probability(g, w) for g in ("promoter", "passive", "detractor")}
+
+    def journey_ended(self, customer: Customer) -> None:
+        """A journey is over: its memory settles after the survey delay."""
+        if not self.model.enabled:
+            return
+        delay = self.model.memory.survey_delay_min
+        if delay <= 0:
+            self._settle(customer)
+            return
+        # NOTE: journeys end in time order and the delay is constant, so due surveys form a FIFO;
+        # one timer per batch instead of one per customer keeps the event heap small.
+        self._to_settle.append((self.env.now + delay, customer))
+        if not self._settle_timer:
+            self._schedule_settle_tick()
+
+    def _schedule_settle_tick(self) -> None:
+        every = self.model.settle_every_min
+        due = self._to_settle[0][0]
+        tick = (due // every + (due % every > 0)) * every
+        self._settle_timer = True
+        Timeout(self.env, max(tick - self.env.now, 0.0)).callbacks.append(self._on_settle_tick)
+
+    def _on_settle_tick(self, _event: Event) -> None:
+        queue = self._to_settle
+        now = self.env.now
+        while queue and queue[0][0] <= now:
+            self._settle(queue.popleft()[1])
+        self._settle_timer = False
+        if queue:
+            self._schedule_settle_tick()
+
+    def _settle(self, customer: Customer) -> None:
+        """Form the journey's memory, answer the survey, and decide what the customer does next."""
+        m = self.model
+        mem, lo, w = m.memory, m.loyalty, m.word_of_mouth
+        ref_a, ref_t = m.moments.met_expectations, mem.trust_reference
+        memory = remembered(customer.moments, mem) if customer.moments else ref_a
+        attitude = updated_attitude(customer.attitude, memory, customer.journeys, mem)
+        customer.attitude = attitude
+        customer.settled = True
+        trust, effort = customer.trust, customer.effort
+        p_repeat = repeat_probability(attitude, trust, effort, memory, ref_a, ref_t, lo)
+        latent = survey_latent(attitude, trust, memory, ref_a, ref_t, lo)
+        ltr = bisect_left(self._ltr_cuts, latent + self._survey_noise())
+        csat = 1 + bisect_left(self._csat_cuts, latent + self._csat_noise())
+        stars = review_stars(ltr) if self._review_draw() < review_probability(ltr, lo) else 0
+        group = nps_group(ltr)
+        referrals = 0
+        feedback = m.feedback
+        if self._refer_draw() < self._refer_p[group]:
+            told = 1 + int(self._wom.poisson(w.extra_people_told_mean))
+            referrals = int(self._wom.binomial(told, w.referral_conversion))
+            for _ in range(referrals if feedback else 0):
+                delay = self._referral_after() * MINUTES_PER_DAY
+                if self.env.now + delay < self.horizon:
+                    Timeout(self.env, delay).callbacks.append(self._on_referral)
+        nwom = self._nwom_draw() < self._nwom_p[group]
+        if nwom and feedback:
+            self.nwom_pool += 1 + int(self._wom.poisson(w.extra_people_told_mean))
+        returns = self._repeat_draw() < p_repeat
+        customer.journeys += 1
+        self.emit(
+            JourneyRemembered(
+                time=self.env.now, customer=customer.id, segment=customer.segment, journey=customer.journeys,
+                affected=bool(customer.hits), memory=memory, attitude=attitude, trust=trust, effort=effort,
+                ces=ces(effort, lo.ces_per_effort), csat=csat, ltr=ltr, repeat_probability=p_repeat, returns=returns,
+                review_stars=stars, referrals=referrals, nwom=nwom,
+                lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, lo.discount_rate),
+            )
+        )  # fmt: skip
+        if returns and feedback:
+            delay = self._return_after() * MINUTES_PER_DAY
+            if self.env.now + delay < self.horizon:
+                Timeout(self.env, delay, customer).callbacks.append(self._on_return)
+
+    def _on_return(self, event: Event) -> None:
+        customer: Customer = event._value
+        customer.start_journey(self.env.now)
+        self.emit(
+            CustomerArrived(
+                time=self.env.now,
+                customer=customer.id,
+                segment=customer.segment,
+                source="returning",
+                journey=customer.journeys + 1,
+            )
+        )
+        Walk(journey(self, customer))
+
+    def _on_referral(self, _event: Event) -> None:
+        self._new_customer(self._pick_segment(self._referral_segment), "referral")
+
+    def _pick_segment(self, draw: Sampler) -> str:
+        cum = self._segment_cum
+        i, last = 0, len(cum) - 1
+        if last:  # a single segment needs no draw
+            u = draw() * cum[-1]
+            while i < last and u >= cum[i]:
+                i += 1
+        return self._segment_names[i]
+
+    def _new_customer(self, seg_name: str, source: Literal["new", "referral"]) -> None:
+        patience, attitude, trust = self._segment_start[seg_name]
+        cid = self._next_id
+        self._next_id = cid + 1
+        now = self.env.now
+        customer = Customer(cid, seg_name, now, patience, attitude, trust)
+        self.emit(CustomerArrived(time=now, customer=cid, segment=seg_name, source=source, journey=1))
+        Walk(journey(self, customer))
 
     # --- processes ------------------------------------------------------------------------------------------
 
@@ -320,20 +513,14 @@ class Simulation:
 
     def _on_arrival(self, event: Event) -> None:
         t: float = event._value
-        cum = self._segment_cum
-        i, last = 0, len(cum) - 1
-        if last:
-            u = self._segment_draw() * cum[-1]
-            while i < last and u >= cum[i]:
-                i += 1
-        seg_name = self._segment_names[i]
-        seg = self.scenario.segments[seg_name]
-        cid = self._next_id
-        self._next_id = cid + 1
-        customer = Customer(cid, seg_name, t, seg.patience_factor, seg.starting_attitude, seg.starting_trust)
-        self.emit(CustomerArrived(time=t, customer=cid, segment=seg_name))
-        Walk(journey(self, customer))
+        seg_name = self._pick_segment(self._segment_draw)
         self._schedule_arrival(t)
+        if self.nwom_pool > 0:  # this prospect heard bad things about the brand
+            self.nwom_pool -= 1
+            if self._deter_draw() < self.model.word_of_mouth.nwom_deterrence:
+                self.emit(ProspectDeterred(time=t, segment=seg_name))
+                return
+        self._new_customer(seg_name, "new")
 
     def _shift_changes(self, channel: StaffedChannel, timeline: list[tuple[float, int]]) -> Generator[simpy.Event, Any, None]:
         env = self.env

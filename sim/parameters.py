@@ -168,6 +168,17 @@ class WordOfMouth(_Table):
 class CustomerModel(_Table):
     """All parameters of the customer model; every table and key is optional."""
 
+    enabled: bool = Field(
+        True,
+        description="Model what customers feel and remember (surveys, loyalty). Set false for a pure queueing study: faster, and the experience results stay empty.",
+    )
+    feedback: bool = Field(
+        True,
+        description="Experience feeds back into arrivals: customers return, refer others, and word of mouth deters prospects. Set false for a pure queueing study.",
+    )
+    settle_every_min: float = Field(
+        60.0, gt=0, le=1440, description="Surveys that fall due are answered in batches this often, minutes."
+    )
     moments: Moments = Field(default_factory=Moments, description="How moments feel.")
     recovery: Recovery = Field(default_factory=Recovery, description="Complaints, notices and recovery quality.")
     memory: Memory = Field(default_factory=Memory, description="Memory, attitude and trust.")

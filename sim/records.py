@@ -33,9 +33,18 @@ class Record:
 
 @dataclass(**_REC)
 class CustomerArrived(Record):
-    """A new customer started a journey."""
+    """A customer started a journey: a new prospect, a referral, or a returning customer."""
 
     customer: int
+    segment: str
+    source: Literal["new", "referral", "returning"]
+    journey: int
+
+
+@dataclass(**_REC)
+class ProspectDeterred(Record):
+    """A prospect heard negative word of mouth and never came."""
+
     segment: str
 
 
@@ -182,6 +191,7 @@ class RecoveryDelivered(Record):
     proactive: bool
     cost: float
     compensation: float
+    quality: float
 
 
 @dataclass(**_REC)
@@ -208,6 +218,38 @@ class DecisionMade(Record):
     decision: str
     option: str
     by: Literal["policy", "command", "timeout"]
+
+
+@dataclass(**_REC)
+class NoticeSent(Record):
+    """A proactive notice reached a customer (affected, or needlessly)."""
+
+    customer: int
+    failure: str
+    notice: Literal["clear", "vague"]
+
+
+@dataclass(**_REC)
+class JourneyRemembered(Record):
+    """A journey's memory settled: the survey answers and what the customer does next."""
+
+    customer: int
+    segment: str
+    journey: int
+    affected: bool
+    memory: float
+    attitude: float
+    trust: float
+    effort: int
+    ces: float
+    csat: int
+    ltr: int
+    repeat_probability: float
+    returns: bool
+    review_stars: int
+    referrals: int
+    nwom: bool
+    lifetime_value: float
 
 
 @dataclass(**_REC)

@@ -13,12 +13,11 @@ import json
 from typing import Any
 
 from . import __version__
-from .metrics import ChannelStats, Metrics
+from .metrics import ChannelStats, ExperienceStats, Metrics
 from .model import Simulation
 from .scenario import STAGE_ORDER
 
 RESULTS_FORMAT = "cxsim.run/1"
-EXPERIENCE_KEYS = ("csat_mean", "nps", "ces_mean", "repeat_purchase_rate", "churn_rate", "reviews_posted", "referrals")
 
 # Units of every leaf key, for the table and the CSV (fractions are 0-1).
 UNITS: dict[str, str] = {
@@ -59,6 +58,29 @@ UNITS: dict[str, str] = {
     "customers_affected": "customers",
     "proactive": "customers",
     "on_contact": "customers",
+    "new": "customers",
+    "referred": "customers",
+    "returning": "journeys",
+    "journeys_surveyed": "journeys",
+    "csat_mean": "1-5",
+    "csat_top2": "fraction",
+    "nps": "-100..100",
+    "ces_mean": "1-7",
+    "repeat_purchase_rate": "fraction",
+    "repeat_probability_mean": "fraction",
+    "churn_rate": "fraction",
+    "reviews_posted": "reviews",
+    "review_stars_mean": "stars",
+    "referrals": "customers",
+    "nwom_spreaders": "customers",
+    "prospects_deterred": "prospects",
+    "memory_mean": "affect -1..1",
+    "trust_mean": "0-1",
+    "arrivals": "customers",
+    "deterred": "prospects",
+    "revenue": "currency",
+    "affected": "customers",
+    "day": "day",
 }
 
 
@@ -90,6 +112,53 @@ def _channel(c: ChannelStats, target_sec: float, horizon: float, warmup: float) 
         "agents_mean": _ratio(c.agents.integral(horizon), measured),
         "agent_hours": c.agents.integral(horizon) / 60.0,
     }
+
+
+def experience_summary(e: ExperienceStats) -> dict[str, Any]:
+    """Survey and loyalty indicators of a group of settled journeys."""
+    n = e.journeys
+    repeat = _ratio(e.returns, n)
+    return {
+        "journeys_surveyed": n,
+        "csat_mean": _ratio(e.csat_total, n),
+        "csat_top2": _ratio(e.csat_top2, n),
+        "nps": 100.0 * (e.promoters - e.detractors) / n if n else None,
+        "ces_mean": _ratio(e.ces_total, n),
+        "repeat_purchase_rate": repeat,
+        "repeat_probability_mean": _ratio(e.repeat_probability_total, n),
+        "churn_rate": None if repeat is None else 1.0 - repeat,
+        "reviews_posted": e.reviews,
+        "review_stars_mean": _ratio(e.review_stars_total, e.reviews),
+        "referrals": e.referrals,
+        "nwom_spreaders": e.nwom,
+        "lifetime_value_mean": _ratio(e.lifetime_value_total, n),
+        "memory_mean": _ratio(e.memory_total, n),
+        "trust_mean": _ratio(e.trust_total, n),
+    }
+
+
+def daily_series(m: Metrics) -> list[dict[str, Any]]:
+    """One row per day: arrivals, orders, revenue, customers hit by failures, and the survey answers of that day."""
+    rows = []
+    for day in sorted(m.days):
+        d = m.days[day]
+        rows.append(
+            {
+                "day": day,
+                "arrivals": d.arrivals,
+                "returning": d.returning,
+                "referred": d.referred,
+                "deterred": d.deterred,
+                "orders": d.orders,
+                "revenue": d.revenue,
+                "affected": d.affected,
+                "journeys_surveyed": d.surveyed,
+                "csat_mean": _ratio(d.csat_total, d.surveyed),
+                "nps": 100.0 * (d.promoters - d.detractors) / d.surveyed if d.surveyed else None,
+                "repeat_purchase_rate": _ratio(d.returns, d.surveyed),
+            }
+        )
+    return rows
 
 
 def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario_sha256: str | None = None) -> dict[str, Any]:
@@ -131,6 +200,9 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
         "currency": s.currency,
         "customers": {
             "arrived": m.arrived,
+            "new": m.arrived_by_source["new"],
+            "referred": m.arrived_by_source["referral"],
+            "returning": m.arrived_by_source["returning"],
             "journeys_completed": m.journeys,
             "steps_mean": _ratio(m.journey_steps, m.journeys),
         },
@@ -148,7 +220,12 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
             "proactive": m.recoveries_proactive,
             "on_contact": m.recoveries_on_contact,
         },
-        "experience": dict.fromkeys(EXPERIENCE_KEYS),
+        "experience": {
+            **experience_summary(m.experience),
+            "prospects_deterred": m.deterred,
+            "affected": experience_summary(m.experience_affected),
+            "unaffected": experience_summary(m.experience_unaffected),
+        },
         "money": {
             "revenue": m.revenue,
             "lost_revenue": m.lost_revenue,
@@ -160,6 +237,7 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
         },
         "decisions": list(m.decisions),
         "commands": [c.to_dict() for c in sim.command_log],
+        "daily": daily_series(m),
     }
 
 
@@ -170,7 +248,7 @@ def to_json(results: dict[str, Any]) -> str:
 
 def unit_of(section: str, key: str, currency: str) -> str:
     """The unit of a leaf value."""
-    if section == "money":
+    if section == "money" or key in ("lifetime_value_mean", "revenue"):
         return currency
     return UNITS.get(key, "")
 
@@ -197,7 +275,15 @@ def tidy_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
         for k, v in results[section].items():
             add(section, "all", k, v)
     for k, v in results["experience"].items():
-        add("experience", "all", k, v)
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                add("experience", k, k2, v2)
+        else:
+            add("experience", "all", k, v)
+    for row in results["daily"]:
+        for k, v in row.items():
+            if k != "day":
+                add("daily", f"day {row['day']}", k, v)
     for section in ("channels", "touchpoints", "failures"):
         for scope, values in results[section].items():
             for k, v in values.items():

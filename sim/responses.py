@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from .clock import MINUTES_PER_HOUR
-from .records import RecoveryDelivered, ResponseApplied
+from .experience import failure_moment, paradox_eligible, recovery_quality, trust_after_recovery
+from .records import NoticeSent, RecoveryDelivered, ResponseApplied
 from .scenario import (
     CUSTOMER_FACING,
     AddAgents,
@@ -28,7 +29,7 @@ from .scenario import (
 )
 
 if TYPE_CHECKING:
-    from .customers import Customer
+    from .customers import Customer, Hit
     from .failures import Incident
     from .model import Simulation
 
@@ -53,6 +54,7 @@ def apply_response(sim: Simulation, name: str, incident: Incident | None) -> Non
         if spec.failure is not None:
             target = next((i for i in sim.active_incidents() if i.name == spec.failure), None)
         if target is not None and target.active:
+            target.fix_applied = True
             _after(env, spec.after_min, lambda: None if target.fixed.triggered else target.fixed.succeed())
     elif isinstance(spec, OfferCallback):
         sim.channels[spec.touchpoint].callback_offer = Callback(
@@ -71,49 +73,70 @@ def attach(sim: Simulation, incident: Incident, name: str) -> None:
     if isinstance(spec, Notify):
         if incident.notify is None:
             incident.notify = (name, spec)
+            incident.detected = sim.detect_draw() < sim.model.recovery.detect_probability
             sim.env.process(_notifier(sim, incident, name, spec))
     elif name not in incident.responses:
         incident.responses.append(name)
 
 
-def deliver(sim: Simulation, customer: Customer, incident: Incident, names: tuple[str, ...], proactive: bool) -> None:
-    """Give one affected customer the listed responses, and count what they cost."""
+def deliver(sim: Simulation, customer: Customer, hit: Hit, names: tuple[str, ...], *, proactive: bool, resolved: bool) -> None:
+    """Give one affected customer the listed responses: recovery quality, memory, trust and cost."""
     responses = sim.scenario.responses
-    cost = sum(responses[n].cost_per_customer for n in names)
-    compensation = sum(r.amount for r in (responses[n] for n in names) if isinstance(r, Compensate))
-    customer.unrecovered.discard(incident)
+    specs = [responses[n] for n in names]
+    effects = {spec.effect for spec in specs}
+    r = sim.model.recovery
+    fast = sim.env.now - hit.time <= r.fast_within_min
+    external = hit.attribution < 1.0
+    quality = recovery_quality(
+        acknowledged=True,
+        fixed=hit.incident.fix_applied or (resolved and hit.incident.spec.effect != "delay"),
+        fast=fast,
+        apology="apologise" in effects,
+        proactive=proactive,
+        compensation="compensate" in effects,
+        eligible_for_paradox=paradox_eligible(hit.prior_failures, hit.severity, fast, external, r),
+        r=r,
+    )
+    hit.quality = quality
+    hit.recovered = True
+    if not customer.settled:
+        customer.moments[hit.index] = failure_moment(hit.severity, hit.attribution, quality, sim.model.moments)
+    customer.trust = trust_after_recovery(customer.trust, hit.trust_before, quality, proactive, sim.model.memory)
     sim.emit(
         RecoveryDelivered(
             time=sim.env.now,
             customer=customer.id,
-            failure=incident.name,
+            failure=hit.incident.name,
             responses=names,
             proactive=proactive,
-            cost=cost,
-            compensation=compensation,
+            cost=sum(spec.cost_per_customer for spec in specs),
+            compensation=sum(spec.amount for spec in specs if isinstance(spec, Compensate)),
+            quality=quality,
         )
     )
 
 
-def deliver_on_contact(sim: Simulation, customer: Customer) -> None:
-    """An agent handles a customer: give them the responses in force for each failure they hit."""
-    for incident in sorted(customer.unrecovered, key=lambda i: i.started):
-        names = tuple(n for n in incident.responses if sim.scenario.responses[n].effect != "follow_up")
-        if names:
-            deliver(sim, customer, incident, names, proactive=False)
+def deliver_on_contact(sim: Simulation, customer: Customer, resolved: bool) -> None:
+    """An agent handles a customer who hit failures: they are heard, and get the responses in force."""
+    for hit in customer.unrecovered:
+        names = tuple(n for n in hit.incident.responses if sim.scenario.responses[n].effect != "follow_up")
+        deliver(sim, customer, hit, names, proactive=False, resolved=resolved)
 
 
 def _notifier(sim: Simulation, incident: Incident, name: str, spec: Notify) -> Generator[simpy.Event, Any, None]:
-    """Reach every customer the incident affects, in batches every ``within_min`` minutes."""
+    """Reach every customer the incident affects, in batches every ``within_min`` minutes (if detected)."""
     env = sim.env
     while True:
         yield env.timeout(spec.within_min)
         batch = incident.affected[incident.notified_upto :]
         incident.notified_upto = len(incident.affected)
-        names = (name, *(n for n in incident.responses if sim.scenario.responses[n].effect != "follow_up"))
-        for customer in batch:
-            if incident in customer.unrecovered:
-                deliver(sim, customer, incident, names, proactive=True)
+        if incident.detected:
+            names = (name, *(n for n in incident.responses if sim.scenario.responses[n].effect != "follow_up"))
+            for customer in batch:
+                hit = customer.hits.get(incident)
+                if hit is not None and not hit.recovered:
+                    sim.emit(NoticeSent(time=env.now, customer=customer.id, failure=incident.name, notice=spec.notice))
+                    deliver(sim, customer, hit, names, proactive=True, resolved=False)
         if not incident.active and incident.notified_upto == len(incident.affected):
             sim.release_incident(incident)
             return

@@ -47,6 +47,8 @@ class Router:
         journey = scenario.journey
         self._entry = _table(journey.entry)
         self._entry_draw = uniform_sampler(streams["route.entry"])
+        self._repeat_entry = _table(journey.repeat_entry) if journey.repeat_entry is not None else self._entry
+        self._repeat_draw = uniform_sampler(streams["route.repeat_entry"])
         self._routes: dict[tuple[str, str], tuple[Table, Table]] = {}
         self._draws: dict[str, Sampler] = {}
         for src, route in journey.routes.items():
@@ -67,6 +69,10 @@ class Router:
     def entry(self) -> str:
         """First touchpoint (or 'contact') of a new customer."""
         return choose(self._entry, self._entry_draw)
+
+    def repeat_entry(self) -> str:
+        """First touchpoint (or 'contact') of a returning customer."""
+        return choose(self._repeat_entry, self._repeat_draw)
 
     def after(self, touchpoint: str, segment: str, ok: bool) -> str:
         """Next target after a visit; 'end' if the touchpoint has no route."""

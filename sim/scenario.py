@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from .clock import WEEKDAYS, parse_clock
 from .distributions import Constant, Distribution
+from .parameters import CustomerModel
 
 SCHEMA_VERSION = 1
 
@@ -113,7 +114,12 @@ class SelfService(Strict):
     success_probability: Probability = Field(
         1.0, description="Chance the customer gets what they came for; otherwise the route's on_failure applies."
     )
-    effort: Probability = Field(0.0, description="How hard this step feels: 0 effortless, 1 a struggle.")
+    effort: Probability = Field(
+        0.0, description="Chance this step is an effort driver for the customer (re-entering details, a confusing form)."
+    )
+    delight_probability: Probability = Field(
+        0.0, description="Chance a successful visit delights the customer (a handwritten note, a surprise)."
+    )
     places_order: bool = Field(False, description="A successful visit places an order (a checkout).")
 
 
@@ -204,6 +210,9 @@ class Journey(Strict):
     """The map of the customer journey: where customers enter and how they move on."""
 
     entry: Targets = Field(description="First touchpoint of a new customer, with probabilities (sum 1).")
+    repeat_entry: Targets | None = Field(
+        None, description="First touchpoint of a returning customer, with probabilities (default: entry)."
+    )
     routes: dict[Name, Route] = Field(
         default_factory=dict, description="Routes keyed by the touchpoint they leave; no route means the journey ends there."
     )
@@ -447,6 +456,9 @@ class Scenario(Strict):
     responses: dict[Name, Response] = Field(default_factory=dict, description="Responses the brand can make, keyed by name.")
     policies: dict[Name, Policy] = Field(min_length=1, description="Policies, keyed by name.")
     decisions: dict[Name, Decision] = Field(default_factory=dict, description="Decision points for the game, keyed by name.")
+    customer_model: CustomerModel = Field(
+        default_factory=CustomerModel, description="Parameters of the customer model (all optional; research defaults)."
+    )
 
     @property
     def policy_names(self) -> list[str]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from . import distributions as d
+from . import parameters as p
 from . import scenario as s
 from .atomic import write_text_atomic
 
@@ -58,6 +59,13 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
         [s.Decision, s.FailureTrigger, s.TimeTrigger, s.KpiTrigger, s.Option],
     ),
     (
+        "Customer model",
+        "`[customer_model.moments]`, `[customer_model.recovery]`, `[customer_model.memory]`, `[customer_model.loyalty]`,"
+        " `[customer_model.word_of_mouth]`: every key is optional; the defaults come from the research in"
+        " [model.md](model.md), which explains each mechanism with its source and evidence grade.",
+        [p.Moments, p.Recovery, p.Memory, p.Loyalty, p.WordOfMouth],
+    ),
+    (
         "Distributions",
         "Any key that takes a distribution takes an inline table with a `dist` key, "
         'e.g. `handle_min = { dist = "lognormal", mean = 6, sd = 3 }`. Values are in the unit of the key.',
@@ -95,7 +103,8 @@ def type_text(tp: Any) -> str:
     if origin is list:
         return f"list of {type_text(args[0])}"
     if origin is dict:
-        return f"table of NAME = {type_text(args[1])}"
+        key = "NAME" if args[0] is not str else "KEY"
+        return f"table of {key} = {type_text(args[1])}"
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return f"[{tp.__name__}](#{tp.__name__.lower()})"
     return {str: "text", int: "integer", float: "number", bool: "true/false"}.get(tp, getattr(tp, "__name__", str(tp)))

@@ -28,14 +28,12 @@ delay_min = { dist = "constant", value = 2 }
 
 
 def _shop(policy_block: str, extra: str = "") -> str:
-    """A website that fails for two hours; failed visitors call the phone line."""
+    """A website that fails for two hours; customers who hit it may complain by phone."""
     text = queue_toml(per_hour=120, agents=4, days=0.5, patience='{ dist = "exponential", mean = 3.0 }')
     text = text.replace(
         "[segments.all]\nshare = 1.0", '[segments.all]\nshare = 1.0\norder_value = { dist = "constant", value = 50 }'
     )
-    text = text.replace(
-        "entry = { phone = 1.0 }", "entry = { site = 1.0 }\n\n[journey.routes.site]\non_failure = { phone = 0.5, end = 0.5 }"
-    )
+    text = text.replace("entry = { phone = 1.0 }", "entry = { site = 1.0 }\n\n[journey.routes.site]\non_failure = { end = 1.0 }")
     text = text.replace("[policies.none]\n", "")
     return text + INCIDENT + extra + policy_block
 
@@ -147,7 +145,8 @@ def test_time_trigger_fires_at_its_clock_time_and_policy_answers():
 
 def test_kpi_trigger_fires_when_the_queue_grows():
     text = _with_decision('on = "kpi", touchpoint = "phone", metric = "queue_length", above = 2, check_every_min = 5')
-    _, records = _run(text.replace("agents = 4", "agents = 1"), policy="eager")
+    busy = text.replace("agents = 4", "agents = 1").replace("on_failure = { end = 1.0 }", "on_failure = { phone = 1.0 }")
+    _, records = _run(busy, policy="eager")
     (made,) = [r for r in records if isinstance(r, DecisionMade)]
     assert made.time % 5 == 0 and made.option == "boost"
 
