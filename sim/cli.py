@@ -195,6 +195,7 @@ def print_results(results: dict, scenario: Scenario) -> None:
     summary.add_row("  recovered on contact (reactive)", _fmt(results["recovery"]["on_contact"]))
     for key, label in (
         ("revenue", "revenue"),
+        ("gross_margin", "gross margin"),
         ("agent_cost", "agent cost"),
         ("compensation", "compensation"),
         ("response_cost", "response cost"),
@@ -250,9 +251,9 @@ def print_results(results: dict, scenario: Scenario) -> None:
     if exp["journeys_surveyed"]:
         t = Table(title="Experience and loyalty (surveyed a day after each journey)", title_justify="left")
         t.add_column("metric")
-        for col in ("all customers", "hit by a failure", "not hit"):
+        for col in ("all customers", "hit by a failure", "not hit", "contacted service"):
             t.add_column(col, justify="right")
-        groups = (exp, exp["affected"], exp["unaffected"])
+        groups = (exp, exp["affected"], exp["unaffected"], exp["contacted"])
         for key, label, unit in (
             ("journeys_surveyed", "journeys surveyed", ""),
             ("csat_mean", "CSAT (1-5)", ""),

@@ -185,7 +185,10 @@ def _self_service(sim: Simulation, customer: Customer, step: SelfServiceStep) ->
     delay = step.delay()
     delayed_by = sim.incident_at.get(name)
     if delayed_by is not None and delayed_by.spec.effect == "delay":
+        sim.affect(customer, delayed_by, voice=True)  # the customer learns of the delay when it starts
         delay += delayed_by.spec.delay_min
+    else:
+        delayed_by = None
     if delay > 0:
         yield env.timeout(delay)
     ok = natural = step.success() < spec.success_probability
@@ -193,12 +196,13 @@ def _self_service(sim: Simulation, customer: Customer, step: SelfServiceStep) ->
     incident = sim.incident_at.get(name)
     if incident is not None and incident.spec.effect == "delay":
         incident = None
-    hit = delayed_by if delayed_by is not None and delayed_by.spec.effect == "delay" else incident
-    if hit is not None:
-        sim.affect(customer, hit, voice=True)  # the failure moment stands for this step
+    if incident is not None:
+        sim.affect(customer, incident, voice=True)  # the failure moment stands for this step
         outcome = "incident"
-        if hit.spec.effect == "error":
+        if incident.spec.effect == "error":
             ok = False
+    elif delayed_by is not None:
+        outcome = "incident"
     elif ok:
         delight = spec.delight_probability > 0 and step.delight() < spec.delight_probability
         customer.moments.append(m.met_expectations + (m.delight_bonus if delight else 0.0))

@@ -232,6 +232,7 @@ class Metrics:
         self.arrived_by_source = {"new": 0, "referral": 0, "returning": 0}
         self.deterred = 0
         self.experience_affected = ExperienceStats()
+        self.experience_contacted = ExperienceStats()
         self.experience_unaffected = ExperienceStats()
         self.days: dict[int, DayStats] = {}
         self._day_index = 0
@@ -330,6 +331,8 @@ class Metrics:
         day.returns += r.returns
         if r.time >= self.warmup:
             (self.experience_affected if r.affected else self.experience_unaffected).add(r)
+            if r.contacted:
+                self.experience_contacted.add(r)
 
     def _visited(self, r: TouchpointVisited) -> None:
         if r.time - r.duration_min < self.warmup:

@@ -11,6 +11,7 @@ seed + command log replays the run exactly.
 from __future__ import annotations
 
 import gc
+import math
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
@@ -46,13 +47,22 @@ from .metrics import Metrics
 from .parameters import CustomerModel
 from .records import RECORD_TYPES, CustomerAffected, CustomerArrived, JourneyRemembered, ProspectDeterred, Record
 from .responses import apply_response, attach, deliver, deliver_on_contact
-from .rng import RandomStreams
+from .rng import KeyedUniform, RandomStreams, stream_key
 from .routing import Router
 from .scenario import Policy, Scenario, SelfService, Staffed
 from .staffing import staffing_timeline
 
 Observer = Callable[[Record], None]
 BATCH_GC_THRESHOLD = 50_000
+
+
+REFERRAL_ID_BASE = 1 << 40
+
+
+def _logistic_noise(u: float) -> float:
+    """A standard logistic variate from a uniform one (inverse CDF)."""
+    u = min(max(u, 1e-12), 1 - 1e-12)
+    return math.log(u / (1 - u))
 
 
 def _cuts(baseline: Sequence[float]) -> list[float]:
@@ -347,33 +357,33 @@ class Simulation:
                 p = r.contact_after_clear_notice if notice == "clear" else r.contact_after_vague_notice
             else:
                 p = complain_probability(spec.severity, r)
-            if self._voice_draw() < p:
+            if self._voice_draw(customer.id, customer.journeys * 1024 + len(customer.hits)) < p:
                 customer.voice = incident
 
     def recover_on_contact(self, customer: Customer, resolved: bool) -> None:
         """An agent handled a customer who had hit a failure."""
         deliver_on_contact(self, customer, resolved)
 
-    def detect_draw(self) -> float:
-        """A uniform draw deciding whether the brand detects an incident."""
-        return self._detect_draw()
+    def detect_draw(self, incident: Incident) -> float:
+        """A uniform draw deciding whether the brand detects an incident (keyed by failure and occurrence)."""
+        return self._detect_draw(stream_key(incident.name), self.metrics.failures[incident.name]["occurrences"])
 
     # --- memory and loyalty ---------------------------------------------------------------------------------
 
     def _init_outcomes(self) -> None:
         streams = self.streams
         lo = self.model.loyalty
-        self._voice_draw = uniform_sampler(streams["voice"])
-        self._detect_draw = uniform_sampler(streams["detect"])
-        self._repeat_draw = uniform_sampler(streams["repeat"])
-        self._review_draw = uniform_sampler(streams["review"])
-        self._refer_draw = uniform_sampler(streams["refer"])
-        self._nwom_draw = uniform_sampler(streams["nwom"])
-        self._deter_draw = uniform_sampler(streams["deter"])
-        survey = streams["survey"]
-        self._survey_noise = Sampler(lambda n: survey.logistic(0.0, 1.0, n))
-        csat = streams["csat"]
-        self._csat_noise = Sampler(lambda n: csat.logistic(0.0, 1.0, n))
+        seed = self.seed
+        self._voice_draw = KeyedUniform(seed, "voice")
+        self._detect_draw = KeyedUniform(seed, "detect")
+        self._repeat_draw = KeyedUniform(seed, "repeat")
+        self._review_draw = KeyedUniform(seed, "review")
+        self._refer_draw = KeyedUniform(seed, "refer")
+        self._nwom_draw = KeyedUniform(seed, "nwom")
+        self._deter_draw = KeyedUniform(seed, "deter")
+        self._survey_draw = KeyedUniform(seed, "survey")
+        self._csat_draw = KeyedUniform(seed, "csat")
+        self._referral_ids = REFERRAL_ID_BASE
         self._wom = streams["word_of_mouth"]
         self._return_after = sampler(lo.repeat_after_days, streams["return_after"])
         self._referral_after = sampler(self.model.word_of_mouth.referral_delay_days, streams["referral_after"])
@@ -382,6 +392,7 @@ class Simulation:
         self._csat_cuts = _cuts(lo.csat_baseline)
         self._order_margin = {seg: lo.margin * spec.order_value.mean_value() for seg, spec in self.scenario.segments.items()}
         self.nwom_pool = 0
+        self.thanks_reviewers = False
         self._to_settle: deque[tuple[float, Customer]] = deque()
         self._settle_timer = False
         w = self.model.word_of_mouth
@@ -430,28 +441,32 @@ class Simulation:
         trust, effort = customer.trust, customer.effort
         p_repeat = repeat_probability(attitude, trust, effort, memory, ref_a, ref_t, lo)
         latent = survey_latent(attitude, trust, memory, ref_a, ref_t, lo)
-        ltr = bisect_left(self._ltr_cuts, latent + self._survey_noise())
-        csat = 1 + bisect_left(self._csat_cuts, latent + self._csat_noise())
-        stars = review_stars(ltr) if self._review_draw() < review_probability(ltr, lo) else 0
+        key = customer.id, customer.journeys
+        ltr = bisect_left(self._ltr_cuts, latent + _logistic_noise(self._survey_draw(*key)))
+        csat = 1 + bisect_left(self._csat_cuts, latent + _logistic_noise(self._csat_draw(*key)))
+        stars = review_stars(ltr) if self._review_draw(*key) < review_probability(ltr, lo) else 0
+        thanked = bool(stars) and self.thanks_reviewers
+        if thanked:  # the reviewer hears back personally: remembered with the next journey's attitude
+            customer.attitude = min(1.0, customer.attitude + lo.thanks_attitude_gain)
         group = nps_group(ltr)
         referrals = 0
         feedback = m.feedback
-        if self._refer_draw() < self._refer_p[group]:
+        if self._refer_draw(*key) < self._refer_p[group]:
             told = 1 + int(self._wom.poisson(w.extra_people_told_mean))
             referrals = int(self._wom.binomial(told, w.referral_conversion))
             for _ in range(referrals if feedback else 0):
                 delay = self._referral_after() * MINUTES_PER_DAY
                 if self.env.now + delay < self.horizon:
                     Timeout(self.env, delay).callbacks.append(self._on_referral)
-        nwom = self._nwom_draw() < self._nwom_p[group]
+        nwom = self._nwom_draw(*key) < self._nwom_p[group]
         if nwom and feedback:
             self.nwom_pool += 1 + int(self._wom.poisson(w.extra_people_told_mean))
-        returns = self._repeat_draw() < p_repeat
+        returns = self._repeat_draw(*key) < p_repeat
         customer.journeys += 1
         self.emit(
             JourneyRemembered(
                 time=self.env.now, customer=customer.id, segment=customer.segment, journey=customer.journeys,
-                affected=bool(customer.hits), memory=memory, attitude=attitude, trust=trust, effort=effort,
+                affected=bool(customer.hits), contacted=customer.contacts > 0, thanked=thanked, memory=memory, attitude=attitude, trust=trust, effort=effort,
                 ces=ces(effort, lo.ces_per_effort), csat=csat, ltr=ltr, repeat_probability=p_repeat, returns=returns,
                 review_stars=stars, referrals=referrals, nwom=nwom,
                 lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, lo.discount_rate),
@@ -477,7 +492,8 @@ class Simulation:
         Walk(journey(self, customer))
 
     def _on_referral(self, _event: Event) -> None:
-        self._new_customer(self._pick_segment(self._referral_segment), "referral")
+        self._referral_ids += 1  # a separate id range keeps new customers' ids equal across policies
+        self._new_customer(self._pick_segment(self._referral_segment), "referral", self._referral_ids)
 
     def _pick_segment(self, draw: Sampler) -> str:
         cum = self._segment_cum
@@ -488,10 +504,8 @@ class Simulation:
                 i += 1
         return self._segment_names[i]
 
-    def _new_customer(self, seg_name: str, source: Literal["new", "referral"]) -> None:
+    def _new_customer(self, seg_name: str, source: Literal["new", "referral"], cid: int) -> None:
         patience, attitude, trust = self._segment_start[seg_name]
-        cid = self._next_id
-        self._next_id = cid + 1
         now = self.env.now
         customer = Customer(cid, seg_name, now, patience, attitude, trust)
         self.emit(CustomerArrived(time=now, customer=cid, segment=seg_name, source=source, journey=1))
@@ -515,12 +529,14 @@ class Simulation:
         t: float = event._value
         seg_name = self._pick_segment(self._segment_draw)
         self._schedule_arrival(t)
+        cid = self._next_id
+        self._next_id = cid + 1
         if self.nwom_pool > 0:  # this prospect heard bad things about the brand
             self.nwom_pool -= 1
-            if self._deter_draw() < self.model.word_of_mouth.nwom_deterrence:
+            if self._deter_draw(cid) < self.model.word_of_mouth.nwom_deterrence:
                 self.emit(ProspectDeterred(time=t, segment=seg_name))
                 return
-        self._new_customer(seg_name, "new")
+        self._new_customer(seg_name, "new", cid)
 
     def _shift_changes(self, channel: StaffedChannel, timeline: list[tuple[float, int]]) -> Generator[simpy.Event, Any, None]:
         env = self.env

@@ -134,7 +134,12 @@ class Loyalty(_Table):
         default_factory=lambda: [0.15, 0.06, 0.03, 0.08],
         description="Chance of posting a review for survey answers 0-2, 3-6, 7-8 and 9-10 (J-shaped).",
     )
-    margin: Probability = Field(0.3, description="Share of an order's value that is margin (for customer lifetime value).")
+    margin: Probability = Field(
+        0.3, description="Share of an order's value that is gross margin (for profit and lifetime value)."
+    )
+    thanks_attitude_gain: float = Field(
+        0.05, ge=0, le=0.5, description="Attitude gained by a reviewer the brand thanks personally (thank_reviewers)."
+    )
     discount_rate: float = Field(0.1, ge=0, le=1, description="Discount rate per purchase cycle (for customer lifetime value).")
 
     _v_ltr = field_validator("ltr_baseline")(_baseline(11))

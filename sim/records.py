@@ -237,6 +237,8 @@ class JourneyRemembered(Record):
     segment: str
     journey: int
     affected: bool
+    contacted: bool
+    thanked: bool
     memory: float
     attitude: float
     trust: float

@@ -188,6 +188,7 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
     }
     agent_cost = sum(channels[name]["agent_hours"] * spec.agent_cost_per_hour for name, spec in s.staffed().items())
     costs = agent_cost + m.response_cost + m.recovery_cost + m.compensation
+    gross_margin = m.revenue * s.customer_model.loyalty.margin
     return {
         "format": RESULTS_FORMAT,
         "cxsim_version": __version__,
@@ -224,16 +225,18 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
             **experience_summary(m.experience),
             "prospects_deterred": m.deterred,
             "affected": experience_summary(m.experience_affected),
+            "contacted": experience_summary(m.experience_contacted),
             "unaffected": experience_summary(m.experience_unaffected),
         },
         "money": {
             "revenue": m.revenue,
+            "gross_margin": gross_margin,
             "lost_revenue": m.lost_revenue,
             "agent_cost": agent_cost,
             "response_cost": m.response_cost,
             "recovery_cost": m.recovery_cost,
             "compensation": m.compensation,
-            "profit": m.revenue - costs,
+            "profit": gross_margin - costs,
         },
         "decisions": list(m.decisions),
         "commands": [c.to_dict() for c in sim.command_log],

@@ -64,7 +64,8 @@ def apply_response(sim: Simulation, name: str, incident: Incident | None) -> Non
         _shift_agents(sim, None, spec.touchpoint, spec.agents, spec.for_hours)
     elif isinstance(spec, MoveAgents):
         _shift_agents(sim, spec.from_touchpoint, spec.touchpoint, spec.agents, spec.for_hours)
-    # thank_reviewers is recorded above; reviews come with the loyalty model.
+    elif spec.effect == "thank_reviewers":
+        sim.thanks_reviewers = True
 
 
 def attach(sim: Simulation, incident: Incident, name: str) -> None:
@@ -73,7 +74,7 @@ def attach(sim: Simulation, incident: Incident, name: str) -> None:
     if isinstance(spec, Notify):
         if incident.notify is None:
             incident.notify = (name, spec)
-            incident.detected = sim.detect_draw() < sim.model.recovery.detect_probability
+            incident.detected = sim.detect_draw(incident) < sim.model.recovery.detect_probability
             sim.env.process(_notifier(sim, incident, name, spec))
     elif name not in incident.responses:
         incident.responses.append(name)

@@ -46,3 +46,34 @@ def replication_seeds(base_seed: int, count: int) -> list[int]:
     """Seeds for independent replications, by numpy SeedSequence spawning (recorded in outputs)."""
     children = np.random.SeedSequence(base_seed).spawn(count)
     return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
+
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def _mix64(z: int) -> int:
+    """SplitMix64's finaliser: a fast, well-tested 64-bit mixing function."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+class KeyedUniform:
+    """Uniform draws addressed by key instead of by order: ``draw(customer, journey)``.
+
+    A sequential stream hands its next number to whoever asks next, so when one policy makes a
+    customer call and another does not, every later draw shifts. Decisions that belong to one
+    customer (complain or not, the survey answer, buy again or not) are keyed by who and when
+    instead, so the same customer faces the same dice under every policy: common random numbers
+    at the level of the individual. Named and derived from the seed like every stream.
+    """
+
+    __slots__ = ("_base",)
+
+    def __init__(self, seed: int, name: str) -> None:
+        self._base = _mix64((seed * _GOLDEN + stream_key(name)) & _MASK)
+
+    def __call__(self, a: int, b: int = 0) -> float:
+        z = _mix64(self._base ^ ((a * _GOLDEN) & _MASK) ^ ((b * 0xD1B54A32D192ED03) & _MASK))
+        return (z >> 11) * (1.0 / (1 << 53))
