@@ -131,3 +131,11 @@ def test_peak_end_memory_neglects_duration():
     mem = P.memory
     assert remembered([0.1] * 10 + [-0.5], mem) < remembered([0.1, 0.1], mem)
     assert remembered([0.1, -0.3, 0.1], mem) == remembered([0.1, -0.3, 0.1, 0.1, 0.1][:3], mem)
+
+
+def test_docs_show_the_worked_cases_the_code_computes():
+    from helpers import ROOT
+
+    from sim.worked_cases import table
+
+    assert table() in (ROOT / "docs" / "model.md").read_text()
