@@ -95,6 +95,7 @@ def journey(sim: Simulation, customer: Customer) -> Generator[simpy.Event, Any, 
     router = sim.router
     max_steps = sim.scenario.journey.max_steps
     stage_of = sim.stage_of
+    track = sim.tracks_experience
     target = router.entry() if customer.journeys == 0 else router.repeat_entry()
     steps = 0
     ordered = False
@@ -109,7 +110,11 @@ def journey(sim: Simulation, customer: Customer) -> Generator[simpy.Event, Any, 
         if stage not in stages:
             stages.append(stage)
         channel = sim.channels.get(target)
-        if channel is not None:
+        if channel is not None and not track and target not in sim.incident_at:
+            # NOTE: the queueing-study fast path: no sub-generator, no experience bookkeeping.
+            ticket: Ticket = yield channel.join(customer.id, customer.patience_factor)
+            ok = ticket.outcome == RESOLVED
+        elif channel is not None:
             ok = yield from _contact(sim, customer, channel)
         else:
             ok, placed = yield from _self_service(sim, customer, sim.steps[target])

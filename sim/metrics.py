@@ -61,7 +61,10 @@ class Level:
 
     def add(self, t: float, delta: float) -> None:
         """The quantity changes by ``delta`` at time ``t``."""
-        self.set(t, self.value + delta)
+        if t > self.last:
+            self.area += self.value * (t - self.last)
+            self.last = t
+        self.value += delta
 
     def integral(self, until: float) -> float:
         """Area under the curve from the start to ``until``."""
@@ -118,6 +121,7 @@ class ChannelStats:
     """Counters for one staffed touchpoint."""
 
     start: float
+    target_min: float = 1 / 3
     offered: int = 0
     queued: int = 0
     served: int = 0
@@ -226,7 +230,7 @@ class Metrics:
         self.warmup = warmup_min
         self.horizon = horizon_min
         self.staffed: dict[str, Staffed] = scenario.staffed()
-        self.channels = {name: ChannelStats(warmup_min) for name in self.staffed}
+        self.channels = {name: ChannelStats(warmup_min, spec.service_level_sec / 60.0) for name, spec in self.staffed.items()}
         self.steps = {name: StepStats() for name in scenario.touchpoints if name not in self.staffed}
         self.arrived = 0
         self.arrived_by_source = {"new": 0, "referral": 0, "returning": 0}
@@ -375,7 +379,7 @@ class Metrics:
             c.answered += 1
             c.answer_wait_total += r.wait_min
             c.waits.add(r.wait_min)
-            if r.wait_min * 60.0 <= self.staffed[r.touchpoint].service_level_sec:
+            if r.wait_min <= c.target_min:
                 c.answered_in_target += 1
 
     def _served(self, r: ContactServed) -> None:
