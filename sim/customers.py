@@ -71,7 +71,15 @@ class Customer:
         self.trust = trust
         self.journeys = 0  # journeys completed before the current one
         self.failures = 0  # failures ever experienced
-        self.start_journey(arrived)
+        # the per-journey state, as in start_journey (inlined: this runs for every new customer)
+        self.arrived = arrived
+        self.moments: list[float] = []
+        self.effort = 0
+        self.contacts = 0
+        self.last_channel: str | None = None
+        self.hits: dict[Incident, Hit] = {}
+        self.voice: Incident | None = None
+        self.settled = False
 
     def start_journey(self, now: float) -> None:
         """Reset the per-journey state."""
@@ -128,7 +136,7 @@ def journey(sim: Simulation, customer: Customer) -> Generator[simpy.Event, Any, 
     sim.emit(
         JourneyEnded(
             time=sim.env.now, customer=customer.id, segment=customer.segment, ordered=ordered, steps=steps,
-            stages=tuple(stages), visited=tuple(visited), affected=len(customer.hits), arrived=customer.arrived,
+            stages=stages, visited=visited, affected=len(customer.hits), arrived=customer.arrived,
         )
     )  # fmt: skip
     sim.journey_ended(customer)

@@ -465,5 +465,6 @@ class Metrics:
             self.journeys_ordered += 1
         for stage in r.stages:
             self.stage_reach[stage] += 1
-        for tp in set(r.visited):
+        visited = r.visited
+        for tp in visited if len(visited) == 1 else set(visited):
             self.touchpoint_reach[tp] += 1

@@ -8,7 +8,7 @@ not ``frozen=True`` because that triples their construction cost, and a run make
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -262,8 +262,8 @@ class JourneyEnded(Record):
     segment: str
     ordered: bool
     steps: int
-    stages: tuple[str, ...]
-    visited: tuple[str, ...]
+    stages: Sequence[str]
+    visited: Sequence[str]
     affected: int
     arrived: float
 
