@@ -106,11 +106,18 @@ def run(
     ] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    reps: Annotated[int, typer.Option(min=1, help="Replications; above 1, every KPI gets a 95 % confidence interval.")] = 1,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes for replications (default: all cores).")] = None,
 ) -> None:
     """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
 
-    The same file, policy and seed always give the same numbers.
+    The same file, policy and seed always give the same numbers. With --reps N the run is
+    replicated on N seeds spawned from --seed, and every KPI is reported as a mean with its
+    95 % confidence interval; the results do not depend on --workers.
     """
+    if reps > 1:
+        _experiment(file, [policy] if policy else None, seed, days, reps, workers, json_out, csv_out, progress, compare=False)
+        return
     loaded = read_scenario(file)
     scenario = loaded.scenario
     for warning in loaded.warnings:
@@ -277,6 +284,134 @@ def print_results(results: dict, scenario: Scenario) -> None:
     for d in results["decisions"]:
         when = format_time(d["time_min"])
         out.print(f"decision [bold]{d['decision']}[/] at {when}: chose {d['option']} (by {d['by']})", highlight=False)
+
+
+@app.command()
+def compare(
+    file: Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)],
+    policies: Annotated[
+        str | None, typer.Option(help="Comma-separated policies; the first is the baseline (default: all, in file order).")
+    ] = None,
+    reps: Annotated[int, typer.Option(min=2, help="Replications per policy (the same seeds for every policy).")] = 20,
+    seed: Annotated[int | None, typer.Option(min=0, help="Base seed (default: the scenario's seed).")] = None,
+    days: Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
+    ] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Compare policies on the same customers and failures, with paired 95 % confidence intervals.
+
+    Every policy runs on the same replication seeds (common random numbers), so each difference
+    is measured customer by customer. Each headline KPI gets a verdict in plain words, or
+    "no detectable difference" when its interval spans 0.
+    """
+    names = [p.strip() for p in policies.split(",") if p.strip()] if policies is not None else None
+    if names is not None and len(names) < 2:
+        raise _fail("--policies: name at least two policies, separated by commas (the first is the baseline)")
+    _experiment(file, names, seed, days, reps, workers, json_out, csv_out, progress, compare=True)
+
+
+def _experiment(
+    file: Path, policies: list[str] | None, seed: int | None, days: float | None, reps: int, workers: int | None,
+    json_out: str | None, csv_out: Path | None, progress: bool, *, compare: bool,
+) -> None:  # fmt: skip
+    flag = "--policies" if compare else "--policy"
+    from .checks import did_you_mean
+    from .experiment import collect, plan, run_jobs, to_csv, to_dict
+
+    loaded = read_scenario(file)
+    scenario = loaded.scenario
+    for warning in loaded.warnings:
+        err.print(str(warning), highlight=False, soft_wrap=True, markup=False)
+    names = policies or ([scenario.default_policy_name] if not compare else list(scenario.policies))
+    for name in names:
+        if name not in scenario.policies:
+            raise _fail(f"{flag}: unknown policy '{name}'{did_you_mean(name, scenario.policies)}")
+    if len(set(names)) != len(names):
+        raise _fail(f"{flag}: a policy is named twice")
+    if compare and len(names) < 2:
+        raise _fail(f"{file}: needs at least two policies to compare (it has {len(scenario.policies)})")
+    for target in (json_out, csv_out):
+        if target not in (None, "-") and not Path(str(target)).parent.is_dir():
+            raise _fail(f"cannot write {target}: folder {Path(str(target)).parent} does not exist")
+    base_seed = scenario.seed if seed is None else seed
+    jobs = plan(Path(file).read_bytes(), str(file), names, base_seed, reps, days)
+    n_workers = workers or os.cpu_count() or 1
+    show = progress and err.is_terminal
+    columns = (
+        TextColumn("[bold]replications"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.speed:.2f}/s" if show else ""),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not show) as bar:
+        task = bar.add_task("runs", total=len(jobs))
+        results = run_jobs(jobs, n_workers, on_done=lambda _i: bar.advance(task))
+    exp = collect(
+        jobs, results, title=scenario.title, file=str(file), sha256=loaded.sha256, currency=scenario.currency,
+        channels=list(scenario.staffed()), policies=names, base_seed=base_seed,
+        days=days if days is not None else scenario.horizon_days,
+    )  # fmt: skip
+    data = to_dict(exp, compare=compare)
+    if json_out == "-":
+        sys.stdout.write(json.dumps(data, indent=2, allow_nan=False) + "\n")
+    elif json_out is not None:
+        write_text_atomic(json_out, json.dumps(data, indent=2, allow_nan=False) + "\n")
+    if csv_out is not None:
+        write_text_atomic(csv_out, to_csv(data))
+    if json_out != "-":
+        _print_experiment(exp, data, compare)
+        for target in (json_out, csv_out):
+            if target is not None:
+                err.print(f"wrote {target}", highlight=False)
+
+
+def _print_experiment(exp, data: dict, compare: bool) -> None:
+    from .experiment import headline
+
+    out.print(
+        f"[bold]{exp.title}[/]  {len(exp.seeds)} replications of {exp.days:g} days, base seed {exp.base_seed}  "
+        f"(mean and 95 % confidence interval)",
+        highlight=False,
+    )
+    t = Table(title_justify="left")
+    t.add_column("KPI")
+    for p in exp.policies:
+        t.add_column(p, justify="right")
+    summary = data["summary"]
+    for metric, label, unit in headline(exp.channels):
+        if not any(metric in summary[p] for p in exp.policies):
+            continue
+        cells = []
+        for p in exp.policies:
+            iv = summary[p].get(metric)
+            cells.append("–" if iv is None else _fmt_interval(iv["mean"], iv["half_width"], unit, exp.currency))
+        t.add_row(label, *cells)
+    out.print(t)
+    if compare:
+        out.print("[bold]Verdicts[/] (paired differences on the same seeds):", highlight=False)
+        for c in data["comparisons"]:
+            if c["metric"].startswith("channels.") and "offered" in c["metric"]:
+                continue
+            mark = "[green]•[/]" if not c["verdict"].startswith("no detectable") else "[dim]•[/]"
+            out.print(f"  {mark} {c['verdict']}", highlight=False)
+
+
+def _fmt_interval(mean: float, half: float, unit: str, currency: str) -> str:
+    if unit == "fraction":
+        return f"{mean * 100:.1f} ± {half * 100:.1f} %"
+    if unit == "currency":
+        return f"{mean:,.0f} ± {half:,.0f} {currency}"
+    if unit == "min":
+        return f"{mean:.2f} ± {half:.2f} min"
+    if unit in ("points", "score"):
+        return f"{mean:+.1f} ± {half:.1f}" if unit == "points" else f"{mean:.2f} ± {half:.2f}"
+    return f"{mean:,.1f} ± {half:,.1f}"
 
 
 @app.command()

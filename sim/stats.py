@@ -1,0 +1,70 @@
+"""Confidence intervals over replications: the numbers managers decide on.
+
+One run of a stochastic model answers nothing; the mean of independent replications with a
+Student-t interval does. Comparisons between policies use the *paired* differences of runs
+that share a seed (common random numbers), which is what makes small effects visible.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scipy.stats import t as student_t
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean with its confidence interval."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    @property
+    def half_width(self) -> float:
+        """Half the width of the interval."""
+        return (self.high - self.low) / 2
+
+    def excludes_zero(self) -> bool:
+        """True when the interval lies entirely above or below 0."""
+        return self.low > 0 or self.high < 0
+
+    def to_dict(self) -> dict[str, float | int]:
+        """Plain data for JSON."""
+        return {"mean": self.mean, "ci_low": self.low, "ci_high": self.high, "half_width": self.half_width, "n": self.n}
+
+
+def mean_interval(values: Sequence[float], confidence: float = 0.95) -> Interval:
+    """Student-t interval of the mean; with one value the interval is the value itself."""
+    n = len(values)
+    if n == 0:
+        raise ValueError("no values")
+    mean = statistics.fmean(values)
+    if n == 1:
+        return Interval(mean, mean, mean, 1)
+    half = float(student_t.ppf(0.5 + confidence / 2, n - 1)) * statistics.stdev(values) / math.sqrt(n)
+    return Interval(mean, mean - half, mean + half, n)
+
+
+def paired_interval(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> Interval:
+    """Interval of the mean of b - a over pairs that share a seed."""
+    if len(a) != len(b):
+        raise ValueError(f"paired samples differ in length ({len(a)} and {len(b)})")
+    return mean_interval([y - x for x, y in zip(a, b, strict=True)], confidence)
+
+
+def unpaired_half_width(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> float:
+    """Half-width of the Welch interval of mean(b) - mean(a), ignoring the pairing (for comparison)."""
+    na, nb = len(a), len(b)
+    if na < 2 or nb < 2:
+        return math.nan
+    va, vb = statistics.variance(a) / na, statistics.variance(b) / nb
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return 0.0
+    df = (va + vb) ** 2 / ((va**2) / (na - 1) + (vb**2) / (nb - 1)) if va + vb > 0 else na + nb - 2
+    return float(student_t.ppf(0.5 + confidence / 2, df)) * se

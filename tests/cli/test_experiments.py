@@ -1,0 +1,85 @@
+"""Replications and comparisons as a manager runs them: seeds, intervals, workers, verdicts, bad flags."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from helpers import ROOT, SCENARIOS
+
+from sim.rng import replication_seeds
+
+HIKE = str(SCENARIOS / "hike-launch.toml")
+CENTRE = str(SCENARIOS / "contact-centre.toml")
+
+
+def cxsim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
+    )
+
+
+def test_replications_report_intervals_and_record_their_seeds(tmp_path):
+    out = tmp_path / "reps.json"
+    res = cxsim("run", CENTRE, "--reps", "3", "--days", "1", "--seed", "5", "--workers", "1", "--json", str(out))
+    assert res.returncode == 0, res.stderr
+    data = json.loads(out.read_text())
+    assert data["format"] == "cxsim.experiment/1" and data["kind"] == "replications"
+    assert data["seeds"] == replication_seeds(5, 3)
+    assert len(data["replications"]) == 3
+    profit = data["summary"]["reactive"]["money.profit"]
+    assert profit["ci_low"] <= profit["mean"] <= profit["ci_high"] and profit["n"] == 3
+    assert "±" in res.stdout and "phone abandonment" in res.stdout
+
+
+def test_results_do_not_depend_on_the_number_of_workers(tmp_path):
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.json"
+        res = cxsim(
+            "compare", HIKE, "--reps", "3", "--days", "3", "--workers", workers, "--json", str(out), "--csv", str(out) + ".csv"
+        )
+        assert res.returncode == 0, res.stderr
+        outputs.append((out.read_bytes(), (tmp_path / f"w{workers}.json.csv").read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_common_random_numbers_narrow_the_comparison():
+    """Paired on the same seeds, the interval of a difference is narrower than if the runs were independent."""
+    res = cxsim(
+        "compare", HIKE, "--policies", "reactive,proactive", "--reps", "6", "--days", "20", "--workers", "2", "--json", "-"
+    )
+    assert res.returncode == 0, res.stderr
+    comparisons = {c["metric"]: c for c in json.loads(res.stdout)["comparisons"]}
+    for metric in ("money.revenue", "experience.nps", "experience.repeat_purchase_rate"):
+        c = comparisons[metric]
+        assert c["difference"]["half_width"] < c["unpaired_half_width"], metric
+
+
+def test_compare_prints_verdicts_in_plain_words():
+    res = cxsim("compare", HIKE, "--policies", "reactive,proactive", "--reps", "4", "--days", "10", "--workers", "2")
+    assert res.returncode == 0, res.stderr
+    assert "Verdicts" in res.stdout
+    assert "NPS of customers hit by a failure" in res.stdout
+    assert "proactive raises" in res.stdout or "no detectable difference" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["compare", HIKE, "--policies", "reactive,proactiv"], "unknown policy 'proactiv'; did you mean 'proactive'?"),
+        (["compare", HIKE, "--policies", "reactive"], "name at least two policies"),
+        (["compare", HIKE, "--policies", "reactive,reactive"], "named twice"),
+        (["compare", HIKE, "--reps", "1"], "Invalid value for '--reps'"),
+        (["run", HIKE, "--reps", "0"], "Invalid value for '--reps'"),
+        (["run", HIKE, "--reps", "2", "--workers", "0"], "Invalid value for '--workers'"),
+        (["run", HIKE, "--reps", "2", "--policy", "nope"], "unknown policy 'nope'"),
+    ],
+)
+def test_bad_experiment_flags_are_one_line_and_exit_2(args, expected):
+    res = cxsim(*args)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert expected in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
