@@ -371,6 +371,121 @@ def _experiment(
                 err.print(f"wrote {target}", highlight=False)
 
 
+@app.command()
+def sweep(
+    file: Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)],
+    set_: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUES",
+            help="A scenario key and its values: START:STOP[:STEP], a,b,c or one value. Repeat for a grid.",
+            show_default=False,
+        ),
+    ],
+    policies: Annotated[str | None, typer.Option(help="Comma-separated policies (default: the scenario's default).")] = None,
+    reps: Annotated[int, typer.Option(min=1, help="Replications per grid point and policy.")] = 10,
+    seed: Annotated[int | None, typer.Option(min=0, help="Base seed (default: the scenario's seed).")] = None,
+    days: Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
+    ] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Run a grid of scenario values (e.g. --set touchpoints.phone.agents=6:14:2) with replications.
+
+    Every grid point is validated before anything runs; every point uses the same seeds, so
+    neighbouring points are compared on the same customers.
+    """
+    import tomllib
+
+    from .checks import did_you_mean
+    from .experiment import collect, plan, run_jobs, to_dict
+    from .sweep import grid, validate_point
+
+    loaded = read_scenario(file)
+    scenario = loaded.scenario
+    data = Path(file).read_bytes()
+    raw = tomllib.loads(data.decode("utf-8"))
+    names = [p.strip() for p in policies.split(",") if p.strip()] if policies else [scenario.default_policy_name]
+    for name in names:
+        if name not in scenario.policies:
+            raise _fail(f"--policies: unknown policy '{name}'{did_you_mean(name, scenario.policies)}")
+    points = grid(set_)
+    for point in points:
+        validate_point(raw, point, str(file))
+    for target in (json_out, csv_out):
+        if target not in (None, "-") and not Path(str(target)).parent.is_dir():
+            raise _fail(f"cannot write {target}: folder {Path(str(target)).parent} does not exist")
+    base_seed = scenario.seed if seed is None else seed
+    jobs_by_point = [plan(data, str(file), names, base_seed, reps, days, point) for point in points]
+    jobs = [job for group in jobs_by_point for job in group]
+    show = progress and err.is_terminal
+    with Progress(
+        TextColumn("[bold]sweep"), BarColumn(), TextColumn("{task.completed}/{task.total} runs"),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=not show,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("runs", total=len(jobs))
+        results = run_jobs(jobs, workers or os.cpu_count() or 1, on_done=lambda _i: bar.advance(task))
+    out_points = []
+    start = 0
+    t = Table(title=f"{scenario.title}: {reps} replications per point (mean ± 95 % CI)", title_justify="left")
+    t.add_column(", ".join(k for k, _ in points[0]) if points and points[0] else "grid point")
+    t.add_column("policy")
+    channel = next(iter(scenario.staffed()), None)
+    kpis = [("money.profit", "profit", "currency"), ("experience.repeat_purchase_rate", "repeat purchase", "fraction"),
+            ("experience.nps", "NPS", "points")]  # fmt: skip
+    if channel:
+        kpis += [(f"channels.{channel}.abandon_rate", f"{channel} abandonment", "fraction"),
+                 (f"channels.{channel}.service_level", f"{channel} service level", "fraction")]  # fmt: skip
+    for _, lab, _u in kpis:
+        t.add_column(lab, justify="right")
+    for point, group in zip(points, jobs_by_point, strict=True):
+        exp = collect(
+            group, results[start : start + len(group)], title=scenario.title, file=str(file), sha256=loaded.sha256,
+            currency=scenario.currency, channels=list(scenario.staffed()), policies=names, base_seed=base_seed,
+            days=days if days is not None else scenario.horizon_days,
+        )  # fmt: skip
+        start += len(group)
+        d = to_dict(exp, compare=len(names) > 1)
+        out_points.append({"set": dict(point), "replications": d["replications"], "summary": d["summary"]})
+        for policy in names:
+            summary = d["summary"][policy]
+            cells = [
+                "–" if m not in summary else _fmt_interval(summary[m]["mean"], summary[m]["half_width"], u, scenario.currency)
+                for m, _l, u in kpis
+            ]
+            t.add_row(", ".join(str(v) for _, v in point), policy, *cells)
+    result = {
+        "format": "cxsim.experiment/1", "kind": "sweep", "cxsim_version": __version__,
+        "scenario": {"title": scenario.title, "file": str(file), "sha256": loaded.sha256}, "currency": scenario.currency,
+        "policies": names, "base_seed": base_seed, "reps": reps, "confidence": 0.95,
+        "horizon_days": days if days is not None else scenario.horizon_days,
+        "keys": [k for k, _ in points[0]], "points": out_points,
+    }  # fmt: skip
+    text = json.dumps(result, indent=2, allow_nan=False) + "\n"
+    if json_out == "-":
+        sys.stdout.write(text)
+    elif json_out is not None:
+        write_text_atomic(json_out, text)
+    if csv_out is not None:
+        keys = result["keys"]
+        lines = [",".join([*keys, "policy", "replication", "seed", "metric", "value"])]
+        for pt in out_points:
+            head = [str(pt["set"][k]) for k in keys]
+            for row in pt["replications"]:
+                for metric, value in row["metrics"].items():
+                    lines.append(",".join([*head, row["policy"], str(row["replication"]), str(row["seed"]), metric, repr(value)]))
+        write_text_atomic(csv_out, "\n".join(lines) + "\n")
+    if json_out != "-":
+        out.print(t)
+        for target in (json_out, csv_out):
+            if target is not None:
+                err.print(f"wrote {target}", highlight=False)
+
+
 def _print_experiment(exp, data: dict, compare: bool) -> None:
     from .experiment import headline
 

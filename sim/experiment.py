@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import math
+import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
-from .loader import parse_scenario
+from .loader import parse_scenario, validate_data
 from .model import Simulation
 from .report import build_results
 from .rng import replication_seeds
@@ -79,16 +80,22 @@ class Job:
     policy: str
     seed: int
     days: float | None
+    overrides: tuple[tuple[str, Any], ...] = ()
 
 
-@functools.lru_cache(maxsize=4)
-def _scenario(data: bytes, name: str):
-    return parse_scenario(data, name).scenario
+@functools.lru_cache(maxsize=8)
+def _scenario(data: bytes, name: str, overrides: tuple[tuple[str, Any], ...]):
+    if not overrides:
+        return parse_scenario(data, name).scenario
+    from .sweep import apply
+
+    return validate_data(apply(tomllib.loads(data.decode("utf-8")), overrides), name).scenario
 
 
 def run_job(job: Job) -> dict[str, float]:
     """Run one replication and return its flattened results (top-level so worker processes can run it)."""
-    sim = Simulation(_scenario(job.scenario, job.name), policy=job.policy, seed=job.seed, horizon_days=job.days)
+    scenario = _scenario(job.scenario, job.name, job.overrides)
+    sim = Simulation(scenario, policy=job.policy, seed=job.seed, horizon_days=job.days)
     sim.run()
     return flatten(build_results(sim))
 
@@ -153,9 +160,16 @@ class Experiment:
         return paired_interval(xs, ys), unpaired_half_width(xs, ys)
 
 
-def plan(data: bytes, name: str, policies: Sequence[str], base_seed: int, reps: int, days: float | None) -> list[Job]:
-    """The jobs of an experiment: each seed under each policy, seed-major so policies advance together."""
-    return [Job(data, name, p, seed, days) for seed in replication_seeds(base_seed, reps) for p in policies]
+def plan(
+    data: bytes, name: str, policies: Sequence[str], base_seed: int, reps: int, days: float | None,
+    overrides: tuple[tuple[str, Any], ...] = (), first: int = 0,
+) -> list[Job]:  # fmt: skip
+    """The jobs of an experiment: each seed under each policy, seed-major so policies advance together.
+
+    ``first`` skips seeds already run: seed i is the same whatever the number of replications.
+    """
+    seeds = replication_seeds(base_seed, reps)[first:]
+    return [Job(data, name, p, seed, days, overrides) for seed in seeds for p in policies]
 
 
 def collect(
@@ -165,7 +179,7 @@ def collect(
     """Group job results by policy, in seed order."""
     runs: dict[str, list[dict[str, float]]] = {p: [] for p in policies}
     seeds: list[int] = []
-    for job, result in zip(jobs, results, strict=False):
+    for job, result in zip(jobs, results, strict=True):
         runs[job.policy].append(result)
         if job.seed not in seeds:
             seeds.append(job.seed)

@@ -71,6 +71,11 @@ def parse_scenario(data: bytes, name: str = "<scenario>") -> LoadedScenario:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError([_syntax_problem(name, err)]) from err
+    return validate_data(raw, name, text, hashlib.sha256(data).hexdigest())
+
+
+def validate_data(raw: dict[str, Any], name: str, text: str = "", sha256: str = "") -> LoadedScenario:
+    """Validate scenario data already read from TOML (``text`` is the source, for line numbers)."""
     lines = KeyLines(text)
     try:
         scenario = Scenario.model_validate(raw)
@@ -82,7 +87,7 @@ def parse_scenario(data: bytes, name: str = "<scenario>") -> LoadedScenario:
     if errors:
         raise ScenarioError(errors)
     warnings = [_located(name, lines, f.path, "warning: " + f.message) for f in findings if f.warning]
-    return LoadedScenario(scenario, name, hashlib.sha256(data).hexdigest(), warnings)
+    return LoadedScenario(scenario, name, sha256, warnings)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
