@@ -108,6 +108,16 @@ def run(
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
     reps: Annotated[int, typer.Option(min=1, help="Replications; above 1, every KPI gets a 95 % confidence interval.")] = 1,
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes for replications (default: all cores).")] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0001, max=1.0, help="Add replications until each --kpi's 95 % CI half-width is within this share of its mean."
+        ),
+    ] = None,
+    kpi: Annotated[
+        list[str] | None, typer.Option(help="KPI for --precision, e.g. money.profit (repeatable; default money.profit).")
+    ] = None,
+    max_reps: Annotated[int, typer.Option(min=2, help="Most replications --precision may run.")] = 200,
 ) -> None:
     """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
 
@@ -115,9 +125,16 @@ def run(
     replicated on N seeds spawned from --seed, and every KPI is reported as a mean with its
     95 % confidence interval; the results do not depend on --workers.
     """
+    if precision is not None and reps < 2:
+        reps = 5
     if reps > 1:
-        _experiment(file, [policy] if policy else None, seed, days, reps, workers, json_out, csv_out, progress, compare=False)
+        stop = (precision, kpi or ["money.profit"], max_reps) if precision is not None else None
+        _experiment(
+            file, [policy] if policy else None, seed, days, reps, workers, json_out, csv_out, progress, compare=False, stop=stop
+        )
         return
+    if kpi:
+        raise _fail("--kpi only makes sense with --precision")
     loaded = read_scenario(file)
     scenario = loaded.scenario
     for warning in loaded.warnings:
@@ -317,6 +334,7 @@ def compare(
 def _experiment(
     file: Path, policies: list[str] | None, seed: int | None, days: float | None, reps: int, workers: int | None,
     json_out: str | None, csv_out: Path | None, progress: bool, *, compare: bool,
+    stop: tuple[float, list[str], int] | None = None,
 ) -> None:  # fmt: skip
     flag = "--policies" if compare else "--policy"
     from .checks import did_you_mean
@@ -338,8 +356,11 @@ def _experiment(
         if target not in (None, "-") and not Path(str(target)).parent.is_dir():
             raise _fail(f"cannot write {target}: folder {Path(str(target)).parent} does not exist")
     base_seed = scenario.seed if seed is None else seed
-    jobs = plan(Path(file).read_bytes(), str(file), names, base_seed, reps, days)
+    data_bytes = Path(file).read_bytes()
+    jobs = plan(data_bytes, str(file), names, base_seed, reps, days)
     n_workers = workers or os.cpu_count() or 1
+    if stop is not None and stop[2] < reps:
+        raise _fail(f"--max-reps ({stop[2]}) is below --reps ({reps})")
     show = progress and err.is_terminal
     columns = (
         TextColumn("[bold]replications"),
@@ -352,6 +373,22 @@ def _experiment(
     with Progress(*columns, console=err, transient=True, disable=not show) as bar:
         task = bar.add_task("runs", total=len(jobs))
         results = run_jobs(jobs, n_workers, on_done=lambda _i: bar.advance(task))
+        while stop is not None:
+            target, kpis, cap = stop
+            unknown = [k for k in kpis if all(k not in r for r in results)]
+            if unknown:
+                raise _fail(f"--kpi: unknown KPI '{unknown[0]}' (see the metric names in the --json output, e.g. money.profit)")
+            wide = [k for k in kpis if not _precise(results, k, target)]
+            done = len(jobs) // len(names)
+            if not wide or done >= cap:
+                if wide:
+                    err.print(f"stopped at --max-reps {cap}: {', '.join(wide)} not yet within {target:.1%}", highlight=False)
+                break
+            more = min(max(done // 2, n_workers), cap - done)
+            extra = plan(data_bytes, str(file), names, base_seed, done + more, days, first=done)
+            bar.update(task, total=len(jobs) + len(extra))
+            results += run_jobs(extra, n_workers, on_done=lambda _i: bar.advance(task))
+            jobs += extra
     exp = collect(
         jobs, results, title=scenario.title, file=str(file), sha256=loaded.sha256, currency=scenario.currency,
         channels=list(scenario.staffed()), policies=names, base_seed=base_seed,
@@ -484,6 +521,16 @@ def sweep(
         for target in (json_out, csv_out):
             if target is not None:
                 err.print(f"wrote {target}", highlight=False)
+
+
+def _precise(results: list[dict[str, float]], metric: str, target: float) -> bool:
+    from .stats import mean_interval
+
+    values = [r[metric] for r in results if metric in r]
+    if len(values) < 2:
+        return False
+    iv = mean_interval(values)
+    return iv.half_width <= target * abs(iv.mean) or iv.half_width == 0
 
 
 def _print_experiment(exp, data: dict, compare: bool) -> None:

@@ -83,3 +83,35 @@ def test_bad_experiment_flags_are_one_line_and_exit_2(args, expected):
     assert res.returncode == 2, res.stdout + res.stderr
     assert expected in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+
+
+def test_precision_adds_replications_until_the_interval_is_tight(tmp_path):
+    """Sequential stopping ends at N replications, and equals running N replications directly."""
+    a, b = tmp_path / "precision.json", tmp_path / "fixed.json"
+    res = cxsim(
+        "run",
+        CENTRE,
+        "--precision",
+        "0.02",
+        "--kpi",
+        "channels.phone.offered",
+        "--days",
+        "0.5",
+        "--workers",
+        "2",
+        "--json",
+        str(a),
+    )
+    assert res.returncode == 0, res.stderr
+    data = json.loads(a.read_text())
+    n = data["reps"]
+    offered = data["summary"]["reactive"]["channels.phone.offered"]
+    assert n > 5 and offered["half_width"] <= 0.02 * offered["mean"]
+    res = cxsim("run", CENTRE, "--reps", str(n), "--days", "0.5", "--workers", "1", "--json", str(b))
+    assert res.returncode == 0, res.stderr
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_precision_names_an_unknown_kpi():
+    res = cxsim("run", CENTRE, "--precision", "0.05", "--kpi", "money.nothing", "--days", "0.2")
+    assert res.returncode == 2 and "unknown KPI 'money.nothing'" in res.stderr
