@@ -577,6 +577,39 @@ def _fmt_interval(mean: float, half: float, unit: str, currency: str) -> str:
 
 
 @app.command()
+def report(
+    results: Annotated[
+        Path, typer.Argument(help="A JSON file written by cxsim run, compare or sweep (--json).", show_default=False)
+    ],
+    out_path: Annotated[Path | None, typer.Option("--out", help="HTML file to write (default: RESULTS with .html).")] = None,
+) -> None:
+    """Build a self-contained HTML report (tables, verdicts, charts) from a results file.
+
+    The page embeds its charts, so it opens in any browser without a server and can be forwarded.
+    """
+    from .html_report import render
+
+    if not results.is_file():
+        raise _fail(f"{results}: {'is a directory' if results.is_dir() else 'file not found'}")
+    try:
+        data = json.loads(results.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = f":{exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise _fail(f"{results}{line}: not a JSON results file ({exc.__class__.__name__})") from exc
+    target = out_path or results.with_suffix(".html")
+    if not target.parent.is_dir():
+        raise _fail(f"cannot write {target}: folder {target.parent} does not exist")
+    from .html_report import ReportError
+
+    try:
+        page = render(data)
+    except ReportError as exc:
+        raise _fail(f"{results}: {exc}") from exc
+    write_text_atomic(target, page)
+    err.print(f"wrote {target}", highlight=False)
+
+
+@app.command()
 def schema(
     out_path: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
 ) -> None:

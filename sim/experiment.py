@@ -25,6 +25,7 @@ from .stats import Interval, mean_interval, paired_interval, unpaired_half_width
 
 EXPERIMENT_FORMAT = "cxsim.experiment/1"
 SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily"}
+DAILY_FIELDS = ("orders", "revenue", "arrivals", "affected", "nps", "repeat_purchase_rate")
 
 # The KPIs shown in tables and verdicts: (metric, label, unit).
 HEADLINE: tuple[tuple[str, str, str], ...] = (
@@ -35,8 +36,8 @@ HEADLINE: tuple[tuple[str, str, str], ...] = (
     ("experience.nps", "NPS", "points"),
     ("experience.csat_mean", "CSAT (1-5)", "score"),
     ("experience.ces_mean", "CES (1-7)", "score"),
-    ("experience.affected.nps", "NPS of customers hit by a failure", "points"),
-    ("experience.contacted.csat_mean", "CSAT of customers who contacted service", "score"),
+    ("experience.affected.nps", "NPS, customers hit by a failure", "points"),
+    ("experience.contacted.csat_mean", "CSAT of callers (1-5)", "score"),
     ("recovery.customers_affected", "customers hit by a failure", "customers"),
 )
 CHANNEL_KPIS: tuple[tuple[str, str, str], ...] = (
@@ -93,11 +94,21 @@ def _scenario(data: bytes, name: str, overrides: tuple[tuple[str, Any], ...]):
 
 
 def run_job(job: Job) -> dict[str, float]:
-    """Run one replication and return its flattened results (top-level so worker processes can run it)."""
+    """Run one replication and return its flattened results (top-level so worker processes can run it).
+
+    The daily series are kept as ``daily.<field>.<day>`` so that every day gets its own interval.
+    """
     scenario = _scenario(job.scenario, job.name, job.overrides)
     sim = Simulation(scenario, policy=job.policy, seed=job.seed, horizon_days=job.days)
     sim.run()
-    return flatten(build_results(sim))
+    results = build_results(sim)
+    flat = flatten(results)
+    for row in results["daily"]:
+        for field in DAILY_FIELDS:
+            value = row.get(field)
+            if value is not None:
+                flat[f"daily.{field}.{row['day']}"] = float(value)
+    return flat
 
 
 def run_jobs(jobs: Sequence[Job], workers: int, on_done: Callable[[int], None] | None = None) -> list[dict[str, float]]:

@@ -62,7 +62,7 @@ def test_compare_prints_verdicts_in_plain_words():
     res = cxsim("compare", HIKE, "--policies", "reactive,proactive", "--reps", "4", "--days", "10", "--workers", "2")
     assert res.returncode == 0, res.stderr
     assert "Verdicts" in res.stdout
-    assert "NPS of customers hit by a failure" in res.stdout
+    assert "NPS, customers hit by a failure" in res.stdout
     assert "proactive raises" in res.stdout or "no detectable difference" in res.stdout
 
 
