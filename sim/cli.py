@@ -118,6 +118,10 @@ def run(
         list[str] | None, typer.Option(help="KPI for --precision, e.g. money.profit (repeatable; default money.profit).")
     ] = None,
     max_reps: Annotated[int, typer.Option(min=2, help="Most replications --precision may run.")] = 200,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
+    ] = None,
 ) -> None:
     """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
 
@@ -130,9 +134,12 @@ def run(
     if reps > 1:
         stop = (precision, kpi or ["money.profit"], max_reps) if precision is not None else None
         _experiment(
-            file, [policy] if policy else None, seed, days, reps, workers, json_out, csv_out, progress, compare=False, stop=stop
-        )
+            file, [policy] if policy else None, seed, days, reps, workers, json_out, csv_out, progress, compare=False, stop=stop,
+            scheduler=scheduler,
+        )  # fmt: skip
         return
+    if scheduler is not None:
+        raise _fail("--scheduler only makes sense with --reps above 1")
     if kpi:
         raise _fail("--kpi only makes sense with --precision")
     loaded = read_scenario(file)
@@ -318,6 +325,10 @@ def compare(
     ] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
+    ] = None,
 ) -> None:
     """Compare policies on the same customers and failures, with paired 95 % confidence intervals.
 
@@ -328,13 +339,13 @@ def compare(
     names = [p.strip() for p in policies.split(",") if p.strip()] if policies is not None else None
     if names is not None and len(names) < 2:
         raise _fail("--policies: name at least two policies, separated by commas (the first is the baseline)")
-    _experiment(file, names, seed, days, reps, workers, json_out, csv_out, progress, compare=True)
+    _experiment(file, names, seed, days, reps, workers, json_out, csv_out, progress, compare=True, scheduler=scheduler)
 
 
 def _experiment(
     file: Path, policies: list[str] | None, seed: int | None, days: float | None, reps: int, workers: int | None,
     json_out: str | None, csv_out: Path | None, progress: bool, *, compare: bool,
-    stop: tuple[float, list[str], int] | None = None,
+    stop: tuple[float, list[str], int] | None = None, scheduler: str | None = None,
 ) -> None:  # fmt: skip
     flag = "--policies" if compare else "--policy"
     from .checks import did_you_mean
@@ -372,7 +383,7 @@ def _experiment(
     )
     with Progress(*columns, console=err, transient=True, disable=not show) as bar:
         task = bar.add_task("runs", total=len(jobs))
-        results = run_jobs(jobs, n_workers, on_done=lambda _i: bar.advance(task))
+        results = run_jobs(jobs, n_workers, on_done=lambda _i: bar.advance(task), scheduler=scheduler)
         while stop is not None:
             target, kpis, cap = stop
             unknown = [k for k in kpis if all(k not in r for r in results)]
@@ -387,7 +398,7 @@ def _experiment(
             more = min(max(done // 2, n_workers), cap - done)
             extra = plan(data_bytes, str(file), names, base_seed, done + more, days, first=done)
             bar.update(task, total=len(jobs) + len(extra))
-            results += run_jobs(extra, n_workers, on_done=lambda _i: bar.advance(task))
+            results += run_jobs(extra, n_workers, on_done=lambda _i: bar.advance(task), scheduler=scheduler)
             jobs += extra
     exp = collect(
         jobs, results, title=scenario.title, file=str(file), sha256=loaded.sha256, currency=scenario.currency,
@@ -430,6 +441,10 @@ def sweep(
     ] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
+    ] = None,
 ) -> None:
     """Run a grid of scenario values (e.g. --set touchpoints.phone.agents=6:14:2) with replications.
 
@@ -465,7 +480,7 @@ def sweep(
         TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=not show,
     ) as bar:  # fmt: skip
         task = bar.add_task("runs", total=len(jobs))
-        results = run_jobs(jobs, workers or os.cpu_count() or 1, on_done=lambda _i: bar.advance(task))
+        results = run_jobs(jobs, workers or os.cpu_count() or 1, on_done=lambda _i: bar.advance(task), scheduler=scheduler)
     out_points = []
     start = 0
     t = Table(title=f"{scenario.title}: {reps} replications per point (mean ± 95 % CI)", title_justify="left")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .errors import SimError
 from .loader import parse_scenario, validate_data
 from .model import Simulation
 from .report import build_results
@@ -111,10 +112,36 @@ def run_job(job: Job) -> dict[str, float]:
     return flat
 
 
-def run_jobs(jobs: Sequence[Job], workers: int, on_done: Callable[[int], None] | None = None) -> list[dict[str, float]]:
-    """Run jobs on ``workers`` processes; results come back in job order whatever the scheduling."""
+class SchedulerError(SimError):
+    """The Dask scheduler given with --scheduler cannot be reached."""
+
+
+def _run_on_dask(jobs: Sequence[Job], address: str, results: list[Any], on_done: Callable[[int], None] | None) -> None:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"--scheduler: cannot reach the Dask scheduler at {address} ({exc.__class__.__name__})") from exc
+    with client:
+        futures = client.map(run_job, list(jobs), pure=False)
+        index = {future.key: i for i, future in enumerate(futures)}
+        for future in dask_completed(futures):
+            i = index[future.key]
+            results[i] = future.result()
+            if on_done:
+                on_done(i)
+
+
+def run_jobs(
+    jobs: Sequence[Job], workers: int, on_done: Callable[[int], None] | None = None, scheduler: str | None = None
+) -> list[dict[str, float]]:
+    """Run jobs on local processes or a Dask cluster; results come back in job order whatever the scheduling."""
     results: list[dict[str, float] | None] = [None] * len(jobs)
-    if workers <= 1 or len(jobs) == 1:
+    if scheduler is not None:
+        _run_on_dask(jobs, scheduler, results, on_done)
+    elif workers <= 1 or len(jobs) == 1:
         for i, job in enumerate(jobs):
             results[i] = run_job(job)
             if on_done:

@@ -115,3 +115,27 @@ def test_precision_adds_replications_until_the_interval_is_tight(tmp_path):
 def test_precision_names_an_unknown_kpi():
     res = cxsim("run", CENTRE, "--precision", "0.05", "--kpi", "money.nothing", "--days", "0.2")
     assert res.returncode == 2 and "unknown KPI 'money.nothing'" in res.stderr
+
+
+def test_a_dask_cluster_gives_the_same_bytes_as_local_workers(tmp_path):
+    """--scheduler runs the same jobs on Dask; fixed seeds and ordered gathering make the files identical."""
+    distributed = pytest.importorskip("distributed")
+    local = tmp_path / "local.json"
+    res = cxsim("compare", HIKE, "--reps", "3", "--days", "2", "--workers", "1", "--json", str(local))
+    assert res.returncode == 0, res.stderr
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+    ) as cluster:
+        on_dask = tmp_path / "dask.json"
+        res = cxsim(
+            "compare", HIKE, "--reps", "3", "--days", "2", "--scheduler", cluster.scheduler_address, "--json", str(on_dask)
+        )
+        assert res.returncode == 0, res.stderr
+    assert on_dask.read_bytes() == local.read_bytes()
+
+
+def test_an_unreachable_scheduler_is_one_clear_line():
+    res = cxsim("compare", HIKE, "--reps", "2", "--days", "1", "--scheduler", "tcp://127.0.0.1:9")
+    assert res.returncode == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
