@@ -122,6 +122,9 @@ def run(
         str | None,
         typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
     ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")
+    ] = False,
 ) -> None:
     """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
 
@@ -135,11 +138,11 @@ def run(
         stop = (precision, kpi or ["money.profit"], max_reps) if precision is not None else None
         _experiment(
             file, [policy] if policy else None, seed, days, reps, workers, json_out, csv_out, progress, compare=False, stop=stop,
-            scheduler=scheduler,
+            scheduler=scheduler, resume=resume,
         )  # fmt: skip
         return
-    if scheduler is not None:
-        raise _fail("--scheduler only makes sense with --reps above 1")
+    if scheduler is not None or resume:
+        raise _fail(f"{'--scheduler' if scheduler else '--resume'} only makes sense with --reps above 1")
     if kpi:
         raise _fail("--kpi only makes sense with --precision")
     loaded = read_scenario(file)
@@ -329,6 +332,9 @@ def compare(
         str | None,
         typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
     ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")
+    ] = False,
 ) -> None:
     """Compare policies on the same customers and failures, with paired 95 % confidence intervals.
 
@@ -339,17 +345,19 @@ def compare(
     names = [p.strip() for p in policies.split(",") if p.strip()] if policies is not None else None
     if names is not None and len(names) < 2:
         raise _fail("--policies: name at least two policies, separated by commas (the first is the baseline)")
-    _experiment(file, names, seed, days, reps, workers, json_out, csv_out, progress, compare=True, scheduler=scheduler)
+    _experiment(
+        file, names, seed, days, reps, workers, json_out, csv_out, progress, compare=True, scheduler=scheduler, resume=resume
+    )
 
 
 def _experiment(
     file: Path, policies: list[str] | None, seed: int | None, days: float | None, reps: int, workers: int | None,
     json_out: str | None, csv_out: Path | None, progress: bool, *, compare: bool,
-    stop: tuple[float, list[str], int] | None = None, scheduler: str | None = None,
+    stop: tuple[float, list[str], int] | None = None, scheduler: str | None = None, resume: bool = False,
 ) -> None:  # fmt: skip
     flag = "--policies" if compare else "--policy"
     from .checks import did_you_mean
-    from .experiment import collect, plan, run_jobs, to_csv, to_dict
+    from .experiment import collect, plan, to_csv, to_dict
 
     loaded = read_scenario(file)
     scenario = loaded.scenario
@@ -381,9 +389,10 @@ def _experiment(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
+    journal = _journal(json_out, resume)
     with Progress(*columns, console=err, transient=True, disable=not show) as bar:
         task = bar.add_task("runs", total=len(jobs))
-        results = run_jobs(jobs, n_workers, on_done=lambda _i: bar.advance(task), scheduler=scheduler)
+        results = _run_saving(jobs, n_workers, bar, task, scheduler, journal)
         while stop is not None:
             target, kpis, cap = stop
             unknown = [k for k in kpis if all(k not in r for r in results)]
@@ -398,8 +407,8 @@ def _experiment(
             more = min(max(done // 2, n_workers), cap - done)
             extra = plan(data_bytes, str(file), names, base_seed, done + more, days, first=done)
             bar.update(task, total=len(jobs) + len(extra))
-            results += run_jobs(extra, n_workers, on_done=lambda _i: bar.advance(task), scheduler=scheduler)
             jobs += extra
+            results = _run_saving(jobs, n_workers, bar, task, scheduler, journal, known=results)
     exp = collect(
         jobs, results, title=scenario.title, file=str(file), sha256=loaded.sha256, currency=scenario.currency,
         channels=list(scenario.staffed()), policies=names, base_seed=base_seed,
@@ -410,6 +419,8 @@ def _experiment(
         sys.stdout.write(json.dumps(data, indent=2, allow_nan=False) + "\n")
     elif json_out is not None:
         write_text_atomic(json_out, json.dumps(data, indent=2, allow_nan=False) + "\n")
+    if journal is not None:
+        journal.remove()
     if csv_out is not None:
         write_text_atomic(csv_out, to_csv(data))
     if json_out != "-":
@@ -445,6 +456,9 @@ def sweep(
         str | None,
         typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
     ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")
+    ] = False,
 ) -> None:
     """Run a grid of scenario values (e.g. --set touchpoints.phone.agents=6:14:2) with replications.
 
@@ -454,7 +468,7 @@ def sweep(
     import tomllib
 
     from .checks import did_you_mean
-    from .experiment import collect, plan, run_jobs, to_dict
+    from .experiment import collect, plan, to_dict
     from .sweep import grid, validate_point
 
     loaded = read_scenario(file)
@@ -475,12 +489,13 @@ def sweep(
     jobs_by_point = [plan(data, str(file), names, base_seed, reps, days, point) for point in points]
     jobs = [job for group in jobs_by_point for job in group]
     show = progress and err.is_terminal
+    journal = _journal(json_out, resume)
     with Progress(
         TextColumn("[bold]sweep"), BarColumn(), TextColumn("{task.completed}/{task.total} runs"),
         TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=not show,
     ) as bar:  # fmt: skip
         task = bar.add_task("runs", total=len(jobs))
-        results = run_jobs(jobs, workers or os.cpu_count() or 1, on_done=lambda _i: bar.advance(task), scheduler=scheduler)
+        results = _run_saving(jobs, workers or os.cpu_count() or 1, bar, task, scheduler, journal)
     out_points = []
     start = 0
     t = Table(title=f"{scenario.title}: {reps} replications per point (mean ± 95 % CI)", title_justify="left")
@@ -522,6 +537,8 @@ def sweep(
         sys.stdout.write(text)
     elif json_out is not None:
         write_text_atomic(json_out, text)
+    if journal is not None:
+        journal.remove()
     if csv_out is not None:
         keys = result["keys"]
         lines = [",".join([*keys, "policy", "replication", "seed", "metric", "value"])]
@@ -536,6 +553,44 @@ def sweep(
         for target in (json_out, csv_out):
             if target is not None:
                 err.print(f"wrote {target}", highlight=False)
+
+
+def _journal(json_out: str | None, resume: bool):
+    """The journal that keeps finished replications next to --json PATH (None without a file)."""
+    from .experiment import Journal
+
+    if json_out in (None, "-"):
+        if resume:
+            raise _fail("--resume needs --json PATH: the finished replications are kept next to that file")
+        return None
+    journal = Journal(Path(f"{json_out}.partial.jsonl"))
+    if journal.path.exists() and not resume:
+        raise _fail(f"{journal.path} holds an interrupted run: add --resume to finish it, or delete the file to start over")
+    if resume and not journal.path.exists():
+        raise _fail(f"--resume: nothing to resume ({journal.path} does not exist)")
+    return journal
+
+
+def _run_saving(jobs, workers, bar, task, scheduler, journal, known=None):
+    """Run what is not done yet, saving each finished replication; explain how to resume after Ctrl-C."""
+    from .experiment import run_jobs
+
+    done = dict(enumerate(known)) if known is not None else (journal.load(jobs) if journal is not None else {})
+    bar.update(task, total=len(jobs), completed=len(done))
+    try:
+        return run_jobs(jobs, workers, on_done=lambda _i: bar.advance(task), scheduler=scheduler, journal=journal, done=done)
+    except KeyboardInterrupt:
+        bar.stop()
+        if journal is None:
+            err.print("interrupted; nothing was kept (pass --json PATH to keep finished replications)", highlight=False)
+        else:
+            kept = len(journal.load(jobs))
+            err.print(
+                f"interrupted: {kept} of {len(jobs)} replications kept in {journal.path}; "
+                "run the same command with --resume to finish",
+                highlight=False,
+            )
+        raise typer.Exit(130) from None
 
 
 def _precise(results: list[dict[str, float]], metric: str, target: float) -> bool:

@@ -9,11 +9,14 @@ processes. Policies compared on the same seeds meet the same customers and the s
 from __future__ import annotations
 
 import functools
+import json
 import math
+import signal
 import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -134,31 +137,101 @@ def _run_on_dask(jobs: Sequence[Job], address: str, results: list[Any], on_done:
                 on_done(i)
 
 
-def run_jobs(
-    jobs: Sequence[Job], workers: int, on_done: Callable[[int], None] | None = None, scheduler: str | None = None
-) -> list[dict[str, float]]:
-    """Run jobs on local processes or a Dask cluster; results come back in job order whatever the scheduling."""
-    results: list[dict[str, float] | None] = [None] * len(jobs)
-    if scheduler is not None:
-        _run_on_dask(jobs, scheduler, results, on_done)
-    elif workers <= 1 or len(jobs) == 1:
-        for i, job in enumerate(jobs):
-            results[i] = run_job(job)
-            if on_done:
-                on_done(i)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
+def _ignore_interrupts() -> None:
+    """Worker processes leave Ctrl-C to the main process, which saves what finished and explains."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class JournalError(SimError):
+    """A journal of finished replications does not belong to this experiment."""
+
+
+def _job_id(job: Job) -> list[Any]:
+    return [job.policy, job.seed, [list(o) for o in job.overrides], job.days]
+
+
+class Journal:
+    """Finished replications appended as JSON lines, so an interrupted experiment can be resumed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self, jobs: Sequence[Job]) -> dict[int, dict[str, float]]:
+        """Results already in the journal, by job index; raises JournalError if it is from another plan."""
+        if not self.path.exists():
+            return {}
+        done: dict[int, dict[str, float]] = {}
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        for n, line in enumerate(lines, start=1):
             try:
-                for future in as_completed(futures):
-                    i = futures[future]
-                    results[i] = future.result()
-                    if on_done:
-                        on_done(i)
-            except KeyboardInterrupt:
-                for future in futures:
-                    future.cancel()
-                raise
+                entry = json.loads(line)
+                i = int(entry["i"])
+                ok = 0 <= i < len(jobs) and entry["job"] == _job_id(jobs[i])
+            except (ValueError, KeyError, TypeError):
+                if n == len(lines):  # the last line, cut short by the interruption: run that job again
+                    continue
+                raise JournalError(f"{self.path}:{n}: not a line of a cxsim journal") from None
+            if not ok:
+                raise JournalError(
+                    f"{self.path}:{n}: written by a different experiment (other flags or file); remove it to start over"
+                )
+            done[i] = entry["metrics"]
+        return done
+
+    def add(self, i: int, job: Job, result: dict[str, float]) -> None:
+        """Append one finished replication."""
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"i": i, "job": _job_id(job), "metrics": result}) + "\n")
+            handle.flush()
+
+    def remove(self) -> None:
+        """Forget the journal once the final results are written."""
+        self.path.unlink(missing_ok=True)
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    workers: int,
+    on_done: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
+    journal: Journal | None = None,
+    done: dict[int, dict[str, float]] | None = None,
+) -> list[dict[str, float]]:
+    """Run jobs on local processes or a Dask cluster; results come back in job order whatever the scheduling.
+
+    Jobs in ``done`` are not run again; each newly finished job is appended to ``journal``.
+    """
+    results: list[dict[str, float] | None] = [None] * len(jobs)
+    for i, result in (done or {}).items():
+        results[i] = result
+    todo = [i for i in range(len(jobs)) if results[i] is None]
+
+    def finished(i: int, result: dict[str, float]) -> None:
+        results[i] = result
+        if journal is not None:
+            journal.add(i, jobs[i], result)
+        if on_done:
+            on_done(i)
+
+    if scheduler is not None:
+        partial: list[Any] = [None] * len(todo)
+        _run_on_dask([jobs[i] for i in todo], scheduler, partial, lambda k: finished(todo[k], partial[k]))
+    elif workers <= 1 or len(todo) <= 1:
+        for i in todo:
+            finished(i, run_job(jobs[i]))
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+        futures = {pool.submit(run_job, jobs[i]): i for i in todo}
+        try:
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+    missing = sum(r is None for r in results)
+    if missing:
+        raise RuntimeError(f"{missing} replications produced no result")
     return [r for r in results if r is not None]
 
 
