@@ -96,6 +96,12 @@ def check_scenario(s: Scenario) -> list[Finding]:
     if uses_contact and not staffed:
         out.append(Finding(("journey",), "a route says 'contact' but there is no staffed touchpoint to contact"))
 
+    for name, tp in s.staffed().items():
+        if tp.transfer_probability > 0 and tp.transfer_to is None:
+            out.append(Finding(("touchpoints", name, "transfer_to"), "required when transfer_probability is above 0"))
+        if tp.transfer_to is not None and tp.transfer_to not in staffed:
+            out.append(Finding(("touchpoints", name, "transfer_to"), _unknown("staffed touchpoint", tp.transfer_to, staffed)))
+
     horizon = s.horizon_days * MINUTES_PER_DAY
     for name, failure in s.failures.items():
         if failure.touchpoint not in s.touchpoints:

@@ -56,6 +56,7 @@ class Customer:
         "journeys",
         "last_channel",
         "moments",
+        "needless",
         "patience_factor",
         "segment",
         "settled",
@@ -80,6 +81,7 @@ class Customer:
         self.hits: dict[Incident, Hit] = {}
         self.voice: Incident | None = None
         self.settled = False
+        self.needless = 0  # needless proactive notices received since the last journey settled
 
     def start_journey(self, now: float) -> None:
         """Reset the per-journey state."""
@@ -147,7 +149,9 @@ def _effort(sim: Simulation, customer: Customer) -> None:
     customer.moments.append(sim.model.moments.effort_moment)
 
 
-def _contact(sim: Simulation, customer: Customer, channel: StaffedChannel) -> Generator[simpy.Event, Any, bool]:
+def _contact(
+    sim: Simulation, customer: Customer, channel: StaffedChannel, transferred: bool = False
+) -> Generator[simpy.Event, Any, bool]:
     """Contact a staffed touchpoint; return True if the issue was resolved."""
     incident = sim.incident_at.get(channel.name)
     if incident is not None:
@@ -161,12 +165,13 @@ def _contact(sim: Simulation, customer: Customer, channel: StaffedChannel) -> Ge
         ticket: Ticket = yield channel.join(customer.id, customer.patience_factor)
         return ticket.outcome == RESOLVED
     m = sim.model.moments
-    customer.contacts += 1
     kind = channel.spec.channel
-    if customer.contacts > 1:
-        _effort(sim, customer)  # a repeat contact
-    if customer.last_channel is not None and customer.last_channel != kind:
-        _effort(sim, customer)  # a channel switch
+    if not transferred:  # a transfer is the brand's doing: charged once, below, not as a repeat contact
+        customer.contacts += 1
+        if customer.contacts > 1:
+            _effort(sim, customer)  # a repeat contact
+        if customer.last_channel is not None and customer.last_channel != kind:
+            _effort(sim, customer)  # a channel switch
     customer.last_channel = kind
     ticket = yield channel.join(customer.id, customer.patience_factor)
     outcome = ticket.outcome
@@ -180,6 +185,16 @@ def _contact(sim: Simulation, customer: Customer, channel: StaffedChannel) -> Ge
     if outcome == ABANDONED:
         customer.moments.append(m.met_expectations - m.unresolved_penalty)
         return False
+    spec = channel.spec
+    if (  # at most one transfer per contact
+        not transferred
+        and spec.transfer_to is not None
+        and spec.transfer_probability > 0
+        and sim.transfer_draw(customer, kind) < spec.transfer_probability
+    ):
+        _effort(sim, customer)  # transferred: explain it all again, and queue again
+        resolved = yield from _contact(sim, customer, sim.channels[spec.transfer_to], transferred=True)
+        return resolved
     if outcome == UNRESOLVED:
         customer.moments.append(m.met_expectations - m.unresolved_penalty)
         customer.effort += 1

@@ -45,7 +45,7 @@ from .loyalty import (
 )
 from .metrics import Metrics
 from .parameters import CustomerModel
-from .records import RECORD_TYPES, CustomerAffected, CustomerArrived, JourneyRemembered, ProspectDeterred, Record
+from .records import RECORD_TYPES, CustomerAffected, CustomerArrived, JourneyRemembered, NoticeSent, ProspectDeterred, Record
 from .responses import apply_response, attach, deliver, deliver_on_contact
 from .rng import KeyedUniform, RandomStreams, stream_key
 from .routing import Router
@@ -364,6 +364,24 @@ class Simulation:
         """An agent handled a customer who had hit a failure."""
         deliver_on_contact(self, customer, resolved)
 
+    def transfer_draw(self, customer: Customer, channel: str) -> float:
+        """A uniform draw deciding whether an agent transfers this customer (keyed by customer and contact)."""
+        return self._transfer_draw(customer.id, customer.journeys * 1024 + customer.contacts + stream_key(channel) % 512)
+
+    def send_needless_notices(self, incident: Incident, reached: int) -> None:
+        """Some notices reach recent customers who were never affected: a small churn penalty for each."""
+        share = self.model.recovery.needless_outreach_share
+        pending = self._to_settle
+        if share <= 0 or not pending:
+            return
+        expected = share * reached
+        count = int(expected) + (self._needless_draw(stream_key(incident.name), int(self.env.now * 1000)) < expected % 1)
+        for k in range(min(count, len(pending))):
+            customer = pending[int(self._needless_draw(len(pending), k) * len(pending))][1]
+            if incident not in customer.hits:
+                customer.needless += 1
+                self.emit(NoticeSent(time=self.env.now, customer=customer.id, failure=incident.name, notice="needless"))
+
     def detect_draw(self, incident: Incident) -> float:
         """A uniform draw deciding whether the brand detects an incident (keyed by failure and occurrence)."""
         return self._detect_draw(stream_key(incident.name), self.metrics.failures[incident.name]["occurrences"])
@@ -383,6 +401,8 @@ class Simulation:
         self._deter_draw = KeyedUniform(seed, "deter")
         self._survey_draw = KeyedUniform(seed, "survey")
         self._csat_draw = KeyedUniform(seed, "csat")
+        self._transfer_draw = KeyedUniform(seed, "transfer")
+        self._needless_draw = KeyedUniform(seed, "needless")
         self._referral_ids = REFERRAL_ID_BASE
         self._wom = streams["word_of_mouth"]
         self._return_after = sampler(lo.repeat_after_days, streams["return_after"])
@@ -440,6 +460,9 @@ class Simulation:
         customer.settled = True
         trust, effort = customer.trust, customer.effort
         p_repeat = repeat_probability(attitude, trust, effort, memory, ref_a, ref_t, lo)
+        if customer.needless:  # over-contact raises the churn hazard (Ascarza et al. 2016)
+            p_repeat = 1.0 - min(1.0, (1.0 - p_repeat) * m.recovery.needless_churn_factor**customer.needless)
+            customer.needless = 0
         latent = survey_latent(attitude, trust, memory, ref_a, ref_t, lo)
         key = customer.id, customer.journeys
         ltr = bisect_left(self._ltr_cuts, latent + _logistic_noise(self._survey_draw(*key)))

@@ -69,6 +69,12 @@ class Recovery(_Table):
     detect_probability: Probability = Field(0.9, description="Chance the brand detects an incident to notify customers about it.")
     contact_after_clear_notice: Probability = Field(0.20, description="Share who still contact after a clear notice.")
     contact_after_vague_notice: Probability = Field(0.66, description="Share who still contact after a vague notice.")
+    needless_outreach_share: float = Field(
+        0.05, ge=0, le=1, description="Notices that reach recent customers who were not affected, per affected customer notified."
+    )
+    needless_churn_factor: float = Field(
+        1.1, ge=1, le=3, description="A needless notice multiplies the customer's chance of leaving (churn hazard) by this."
+    )
 
 
 class Memory(_Table):

@@ -226,7 +226,7 @@ class NoticeSent(Record):
 
     customer: int
     failure: str
-    notice: Literal["clear", "vague"]
+    notice: Literal["clear", "vague", "needless"]
 
 
 @dataclass(**_REC)

@@ -133,11 +133,14 @@ def _notifier(sim: Simulation, incident: Incident, name: str, spec: Notify) -> G
         incident.notified_upto = len(incident.affected)
         if incident.detected:
             names = (name, *(n for n in incident.responses if sim.scenario.responses[n].effect != "follow_up"))
+            reached = 0
             for customer in batch:
                 hit = customer.hits.get(incident)
                 if hit is not None and not hit.recovered:
                     sim.emit(NoticeSent(time=env.now, customer=customer.id, failure=incident.name, notice=spec.notice))
                     deliver(sim, customer, hit, names, proactive=True, resolved=False)
+                    reached += 1
+            sim.send_needless_notices(incident, reached)
         if not incident.active and incident.notified_upto == len(incident.affected):
             sim.release_incident(incident)
             return

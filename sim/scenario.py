@@ -168,6 +168,10 @@ class Staffed(Strict):
         1.0, description="Chance one contact resolves the issue; otherwise the route's on_failure applies."
     )
     agent_cost_per_hour: float = Field(0.0, ge=0, description="Cost of one agent on duty, currency per hour.")
+    transfer_probability: Probability = Field(
+        0.0, description="Chance an agent transfers the customer to transfer_to, where they queue again (an effort driver)."
+    )
+    transfer_to: Name | None = Field(None, description="Staffed touchpoint that receives transfers.")
 
     @model_validator(mode="after")
     def _agents_or_shifts(self) -> Staffed:

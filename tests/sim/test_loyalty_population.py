@@ -169,3 +169,31 @@ def test_detection_off_removes_the_proactive_advantage():
     blind = "[customer_model.recovery]\ndetect_probability = 0.0"
     assert affected(run("proactive", extra=blind)) < affected(run("proactive")) - 0.01
     assert run("proactive", extra=blind)["recovery"]["proactive"] == 0
+
+
+def test_transfers_are_effort_and_cost_loyalty():
+    direct = run("reactive")["experience"]["contacted"]
+    transferred = run_transfer()["experience"]["contacted"]
+    assert transferred["ces_mean"] < direct["ces_mean"] - 0.3
+    assert transferred["repeat_probability_mean"] < direct["repeat_probability_mean"]
+
+
+@functools.cache
+def run_transfer() -> dict:
+    text = SHOP.format(days=6, mtbf=12, resolution=1.0, phone_retry="{ end = 1.0 }", feedback="false", extra="")
+    text = text.replace(
+        "resolution_probability = 1.0", 'resolution_probability = 1.0\ntransfer_probability = 0.6\ntransfer_to = "phone"'
+    )
+    sim = Simulation(make_scenario(text), policy="reactive")
+    sim.run()
+    return build_results(sim)
+
+
+def test_needless_notices_cost_a_little_loyalty():
+    quiet = "[customer_model.recovery]\nneedless_outreach_share = 0.0"
+    noisy = "[customer_model.recovery]\nneedless_outreach_share = 1.0\nneedless_churn_factor = 1.5"
+    calm, loud = run("proactive", extra=quiet), run("proactive", extra=noisy)
+    assert (
+        loud["experience"]["unaffected"]["repeat_probability_mean"] < calm["experience"]["unaffected"]["repeat_probability_mean"]
+    )
+    assert loud["experience"]["affected"]["journeys_surveyed"] == calm["experience"]["affected"]["journeys_surveyed"]
