@@ -32,7 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 out = Console()
 err = Console(stderr=True)
@@ -41,6 +41,23 @@ err = Console(stderr=True)
 # Typer vendors click privately; reach its usage-error classes through the public BadParameter.
 UsageError: type[Exception] = typer.BadParameter.__mro__[1]
 ClickException: type[Exception] = typer.BadParameter.__mro__[2]
+
+
+# Flags shared by run, compare and sweep, declared once.
+SeedOpt = Annotated[int | None, typer.Option(min=0, help="Random seed, or base seed of replications (default: the scenario's).")]
+DaysOpt = Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")]
+WorkersOpt = Annotated[int | None, typer.Option(min=1, help="Worker processes for replications (default: all cores).")]
+JsonOpt = Annotated[
+    str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
+]
+CsvOpt = Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")]
+ProgressOpt = Annotated[bool, typer.Option(help="Show a progress bar on stderr.")]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
+]
+ResumeOpt = Annotated[bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")]
+FileArg = Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)]
 
 
 class BadInput(SimError):
@@ -97,17 +114,15 @@ def validate(
 
 @app.command()
 def run(
-    file: Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)],
+    file: FileArg,
     policy: Annotated[str | None, typer.Option(help="Policy to run (default: the scenario's default).")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's seed).")] = None,
-    days: Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")] = None,
-    json_out: Annotated[
-        str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
-    ] = None,
-    csv_out: Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")] = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    seed: SeedOpt = None,
+    days: DaysOpt = None,
+    json_out: JsonOpt = None,
+    csv_out: CsvOpt = None,
+    progress: ProgressOpt = True,
     reps: Annotated[int, typer.Option(min=1, help="Replications; above 1, every KPI gets a 95 % confidence interval.")] = 1,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes for replications (default: all cores).")] = None,
+    workers: WorkersOpt = None,
     precision: Annotated[
         float | None,
         typer.Option(
@@ -118,13 +133,8 @@ def run(
         list[str] | None, typer.Option(help="KPI for --precision, e.g. money.profit (repeatable; default money.profit).")
     ] = None,
     max_reps: Annotated[int, typer.Option(min=2, help="Most replications --precision may run.")] = 200,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
-    ] = None,
-    resume: Annotated[
-        bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")
-    ] = False,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
 ) -> None:
     """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
 
@@ -315,26 +325,19 @@ def print_results(results: dict, scenario: Scenario) -> None:
 
 @app.command()
 def compare(
-    file: Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)],
+    file: FileArg,
     policies: Annotated[
         str | None, typer.Option(help="Comma-separated policies; the first is the baseline (default: all, in file order).")
     ] = None,
     reps: Annotated[int, typer.Option(min=2, help="Replications per policy (the same seeds for every policy).")] = 20,
-    seed: Annotated[int | None, typer.Option(min=0, help="Base seed (default: the scenario's seed).")] = None,
-    days: Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
-    json_out: Annotated[
-        str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
-    ] = None,
-    csv_out: Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")] = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
-    ] = None,
-    resume: Annotated[
-        bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")
-    ] = False,
+    seed: SeedOpt = None,
+    days: DaysOpt = None,
+    workers: WorkersOpt = None,
+    json_out: JsonOpt = None,
+    csv_out: CsvOpt = None,
+    progress: ProgressOpt = True,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
 ) -> None:
     """Compare policies on the same customers and failures, with paired 95 % confidence intervals.
 
@@ -432,7 +435,7 @@ def _experiment(
 
 @app.command()
 def sweep(
-    file: Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)],
+    file: FileArg,
     set_: Annotated[
         list[str],
         typer.Option(
@@ -444,21 +447,14 @@ def sweep(
     ],
     policies: Annotated[str | None, typer.Option(help="Comma-separated policies (default: the scenario's default).")] = None,
     reps: Annotated[int, typer.Option(min=1, help="Replications per grid point and policy.")] = 10,
-    seed: Annotated[int | None, typer.Option(min=0, help="Base seed (default: the scenario's seed).")] = None,
-    days: Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
-    json_out: Annotated[
-        str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
-    ] = None,
-    csv_out: Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")] = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
-    ] = None,
-    resume: Annotated[
-        bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")
-    ] = False,
+    seed: SeedOpt = None,
+    days: DaysOpt = None,
+    workers: WorkersOpt = None,
+    json_out: JsonOpt = None,
+    csv_out: CsvOpt = None,
+    progress: ProgressOpt = True,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
 ) -> None:
     """Run a grid of scenario values (e.g. --set touchpoints.phone.agents=6:14:2) with replications.
 
@@ -635,15 +631,9 @@ def _print_experiment(exp, data: dict, compare: bool) -> None:
 
 
 def _fmt_interval(mean: float, half: float, unit: str, currency: str) -> str:
-    if unit == "fraction":
-        return f"{mean * 100:.1f} ± {half * 100:.1f} %"
-    if unit == "currency":
-        return f"{mean:,.0f} ± {half:,.0f} {currency}"
-    if unit == "min":
-        return f"{mean:.2f} ± {half:.2f} min"
-    if unit in ("points", "score"):
-        return f"{mean:+.1f} ± {half:.1f}" if unit == "points" else f"{mean:.2f} ± {half:.2f}"
-    return f"{mean:,.1f} ± {half:,.1f}"
+    from .report import format_interval
+
+    return format_interval(mean, half, unit, currency)
 
 
 @app.command()

@@ -72,16 +72,8 @@ class Customer:
         self.trust = trust
         self.journeys = 0  # journeys completed before the current one
         self.failures = 0  # failures ever experienced
-        # the per-journey state, as in start_journey (inlined: this runs for every new customer)
-        self.arrived = arrived
-        self.moments: list[float] = []
-        self.effort = 0
-        self.contacts = 0
-        self.last_channel: str | None = None
-        self.hits: dict[Incident, Hit] = {}
-        self.voice: Incident | None = None
-        self.settled = False
         self.needless = 0  # needless proactive notices received since the last journey settled
+        self.start_journey(arrived)
 
     def start_journey(self, now: float) -> None:
         """Reset the per-journey state."""

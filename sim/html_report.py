@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 
 from .errors import SimError
 from .experiment import HEADLINE, headline
+from .report import format_interval
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 CSS = """
@@ -44,20 +45,6 @@ def _png(fig: Any) -> str:
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
     return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
-
-
-def _fmt(value: float | None, unit: str, currency: str = "") -> str:
-    if value is None:
-        return "–"
-    if unit == "fraction":
-        return f"{value * 100:.1f} %"
-    if unit == "currency":
-        return f"{value:,.0f} {currency}"
-    if unit == "points":
-        return f"{value:+.1f}"
-    if unit == "min":
-        return f"{value:.2f} min"
-    return f"{value:,.2f}"
 
 
 def _page(title: str, subtitle: str, body: list[str]) -> str:
@@ -141,11 +128,8 @@ def _summary_table(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> st
         cells = []
         for p in policies:
             iv = summary[p].get(metric)
-            if iv is None:
-                cells.append("<td>–</td>")
-            else:
-                half = _fmt(iv["half_width"], unit, currency).lstrip("+")
-                cells.append(f"<td>{_fmt(iv['mean'], unit, currency)} ± {half}</td>")
+            text = "–" if iv is None else format_interval(iv["mean"], iv["half_width"], unit, currency)
+            cells.append(f"<td>{html.escape(text)}</td>")
         rows.append(f"<tr><td>{html.escape(label)}</td>{''.join(cells)}</tr>")
     return f"<table><tr><th>KPI (mean ± 95 % CI)</th>{head}</tr>{''.join(rows)}</table>"
 

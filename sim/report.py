@@ -249,6 +249,32 @@ def to_json(results: dict[str, Any]) -> str:
     return json.dumps(results, indent=2, allow_nan=False) + "\n"
 
 
+def format_value(value: float | None, unit: str, currency: str = "", *, signed: bool = True) -> str:
+    """A number with its unit for people: fractions as %, money with its currency, NPS points signed."""
+    if value is None:
+        return "–"
+    if unit == "fraction":
+        return f"{value * 100:.1f} %"
+    if unit == "currency":
+        return f"{value:,.0f} {currency}".strip()
+    if unit == "points":
+        return f"{value:+.1f}" if signed else f"{value:.1f}"
+    if unit == "min":
+        return f"{value:.2f} min"
+    if unit == "score":
+        return f"{value:.2f}"
+    return f"{value:,.1f}"
+
+
+def format_interval(mean: float, half_width: float, unit: str, currency: str = "") -> str:
+    """'mean ± half-width unit', e.g. '27.5 ± 0.7 %' or '70,791 ± 1,932 EUR'."""
+    text = f"{format_value(mean, unit, currency)} ± {format_value(half_width, unit, currency, signed=False)}"
+    for suffix in (" %", f" {currency}", " min"):  # say the unit once, at the end
+        if suffix.strip() and text.count(suffix) == 2:
+            text = text.replace(suffix, "", 1)
+    return text
+
+
 def unit_of(section: str, key: str, currency: str) -> str:
     """The unit of a leaf value."""
     if section == "money" or key in ("lifetime_value_mean", "revenue"):
