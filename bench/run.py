@@ -107,6 +107,17 @@ def cxsim_run(customers: int, experience: bool = False) -> tuple[float, float, i
     return elapsed, ch["abandon_rate"], results["customers"]["arrived"]
 
 
+def replications_per_second(workers: int, reps: int, days: float) -> float:
+    """Replications of the flagship scenario per second on ``workers`` local processes."""
+    from sim.experiment import plan, run_jobs
+
+    data = (ROOT / "scenarios" / "hike-launch.toml").read_bytes()
+    jobs = plan(data, "hike-launch.toml", ["reactive"], 1, reps, days)
+    start = time.perf_counter()
+    run_jobs(jobs, workers)
+    return reps / (time.perf_counter() - start)
+
+
 def peak_memory_mb(customers: int) -> float:
     """Peak resident memory of a separate process running cxsim on ``customers`` customers."""
     code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r}); import run; run.cxsim_run({customers}, True)"
@@ -119,6 +130,7 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--memory-customers", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5, help="best of N timings for each model, taken in turns")
+    parser.add_argument("--experiment-reps", type=int, default=24, help="replications for the workers benchmark (0 skips it)")
     args = parser.parse_args()
     if args.customers < 1000 or args.repeat < 1:
         parser.error("--customers must be at least 1000 and --repeat at least 1")
@@ -148,6 +160,13 @@ def main() -> int:
     ratio = cx_rate / ref_rate
     print(f"  speed ratio, queueing study / hand-written: {ratio:.2f}  (target >= 1.00: {'met' if ratio >= 1 else 'NOT met'})")
     print(f"  speed ratio, customer model / hand-written: {full_rate / ref_rate:.2f}  (reported, no target)")
+    if args.experiment_reps:
+        one = replications_per_second(1, args.experiment_reps, 30)
+        two = replications_per_second(2, args.experiment_reps, 30)
+        print(f"Replications of scenarios/hike-launch.toml (30 days each, {args.experiment_reps} per measurement):")
+        print(f"  1 worker : {one:6.2f} replications/s")
+        print(f"  2 workers: {two:6.2f} replications/s")
+        print(f"  speed-up 2 workers / 1 worker: {two / one:.2f}  (target >= 1.80 on 2 cores: {'met' if two / one >= 1.8 else 'NOT met'})")
     if args.memory_customers:
         mb = peak_memory_mb(args.memory_customers)
         print(
