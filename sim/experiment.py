@@ -30,6 +30,7 @@ from .stats import Interval, mean_interval, paired_interval, unpaired_half_width
 EXPERIMENT_FORMAT = "cxsim.experiment/1"
 SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily"}
 DAILY_FIELDS = ("orders", "revenue", "arrivals", "affected", "nps", "repeat_purchase_rate")
+CHANNEL_DAILY = ("abandon_rate", "wait_mean_min", "queue_length_mean")
 
 # The KPIs shown in tables and verdicts: (metric, label, unit).
 HEADLINE: tuple[tuple[str, str, str], ...] = (
@@ -107,8 +108,9 @@ def run_job(job: Job) -> dict[str, float]:
     sim.run()
     results = build_results(sim)
     flat = flatten(results)
+    channel_fields = [f"{ch}_{key}" for ch in results["channels"] for key in CHANNEL_DAILY]
     for row in results["daily"]:
-        for field in DAILY_FIELDS:
+        for field in (*DAILY_FIELDS, *channel_fields):
             value = row.get(field)
             if value is not None:
                 flat[f"daily.{field}.{row['day']}"] = float(value)

@@ -118,6 +118,53 @@ def _over_time(data: dict[str, Any]) -> str:
     return _png(fig)
 
 
+def _queues_over_time(data: dict[str, Any]) -> str | None:
+    policies, summary = data["policies"], data["summary"]
+    channels = sorted(
+        {
+            k.split(".")[1].rsplit("_wait_mean_min", 1)[0]
+            for p in policies
+            for k in summary[p]
+            if k.endswith(".1") and "_wait_mean_min." in k
+        }
+    )
+    if not channels:
+        return None
+    fields = (("wait_mean_min", "Mean wait per day", "min", 1.0), ("abandon_rate", "Abandonment per day", "%", 100.0))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3.4), squeeze=False)
+    for ax, (field, title, ylab, factor) in zip(axes.flat, fields, strict=True):
+        n = 0
+        for p in policies:
+            for ch in channels:
+                key = f"daily.{ch}_{field}."
+                days = sorted(int(k.rsplit(".", 1)[1]) for k in summary[p] if k.startswith(key))
+                if not days:
+                    continue
+                iv = [summary[p][f"{key}{d}"] for d in days]
+                label = ch if len(policies) == 1 else f"{p}: {ch}"
+                ax.plot(
+                    days,
+                    [v["mean"] * factor for v in iv],
+                    color=PALETTE[n % 8],
+                    marker=("o", "s", "^", "D")[n % 4],
+                    markersize=3,
+                    label=label,
+                )
+                ax.fill_between(
+                    days,
+                    [v["ci_low"] * factor for v in iv],
+                    [v["ci_high"] * factor for v in iv],
+                    color=PALETTE[n % 8],
+                    alpha=0.15,
+                )
+                n += 1
+        _style(ax, title, ylab)
+        ax.set_xlabel("day")
+    axes[0][0].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return _png(fig)
+
+
 def _summary_table(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str:
     policies, summary, currency = data["policies"], data["summary"], data.get("currency", "")
     head = "".join(f"<th>{html.escape(p)}</th>" for p in policies)
@@ -151,6 +198,9 @@ def _experiment_report(data: dict[str, Any]) -> str:
     body += ["<h2>KPIs per policy</h2>", _kpi_bars(data, list(HEADLINE))]
     if any(k.startswith("daily.") for p in data["policies"] for k in data["summary"][p]):
         body += ["<h2>Loyalty and money over time</h2>", _over_time(data)]
+        queues = _queues_over_time(data)
+        if queues:
+            body += ["<h2>Queues and waits over time</h2>", queues]
     return _page(title, sub, body)
 
 
@@ -215,8 +265,8 @@ def _run_report(data: dict[str, Any]) -> str:
         "currency": data["currency"],
         "summary": {
             data["policy"]: {
-                **{f"daily.{f}.{row['day']}": {"mean": row[f], "ci_low": row[f], "ci_high": row[f], "half_width": 0.0}
-                   for row in data["daily"] for f in ("revenue", "orders", "nps", "repeat_purchase_rate") if row.get(f) is not None},
+                **{f"daily.{f}.{row['day']}": {"mean": v, "ci_low": v, "ci_high": v, "half_width": 0.0}
+                   for row in data["daily"] for f, v in row.items() if f != "day" and v is not None},
             }
         },
     }  # fmt: skip

@@ -205,6 +205,7 @@ class DayStats:
     orders: int = 0
     revenue: float = 0.0
     affected: int = 0
+    channels: dict[str, dict[str, float | None]] = field(default_factory=dict)
     surveyed: int = 0
     csat_total: int = 0
     promoters: int = 0
@@ -241,6 +242,7 @@ class Metrics:
         self.days: dict[int, DayStats] = {}
         self._day_index = 0
         self._day = DayStats()
+        self._channel_totals: dict[str, tuple[int, int, float, float]] = {}
         self.journeys = 0
         self.journeys_ordered = 0
         self.journey_steps = 0
@@ -293,6 +295,20 @@ class Metrics:
         return self._handlers.get(kind)
 
     # --- handlers ----------------------------------------------------------------------------------
+
+    def close_day(self, day: int, start: float, end: float) -> None:
+        """Snapshot each channel's day from its running totals (called once at every midnight)."""
+        stats = self.days.setdefault(day, DayStats())
+        for name, c in self.channels.items():
+            totals = (c.answered + c.abandoned + c.callbacks, c.abandoned, c.waits.total, c.queue.integral(end))
+            before = self._channel_totals.get(name, (0, 0, 0.0, 0.0))
+            contacts, abandoned, waited, queue_area = (a - b for a, b in zip(totals, before, strict=True))
+            self._channel_totals[name] = totals
+            stats.channels[name] = {
+                "abandon_rate": abandoned / contacts if contacts else None,
+                "wait_mean_min": waited / contacts if contacts else None,
+                "queue_length_mean": queue_area / (end - start) if end > start else None,
+            }
 
     @property
     def experience(self) -> ExperienceStats:

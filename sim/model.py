@@ -177,6 +177,8 @@ class Simulation:
         for f_name, f_spec in scenario.failures.items():
             self.env.process(failure_process(self, f_name, f_spec))
         self._start_arrivals()
+        if self.channels:
+            Timeout(self.env, min(MINUTES_PER_DAY, self.horizon), 1).callbacks.append(self._on_midnight)
 
     # --- the public contract -------------------------------------------------------------------------
 
@@ -439,6 +441,14 @@ class Simulation:
         tick = (due // every + (due % every > 0)) * every
         self._settle_timer = True
         Timeout(self.env, max(tick - self.env.now, 0.0)).callbacks.append(self._on_settle_tick)
+
+    def _on_midnight(self, event: Event) -> None:
+        day: int = event._value
+        end = self.env.now
+        self.metrics.close_day(day, max(end - MINUTES_PER_DAY, 0.0), end)
+        nxt = min(end + MINUTES_PER_DAY, self.horizon)
+        if nxt > end:
+            Timeout(self.env, nxt - end, day + 1).callbacks.append(self._on_midnight)
 
     def _on_settle_tick(self, _event: Event) -> None:
         queue = self._to_settle

@@ -156,6 +156,7 @@ def daily_series(m: Metrics) -> list[dict[str, Any]]:
                 "csat_mean": _ratio(d.csat_total, d.surveyed),
                 "nps": 100.0 * (d.promoters - d.detractors) / d.surveyed if d.surveyed else None,
                 "repeat_purchase_rate": _ratio(d.returns, d.surveyed),
+                **{f"{ch}_{key}": value for ch, values in d.channels.items() for key, value in values.items()},
             }
         )
     return rows

@@ -32,7 +32,7 @@ def test_compare_report_has_verdicts_tables_and_embedded_charts(tmp_path):
     page = (tmp_path / "compare.html").read_text()
     assert page.startswith("<!doctype html>") and "Hike: launch day" in page
     assert "Verdicts" in page and "KPI (mean ± 95 % CI)" in page
-    assert len(_images(page)) == 2  # KPI bars, and loyalty and money over time
+    assert len(_images(page)) == 3  # KPI bars, loyalty and money over time, queues and waits over time
     assert all(len(img) > 5000 for img in _images(page))
     assert "http://" not in page and "https://" not in page  # opens offline, no server
 
