@@ -152,8 +152,8 @@ def _queues_over_time(data: dict[str, Any]) -> str | None:
                 )
                 ax.fill_between(
                     days,
-                    [v["ci_low"] * factor for v in iv],
-                    [v["ci_high"] * factor for v in iv],
+                    [max(0.0, v["ci_low"] * factor) for v in iv],  # waits and rates cannot leave their range
+                    [min(100.0 if field == "abandon_rate" else float("inf"), v["ci_high"] * factor) for v in iv],
                     color=PALETTE[n % 8],
                     alpha=0.15,
                 )
