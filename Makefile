@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SCENARIO ?= scenarios/contact-centre.toml
+SCENARIO ?= scenarios/hike-launch.toml
 
 .PHONY: play test test-slow bench lint schema docs clean
 
