@@ -166,7 +166,9 @@ def main() -> int:
         print(f"Replications of scenarios/hike-launch.toml (30 days each, {args.experiment_reps} per measurement):")
         print(f"  1 worker : {one:6.2f} replications/s")
         print(f"  2 workers: {two:6.2f} replications/s")
-        print(f"  speed-up 2 workers / 1 worker: {two / one:.2f}  (target >= 1.80 on 2 cores: {'met' if two / one >= 1.8 else 'NOT met'})")
+        print(
+            f"  speed-up 2 workers / 1 worker: {two / one:.2f}  (target >= 1.80 on 2 cores: {'met' if two / one >= 1.8 else 'NOT met'})"
+        )
     if args.memory_customers:
         mb = peak_memory_mb(args.memory_customers)
         print(

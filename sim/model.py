@@ -11,9 +11,6 @@ seed + command log replays the run exactly.
 from __future__ import annotations
 
 import gc
-import math
-from bisect import bisect_left
-from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any, Literal
 
@@ -29,23 +26,15 @@ from .customers import Customer, Hit, Walk, journey
 from .decisions import DecisionBoard, PendingDecision
 from .distributions import Sampler, sampler, uniform_sampler
 from .errors import CommandError
-from .experience import ces, failure_moment, remembered, trust_after_failure, updated_attitude
+from .experience import failure_moment, trust_after_failure
 from .failures import Incident, failure_process
 from .loyalty import (
     complain_probability,
-    lifetime_value,
-    logit,
-    nps_group,
-    nwom_probability,
-    refer_probability,
-    repeat_probability,
-    review_probability,
-    review_stars,
-    survey_latent,
 )
 from .metrics import Metrics
+from .outcomes import Outcomes
 from .parameters import CustomerModel
-from .records import RECORD_TYPES, CustomerAffected, CustomerArrived, JourneyRemembered, NoticeSent, ProspectDeterred, Record
+from .records import RECORD_TYPES, CustomerAffected, CustomerArrived, NoticeSent, ProspectDeterred, Record
 from .responses import apply_response, attach, deliver, deliver_on_contact
 from .rng import KeyedUniform, RandomStreams, stream_key
 from .routing import Router
@@ -54,24 +43,6 @@ from .staffing import staffing_timeline
 
 Observer = Callable[[Record], None]
 BATCH_GC_THRESHOLD = 50_000
-
-
-REFERRAL_ID_BASE = 1 << 40
-
-
-def _logistic_noise(u: float) -> float:
-    """A standard logistic variate from a uniform one (inverse CDF)."""
-    u = min(max(u, 1e-12), 1 - 1e-12)
-    return math.log(u / (1 - u))
-
-
-def _cuts(baseline: Sequence[float]) -> list[float]:
-    """Ordered-logit cut points logit(F0(k)) of a baseline answer distribution (all but the last answer)."""
-    out, total = [], 0.0
-    for share in baseline[:-1]:
-        total += share
-        out.append(logit(total))
-    return out
 
 
 class SelfServiceStep:
@@ -156,7 +127,8 @@ class Simulation:
 
         self.model: CustomerModel = scenario.customer_model
         self.tracks_experience = self.model.enabled
-        self._init_outcomes()
+        self._init_draws()
+        self.outcomes = Outcomes(self)
 
         self.incidents: list[Incident] = []
         self.incident_at: dict[str, Incident] = {}
@@ -373,7 +345,7 @@ class Simulation:
     def send_needless_notices(self, incident: Incident, reached: int) -> None:
         """Some notices reach recent customers who were never affected: a small churn penalty for each."""
         share = self.model.recovery.needless_outreach_share
-        pending = self._to_settle
+        pending = self.outcomes.pending
         if share <= 0 or not pending:
             return
         expected = share * reached
@@ -390,57 +362,17 @@ class Simulation:
 
     # --- memory and loyalty ---------------------------------------------------------------------------------
 
-    def _init_outcomes(self) -> None:
-        streams = self.streams
-        lo = self.model.loyalty
+    def _init_draws(self) -> None:
         seed = self.seed
         self._voice_draw = KeyedUniform(seed, "voice")
         self._detect_draw = KeyedUniform(seed, "detect")
-        self._repeat_draw = KeyedUniform(seed, "repeat")
-        self._review_draw = KeyedUniform(seed, "review")
-        self._refer_draw = KeyedUniform(seed, "refer")
-        self._nwom_draw = KeyedUniform(seed, "nwom")
         self._deter_draw = KeyedUniform(seed, "deter")
-        self._survey_draw = KeyedUniform(seed, "survey")
-        self._csat_draw = KeyedUniform(seed, "csat")
         self._transfer_draw = KeyedUniform(seed, "transfer")
         self._needless_draw = KeyedUniform(seed, "needless")
-        self._referral_ids = REFERRAL_ID_BASE
-        self._wom = streams["word_of_mouth"]
-        self._return_after = sampler(lo.repeat_after_days, streams["return_after"])
-        self._referral_after = sampler(self.model.word_of_mouth.referral_delay_days, streams["referral_after"])
-        self._referral_segment = uniform_sampler(streams["referral_segment"])
-        self._ltr_cuts = _cuts(lo.ltr_baseline)
-        self._csat_cuts = _cuts(lo.csat_baseline)
-        self._order_margin = {seg: lo.margin * spec.order_value.mean_value() for seg, spec in self.scenario.segments.items()}
-        self.nwom_pool = 0
-        self.thanks_reviewers = False
-        self._to_settle: deque[tuple[float, Customer]] = deque()
-        self._settle_timer = False
-        w = self.model.word_of_mouth
-        self._refer_p = {g: refer_probability(g, w) for g in ("promoter", "passive", "detractor")}
-        self._nwom_p = {g: nwom_probability(g, w) for g in ("promoter", "passive", "detractor")}
 
     def journey_ended(self, customer: Customer) -> None:
-        """A journey is over: its memory settles after the survey delay."""
-        if not self.model.enabled:
-            return
-        delay = self.model.memory.survey_delay_min
-        if delay <= 0:
-            self._settle(customer)
-            return
-        # NOTE: journeys end in time order and the delay is constant, so due surveys form a FIFO;
-        # one timer per batch instead of one per customer keeps the event heap small.
-        self._to_settle.append((self.env.now + delay, customer))
-        if not self._settle_timer:
-            self._schedule_settle_tick()
-
-    def _schedule_settle_tick(self) -> None:
-        every = self.model.settle_every_min
-        due = self._to_settle[0][0]
-        tick = (due // every + (due % every > 0)) * every
-        self._settle_timer = True
-        Timeout(self.env, max(tick - self.env.now, 0.0)).callbacks.append(self._on_settle_tick)
+        """A journey is over: its memory settles later (see sim.outcomes)."""
+        self.outcomes.journey_ended(customer)
 
     def _on_midnight(self, event: Event) -> None:
         day: int = event._value
@@ -450,85 +382,8 @@ class Simulation:
         if nxt > end:
             Timeout(self.env, nxt - end, day + 1).callbacks.append(self._on_midnight)
 
-    def _on_settle_tick(self, _event: Event) -> None:
-        queue = self._to_settle
-        now = self.env.now
-        while queue and queue[0][0] <= now:
-            self._settle(queue.popleft()[1])
-        self._settle_timer = False
-        if queue:
-            self._schedule_settle_tick()
-
-    def _settle(self, customer: Customer) -> None:
-        """Form the journey's memory, answer the survey, and decide what the customer does next."""
-        m = self.model
-        mem, lo, w = m.memory, m.loyalty, m.word_of_mouth
-        ref_a, ref_t = m.moments.met_expectations, mem.trust_reference
-        memory = remembered(customer.moments, mem) if customer.moments else ref_a
-        attitude = updated_attitude(customer.attitude, memory, customer.journeys, mem)
-        customer.attitude = attitude
-        customer.settled = True
-        trust, effort = customer.trust, customer.effort
-        p_repeat = repeat_probability(attitude, trust, effort, memory, ref_a, ref_t, lo)
-        if customer.needless:  # over-contact raises the churn hazard (Ascarza et al. 2016)
-            p_repeat = 1.0 - min(1.0, (1.0 - p_repeat) * m.recovery.needless_churn_factor**customer.needless)
-            customer.needless = 0
-        latent = survey_latent(attitude, trust, memory, ref_a, ref_t, lo)
-        key = customer.id, customer.journeys
-        ltr = bisect_left(self._ltr_cuts, latent + _logistic_noise(self._survey_draw(*key)))
-        csat = 1 + bisect_left(self._csat_cuts, latent + _logistic_noise(self._csat_draw(*key)))
-        stars = review_stars(ltr) if self._review_draw(*key) < review_probability(ltr, lo) else 0
-        thanked = bool(stars) and self.thanks_reviewers
-        if thanked:  # the reviewer hears back personally: remembered with the next journey's attitude
-            customer.attitude = min(1.0, customer.attitude + lo.thanks_attitude_gain)
-        group = nps_group(ltr)
-        referrals = 0
-        feedback = m.feedback
-        if self._refer_draw(*key) < self._refer_p[group]:
-            told = 1 + int(self._wom.poisson(w.extra_people_told_mean))
-            referrals = int(self._wom.binomial(told, w.referral_conversion))
-            for _ in range(referrals if feedback else 0):
-                delay = self._referral_after() * MINUTES_PER_DAY
-                if self.env.now + delay < self.horizon:
-                    Timeout(self.env, delay).callbacks.append(self._on_referral)
-        nwom = self._nwom_draw(*key) < self._nwom_p[group]
-        if nwom and feedback:
-            self.nwom_pool += 1 + int(self._wom.poisson(w.extra_people_told_mean))
-        returns = self._repeat_draw(*key) < p_repeat
-        customer.journeys += 1
-        self.emit(
-            JourneyRemembered(
-                time=self.env.now, customer=customer.id, segment=customer.segment, journey=customer.journeys,
-                affected=bool(customer.hits), contacted=customer.contacts > 0, thanked=thanked, memory=memory, attitude=attitude, trust=trust, effort=effort,
-                ces=ces(effort, lo.ces_per_effort), csat=csat, ltr=ltr, repeat_probability=p_repeat, returns=returns,
-                review_stars=stars, referrals=referrals, nwom=nwom,
-                lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, lo.discount_rate),
-            )
-        )  # fmt: skip
-        if returns and feedback:
-            delay = self._return_after() * MINUTES_PER_DAY
-            if self.env.now + delay < self.horizon:
-                Timeout(self.env, delay, customer).callbacks.append(self._on_return)
-
-    def _on_return(self, event: Event) -> None:
-        customer: Customer = event._value
-        customer.start_journey(self.env.now)
-        self.emit(
-            CustomerArrived(
-                time=self.env.now,
-                customer=customer.id,
-                segment=customer.segment,
-                source="returning",
-                journey=customer.journeys + 1,
-            )
-        )
-        Walk(journey(self, customer))
-
-    def _on_referral(self, _event: Event) -> None:
-        self._referral_ids += 1  # a separate id range keeps new customers' ids equal across policies
-        self._new_customer(self._pick_segment(self._referral_segment), "referral", self._referral_ids)
-
-    def _pick_segment(self, draw: Sampler) -> str:
+    def pick_segment(self, draw: Sampler) -> str:
+        """A segment by the scenario's shares (a single segment needs no draw)."""
         cum = self._segment_cum
         i, last = 0, len(cum) - 1
         if last:  # a single segment needs no draw
@@ -537,7 +392,8 @@ class Simulation:
                 i += 1
         return self._segment_names[i]
 
-    def _new_customer(self, seg_name: str, source: Literal["new", "referral"], cid: int) -> None:
+    def new_customer(self, seg_name: str, source: Literal["new", "referral"], cid: int) -> None:
+        """A new customer arrives and starts a journey."""
         patience, attitude, trust = self._segment_start[seg_name]
         now = self.env.now
         customer = Customer(cid, seg_name, now, patience, attitude, trust)
@@ -560,16 +416,16 @@ class Simulation:
 
     def _on_arrival(self, event: Event) -> None:
         t: float = event._value
-        seg_name = self._pick_segment(self._segment_draw)
+        seg_name = self.pick_segment(self._segment_draw)
         self._schedule_arrival(t)
         cid = self._next_id
         self._next_id = cid + 1
-        if self.nwom_pool > 0:  # this prospect heard bad things about the brand
-            self.nwom_pool -= 1
+        if self.outcomes.nwom_pool > 0:  # this prospect heard bad things about the brand
+            self.outcomes.nwom_pool -= 1
             if self._deter_draw(cid) < self.model.word_of_mouth.nwom_deterrence:
                 self.emit(ProspectDeterred(time=t, segment=seg_name))
                 return
-        self._new_customer(seg_name, "new", cid)
+        self.new_customer(seg_name, "new", cid)
 
     def _shift_changes(self, channel: StaffedChannel, timeline: list[tuple[float, int]]) -> Generator[simpy.Event, Any, None]:
         env = self.env

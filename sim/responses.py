@@ -65,7 +65,7 @@ def apply_response(sim: Simulation, name: str, incident: Incident | None) -> Non
     elif isinstance(spec, MoveAgents):
         _shift_agents(sim, spec.from_touchpoint, spec.touchpoint, spec.agents, spec.for_hours)
     elif spec.effect == "thank_reviewers":
-        sim.thanks_reviewers = True
+        sim.outcomes.thanks_reviewers = True
 
 
 def attach(sim: Simulation, incident: Incident, name: str) -> None:
