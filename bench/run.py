@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -119,10 +118,17 @@ def replications_per_second(workers: int, reps: int, days: float) -> float:
 
 
 def peak_memory_mb(customers: int) -> float:
-    """Peak resident memory of a separate process running cxsim on ``customers`` customers."""
-    code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r}); import run; run.cxsim_run({customers}, True)"
-    subprocess.run([sys.executable, "-c", code], check=True)
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    """Peak resident memory of a separate process running cxsim on ``customers`` customers.
+
+    The child reports its own peak (RUSAGE_SELF): RUSAGE_CHILDREN would be the largest of every
+    child this benchmark started, worker processes included.
+    """
+    code = (
+        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r}); "
+        f"import run; run.cxsim_run({customers}, True); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return int(out.strip().splitlines()[-1]) / 1024
 
 
 def main() -> int:
