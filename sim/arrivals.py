@@ -38,9 +38,3 @@ def next_arrival(t: float, budget: float, rates: Sequence[float]) -> float:
                 return t + step
             budget = max(0.0, budget - rate * (end - t))
         t = float(end)
-
-
-def mean_rate_per_min(spec: Arrivals) -> float:
-    """Average arrival rate over a week, customers per minute."""
-    rates = weekly_rates_per_min(spec)
-    return sum(rates) / len(rates)

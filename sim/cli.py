@@ -38,8 +38,7 @@ out = Console()
 err = Console(stderr=True)
 
 
-# Typer vendors click privately; reach its usage-error classes through the public BadParameter.
-UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+# Typer vendors click privately; reach click's exception base through the public BadParameter.
 ClickException: type[Exception] = typer.BadParameter.__mro__[2]
 
 
@@ -58,10 +57,6 @@ SchedulerOpt = Annotated[
 ]
 ResumeOpt = Annotated[bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")]
 FileArg = Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)]
-
-
-class BadInput(SimError):
-    """A flag or path the user gave is unusable."""
 
 
 def _fail(message: str) -> typer.Exit:

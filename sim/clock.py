@@ -10,7 +10,6 @@ import re
 
 MINUTES_PER_HOUR = 60
 MINUTES_PER_DAY = 24 * 60
-MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
@@ -40,11 +39,6 @@ def day_of(t: float) -> int:
 def weekday_index(t: float) -> int:
     """0 for Monday ... 6 for Sunday, at sim minute t."""
     return int(t // MINUTES_PER_DAY) % 7
-
-
-def hour_of_day(t: float) -> int:
-    """0..23, the hour of the day at sim minute t."""
-    return int(t % MINUTES_PER_DAY) // MINUTES_PER_HOUR
 
 
 def format_time(t: float) -> str:

@@ -183,7 +183,6 @@ Distribution = Annotated[
     Constant | Exponential | Normal | Lognormal | Gamma | Uniform | Triangular | Empirical,
     Field(discriminator="dist"),
 ]
-DIST_TAGS = frozenset({"constant", "exponential", "normal", "lognormal", "gamma", "uniform", "triangular", "empirical"})
 
 
 class Sampler:

@@ -465,11 +465,6 @@ class Scenario(Strict):
     )
 
     @property
-    def policy_names(self) -> list[str]:
-        """Policy names in file order."""
-        return list(self.policies)
-
-    @property
     def default_policy_name(self) -> str:
         """The policy used when none is named."""
         return self.default_policy or next(iter(self.policies))
