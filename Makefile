@@ -11,13 +11,12 @@ SCENARIO ?= scenarios/hike-launch.toml
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,game]'
 	@touch $(STAMP)
 
-## play: open the default scenario (headless run until the game lands)
+## play: open the training game on the flagship scenario
 play: $(STAMP)
-	@echo "The training game is not built yet: running $(SCENARIO) headless instead."
-	$(BIN)/cxsim run $(SCENARIO)
+	$(BIN)/cxsim play $(SCENARIO)
 
 ## test: the whole fast suite, headless, plus lint
 test: $(STAMP)

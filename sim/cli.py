@@ -665,6 +665,71 @@ def report(
 
 
 @app.command()
+def replay(
+    file: Annotated[
+        Path, typer.Argument(help="Session file saved by the game (*.results.json or *.autosave.json).", show_default=False)
+    ],
+    json_out: JsonOpt = None,
+    csv_out: CsvOpt = None,
+) -> None:
+    """Re-run a training session headless from its seed and decisions, and check its saved KPIs.
+
+    The game saves every decision with its sim time; replaying them on the same scenario file
+    and seed gives the same run, bit for bit. Exit 0 when the saved results are reproduced,
+    1 when they differ, 2 when the file or its scenario cannot be used.
+    """
+    from .replay import replay as replay_session
+    from .session_file import read_session, resolve_scenario_path
+
+    rec = read_session(file)
+    scenario_path = resolve_scenario_path(file, rec.scenario_file)
+    loaded = read_scenario(scenario_path)
+    if rec.scenario_sha256 and loaded.sha256 != rec.scenario_sha256:
+        raise _fail(
+            f"{file}: scenario.sha256: {scenario_path} has changed since the session was played; it cannot be replayed exactly"
+        )
+    if rec.policy not in loaded.scenario.policies:
+        raise _fail(f"{file}: policy: '{rec.policy}' is not a policy of {scenario_path}")
+    sim = replay_session(loaded.scenario, rec.commands, policy=rec.policy, seed=rec.seed, horizon_days=rec.horizon_days)
+    results = build_results(sim, scenario_file=rec.scenario_file, scenario_sha256=rec.scenario_sha256 or loaded.sha256)
+    if json_out == "-":
+        sys.stdout.write(to_json(results))
+    elif json_out is not None:
+        write_text_atomic(json_out, to_json(results))
+    if csv_out is not None:
+        write_text_atomic(csv_out, to_csv(results))
+    if json_out != "-":
+        print_results(results, loaded.scenario)
+    who = f" by {rec.trainee}" if rec.trainee else ""
+    err.print(f"replayed {len(rec.commands)} decision(s){who} on seed {rec.seed}, policy {rec.policy}", highlight=False)
+    if rec.results is None:
+        if sim.paused:
+            err.print(
+                f"the session stopped at a decision ({', '.join(sim.pending_decisions)}) at {format_time(sim.now)}",
+                highlight=False,
+            )
+        return
+    if json.loads(to_json(results)) == rec.results:
+        err.print("reproduced exactly: every saved KPI matches", highlight=False)
+        return
+    differing = _first_difference(rec.results, json.loads(to_json(results)))
+    err.print(f"[bold red]not reproduced:[/] {differing}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _first_difference(saved: object, replayed: object, path: str = "") -> str:
+    if isinstance(saved, dict) and isinstance(replayed, dict):
+        for key in saved.keys() | replayed.keys():
+            if saved.get(key) != replayed.get(key):
+                return _first_difference(saved.get(key), replayed.get(key), f"{path}.{key}" if path else str(key))
+    if isinstance(saved, list) and isinstance(replayed, list) and len(saved) == len(replayed):
+        for i, (a, b) in enumerate(zip(saved, replayed, strict=True)):
+            if a != b:
+                return _first_difference(a, b, f"{path}[{i}]")
+    return f"{path}: saved {saved!r}, replayed {replayed!r}"
+
+
+@app.command()
 def schema(
     out_path: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
 ) -> None:
@@ -677,8 +742,24 @@ def schema(
         err.print(f"wrote {out_path}", highlight=False)
 
 
+def load_plugins() -> None:
+    """Add the commands of installed front ends (entry-point group ``cxsim.commands``), e.g. ``play``.
+
+    The engine never imports the game: the game registers itself, and a plugin that fails to
+    load is reported on stderr without breaking the headless commands.
+    """
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="cxsim.commands"):
+        try:
+            entry.load()(app)
+        except Exception as exc:  # a broken front end must not take the headless CLI down
+            err.print(f"warning: the '{entry.name}' command is unavailable ({type(exc).__name__}: {exc})", markup=False)
+
+
 def main() -> None:
     """Console-script entry point: map input errors to exit 2 and bugs to exit 1, without tracebacks."""
+    load_plugins()
     try:
         code = app(standalone_mode=False)
     except ClickException as exc:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .commands import Choose, LoggedCommand
+from .errors import CommandError
 from .model import Observer, Simulation
 from .scenario import Scenario
 
@@ -30,4 +31,35 @@ def replay(
         if pending and sim.paused:
             break  # the session ended with a decision unanswered
         sim.advance_to(sim.horizon)
+    return sim
+
+
+def with_choices(scenario: Scenario, choices: Mapping[str, str], *, policy: str | None = None) -> tuple[Scenario, str]:
+    """The scenario with one policy answering decision points as ``choices`` says.
+
+    A trainee's answers become a policy, so the debrief can replay "what if I had chosen
+    otherwise" headless, with the same seed and therefore the same customers and failures.
+    Returns the scenario copy and the name of the policy to run.
+    """
+    name = policy or scenario.default_policy_name
+    base = scenario.policies[name]
+    for decision, option in choices.items():
+        if decision not in scenario.decisions or option not in scenario.decisions[decision].options:
+            raise CommandError(f"decision '{decision}' has no option '{option}'")
+    changed = base.model_copy(update={"decisions": {**base.decisions, **choices}})
+    return scenario.model_copy(update={"policies": {**scenario.policies, name: changed}}), name
+
+
+def run_with_choices(
+    scenario: Scenario,
+    choices: Mapping[str, str],
+    *,
+    policy: str | None = None,
+    seed: int | None = None,
+    horizon_days: float | None = None,
+) -> Simulation:
+    """Run headless to the horizon, answering each decision point as ``choices`` says."""
+    changed, name = with_choices(scenario, choices, policy=policy)
+    sim = Simulation(changed, policy=name, seed=seed, horizon_days=horizon_days)
+    sim.run()
     return sim

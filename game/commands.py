@@ -1,0 +1,96 @@
+"""The ``cxsim play`` command, added to the CLI as a plugin so the engine never imports the game.
+
+``pyproject.toml`` registers ``register`` under the ``cxsim.commands`` entry-point group; the
+CLI calls it at start-up. Importing this module pulls no pygame: the game is imported only when
+``play`` runs, so a headless install without the ``game`` extra still has a working ``cxsim``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _parse_speed(value: str) -> float:
+    if value in ("max", "fast"):
+        return 0.0
+    try:
+        speed = float(value.rstrip("x"))
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a speed: use 1, 4, 16, 64 or max") from None
+    if speed <= 0:
+        raise typer.BadParameter(f"'{value}' is not a speed: it must be above 0 (or max)")
+    return speed
+
+
+def _parse_size(value: str) -> tuple[int, int]:
+    try:
+        w, h = (int(x) for x in value.lower().split("x"))
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a window size: use WIDTHxHEIGHT, e.g. 1280x720") from None
+    if w < 800 or h < 500:
+        raise typer.BadParameter(f"'{value}' is too small: at least 800x500")
+    return w, h
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``play`` to the ``cxsim`` command line."""
+
+    @app.command()
+    def play(
+        file: Annotated[Path | None, typer.Argument(help="Scenario file (.toml); omit to pick one in the game.")] = None,
+        autoplay: Annotated[
+            bool, typer.Option(help="Play by itself from title to saved results, then exit (demos, tests).")
+        ] = False,
+        policy: Annotated[str | None, typer.Option(help="Base policy; in autoplay it also answers the decisions.")] = None,
+        speed: Annotated[str, typer.Option(help="Autoplay speed: 1, 4, 16, 64 (x 5 sim minutes per second) or max.")] = "64",
+        frames: Annotated[int | None, typer.Option(min=1, help="Stop after this many frames (the session autosaves).")] = None,
+        screenshots: Annotated[Path | None, typer.Option(help="Save a PNG of every screen the game passes through here.")] = None,
+        save_dir: Annotated[Path, typer.Option(help="Folder for autosaves, results JSON and the trainer's results.csv.")] = Path(
+            "sessions"
+        ),
+        name: Annotated[str, typer.Option(help="Trainee's name, written on the results.")] = "",
+        seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: the scenario's).")] = None,
+        days: Annotated[
+            float | None, typer.Option(min=0.01, help="Play this many days instead of the scenario's horizon.")
+        ] = None,
+        window: Annotated[str, typer.Option(help="Window size, WIDTHxHEIGHT.")] = "1280x720",
+        resume: Annotated[Path | None, typer.Option(help="Continue an autosaved session file.")] = None,
+        unthrottled: Annotated[bool, typer.Option(hidden=True, help="Do not wait for the frame clock (tests).")] = False,
+    ) -> None:
+        """Open the training game (needs the 'game' extra: pip install 'cxsim[game]').
+
+        Keys: Space pause, 1-5 speed, End fast-forward, 1-4 on a decision card, Tab/arrows and
+        Enter everywhere, Esc menu, F11 full screen, Ctrl +/- text size.
+        """
+        from sim.errors import CommandError
+        from sim.loader import read_scenario
+
+        size = _parse_size(window)
+        autoplay_speed = _parse_speed(speed)
+        if file is not None:
+            loaded = read_scenario(file)  # a broken file fails here, one line per problem, exit 2
+            if policy is not None and policy not in loaded.scenario.policies:
+                raise CommandError(f"--policy: unknown policy '{policy}' (policies: {', '.join(loaded.scenario.policies)})")
+        if resume is not None and not resume.is_file():
+            raise CommandError(f"--resume: {resume}: no such session file")
+        try:
+            import pygame  # noqa: F401
+            import pygame_gui  # noqa: F401
+        except ImportError as exc:
+            raise CommandError(
+                f"the game needs pygame-ce and pygame_gui ({exc}); install them with: pip install 'cxsim[game]'"
+            ) from exc
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        from .app import GameOptions
+        from .main import run_game
+
+        options = GameOptions(
+            scenario=file, autoplay=autoplay, policy=policy, speed=autoplay_speed, frames=frames, screenshots=screenshots,
+            save_dir=save_dir, trainee=name, seed=seed, days=days, size=size, realtime=not unthrottled, resume=resume,
+        )  # fmt: skip
+        code = run_game(options)
+        raise typer.Exit(code)

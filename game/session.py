@@ -1,0 +1,236 @@
+"""One training session: the engine run the trainee plays, its autosave and its saved results.
+
+This module holds the game's state that must survive a crash and match a headless run, so it
+imports no pygame: the screens call it, and the tests check it against ``sim.replay``. The
+trainee's choices reach the engine only as ``Choose`` commands, the same path policies use.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sim.atomic import write_text_atomic
+from sim.commands import Choose, LoggedCommand
+from sim.loader import LoadedScenario, read_scenario
+from sim.model import Observer, Simulation
+from sim.replay import replay
+from sim.report import build_results
+from sim.scenario import Decision, Scenario
+from sim.session_file import SessionRecord
+
+RESULTS_CSV = "results.csv"
+CSV_COLUMNS = (
+    "finished_at",
+    "trainee",
+    "scenario",
+    "seed",
+    "decisions",
+    "csat_mean",
+    "nps",
+    "affected_nps",
+    "repeat_purchase_rate",
+    "profit",
+    "currency",
+    "session_file",
+)
+
+
+@dataclass(frozen=True)
+class SessionPaths:
+    """Where a session's files go: the autosave while playing, results when it ends."""
+
+    folder: Path
+    stem: str
+
+    @property
+    def autosave(self) -> Path:
+        return self.folder / f"{self.stem}.autosave.json"
+
+    @property
+    def results(self) -> Path:
+        return self.folder / f"{self.stem}.results.json"
+
+    @property
+    def csv(self) -> Path:
+        return self.folder / RESULTS_CSV
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of a name."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "trainee"
+
+
+def option_cost(scenario: Scenario, decision: Decision, option: str) -> float:
+    """The fixed cost of an option's responses (per-customer costs come on top as they reach people)."""
+    return sum(scenario.responses[r].cost_fixed for r in decision.options[option].responses)
+
+
+def option_unit_cost(scenario: Scenario, decision: Decision, option: str) -> float:
+    """The per-customer cost of an option's responses, currency per customer reached."""
+    return sum(scenario.responses[r].cost_per_customer for r in decision.options[option].responses)
+
+
+class Session:
+    """The interactive run behind the play screen."""
+
+    def __init__(
+        self,
+        loaded: LoadedScenario,
+        *,
+        folder: Path,
+        trainee: str = "",
+        policy: str | None = None,
+        seed: int | None = None,
+        observers: Iterable[Observer] = (),
+        commands: Iterable[LoggedCommand] = (),
+        resume_to: float = 0.0,
+        horizon_days: float | None = None,
+    ) -> None:
+        self.loaded = loaded
+        self.scenario = loaded.scenario
+        self.trainee = trainee
+        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.record = SessionRecord(
+            scenario_file=loaded.path,
+            scenario_sha256=loaded.sha256,
+            scenario_title=self.scenario.title,
+            policy=policy or self.scenario.default_policy_name,
+            seed=self.scenario.seed if seed is None else seed,
+            trainee=trainee,
+            started_at=started,
+            horizon_days=horizon_days,
+        )
+        self.paths = SessionPaths(folder, f"{Path(loaded.path).stem}-{slug(trainee)}")
+        self.horizon_days = horizon_days
+        commands = list(commands)
+        if commands or resume_to > 0:
+            self.sim = replay_to(
+                self.scenario, commands, self.record.policy, self.record.seed, resume_to, observers, horizon_days
+            )
+        else:
+            self.sim = Simulation(
+                self.scenario,
+                policy=self.record.policy,
+                seed=self.record.seed,
+                observers=observers,
+                interactive=True,
+                horizon_days=horizon_days,
+            )
+        self.results: dict[str, Any] | None = None
+
+    # --- playing ---------------------------------------------------------------------------------
+
+    def advance_to(self, t: float) -> None:
+        """Advance the engine (it stops early when a pausing decision comes up)."""
+        self.sim.advance_to(t)
+
+    @property
+    def finished(self) -> bool:
+        return self.sim.finished and not self.sim.pending_decisions
+
+    def choose(self, decision: str, option: str) -> None:
+        """Send the trainee's answer to the engine, then autosave so no decision is ever lost."""
+        self.sim.apply(Choose(decision=decision, option=option))
+        self.autosave()
+
+    def choices(self) -> dict[str, str]:
+        """The trainee's answers so far, by decision."""
+        return {c.command.decision: c.command.option for c in self.sim.command_log if isinstance(c.command, Choose)}
+
+    def _sync_record(self) -> SessionRecord:
+        rec = self.record
+        rec.commands = list(self.sim.command_log)
+        rec.sim_minutes = self.sim.now
+        rec.finished = self.finished
+        return rec
+
+    def autosave(self) -> Path:
+        """Write the replayable session (atomically) so a crash or a closed window loses nothing."""
+        self.paths.folder.mkdir(parents=True, exist_ok=True)
+        self._sync_record().save(self.paths.autosave)
+        return self.paths.autosave
+
+    def finish(self) -> Path:
+        """Save the results JSON and a line in the trainer's CSV; drop the autosave."""
+        self.paths.folder.mkdir(parents=True, exist_ok=True)
+        rec = self._sync_record()
+        self.results = build_results(self.sim, scenario_file=self.loaded.path, scenario_sha256=self.loaded.sha256)
+        rec.results = self.results
+        rec.save(self.paths.results)
+        append_csv_row(self.paths.csv, csv_row(rec, self.paths.results))
+        self.paths.autosave.unlink(missing_ok=True)
+        return self.paths.results
+
+
+def replay_to(
+    scenario: Scenario,
+    commands: list[LoggedCommand],
+    policy: str,
+    seed: int,
+    until: float,
+    observers: Iterable[Observer],
+    horizon_days: float | None,
+) -> Simulation:
+    """Rebuild an interactive run from its commands and stop at ``until`` (resuming an autosave)."""
+    sim = Simulation(scenario, policy=policy, seed=seed, observers=observers, interactive=True, horizon_days=horizon_days)
+    for logged in commands:
+        sim.advance_to(logged.time)
+        if isinstance(logged.command, Choose):
+            sim.settle(logged.command.decision)
+        sim.apply(logged.command)
+    sim.advance_to(until)
+    return sim
+
+
+def headless_results(record: SessionRecord, scenario: Scenario, horizon_days: float | None = None) -> dict[str, Any]:
+    """What ``cxsim replay`` computes for a session: the engine alone, no game."""
+    sim = replay(scenario, record.commands, policy=record.policy, seed=record.seed, horizon_days=horizon_days)
+    return build_results(sim, scenario_file=record.scenario_file, scenario_sha256=record.scenario_sha256)
+
+
+def csv_row(rec: SessionRecord, results_path: Path) -> dict[str, Any]:
+    """The trainer's one-line summary of a finished session."""
+    r = rec.results or {}
+    exp = r.get("experience", {})
+    choices = ";".join(f"{c.command.decision}={c.command.option}" for c in rec.commands if isinstance(c.command, Choose))
+    return {
+        "finished_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "trainee": rec.trainee,
+        "scenario": rec.scenario_title,
+        "seed": rec.seed,
+        "decisions": choices,
+        "csat_mean": _round(exp.get("csat_mean")),
+        "nps": _round(exp.get("nps")),
+        "affected_nps": _round(exp.get("affected", {}).get("nps")),
+        "repeat_purchase_rate": _round(exp.get("repeat_purchase_rate")),
+        "profit": _round(r.get("money", {}).get("profit")),
+        "currency": r.get("currency", ""),
+        "session_file": results_path.name,
+    }
+
+
+def _round(value: float | None) -> str:
+    return "" if value is None else f"{value:.4g}"
+
+
+def append_csv_row(path: Path, row: dict[str, Any]) -> None:
+    """Add a line to the trainer's CSV, rewriting it atomically (a crash keeps the old file)."""
+    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    if not existing:
+        writer.writeheader()
+    writer.writerow(row)
+    write_text_atomic(path, existing + buf.getvalue())
+
+
+def load(path: str | Path) -> LoadedScenario:
+    """Read and validate a scenario (errors carry file, line and key)."""
+    return read_scenario(path)

@@ -1,0 +1,307 @@
+"""Drawing helpers shared by every screen: palette, fonts, text, mood shapes, sparklines.
+
+Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencies, and mood is
+always shape AND colour. Fonts are pygame's bundled default (always present) at sizes that
+scale with the window, so a projector at 1920x1080 and a laptop at 1280x720 read alike.
+Every string drawn is also logged in ``Painter.drawn`` so headless tests can read the screen.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from .live_view import Mood
+
+log = logging.getLogger("cxsim.game")
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+# Okabe-Ito, plus the background greys of the theme.
+BLACK = (0, 0, 0)
+ORANGE = (230, 159, 0)
+SKY = (86, 180, 233)
+GREEN = (0, 158, 115)
+YELLOW = (240, 228, 66)
+BLUE = (0, 114, 178)
+VERMILION = (213, 94, 0)
+PURPLE = (204, 121, 167)
+GREY = (153, 153, 153)
+BG = (27, 31, 42)
+PANEL = (36, 42, 57)
+PANEL_EDGE = (58, 66, 85)
+TEXT = (242, 242, 242)
+MUTED = (170, 176, 190)
+FOCUS = YELLOW
+
+MOOD_COLOURS = {
+    Mood.DELIGHTED: SKY,
+    Mood.CONTENT: GREEN,
+    Mood.NEUTRAL: GREY,
+    Mood.ANNOYED: ORANGE,
+    Mood.ANGRY: VERMILION,
+}
+MOOD_SHAPES = {
+    Mood.DELIGHTED: "star",
+    Mood.CONTENT: "circle",
+    Mood.NEUTRAL: "square",
+    Mood.ANNOYED: "triangle",
+    Mood.ANGRY: "cross",
+}
+SERIES_COLOURS = (SKY, ORANGE, GREEN, PURPLE, YELLOW, VERMILION, BLUE)
+
+BASE_SIZE = (1280, 720)
+
+
+def _font_files() -> dict[bool, Path | None]:
+    """Noto Sans as bundled with pygame_gui (so widgets and drawn text match); None falls back to pygame's font."""
+    try:
+        import pygame_gui.data
+
+        folder = Path(pygame_gui.data.__file__).parent
+    except (ImportError, AttributeError, TypeError):
+        return {False: None, True: None}
+    files = {False: folder / "NotoSans-Regular.ttf", True: folder / "NotoSans-Bold.ttf"}
+    return {bold: (path if path.is_file() else None) for bold, path in files.items()}
+
+
+FONT_FILES = _font_files()
+
+
+def load_theme(font_size: int) -> dict[str, Any]:
+    """The pygame_gui theme from assets/theme.json, with fonts at ``font_size``; a broken file falls back."""
+    theme: dict[str, Any] = {}
+    path = ASSETS / "theme.json"
+    try:
+        theme = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("theme %s unusable (%s); using built-in colours", path, exc)
+    font = {"name": "noto_sans", "size": str(font_size), "bold": "0"}
+    theme.setdefault("defaults", {})["font"] = font
+    for block in ("text_box", "button", "text_entry_line", "label"):
+        theme.setdefault(block, {})["font"] = dict(font)
+    return theme
+
+
+class Painter:
+    """Fonts by size and the text log of the current frame."""
+
+    def __init__(self) -> None:
+        self.scale = 1.0
+        self.text_scale = 1.0
+        self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+        self.drawn: list[str] = []
+        self._cache: dict[tuple[str, int, bool, tuple[int, int, int]], pygame.Surface] = {}
+        self._sprites: dict[tuple[Mood, int, bool], pygame.Surface] = {}
+
+    def resize(self, size: tuple[int, int]) -> None:
+        self.scale = max(0.6, min(size[0] / BASE_SIZE[0], size[1] / BASE_SIZE[1]))
+        self._cache.clear()
+
+    def px(self, value: float) -> int:
+        """A length at the base resolution, scaled to the window."""
+        return max(1, round(value * self.scale))
+
+    def font_px(self, base: int) -> int:
+        return max(10, round(base * self.scale * self.text_scale))
+
+    def font(self, base: int, bold: bool = False) -> pygame.font.Font:
+        size = self.font_px(base)
+        key = (size, bold)
+        font = self._fonts.get(key)
+        if font is None:
+            path = FONT_FILES[bold]
+            try:
+                font = pygame.font.Font(path, size) if path else None
+            except (OSError, pygame.error) as exc:
+                log.warning("font %s unusable (%s); using pygame's default", path, exc)
+                font = None
+            if font is None:
+                font = pygame.font.Font(None, round(size * 1.3))  # pygame's bundled font runs small
+                font.set_bold(bold)
+            self._fonts[key] = font
+        return font
+
+    def render(self, text: str, base: int, colour: tuple[int, int, int] = TEXT, bold: bool = False) -> pygame.Surface:
+        key = (text, self.font_px(base), bold, colour)
+        surf = self._cache.get(key)
+        if surf is None:
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            surf = self._cache[key] = self.font(base, bold).render(text, True, colour)
+        return surf
+
+    def text(
+        self,
+        surface: pygame.Surface,
+        text: str,
+        pos: tuple[int, int],
+        base: int = 16,
+        colour: tuple[int, int, int] = TEXT,
+        *,
+        bold: bool = False,
+        anchor: str = "topleft",
+    ) -> pygame.Rect:
+        """Draw one line; ``anchor`` is a pygame.Rect attribute name (topleft, center, midtop...)."""
+        surf = self.render(text, base, colour, bold)
+        rect = surf.get_rect(**{anchor: pos})
+        surface.blit(surf, rect)
+        self.drawn.append(text)
+        return rect
+
+    def wrapped(
+        self,
+        surface: pygame.Surface,
+        text: str,
+        rect: pygame.Rect,
+        base: int = 16,
+        colour: tuple[int, int, int] = TEXT,
+        *,
+        bold: bool = False,
+    ) -> int:
+        """Draw text wrapped to ``rect``'s width; returns the y below the last line."""
+        font = self.font(base, bold)
+        y = rect.top
+        line_h = font.get_linesize()
+        for paragraph in text.strip().replace("\n\n", "\0").replace("\n", " ").split("\0"):
+            words = paragraph.split()
+            line = ""
+            for word in words:
+                trial = f"{line} {word}".strip()
+                if font.size(trial)[0] <= rect.width or not line:
+                    line = trial
+                else:
+                    self.text(surface, line, (rect.left, y), base, colour, bold=bold)
+                    y += line_h
+                    line = word
+            if line:
+                self.text(surface, line, (rect.left, y), base, colour, bold=bold)
+            y += line_h
+            if y > rect.bottom:
+                break
+        return y
+
+    def mood_sprite(self, mood: Mood, size: int, outline: bool = False) -> pygame.Surface:
+        """A small marker for a mood: its shape in its colour, with a dark edge for contrast."""
+        key = (mood, size, outline)
+        sprite = self._sprites.get(key)
+        if sprite is None:
+            sprite = pygame.Surface((size, size), pygame.SRCALPHA)
+            draw_shape(sprite, MOOD_SHAPES[mood], MOOD_COLOURS[mood], pygame.Rect(0, 0, size, size))
+            if outline:
+                pygame.draw.rect(sprite, FOCUS, sprite.get_rect(), 2)
+            self._sprites[key] = sprite
+        return sprite
+
+
+def draw_shape(surface: pygame.Surface, shape: str, colour: tuple[int, int, int], rect: pygame.Rect) -> None:
+    """One of the mood shapes, filling ``rect``."""
+    r = rect.inflate(-2, -2)
+    cx, cy = r.center
+    half = r.width / 2
+    edge = BLACK
+    if shape == "circle":
+        pygame.draw.circle(surface, colour, (cx, cy), half)
+        pygame.draw.circle(surface, edge, (cx, cy), half, 1)
+    elif shape == "square":
+        inner = r.inflate(-2, -2)
+        pygame.draw.rect(surface, colour, inner)
+        pygame.draw.rect(surface, edge, inner, 1)
+    elif shape == "triangle":
+        pts = [(cx, r.top), (r.right, r.bottom), (r.left, r.bottom)]
+        pygame.draw.polygon(surface, colour, pts)
+        pygame.draw.polygon(surface, edge, pts, 1)
+    elif shape == "cross":
+        w = max(2, r.width // 3)
+        pygame.draw.line(surface, colour, r.topleft, r.bottomright, w)
+        pygame.draw.line(surface, colour, r.topright, r.bottomleft, w)
+    else:  # star
+        pts = []
+        for i in range(10):
+            ang = -math.pi / 2 + i * math.pi / 5
+            rad = half if i % 2 == 0 else half * 0.45
+            pts.append((cx + rad * math.cos(ang), cy + rad * math.sin(ang)))
+        pygame.draw.polygon(surface, colour, pts)
+        pygame.draw.polygon(surface, edge, pts, 1)
+
+
+def panel(surface: pygame.Surface, rect: pygame.Rect, colour: tuple[int, int, int] = PANEL) -> None:
+    """A rounded panel with a thin edge."""
+    pygame.draw.rect(surface, colour, rect, border_radius=8)
+    pygame.draw.rect(surface, PANEL_EDGE, rect, 1, border_radius=8)
+
+
+def sparkline(
+    surface: pygame.Surface, rect: pygame.Rect, values: Sequence[float | None], colour: tuple[int, int, int] = SKY
+) -> None:
+    """A small line chart of ``values`` (None gaps skipped), scaled to its own range."""
+    points = [v for v in values if v is not None]
+    if len(points) < 2:
+        return
+    step = max(1, len(values) // max(1, rect.width))
+    sampled = [v for v in values[::step] if v is not None]
+    lo, hi = min(sampled), max(sampled)
+    span = (hi - lo) or 1.0
+    n = len(sampled)
+    pts = [
+        (rect.left + i * rect.width / max(1, n - 1), rect.bottom - (v - lo) / span * rect.height) for i, v in enumerate(sampled)
+    ]
+    if len(pts) >= 2:
+        pygame.draw.lines(surface, colour, False, pts, 2)
+
+
+def line_chart(
+    surface: pygame.Surface,
+    painter: Painter,
+    rect: pygame.Rect,
+    title: str,
+    series: Sequence[tuple[str, Sequence[float | None], tuple[int, int, int]]],
+    unit: str,
+) -> None:
+    """A titled chart with several series over days, axis labels and a legend (for the debrief)."""
+    panel(surface, rect)
+    painter.text(surface, title, (rect.left + painter.px(10), rect.top + painter.px(6)), 15, bold=True)
+    plot = pygame.Rect(
+        rect.left + painter.px(56), rect.top + painter.px(52), rect.width - painter.px(70), rect.height - painter.px(76)
+    )
+    values = [v for _, vals, _ in series for v in vals if v is not None]
+    if not values:
+        painter.text(surface, "computing...", plot.center, 14, MUTED, anchor="center")
+        return
+    lo, hi = min(values), max(values)
+    if hi - lo < 1e-9:
+        hi = lo + 1.0
+    days = max(len(vals) for _, vals, _ in series)
+    pygame.draw.line(surface, PANEL_EDGE, plot.bottomleft, plot.bottomright)
+    pygame.draw.line(surface, PANEL_EDGE, plot.bottomleft, plot.topleft)
+    painter.text(surface, f"{hi:,.0f} {unit}".strip(), (plot.left - painter.px(4), plot.top), 11, MUTED, anchor="topright")
+    painter.text(surface, f"{lo:,.0f} {unit}".strip(), (plot.left - painter.px(4), plot.bottom), 11, MUTED, anchor="bottomright")
+    painter.text(surface, "day 1", (plot.left, plot.bottom + painter.px(3)), 11, MUTED)
+    painter.text(surface, f"day {days}", (plot.right, plot.bottom + painter.px(3)), 11, MUTED, anchor="topright")
+    for i, (label, vals, colour) in enumerate(series):
+        pts = [
+            (plot.left + d * plot.width / max(1, days - 1), plot.bottom - (v - lo) / (hi - lo) * plot.height)
+            for d, v in enumerate(vals)
+            if v is not None
+        ]
+        if len(pts) >= 2:
+            pygame.draw.lines(surface, colour, False, pts, 3 if i == 0 else 2)
+        lx = rect.left + painter.px(10) + i * ((rect.width - painter.px(20)) // max(1, len(series)))
+        ly = rect.top + painter.px(36)
+        pygame.draw.line(surface, colour, (lx, ly), (lx + painter.px(18), ly), 3)
+        painter.text(surface, label[:30], (lx + painter.px(22), ly), 11, MUTED, anchor="midleft")
+
+
+def money(value: float | None, currency: str) -> str:
+    """A money amount with thousands separators and its currency."""
+    if value is None:
+        return "n/a"
+    if abs(value) >= 10_000:
+        return f"{value / 1000:,.1f}k {currency}"
+    return f"{value:,.0f} {currency}"

@@ -1,0 +1,74 @@
+"""``cxsim play --autoplay`` goes from title to saved results by itself on every bundled scenario."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pygame
+import pytest
+from helpers import ROOT, SCENARIOS
+
+BUNDLED = sorted(p for p in SCENARIOS.glob("*.toml"))
+ENV = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+
+
+def cxsim(*args: str, cwd=ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=600)
+
+
+@pytest.mark.parametrize("scenario", BUNDLED, ids=lambda p: p.stem)
+def test_autoplay_reaches_saved_results(scenario, tmp_path):
+    shots = tmp_path / "shots"
+    proc = cxsim(
+        "play", str(scenario), "--autoplay", "--speed", "max", "--days", "2", "--unthrottled",
+        "--screenshots", str(shots), "--save-dir", str(tmp_path / "sessions"),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    results = list((tmp_path / "sessions").glob("*.results.json"))
+    assert len(results) == 1
+    data = json.loads(results[0].read_text())
+    assert data["finished"] and data["results"]["sim_minutes"] == 2 * 1440
+    names = {p.stem.split("-", 1)[1] for p in shots.glob("*.png")}
+    expected = {"title", "briefing", "play", "debrief", "debrief-charts", "results"}
+    if "[decisions." in scenario.read_text():
+        expected.add("decision")
+    assert expected <= names, names
+    # every screen shows something: many colours, not a blank or single-colour frame
+    pygame.init()
+    for png in shots.glob("*.png"):
+        image = pygame.image.load(str(png))
+        assert image.get_size() == (1280, 720)
+        colours = {image.get_at((x, y))[:3] for x in range(0, 1280, 16) for y in range(0, 720, 16)}
+        assert len(colours) > 8, f"{png.name} looks blank ({len(colours)} colours)"
+
+
+def test_autoplay_answers_with_the_chosen_policy(tmp_path):
+    proc = cxsim(
+        "play", str(SCENARIOS / "hike-launch.toml"), "--autoplay", "--policy", "proactive", "--speed", "max", "--days", "1",
+        "--unthrottled", "--save-dir", str(tmp_path),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(next(tmp_path.glob("*.results.json")).read_text())
+    assert [(c["decision"], c["option"]) for c in data["commands"]] == [("crash", "reach_out")]
+    assert data["policy"] == "proactive"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["play", "missing.toml"], "missing.toml"),
+        (["play", "scenarios/hike-launch.toml", "--policy", "nope"], "unknown policy 'nope'"),
+        (["play", "scenarios/hike-launch.toml", "--window", "10x10"], "too small"),
+        (["play", "scenarios/hike-launch.toml", "--window", "big"], "not a window size"),
+        (["play", "scenarios/hike-launch.toml", "--speed", "fast-ish"], "not a speed"),
+        (["play", "--resume", "nowhere.json"], "no such session file"),
+    ],
+)
+def test_bad_play_flags_are_one_line_and_exit_2(args, message):
+    proc = cxsim(*args)
+    assert proc.returncode == 2, proc.stderr
+    lines = [x for x in proc.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and message in lines[0], proc.stderr

@@ -1,0 +1,99 @@
+"""The session behind the game: autosave, results, and ``cxsim replay`` reproducing them exactly."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from helpers import ROOT, SCENARIOS
+
+from game.live_view import LiveView
+from game.session import Session
+from sim.loader import read_scenario
+from sim.model import Simulation
+from sim.replay import run_with_choices
+from sim.report import build_results
+
+HIKE = SCENARIOS / "hike-launch.toml"
+
+
+def play(tmp_path, choices: dict[str, str], days: float = 9.0) -> Session:
+    loaded = read_scenario(HIKE)
+    view = LiveView(loaded.scenario)
+    session = Session(loaded, folder=tmp_path, trainee="Lin", observers=[view], horizon_days=days)
+    while not session.finished:
+        session.advance_to(session.sim.horizon)
+        for name in session.sim.pending_decisions:
+            session.choose(name, choices[name])
+    assert view.ticker  # the view saw the run
+    return session
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def test_game_outcome_equals_headless_run_with_the_same_decisions(tmp_path):
+    session = play(tmp_path, {"crash": "vague_email", "reviews": "thank"})
+    path = session.finish()
+    saved = json.loads(path.read_text())["results"]
+    # the same answers as a policy, headless, no game: the same customers and the same KPIs
+    headless = build_results(run_with_choices(read_scenario(HIKE).scenario, {"crash": "vague_email", "reviews": "thank"},
+                                              horizon_days=9.0))  # fmt: skip
+    for section in ("customers", "journey", "experience", "money", "channels"):
+        assert saved[section] == headless[section], section
+    # and differently answered, the run differs (the choice matters)
+    other = build_results(run_with_choices(read_scenario(HIKE).scenario, {"crash": "reach_out"}, horizon_days=9.0))
+    assert other["experience"] != saved["experience"]
+
+
+def test_cxsim_replay_reproduces_a_saved_session(tmp_path):
+    session = play(tmp_path, {"crash": "reach_out", "reviews": "ignore"}, days=3.0)
+    path = session.finish()
+    proc = cli("replay", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "reproduced exactly" in proc.stderr and "Lin" in proc.stderr
+    # a tampered result is caught (exit 1, naming the key)
+    data = json.loads(path.read_text())
+    data["results"]["money"]["profit"] += 1.0
+    bad = tmp_path / "tampered.json"
+    bad.write_text(json.dumps(data))
+    proc = cli("replay", str(bad))
+    assert proc.returncode == 1 and "money.profit" in proc.stderr
+
+
+def test_replay_rejects_bad_session_files_in_one_line(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{ not json")
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"format": "cxsim.run/1"}')
+    changed_dir = tmp_path / "changed"
+    changed_dir.mkdir()
+    copy = changed_dir / "hike.toml"
+    shutil.copy(HIKE, copy)
+    loaded = read_scenario(copy)
+    session = Session(loaded, folder=changed_dir, horizon_days=1.0)
+    saved = session.autosave()
+    copy.write_text(copy.read_text().replace("horizon_days = 90", "horizon_days = 91"))
+    for path, message in ((broken, "not valid JSON"), (wrong, "not a cxsim session file"), (saved, "has changed")):
+        proc = cli("replay", str(path))
+        lines = [x for x in proc.stderr.splitlines() if x.strip()]
+        assert proc.returncode == 2, proc.stderr
+        assert len(lines) == 1 and message in lines[0] and str(path.name) in lines[0], proc.stderr
+
+
+def test_autosave_is_written_on_every_choice_and_resumes_to_the_same_state(tmp_path):
+    loaded = read_scenario(HIKE)
+    session = Session(loaded, folder=tmp_path, horizon_days=2.0)
+    session.advance_to(2 * 1440)
+    assert session.sim.paused
+    session.choose("crash", "reach_out")
+    session.advance_to(900.0)
+    saved = json.loads(session.paths.autosave.read_text())
+    assert [c["option"] for c in saved["commands"]] == ["reach_out"]
+    resumed = Session(loaded, folder=tmp_path, commands=session.record.commands, resume_to=900.0, horizon_days=2.0)
+    assert resumed.sim.now == session.sim.now
+    assert build_results(resumed.sim) == build_results(session.sim)
+    assert isinstance(resumed.sim, Simulation)
