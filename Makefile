@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCENARIO ?= scenarios/hike-launch.toml
 
-.PHONY: play test test-slow bench lint schema docs clean
+.PHONY: play test test-slow bench lint schema screenshots docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ test-slow: $(STAMP)
 ## bench: speed and memory against a reference measured in the same run
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python bench/game_frames.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,6 +39,10 @@ lint: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/cxsim schema --out scenarios/scenario.schema.json
 	$(BIN)/python -m sim.schema_doc docs/scenario-format.md
+
+## screenshots: regenerate docs/screenshots/ by playing the flagship scenario headless
+screenshots: $(STAMP)
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

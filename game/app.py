@@ -58,6 +58,7 @@ class Scene:
     name = "scene"
     overlay = False  # drawn over the screen below it (cards, menus)
     screenshot_after = 3  # frames on screen before its screenshot (content settles)
+    show_focus = True  # the focus ring; screens where the mouse or letter keys rule show it after the first Tab
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -115,6 +116,8 @@ class Scene:
         """Tab / arrows move the focus ring, Enter activates: the whole game works without a mouse."""
         if event.type != pygame.KEYDOWN or not self.buttons:
             return False
+        if event.key in FOCUS_NEXT or event.key in FOCUS_PREV:
+            self.show_focus = True
         shift = bool(event.mod & pygame.KMOD_SHIFT)
         if event.key in FOCUS_NEXT and not (event.key == pygame.K_TAB and shift):
             self.focus = (self.focus + 1) % len(self.buttons)
@@ -128,7 +131,7 @@ class Scene:
         return False
 
     def draw_focus(self, surface: pygame.Surface) -> None:
-        if self.buttons and 0 <= self.focus < len(self.buttons):
+        if self.show_focus and self.buttons and 0 <= self.focus < len(self.buttons):
             rect = self.buttons[self.focus][0].get_abs_rect().inflate(8, 8)
             pygame.draw.rect(surface, ui.FOCUS, rect, 3, border_radius=9)
 

@@ -31,9 +31,10 @@ def alternatives(scenario: Scenario, chosen: dict[str, str]) -> list[Alternative
     out = [Alternative("your choices", dict(chosen), yours=True)]
     for decision, option in chosen.items():
         spec = scenario.decisions[decision]
-        for other, opt in spec.options.items():
+        for other in spec.options:
             if other != option:
-                out.append(Alternative(f"{decision.replace('_', ' ')}: {opt.label}", {**chosen, decision: other}))
+                label = f"{decision.replace('_', ' ')}: {other.replace('_', ' ')}"
+                out.append(Alternative(label, {**chosen, decision: other}))
     return out
 
 

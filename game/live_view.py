@@ -8,7 +8,8 @@ is bounded: markers leave with their journey, the ticker and stories are capped.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -72,7 +73,7 @@ class Marker:
     moved_at: float
     mood: Mood = Mood.NEUTRAL
     queued: bool = False
-    story: deque[str] = field(default_factory=lambda: deque(maxlen=STORY_LINES))
+    story: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=STORY_LINES))
 
 
 def mood_of_csat(csat: int) -> Mood:
@@ -89,12 +90,12 @@ class LiveView:
         self.markers: dict[int, Marker] = {}
         self.ticker: deque[tuple[float, str]] = deque(maxlen=TICKER_LINES)
         self.followed: int | None = None
-        self.followed_story: deque[str] = deque(maxlen=STORY_LINES)
+        self.followed_story: deque[tuple[float, str]] = deque(maxlen=STORY_LINES)
         self.followed_done = False
         self.csat_recent: deque[int] = deque(maxlen=ROLLING)
         self.ltr_recent: deque[int] = deque(maxlen=ROLLING)
-        self.key_story: list[str] | None = None
-        self._stories: dict[int, list[str]] = {}
+        self.key_story: list[tuple[float, str]] | None = None
+        self._stories: dict[int, list[tuple[float, str]]] = {}
         self._affected_counts: dict[str, int] = {}
         self._notices: dict[str, int] = {}
         self._handlers = {
@@ -135,7 +136,7 @@ class LiveView:
             self.followed_story.extend(marker.story)
 
     def _note(self, customer: int, t: float, text: str) -> None:
-        line = f"{format_time(t)}  {text}"
+        line = (t, text)  # formatted only when shown: the view sees every record of the run
         marker = self.markers.get(customer)
         if marker is not None:
             marker.story.append(line)
@@ -256,11 +257,11 @@ class LiveView:
         self.csat_recent.append(r.csat)
         self.ltr_recent.append(r.ltr)
         if r.customer == self.followed:
-            self.followed_story.append(f"{format_time(r.time)}  remembers it: CSAT {r.csat}/5, would recommend {r.ltr}/10")
+            self.followed_story.append((r.time, f"remembers it: CSAT {r.csat}/5, would recommend {r.ltr}/10"))
         story = self._stories.pop(r.customer, None)
         if story is not None and r.affected:
             verdict = "will buy again" if r.returns else "will not be back"
-            story.append(f"{format_time(r.time)}  remembers it: CSAT {r.csat}/5, recommend {r.ltr}/10, {verdict}")
+            story.append((r.time, f"remembers it: CSAT {r.csat}/5, recommend {r.ltr}/10, {verdict}"))
             if self.key_story is None or (not r.contacted and len(story) >= len(self.key_story)):
                 self.key_story = story
         if r.review_stars == 1:
@@ -285,9 +286,12 @@ class LiveView:
             return None
         return 100.0 * (sum(x >= 9 for x in self.ltr_recent) - sum(x <= 6 for x in self.ltr_recent)) / n
 
+    @staticmethod
+    def lines(story: Iterable[tuple[float, str]]) -> list[str]:
+        """A story as the lines shown on screen."""
+        return [f"{format_time(t)}  {text}" for t, text in story]
+
     def mood_counts(self) -> dict[Mood, int]:
         """How many visible customers are in each mood (the legend shows these)."""
-        counts = dict.fromkeys(Mood, 0)
-        for m in self.markers.values():
-            counts[m.mood] += 1
-        return counts
+        counts = Counter(m.mood for m in self.markers.values())
+        return {mood: counts.get(mood, 0) for mood in Mood}

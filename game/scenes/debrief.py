@@ -186,7 +186,7 @@ class DebriefScene(Scene):
         ui.panel(surface, story)
         p.text(surface, "A KEY MOMENT: ONE CUSTOMER'S STORY", (story.left + p.px(12), story.top + p.px(10)), 12, ui.MUTED)
         y = story.top + p.px(30)
-        lines = self.view.key_story or ["No customer in this run was hit by a failure and surveyed."]
+        lines = self.view.lines(self.view.key_story or []) or ["No customer in this run was hit by a failure and surveyed."]
         for line in lines:
             y = p.wrapped(surface, line, pygame.Rect(story.left + p.px(12), y, story.width - p.px(24), p.px(40)), 13)
             if y > story.bottom - p.px(18):

@@ -8,7 +8,7 @@ reached the session's results are saved and the debrief opens.
 
 from __future__ import annotations
 
-import math
+import gc
 import time
 from collections import deque
 from typing import Any
@@ -44,6 +44,7 @@ def speed_label(speed: float) -> str:
 
 class PlayScene(Scene):
     name = "play"
+    show_focus = False  # speed keys rule here; Tab brings the focus ring to the speed buttons
 
     @property
     def screenshot_after(self) -> int:  # type: ignore[override]
@@ -88,6 +89,15 @@ class PlayScene(Scene):
             )  # fmt: skip
         self.focus = min(self.focus, len(self.buttons) - 1)
         self.set_speed(self.speed)
+
+    def on_enter(self) -> None:
+        # NOTE: a full garbage collection over the engine's and the widgets' objects can take
+        # 50-100 ms, several frames. Freezing what exists now keeps those pauses short.
+        gc.collect()
+        gc.freeze()
+
+    def on_exit(self) -> None:
+        gc.unfreeze()
 
     def set_speed(self, speed: float) -> None:
         if speed == 0 and self.speed != 0:
@@ -140,8 +150,8 @@ class PlayScene(Scene):
 
     def marker_at(self, pos: tuple[int, int]) -> int | None:
         best, best_d = None, (self.app.painter.px(10)) ** 2
-        for cid, xy in self._positions.items():
-            d = (xy[0] - pos[0]) ** 2 + (xy[1] - pos[1]) ** 2
+        for cid, x, y in self.marker_positions():
+            d = (x - pos[0]) ** 2 + (y - pos[1]) ** 2
             if d <= best_d:
                 best, best_d = cid, d
         return best
@@ -298,49 +308,63 @@ class PlayScene(Scene):
         p.text(surface, f"{busy}/{slots} busy  queue {channel.waiting}", (box.centerx, box.bottom - p.px(4)), 11, ui.MUTED,
                anchor="midbottom")  # fmt: skip
 
+    def marker_positions(self) -> list[tuple[int, int, int]]:
+        """(customer, x, y) of every visible customer, this frame.
+
+        A customer sits just right of the last touchpoint they finished (moving on, the way the
+        journey flows), in a line left of a staffed channel while queued, or at the left edge
+        while on their first step; a move glides over half a real second. Offsets come from the
+        customer's id, so a marker stays put from frame to frame. Kept lean: 2,000 a frame.
+        """
+        p = self.app.painter
+        scale = p.scale
+        now = self.session.sim.now
+        step = p.px(12) + 1
+        travel = max(1e-6, (self.speed if self.speed > 0 else 1.0) * BASE_MIN_PER_S * 0.5)
+        r = self.map_rect
+        entry_x, entry_y = r.left + p.px(18), r.top + int(0.41 * r.height)
+        ring = p.px(68)
+        queue_dx, queue_dy = p.px(68), p.px(10)
+        where = {name: self.spot_xy(spot) for name, spot in self.spots.items()}
+        queue_slot: dict[str, int] = {}
+        out = []
+        for cid, m in self.view.markers.items():
+            tp = m.touchpoint
+            if tp is None:
+                out.append((cid, entry_x, int(entry_y + (cid * 7919 % 61 - 30) * scale)))
+                continue
+            spot = where.get(tp)
+            if spot is None:
+                continue
+            sx, sy = spot
+            if m.queued:
+                k = queue_slot.get(tp, 0)
+                queue_slot[tp] = k + 1
+                tx, ty = sx - queue_dx - (k % 12) * step, sy - queue_dy + (k // 12) * step
+            else:
+                tx = sx + ring + (cid * 40503 % 29) * scale
+                ty = sy + ((cid * 2654435761 % 57) - 28) * scale
+            if m.previous is not None:
+                frac = (now - m.moved_at) / travel
+                if frac < 1.0 and m.previous in where:
+                    fx, fy = where[m.previous]
+                    tx, ty = fx + (tx - fx) * frac, fy + (ty - fy) * frac
+            out.append((cid, int(tx), int(ty)))
+        return out
+
     def draw_markers(self, surface: pygame.Surface) -> None:
         p = self.app.painter
-        sim = self.session.sim
         size = p.px(12)
         half = size // 2
-        travel = max(1e-6, (self.speed if self.speed > 0 else 1.0) * BASE_MIN_PER_S * 0.5)
-        entry_x, entry_y = self.map_rect.left + p.px(18), self.map_rect.top + round(0.41 * self.map_rect.height)
-        positions: dict[int, tuple[int, int]] = {}
-        queue_slot: dict[str, int] = {}
-        blits = []
+        sprites = {mood: p.mood_sprite(mood, size) for mood in Mood}
+        markers = self.view.markers
         followed = self.view.followed
-        spots = self.spots
-        ring = p.px(40)
-        for cid, m in self.view.markers.items():
-            if m.touchpoint is None:
-                tx, ty = entry_x, entry_y + (cid * 7919 % 61 - 30) * p.scale
-            else:
-                spot = spots.get(m.touchpoint)
-                if spot is None:
-                    continue
-                sx, sy = self.spot_xy(spot)
-                if m.queued:
-                    k = queue_slot.get(m.touchpoint, 0)
-                    queue_slot[m.touchpoint] = k + 1
-                    tx, ty = sx - p.px(68) - (k % 12) * (size + 1), sy - p.px(10) + (k // 12) * (size + 1)
-                else:
-                    angle = (cid * 2654435761 % 360) * 0.0174533
-                    dist = ring + (cid * 40503 % 23) * p.scale
-                    tx, ty = sx + dist * 1.3 * math.cos(angle), sy + dist * 0.8 * math.sin(angle)
-            if m.previous is not None and m.previous in spots:
-                frac = (sim.now - m.moved_at) / travel
-                if frac < 1.0:
-                    fx, fy = self.spot_xy(spots[m.previous])
-                    tx, ty = fx + (tx - fx) * frac, fy + (ty - fy) * frac
-            xy = (round(tx), round(ty))
-            positions[cid] = xy
-            blits.append((p.mood_sprite(m.mood, size, cid == followed), (xy[0] - half, xy[1] - half)))
-        surface.fblits(blits)
-        self._positions = positions
-        if followed is not None and followed in positions:
-            pygame.draw.circle(surface, ui.FOCUS, positions[followed], size + 3, 2)
-
-    _positions: dict[int, tuple[int, int]] = {}  # noqa: RUF012 - replaced each frame
+        surface.fblits([(sprites[markers[cid].mood], (x - half, y - half)) for cid, x, y in self.marker_positions()])
+        if followed is not None and followed in markers:
+            for cid, x, y in self.marker_positions():
+                if cid == followed:
+                    pygame.draw.circle(surface, ui.FOCUS, (x, y), size, 2)
+                    break
 
     def draw_legend(self, surface: pygame.Surface) -> None:
         p = self.app.painter
@@ -414,7 +438,7 @@ class PlayScene(Scene):
         elif self.view.followed_done:
             p.text(surface, "journey over: memory settles a day later", (r.left + p.px(12), y), 14, ui.MUTED)
         y += p.px(24)
-        for line in self.view.followed_story:
+        for line in self.view.lines(self.view.followed_story):
             y = p.wrapped(surface, line, pygame.Rect(r.left + p.px(12), y, r.width - p.px(24), p.px(60)), 12)
             if y > r.bottom - p.px(30):
                 break
