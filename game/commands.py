@@ -75,8 +75,12 @@ def register(app: typer.Typer) -> None:
             loaded = read_scenario(file)  # a broken file fails here, one line per problem, exit 2
             if policy is not None and policy not in loaded.scenario.policies:
                 raise CommandError(f"--policy: unknown policy '{policy}' (policies: {', '.join(loaded.scenario.policies)})")
-        if resume is not None and not resume.is_file():
-            raise CommandError(f"--resume: {resume}: no such session file")
+        if resume is not None:
+            if not resume.is_file():
+                raise CommandError(f"--resume: {resume}: no such session file")
+            from sim.session_file import read_session
+
+            read_session(resume)  # a broken or foreign file fails here, one line, exit 2
         try:
             import pygame  # noqa: F401
             import pygame_gui  # noqa: F401

@@ -72,3 +72,21 @@ def test_bad_play_flags_are_one_line_and_exit_2(args, message):
     assert proc.returncode == 2, proc.stderr
     lines = [x for x in proc.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and message in lines[0], proc.stderr
+
+
+def test_resume_with_a_broken_session_file_is_one_line(tmp_path):
+    broken = tmp_path / "x.autosave.json"
+    broken.write_text('{"format": "cxsim.session/1", "scenario": {"file": "s.toml"}, "seed": 1, "policy": "p", "commands": [{"time": 1}]}')
+    proc = cxsim("play", "--resume", str(broken))
+    lines = [x for x in proc.stderr.splitlines() if x.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and "commands[0]" in lines[0], proc.stderr
+
+
+def test_a_broken_theme_file_falls_back_and_logs(tmp_path, monkeypatch, caplog):
+    from game import ui
+
+    (tmp_path / "theme.json").write_text("{ broken")
+    monkeypatch.setattr(ui, "ASSETS", tmp_path)
+    theme = ui.load_theme(16)
+    assert theme["defaults"]["font"]["size"] == "16"
+    assert "unusable" in caplog.text

@@ -34,6 +34,7 @@ def to_first_decision(d: Driver) -> DecisionScene:
 def test_resize_minimise_fullscreen_and_text_size_keep_the_game_alive(driver):
     d = driver
     card = to_first_decision(d)
+    sizes = {}
     for size in ((1600, 900), (800, 500), (300, 200)):
         pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, w=size[0], h=size[1], size=size))
         d.frames(2)
@@ -41,6 +42,8 @@ def test_resize_minimise_fullscreen_and_text_size_keep_the_game_alive(driver):
         assert w >= 800 and h >= 500  # clamped to the smallest usable window
         assert len(card.buttons) == 3  # the card rebuilt its options at the new size
         assert all(d.app.screen.get_rect().contains(b.get_abs_rect()) for b, _ in card.buttons)
+        sizes[size] = d.app.painter.font_px(16)
+    assert sizes[(1600, 900)] > sizes[(800, 500)]  # text scales with the window
     font_before = d.app.painter.font_px(16)
     d.key(pygame.K_EQUALS, mod=pygame.KMOD_CTRL)
     assert d.app.painter.font_px(16) > font_before
