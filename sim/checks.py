@@ -148,9 +148,37 @@ def check_scenario(s: Scenario) -> list[Finding]:
                         Finding(("decisions", name, "options", opt_name, "responses", i), _unknown("response", resp, s.responses))
                     )
 
+    for i, lesson in enumerate(s.lessons):
+        for key in ("policy", "baseline"):
+            name = getattr(lesson, key)
+            if name not in s.policies:
+                out.append(Finding(("lessons", i, key), _unknown("policy", name, s.policies)))
+        if lesson.policy == lesson.baseline:
+            out.append(Finding(("lessons", i, "baseline"), f"must differ from policy ('{lesson.policy}')"))
+    if s.lessons and not any(not f.warning for f in out):
+        keys = result_keys(s)
+        for i, lesson in enumerate(s.lessons):
+            if lesson.kpi not in keys:
+                out.append(Finding(("lessons", i, "kpi"), f"unknown results key '{lesson.kpi}'{did_you_mean(lesson.kpi, keys)}"))
+
     for tp in unreachable_touchpoints(s):
         out.append(Finding(("touchpoints", tp), "no route leads here, so no customer ever visits it", True))
     return out
+
+
+def result_keys(s: Scenario) -> list[str]:
+    """Every dotted numeric key of this scenario's results (what a lesson's ``kpi`` may name)."""
+    from .model import Simulation  # the model imports this module's callers; import at call time
+    from .report import build_results
+
+    def walk(data: object, prefix: str) -> list[str]:
+        if isinstance(data, dict):
+            return [k for key, value in data.items() for k in walk(value, f"{prefix}{key}.")]
+        return [prefix[:-1]] if data is None or (isinstance(data, int | float) and not isinstance(data, bool)) else []
+
+    results = build_results(Simulation(s, horizon_days=min(s.horizon_days, 0.01)))
+    return [k for section in ("customers", "channels", "touchpoints", "journey", "failures", "recovery", "experience", "money")
+            for k in walk(results[section], f"{section}.")]  # fmt: skip
 
 
 def unreachable_touchpoints(s: Scenario) -> list[str]:
@@ -164,6 +192,8 @@ def unreachable_touchpoints(s: Scenario) -> list[str]:
         return [] if target == END else [target]
 
     starts = [*s.journey.entry, *(s.journey.repeat_entry or {})]
+    if s.failures:  # a customer hit by a failure may speak up: they contact a channel they prefer
+        starts += [tp for seg in s.segments.values() for tp, share in seg.channel_preferences.items() if share > 0]
     stack = [t for target in starts for t in expand(target)]
     while stack:
         tp = stack.pop()

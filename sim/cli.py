@@ -34,8 +34,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 
 # Typer vendors click privately; reach click's exception base through the public BadParameter.
@@ -662,6 +662,167 @@ def report(
         raise _fail(f"{results}: {exc}") from exc
     write_text_atomic(target, page)
     err.print(f"wrote {target}", highlight=False)
+
+
+@app.command()
+def lint(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files (.toml).", show_default=False)],
+) -> None:
+    """Warn about what is valid but probably wrong: unreachable touchpoints, decisions that never
+    come up, options that do the same, staffing below the offered load, a horizon too short for
+    repeat purchases, no stated lesson.
+
+    Exit 0 when every file is clean, 1 when there are warnings, 2 when a file is invalid.
+    """
+    from .lint import lint as lint_scenario
+
+    warned = False
+    for file in files:
+        loaded = read_scenario(file)
+        problems = lint_scenario(loaded, file.read_text(encoding="utf-8"))
+        for problem in problems:
+            err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+        if problems:
+            warned = True
+        else:
+            out.print(f"{file}: clean", highlight=False)
+    if warned:
+        raise typer.Exit(1)
+
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="Name of the new scenario, or a path ending in .toml.", show_default=False)],
+    from_template: Annotated[
+        str, typer.Option("--from", metavar="TEMPLATE", help="'starter' (commented), a bundled scenario's name, or a .toml file.")
+    ] = "starter",
+    force: Annotated[bool, typer.Option(help="Overwrite the file if it exists.")] = False,
+) -> None:
+    """Write a new scenario that validates, to edit from there.
+
+    The default template explains every section in comments; --from hike-launch (or any bundled
+    scenario, or a file) starts from a complete one instead.
+    """
+    import re
+
+    target = Path(name if name.endswith(".toml") else f"{name}.toml")
+    if target.exists() and not force:
+        raise _fail(f"{target} already exists (use --force to overwrite it)")
+    if not target.parent.is_dir():
+        raise _fail(f"cannot write {target}: folder {target.parent} does not exist")
+    candidates = [TEMPLATE_DIR / f"{from_template}.toml", BUNDLED_DIR / f"{from_template}.toml", Path(from_template)]
+    source = next((c for c in candidates if c.is_file()), None)
+    if source is None:
+        from .checks import did_you_mean
+
+        known = ["starter", *sorted(p.stem for p in BUNDLED_DIR.glob("*.toml"))]
+        raise _fail(f"--from: unknown template '{from_template}'{did_you_mean(from_template, known)}")
+    text = source.read_text(encoding="utf-8")
+    title = Path(name).stem.replace("-", " ").replace("_", " ").strip().capitalize() or "New scenario"
+    schema = BUNDLED_DIR / "scenario.schema.json"
+    schema_ref = os.path.relpath(schema, target.resolve().parent) if schema.is_file() else "scenario.schema.json"
+    if text.startswith("#:schema"):
+        text = re.sub(r"^#:schema .*$", f"#:schema {schema_ref}", text, count=1, flags=re.MULTILINE)
+    else:
+        text = f"#:schema {schema_ref}\n{text}"
+    text = re.sub(r'^title = ".*"$', f"title = {json.dumps(title)}", text, count=1, flags=re.MULTILINE)
+    from .loader import parse_scenario
+
+    parse_scenario(text.encode("utf-8"), str(target))  # never write a file that does not validate
+    write_text_atomic(target, text)
+    out.print(f"wrote {target} (from {source.name}); next: cxsim lint {target}, cxsim preview {target}", highlight=False)
+
+
+@app.command()
+def preview(
+    file: FileArg,
+    reps: Annotated[int, typer.Option(min=2, help="Paired replications for checking the lessons.")] = 5,
+    days: DaysOpt = None,
+    workers: WorkersOpt = None,
+    progress: ProgressOpt = True,
+) -> None:
+    """A quick look before a session: the journey as a diagram, headline KPIs under each policy,
+    and whether each stated lesson holds over paired replications.
+    """
+    from rich.tree import Tree
+
+    from .lessons import check_lessons
+    from .scenario import STAGE_ORDER
+
+    loaded = read_scenario(file)
+    s = loaded.scenario
+    for warning in loaded.warnings:
+        err.print(str(warning), highlight=False, soft_wrap=True, markup=False)
+    out.print(f"[bold]{s.title}[/]  ({s.horizon_days:g} days, seed {s.seed})", highlight=False)
+    tree = Tree("[bold]journey[/]  (entry: " + _targets(s.journey.entry) + ")")
+    for stage in STAGE_ORDER:
+        names = [n for n, tp in s.touchpoints.items() if tp.stage == stage]
+        if not names:
+            continue
+        branch = tree.add(f"[bold cyan]{stage.replace('_', ' ')}[/]")
+        for n in names:
+            tp = s.touchpoints[n]
+            kind = "staffed" if tp.kind == "staffed" else "self-service"
+            route = s.journey.routes.get(n)
+            leaf = branch.add(f"[bold]{n}[/] [dim]({kind}, {tp.channel})[/]")
+            if route is not None:
+                leaf.add("next: " + _targets(route.next))
+                if any(k != "end" for k in route.on_failure):
+                    leaf.add("on failure: " + _targets(route.on_failure))
+        for f_name, f in s.failures.items():
+            if f.touchpoint in names:
+                branch.add(f"[red]failure {f_name}[/] at {f.touchpoint} ({f.kind}, {f.effect}, severity {f.severity:g})")
+    out.print(tree)
+
+    table = Table(title="Headline KPIs, one run per policy (same seed)", title_justify="left")
+    table.add_column("KPI")
+    for policy in s.policies:
+        table.add_column(policy, justify="right")
+    rows: dict[str, list[str]] = {}
+    for policy in s.policies:
+        sim = Simulation(s, policy=policy, horizon_days=days)
+        _run_with_progress(sim, progress and err.is_terminal)
+        r = build_results(sim)
+        e, m = r["experience"], r["money"]
+        values = {
+            "orders": _fmt(r["journey"]["orders"]),
+            "CSAT (1-5)": _fmt(e["csat_mean"]),
+            "NPS": _fmt(e["nps"], "nps"),
+            "affected customers' NPS": _fmt(e["affected"]["nps"], "nps"),
+            "repeat purchase rate": _fmt(e["repeat_purchase_rate"], "fraction"),
+            **{f"{ch} contacts": _fmt(c["offered"]) for ch, c in r["channels"].items()},
+            f"profit ({s.currency})": _fmt(m["profit"]),
+        }
+        for key, value in values.items():
+            rows.setdefault(key, []).append(value)
+    for key, values in rows.items():
+        table.add_row(key, *values)
+    out.print(table)
+    if not s.lessons:
+        out.print("no [[lessons]] stated: nothing to check (see docs/authoring.md)")
+        return
+    out.print(f"Checking {len(s.lessons)} lesson(s) over {reps} paired replications...", highlight=False)
+    results = check_lessons(file.read_bytes(), file.name, s, reps=reps, workers=workers or (os.cpu_count() or 1), days=days)
+    failed = 0
+    for res in results:
+        d = res.difference
+        mark = "[green]holds[/]" if res.holds else f"[yellow]{res.verdict}[/]"
+        failed += not res.holds
+        out.print(
+            f"  {mark}: {res.lesson.says}\n      {res.lesson.kpi}: {res.lesson.policy} - {res.lesson.baseline} = "
+            f"{d.mean:+.4g} (95 % CI {d.low:+.4g} to {d.high:+.4g})",
+            highlight=False,
+        )
+    if failed:
+        out.print(f"{failed} lesson(s) not shown: try more replications (--reps), or revisit the scenario.", highlight=False)
+
+
+def _targets(table: dict[str, float]) -> str:
+    return ", ".join(f"{k} {100 * v:.0f}%" for k, v in table.items())
 
 
 @app.command()

@@ -81,13 +81,30 @@ def validate_data(raw: dict[str, Any], name: str, text: str = "", sha256: str = 
         scenario = Scenario.model_validate(raw)
     except ValidationError as err:
         problems = [_problem(name, lines, raw, e) for e in err.errors(include_url=False)]
-        raise ScenarioError(_dedupe(problems)) from err
+        raise ScenarioError(_merge_typos(_dedupe(problems))) from err
     findings = check_scenario(scenario)
     errors = [_located(name, lines, f.path, f.message) for f in findings if not f.warning]
     if errors:
         raise ScenarioError(errors)
     warnings = [_located(name, lines, f.path, "warning: " + f.message) for f in findings if f.warning]
     return LoadedScenario(scenario, name, sha256, warnings)
+
+
+def _merge_typos(problems: list[Problem]) -> list[Problem]:
+    """A misspelt required key is one mistake, not two: keep the 'did you mean' line, drop 'missing'."""
+    missing = {p.path for p in problems if p.message == "required key is missing"}
+    merged: set[str] = set()
+    out = []
+    for p in problems:
+        if "did you mean '" in p.message and p.message.startswith("unknown key"):
+            suggestion = p.message.rsplit("did you mean '", 1)[1].split("'", 1)[0]
+            parent = p.path.rsplit(".", 1)[0] if "." in p.path else ""
+            full = f"{parent}.{suggestion}" if parent else suggestion
+            if full in missing:
+                merged.add(full)
+                p = Problem(p.file, p.line, p.path, f"{p.message} ('{suggestion}' is required)")
+        out.append(p)
+    return [p for p in out if not (p.message == "required key is missing" and p.path in merged)]
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -436,6 +436,19 @@ class Decision(Strict):
     once: bool = Field(True, description="Come up only the first time the trigger fires.")
 
 
+class Lesson(Strict):
+    """A claim the scenario teaches, checked over paired replications (``cxsim preview``, the tests)."""
+
+    says: str = Field(min_length=1, description="The lesson in one sentence, as the debrief and preview show it.")
+    kpi: str = Field(
+        min_length=1,
+        description="Dotted results key it rests on, e.g. 'channels.phone.offered' or 'experience.affected.nps' (see docs/results-format.md).",
+    )
+    direction: Literal["higher", "lower"] = Field(description="Whether policy gives a higher or a lower value than baseline.")
+    policy: Name = Field("proactive", description="The policy the lesson is about.")
+    baseline: Name = Field("reactive", description="The policy it is compared with, on the same seeds.")
+
+
 # --- the scenario ------------------------------------------------------------------------------------
 
 
@@ -462,6 +475,9 @@ class Scenario(Strict):
     decisions: dict[Name, Decision] = Field(default_factory=dict, description="Decision points for the game, keyed by name.")
     customer_model: CustomerModel = Field(
         default_factory=CustomerModel, description="Parameters of the customer model (all optional; research defaults)."
+    )
+    lessons: list[Lesson] = Field(
+        default_factory=list, description="What the scenario teaches, as checkable claims: policy vs baseline on one KPI."
     )
 
     @property

@@ -178,7 +178,7 @@ class PlayScene(Scene):
                     break
         self.sim_work = time.perf_counter() - started
         self.check_decisions()
-        if session.finished and not sim.pending_decisions:
+        if session.finished and not sim.pending_decisions and self.frames_shown >= 2:  # the final state is seen
             self.end()
 
     def sample(self) -> None:
