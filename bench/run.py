@@ -9,7 +9,9 @@ exponential patience (mean 2 min). Prints customers simulated per second for:
 - cxsim with the customer model on (moments, memory, surveys, loyalty per customer): reported
   for transparency; it does work the reference does not;
 
-and the peak memory of a 1,000,000-customer run with the customer model on (target < 300 MB).
+the peak memory of a 1,000,000-customer run with the customer model on (target < 300 MB), and
+the peak memory of a sweep with 1,000 replications per grid point against one with 100 (flat:
+ratio <= 1.2, because results stream to disk).
 
 Usage: python bench/run.py [--customers 200000] [--memory-customers 1000000] [--repeat 3]
 """
@@ -131,12 +133,35 @@ def peak_memory_mb(customers: int) -> float:
     return int(out.strip().splitlines()[-1]) / 1024
 
 
+def sweep_peak_mb(reps: int, folder: Path) -> float:
+    """Peak resident memory of ``cxsim sweep`` with ``reps`` replications per grid point (one process).
+
+    Results go to a journal on disk and are streamed into the output files, so the peak should
+    not grow with the number of replications.
+    """
+    out = folder / f"sweep-{reps}.json"
+    args = [
+        "sweep", str(ROOT / "scenarios" / "tutorial.toml"), "--set", "arrivals.customers_per_hour=4,6", "--reps", str(reps),
+        "--days", "1", "--workers", "1", "--json", str(out), "--csv", str(out) + ".csv", "--no-progress",
+    ]  # fmt: skip
+    code = (
+        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r}); sys.argv = ['cxsim', *{args!r}]\n"
+        "from sim.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return int(res.strip().splitlines()[-1]) / 1024
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--memory-customers", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5, help="best of N timings for each model, taken in turns")
     parser.add_argument("--experiment-reps", type=int, default=24, help="replications for the workers benchmark (0 skips it)")
+    parser.add_argument(
+        "--sweep-reps", type=int, default=1000, help="replications per point for the sweep memory benchmark (0 skips it)"
+    )
     args = parser.parse_args()
     if args.customers < 1000 or args.repeat < 1:
         parser.error("--customers must be at least 1000 and --repeat at least 1")
@@ -175,6 +200,18 @@ def main() -> int:
         print(
             f"  speed-up 2 workers / 1 worker: {two / one:.2f}  (target >= 1.80 on 2 cores: {'met' if two / one >= 1.8 else 'NOT met'})"
         )
+    if args.sweep_reps:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            small = sweep_peak_mb(args.sweep_reps // 10, Path(tmp))
+            big = sweep_peak_mb(args.sweep_reps, Path(tmp))
+        ratio = big / small
+        print("Sweep memory (scenarios/tutorial.toml, 2 grid points, results streamed to disk):")
+        print(
+            f"  peak with {args.sweep_reps // 10:,} replications per point: {small:,.0f} MB; with {args.sweep_reps:,}: {big:,.0f} MB"
+        )
+        print(f"  ratio {ratio:.2f}  (target <= 1.20, flat: {'met' if ratio <= 1.2 else 'NOT met'})")
     if args.memory_customers:
         mb = peak_memory_mb(args.memory_customers)
         print(

@@ -354,8 +354,9 @@ def _experiment(
     stop: tuple[float, list[str], int] | None = None, scheduler: str | None = None, resume: bool = False,
 ) -> None:  # fmt: skip
     flag = "--policies" if compare else "--policy"
+    from .atomic import open_atomic
     from .checks import did_you_mean
-    from .experiment import collect, plan, to_csv, to_dict
+    from .experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict, write_json
 
     loaded = read_scenario(file)
     scenario = loaded.scenario
@@ -388,41 +389,53 @@ def _experiment(
         TimeRemainingColumn(),
     )
     journal = _journal(json_out, resume)
-    with Progress(*columns, console=err, transient=True, disable=not show) as bar:
-        task = bar.add_task("runs", total=len(jobs))
-        results = _run_saving(jobs, n_workers, bar, task, scheduler, journal)
-        while stop is not None:
-            target, kpis, cap = stop
-            unknown = [k for k in kpis if all(k not in r for r in results)]
-            if unknown:
-                raise _fail(f"--kpi: unknown KPI '{unknown[0]}' (see the metric names in the --json output, e.g. money.profit)")
-            wide = [k for k in kpis if not _precise(results, k, target)]
-            done = len(jobs) // len(names)
-            if not wide or done >= cap:
-                if wide:
-                    err.print(f"stopped at --max-reps {cap}: {', '.join(wide)} not yet within {target:.1%}", highlight=False)
-                break
-            more = min(max(done // 2, n_workers), cap - done)
-            extra = plan(data_bytes, str(file), names, base_seed, done + more, days, first=done)
-            bar.update(task, total=len(jobs) + len(extra))
-            jobs += extra
-            results = _run_saving(jobs, n_workers, bar, task, scheduler, journal, known=results)
-    exp = collect(
-        jobs, results, title=scenario.title, file=str(file), sha256=loaded.sha256, currency=scenario.currency,
-        channels=list(scenario.staffed()), policies=names, base_seed=base_seed,
-        days=days if days is not None else scenario.horizon_days,
-    )  # fmt: skip
-    data = to_dict(exp, compare=compare)
-    if json_out == "-":
-        sys.stdout.write(json.dumps(data, indent=2, allow_nan=False) + "\n")
-    elif json_out is not None:
-        write_text_atomic(json_out, json.dumps(data, indent=2, allow_nan=False) + "\n")
-    if journal is not None:
-        journal.remove()
-    if csv_out is not None:
-        write_text_atomic(csv_out, to_csv(data))
+    finished = False
+    try:
+        with Progress(*columns, console=err, transient=True, disable=not show) as bar:
+            task = bar.add_task("runs", total=len(jobs))
+            _run_saving(jobs, n_workers, bar, task, scheduler, journal, scratch=json_out in (None, "-"))
+            while stop is not None:
+                target, kpis, cap = stop
+                first = journal.get(0)
+                unknown = [k for k in kpis if k not in first]
+                if unknown:
+                    raise _fail(
+                        f"--kpi: unknown KPI '{unknown[0]}' (see the metric names in the --json output, e.g. money.profit)"
+                    )
+                wide = [k for k in kpis if not _precise(journal, len(jobs), k, target)]
+                done = len(jobs) // len(names)
+                if not wide or done >= cap:
+                    if wide:
+                        err.print(f"stopped at --max-reps {cap}: {', '.join(wide)} not yet within {target:.1%}", highlight=False)
+                    break
+                more = min(max(done // 2, n_workers), cap - done)
+                extra = plan(data_bytes, str(file), names, base_seed, done + more, days, first=done)
+                bar.update(task, total=len(jobs) + len(extra))
+                jobs += extra
+                _run_saving(jobs, n_workers, bar, task, scheduler, journal, scratch=json_out in (None, "-"), reload=False)
+        exp = collect(
+            jobs, journal, title=scenario.title, file=str(file), sha256=loaded.sha256, currency=scenario.currency,
+            channels=list(scenario.staffed()), policies=names, base_seed=base_seed,
+            days=days if days is not None else scenario.horizon_days,
+        )  # fmt: skip
+        token = STREAM_TOKEN.format(0)
+        data = to_dict(exp, compare=compare, stream=token)
+        streams = {token: lambda: replication_rows(exp)}
+        if json_out == "-":
+            write_json(data, streams, sys.stdout)
+        elif json_out is not None:
+            with open_atomic(json_out) as handle:
+                write_json(data, streams, handle)
+        if csv_out is not None:
+            with open_atomic(csv_out) as handle:
+                handle.writelines(csv_lines(exp, data))
+        finished = True
+        if json_out != "-":
+            _print_experiment(exp, data, compare)
+    finally:
+        if finished or json_out in (None, "-"):  # an interrupted run keeps its journal next to --json PATH
+            journal.remove()
     if json_out != "-":
-        _print_experiment(exp, data, compare)
         for target in (json_out, csv_out):
             if target is not None:
                 err.print(f"wrote {target}", highlight=False)
@@ -459,7 +472,7 @@ def sweep(
     import tomllib
 
     from .checks import did_you_mean
-    from .experiment import collect, plan, to_dict
+    from .experiment import plan
     from .sweep import grid, validate_point
 
     loaded = read_scenario(file)
@@ -481,13 +494,34 @@ def sweep(
     jobs = [job for group in jobs_by_point for job in group]
     show = progress and err.is_terminal
     journal = _journal(json_out, resume)
-    with Progress(
-        TextColumn("[bold]sweep"), BarColumn(), TextColumn("{task.completed}/{task.total} runs"),
-        TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=not show,
-    ) as bar:  # fmt: skip
-        task = bar.add_task("runs", total=len(jobs))
-        results = _run_saving(jobs, workers or os.cpu_count() or 1, bar, task, scheduler, journal)
+    finished = False
+    try:
+        with Progress(
+            TextColumn("[bold]sweep"), BarColumn(), TextColumn("{task.completed}/{task.total} runs"),
+            TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=not show,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("runs", total=len(jobs))
+            _run_saving(jobs, workers or os.cpu_count() or 1, bar, task, scheduler, journal, scratch=json_out in (None, "-"))
+        _write_sweep(
+            scenario, loaded.sha256, str(file), names, base_seed, reps, days, points, jobs_by_point, journal, json_out, csv_out
+        )
+        finished = True
+    finally:
+        if finished or json_out in (None, "-"):
+            journal.remove()
+    if json_out != "-":
+        for target in (json_out, csv_out):
+            if target is not None:
+                err.print(f"wrote {target}", highlight=False)
+
+
+def _write_sweep(scenario, sha256, file, names, base_seed, reps, days, points, jobs_by_point, journal, json_out, csv_out) -> None:
+    """Summarise each grid point and stream every replication from the journal into the outputs."""
+    from .atomic import open_atomic
+    from .experiment import STREAM_TOKEN, collect, replication_rows, to_dict, write_json
+
     out_points = []
+    exps = []
     start = 0
     t = Table(title=f"{scenario.title}: {reps} replications per point (mean ± 95 % CI)", title_justify="left")
     t.add_column(", ".join(k for k, _ in points[0]) if points and points[0] else "grid point")
@@ -500,15 +534,19 @@ def sweep(
                  (f"channels.{channel}.service_level", f"{channel} service level", "fraction")]  # fmt: skip
     for _, lab, _u in kpis:
         t.add_column(lab, justify="right")
-    for point, group in zip(points, jobs_by_point, strict=True):
+    streams = {}
+    for n, (point, group) in enumerate(zip(points, jobs_by_point, strict=True)):
         exp = collect(
-            group, results[start : start + len(group)], title=scenario.title, file=str(file), sha256=loaded.sha256,
-            currency=scenario.currency, channels=list(scenario.staffed()), policies=names, base_seed=base_seed,
-            days=days if days is not None else scenario.horizon_days,
+            group, journal, title=scenario.title, file=file, sha256=sha256, currency=scenario.currency,
+            channels=list(scenario.staffed()), policies=names, base_seed=base_seed,
+            days=days if days is not None else scenario.horizon_days, offset=start,
         )  # fmt: skip
         start += len(group)
-        d = to_dict(exp, compare=len(names) > 1)
-        out_points.append({"set": dict(point), "replications": d["replications"], "summary": d["summary"]})
+        token = STREAM_TOKEN.format(n)
+        d = to_dict(exp, compare=len(names) > 1, stream=token)
+        streams[token] = lambda exp=exp: replication_rows(exp)
+        exps.append(exp)
+        out_points.append({"set": dict(point), "replications": token, "summary": d["summary"]})
         for policy in names:
             summary = d["summary"][policy]
             cells = [
@@ -518,32 +556,30 @@ def sweep(
             t.add_row(", ".join(str(v) for _, v in point), policy, *cells)
     result = {
         "format": "cxsim.experiment/1", "kind": "sweep", "cxsim_version": __version__,
-        "scenario": {"title": scenario.title, "file": str(file), "sha256": loaded.sha256}, "currency": scenario.currency,
+        "scenario": {"title": scenario.title, "file": file, "sha256": sha256}, "currency": scenario.currency,
         "policies": names, "base_seed": base_seed, "reps": reps, "confidence": 0.95,
         "horizon_days": days if days is not None else scenario.horizon_days,
         "keys": [k for k, _ in points[0]], "points": out_points,
     }  # fmt: skip
-    text = json.dumps(result, indent=2, allow_nan=False) + "\n"
     if json_out == "-":
-        sys.stdout.write(text)
+        write_json(result, streams, sys.stdout)
     elif json_out is not None:
-        write_text_atomic(json_out, text)
-    if journal is not None:
-        journal.remove()
+        with open_atomic(json_out) as handle:
+            write_json(result, streams, handle)
     if csv_out is not None:
         keys = result["keys"]
-        lines = [",".join([*keys, "policy", "replication", "seed", "metric", "value"])]
-        for pt in out_points:
-            head = [str(pt["set"][k]) for k in keys]
-            for row in pt["replications"]:
-                for metric, value in row["metrics"].items():
-                    lines.append(",".join([*head, row["policy"], str(row["replication"]), str(row["seed"]), metric, repr(value)]))
-        write_text_atomic(csv_out, "\n".join(lines) + "\n")
+        with open_atomic(csv_out) as handle:
+            handle.write(",".join([*keys, "policy", "replication", "seed", "metric", "value"]) + "\n")
+            for pt, exp in zip(out_points, exps, strict=True):
+                head = [str(pt["set"][k]) for k in keys]
+                for row in replication_rows(exp):
+                    for metric, value in row["metrics"].items():
+                        handle.write(
+                            ",".join([*head, row["policy"], str(row["replication"]), str(row["seed"]), metric, repr(value)])
+                            + "\n"
+                        )
     if json_out != "-":
         out.print(t)
-        for target in (json_out, csv_out):
-            if target is not None:
-                err.print(f"wrote {target}", highlight=False)
 
 
 def _journal(json_out: str | None, resume: bool):
@@ -553,7 +589,7 @@ def _journal(json_out: str | None, resume: bool):
     if json_out in (None, "-"):
         if resume:
             raise _fail("--resume needs --json PATH: the finished replications are kept next to that file")
-        return None
+        return Journal.scratch()
     journal = Journal(Path(f"{json_out}.partial.jsonl"))
     if journal.path.exists() and not resume:
         raise _fail(f"{journal.path} holds an interrupted run: add --resume to finish it, or delete the file to start over")
@@ -562,20 +598,20 @@ def _journal(json_out: str | None, resume: bool):
     return journal
 
 
-def _run_saving(jobs, workers, bar, task, scheduler, journal, known=None):
-    """Run what is not done yet, saving each finished replication; explain how to resume after Ctrl-C."""
+def _run_saving(jobs, workers, bar, task, scheduler, journal, *, scratch: bool = False, reload: bool = True) -> None:
+    """Run what is not done yet, appending each finished replication to the journal; explain how to resume after Ctrl-C."""
     from .experiment import run_jobs
 
-    done = dict(enumerate(known)) if known is not None else (journal.load(jobs) if journal is not None else {})
+    done = journal.load(jobs) if reload else set(journal.offsets)
     bar.update(task, total=len(jobs), completed=len(done))
     try:
-        return run_jobs(jobs, workers, on_done=lambda _i: bar.advance(task), scheduler=scheduler, journal=journal, done=done)
+        run_jobs(jobs, workers, on_done=lambda _i: bar.advance(task), scheduler=scheduler, journal=journal, done=done)
     except KeyboardInterrupt:
         bar.stop()
-        if journal is None:
+        if scratch:
             err.print("interrupted; nothing was kept (pass --json PATH to keep finished replications)", highlight=False)
         else:
-            kept = len(journal.load(jobs))
+            kept = len(journal)
             err.print(
                 f"interrupted: {kept} of {len(jobs)} replications kept in {journal.path}; "
                 "run the same command with --resume to finish",
@@ -584,13 +620,18 @@ def _run_saving(jobs, workers, bar, task, scheduler, journal, known=None):
         raise typer.Exit(130) from None
 
 
-def _precise(results: list[dict[str, float]], metric: str, target: float) -> bool:
-    from .stats import mean_interval
+def _precise(journal, n_jobs: int, metric: str, target: float) -> bool:
+    """True when the metric's 95 % CI half-width over every finished replication is within target x mean."""
+    from .stats import Running
 
-    values = [r[metric] for r in results if metric in r]
-    if len(values) < 2:
+    acc = Running()
+    for i in range(n_jobs):
+        value = journal.get(i).get(metric)
+        if value is not None:
+            acc.add(value)
+    if acc.n < 2:
         return False
-    iv = mean_interval(values)
+    iv = acc.interval()
     return iv.half_width <= target * abs(iv.mean) or iv.half_width == 0
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import signal
+import tempfile
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from . import __version__
 from .errors import SimError
@@ -25,7 +27,7 @@ from .loader import parse_scenario, validate_data
 from .model import Simulation
 from .report import build_results
 from .rng import replication_seeds
-from .stats import Interval, mean_interval, paired_interval, unpaired_half_width
+from .stats import Interval, Running, welch_half_width
 
 EXPERIMENT_FORMAT = "cxsim.experiment/1"
 SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily"}
@@ -110,10 +112,10 @@ def run_job(job: Job) -> dict[str, float]:
     flat = flatten(results)
     channel_fields = [f"{ch}_{key}" for ch in results["channels"] for key in CHANNEL_DAILY]
     for row in results["daily"]:
-        for field in (*DAILY_FIELDS, *channel_fields):
-            value = row.get(field)
+        for key in (*DAILY_FIELDS, *channel_fields):
+            value = row.get(key)
             if value is not None:
-                flat[f"daily.{field}.{row['day']}"] = float(value)
+                flat[f"daily.{key}.{row['day']}"] = float(value)
     return flat
 
 
@@ -153,41 +155,81 @@ def _job_id(job: Job) -> list[Any]:
 
 
 class Journal:
-    """Finished replications appended as JSON lines, so an interrupted experiment can be resumed."""
+    """Finished replications appended as JSON lines: the experiment's results, on disk.
+
+    Results are never all held in memory: the journal keeps each line's offset and reads a
+    replication back when it is needed, so a 1,000-replication sweep stays flat in memory. With
+    ``--json PATH`` the journal sits next to PATH and an interrupted experiment resumes from it;
+    without, it is a scratch file removed at the end.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.offsets: dict[int, tuple[int, int]] = {}
+        self._reader: Any = None
 
-    def load(self, jobs: Sequence[Job]) -> dict[int, dict[str, float]]:
-        """Results already in the journal, by job index; raises JournalError if it is from another plan."""
+    @classmethod
+    def scratch(cls) -> Journal:
+        """A journal in a temporary file (no --json PATH to keep it next to)."""
+        fd, name = tempfile.mkstemp(prefix="cxsim-", suffix=".jsonl")
+        os.close(fd)
+        return cls(Path(name))
+
+    def load(self, jobs: Sequence[Job]) -> set[int]:
+        """Indices of the jobs already in the journal; raises JournalError if it is from another plan."""
+        self.offsets = {}
         if not self.path.exists():
-            return {}
-        done: dict[int, dict[str, float]] = {}
-        lines = self.path.read_text(encoding="utf-8").splitlines()
-        for n, line in enumerate(lines, start=1):
+            return set()
+        with self.path.open("rb") as handle:
+            lines = handle.readlines()
+        pos = 0
+        for n, raw in enumerate(lines, start=1):
             try:
-                entry = json.loads(line)
+                entry = json.loads(raw)
                 i = int(entry["i"])
                 ok = 0 <= i < len(jobs) and entry["job"] == _job_id(jobs[i])
             except (ValueError, KeyError, TypeError):
                 if n == len(lines):  # the last line, cut short by the interruption: run that job again
-                    continue
+                    self._truncate(pos)
+                    break
                 raise JournalError(f"{self.path}:{n}: not a line of a cxsim journal") from None
             if not ok:
                 raise JournalError(
                     f"{self.path}:{n}: written by a different experiment (other flags or file); remove it to start over"
                 )
-            done[i] = entry["metrics"]
-        return done
+            self.offsets[i] = (pos, len(raw))
+            pos += len(raw)
+        return set(self.offsets)
+
+    def _truncate(self, size: int) -> None:
+        with self.path.open("r+b") as handle:
+            handle.truncate(size)
 
     def add(self, i: int, job: Job, result: dict[str, float]) -> None:
         """Append one finished replication."""
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"i": i, "job": _job_id(job), "metrics": result}) + "\n")
+        line = (json.dumps({"i": i, "job": _job_id(job), "metrics": result}) + "\n").encode("utf-8")
+        with self.path.open("ab") as handle:
+            pos = handle.seek(0, os.SEEK_END)
+            handle.write(line)
             handle.flush()
+        self.offsets[i] = (pos, len(line))
+
+    def get(self, i: int) -> dict[str, float]:
+        """The metrics of finished job ``i``, read back from disk."""
+        pos, size = self.offsets[i]
+        if self._reader is None:
+            self._reader = self.path.open("rb")
+        self._reader.seek(pos)
+        return json.loads(self._reader.read(size))["metrics"]
+
+    def __len__(self) -> int:
+        return len(self.offsets)
 
     def remove(self) -> None:
         """Forget the journal once the final results are written."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         self.path.unlink(missing_ok=True)
 
 
@@ -197,21 +239,24 @@ def run_jobs(
     on_done: Callable[[int], None] | None = None,
     scheduler: str | None = None,
     journal: Journal | None = None,
-    done: dict[int, dict[str, float]] | None = None,
+    done: Collection[int] = (),
 ) -> list[dict[str, float]]:
     """Run jobs on local processes or a Dask cluster; results come back in job order whatever the scheduling.
 
-    Jobs in ``done`` are not run again; each newly finished job is appended to ``journal``.
+    With a ``journal`` each finished job is appended to it and nothing is kept in memory (the
+    returned list is empty: read results with ``journal.get``); jobs in ``done`` are not run again.
     """
+    keep = journal is None
     results: list[dict[str, float] | None] = [None] * len(jobs)
-    for i, result in (done or {}).items():
-        results[i] = result
-    todo = [i for i in range(len(jobs)) if results[i] is None]
+    finished_set = set(done)
+    todo = [i for i in range(len(jobs)) if i not in finished_set]
 
     def finished(i: int, result: dict[str, float]) -> None:
-        results[i] = result
-        if journal is not None:
-            journal.add(i, jobs[i], result)
+        if keep:
+            results[i] = result
+        else:
+            journal.add(i, jobs[i], result)  # type: ignore[union-attr]
+        finished_set.add(i)
         if on_done:
             on_done(i)
 
@@ -231,15 +276,22 @@ def run_jobs(
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-    missing = sum(r is None for r in results)
+    missing = len(jobs) - len(finished_set)
     if missing:
         raise RuntimeError(f"{missing} replications produced no result")
-    return [r for r in results if r is not None]
+    return [r for r in results if r is not None] if keep else []
+
+
+STREAM_TOKEN = "@@cxsim-stream-{}@@"
 
 
 @dataclass
 class Experiment:
-    """Replications of one scenario under one or more policies on shared seeds."""
+    """Replications of one scenario under one or more policies on shared seeds.
+
+    ``runs`` holds, per policy, the journal indices of its replications in seed order; their
+    metrics stay on disk and are read back one at a time, so summaries cost constant memory.
+    """
 
     title: str
     file: str
@@ -250,27 +302,59 @@ class Experiment:
     base_seed: int
     seeds: list[int]
     days: float
-    runs: dict[str, list[dict[str, float]]]
+    runs: dict[str, list[int]]
+    journal: Journal
+    _summaries: dict[str, dict[str, Running]] = field(default_factory=dict, repr=False)
+    _paired: dict[str, dict[str, Running]] = field(default_factory=dict, repr=False)
 
-    def values(self, policy: str, metric: str) -> list[float]:
-        """The metric in every replication of a policy (replications missing it are left out)."""
-        return [run[metric] for run in self.runs[policy] if metric in run]
+    def iter_runs(self, policy: str) -> Iterator[dict[str, float]]:
+        """The metrics of each replication of a policy, in seed order, read from the journal."""
+        for i in self.runs[policy]:
+            yield self.journal.get(i)
+
+    def running(self, policy: str) -> dict[str, Running]:
+        """Running mean and variance of every metric of a policy (one pass, cached)."""
+        found = self._summaries.get(policy)
+        if found is None:
+            found = {}
+            for run in self.iter_runs(policy):
+                for metric, value in run.items():
+                    acc = found.get(metric)
+                    if acc is None:
+                        acc = found[metric] = Running()
+                    acc.add(value)
+            self._summaries[policy] = found
+        return found
 
     def summary(self, policy: str) -> dict[str, Interval]:
         """Mean and 95 % interval of every metric of a policy."""
-        metrics = sorted({m for run in self.runs[policy] for m in run})
-        return {m: mean_interval(self.values(policy, m)) for m in metrics}
+        acc = self.running(policy)
+        return {m: acc[m].interval() for m in sorted(acc)}
+
+    def _paired_runs(self, policy: str) -> dict[str, Running]:
+        found = self._paired.get(policy)
+        if found is None:
+            found = {}
+            for a, b in zip(self.iter_runs(self.policies[0]), self.iter_runs(policy), strict=True):
+                for metric, y in b.items():
+                    x = a.get(metric)
+                    if x is None:
+                        continue
+                    acc = found.get(metric)
+                    if acc is None:
+                        acc = found[metric] = Running()
+                    acc.add(y - x)
+            self._paired[policy] = found
+        return found
 
     def comparison(self, policy: str, metric: str) -> tuple[Interval, float] | None:
         """Paired interval of policy - baseline for a metric, and the unpaired half-width for contrast."""
-        base = self.policies[0]
-        pairs = [
-            (a[metric], b[metric]) for a, b in zip(self.runs[base], self.runs[policy], strict=True) if metric in a and metric in b
-        ]
-        if not pairs:
+        diff = self._paired_runs(policy).get(metric)
+        if diff is None or diff.n == 0:
             return None
-        xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
-        return paired_interval(xs, ys), unpaired_half_width(xs, ys)
+        base, other = self.running(self.policies[0]).get(metric), self.running(policy).get(metric)
+        unpaired = welch_half_width(base, other) if base is not None and other is not None else math.nan
+        return diff.interval(), unpaired
 
 
 def plan(
@@ -286,17 +370,17 @@ def plan(
 
 
 def collect(
-    jobs: Sequence[Job], results: Sequence[dict[str, float]], *, title: str, file: str, sha256: str, currency: str,
-    channels: list[str], policies: list[str], base_seed: int, days: float,
+    jobs: Sequence[Job], journal: Journal, *, title: str, file: str, sha256: str, currency: str,
+    channels: list[str], policies: list[str], base_seed: int, days: float, offset: int = 0,
 ) -> Experiment:  # fmt: skip
-    """Group job results by policy, in seed order."""
-    runs: dict[str, list[dict[str, float]]] = {p: [] for p in policies}
+    """Group jobs by policy, in seed order; ``offset`` is the index of ``jobs[0]`` in the journal."""
+    runs: dict[str, list[int]] = {p: [] for p in policies}
     seeds: list[int] = []
-    for job, result in zip(jobs, results, strict=True):
-        runs[job.policy].append(result)
+    for k, job in enumerate(jobs):
+        runs[job.policy].append(offset + k)
         if job.seed not in seeds:
             seeds.append(job.seed)
-    return Experiment(title, file, sha256, currency, channels, policies, base_seed, seeds, days, runs)
+    return Experiment(title, file, sha256, currency, channels, policies, base_seed, seeds, days, runs, journal)
 
 
 def verdict(exp: Experiment, policy: str, metric: str, label: str, unit: str) -> str | None:
@@ -306,7 +390,8 @@ def verdict(exp: Experiment, policy: str, metric: str, label: str, unit: str) ->
         return None
     diff, _ = found
     base = exp.policies[0]
-    base_mean = mean_interval(exp.values(base, metric)).mean
+    base_acc = exp.running(base).get(metric)
+    base_mean = base_acc.mean if base_acc is not None else 0.0
     if unit == "fraction":
         amount = f"{abs(diff.mean) * 100:.1f} percentage points"
         ci = f"{diff.low * 100:+.1f} to {diff.high * 100:+.1f} points"
@@ -322,8 +407,19 @@ def verdict(exp: Experiment, policy: str, metric: str, label: str, unit: str) ->
     return f"{policy} {direction} {label} by {amount} compared with {base} (95 % CI {ci})"
 
 
-def to_dict(exp: Experiment, *, compare: bool) -> dict[str, Any]:
-    """The experiment as JSON-ready data (identical whatever the number of workers)."""
+def replication_rows(exp: Experiment) -> Iterator[dict[str, Any]]:
+    """One entry per replication x policy, policy-major, read from the journal."""
+    for p in exp.policies:
+        for k, i in enumerate(exp.runs[p]):
+            yield {"policy": p, "replication": k + 1, "seed": exp.seeds[k], "metrics": exp.journal.get(i)}
+
+
+def to_dict(exp: Experiment, *, compare: bool, stream: str | None = None) -> dict[str, Any]:
+    """The experiment as JSON-ready data (identical whatever the number of workers).
+
+    With ``stream``, the replications are left out and a placeholder token stands in their
+    place: ``write_json`` fills it from the journal, one replication at a time.
+    """
     out: dict[str, Any] = {
         "format": EXPERIMENT_FORMAT,
         "kind": "compare" if compare else "replications",
@@ -336,11 +432,7 @@ def to_dict(exp: Experiment, *, compare: bool) -> dict[str, Any]:
         "reps": len(exp.seeds),
         "horizon_days": exp.days,
         "confidence": 0.95,
-        "replications": [
-            {"policy": p, "replication": i + 1, "seed": exp.seeds[i], "metrics": run}
-            for p in exp.policies
-            for i, run in enumerate(exp.runs[p])
-        ],
+        "replications": stream if stream is not None else list(replication_rows(exp)),
         "summary": {p: {m: iv.to_dict() for m, iv in exp.summary(p).items()} for p in exp.policies},
     }
     if compare:
@@ -367,13 +459,35 @@ def to_dict(exp: Experiment, *, compare: bool) -> dict[str, Any]:
     return out
 
 
-def to_csv(data: dict[str, Any]) -> str:
+def write_json(data: dict[str, Any], streams: dict[str, Callable[[], Iterator[Any]]], handle: TextIO) -> None:
+    """Write ``data`` as indented JSON, filling each placeholder token with its stream's items.
+
+    The text is what ``json.dumps(..., indent=2)`` would give for the full data, but no more than
+    one item of a stream is in memory at a time.
+    """
+    text = json.dumps(data, indent=2, allow_nan=False) + "\n"
+    for token, items in streams.items():
+        quoted = json.dumps(token)
+        before, text = text.split(quoted, 1)
+        handle.write(before)
+        last = before.rsplit("\n", 1)[-1]
+        indent = " " * (len(last) - len(last.lstrip(" ")))
+        pad = indent + "  "
+        first = True
+        for item in items():
+            body = json.dumps(item, indent=2, allow_nan=False).replace("\n", "\n" + pad)
+            handle.write(("[\n" if first else ",\n") + pad + body)
+            first = False
+        handle.write("[]" if first else "\n" + indent + "]")
+    handle.write(text)
+
+
+def csv_lines(exp: Experiment, data: dict[str, Any]) -> Iterator[str]:
     """Tidy rows: one per replication x policy x metric, then one summary row per policy x metric."""
-    lines = ["policy,replication,seed,metric,value,ci_low,ci_high"]
-    for row in data["replications"]:
+    yield "policy,replication,seed,metric,value,ci_low,ci_high\n"
+    for row in replication_rows(exp):
         for metric, value in row["metrics"].items():
-            lines.append(f"{row['policy']},{row['replication']},{row['seed']},{metric},{value!r},,")
+            yield f"{row['policy']},{row['replication']},{row['seed']},{metric},{value!r},,\n"
     for policy, metrics in data["summary"].items():
         for metric, iv in metrics.items():
-            lines.append(f"{policy},mean,,{metric},{iv['mean']!r},{iv['ci_low']!r},{iv['ci_high']!r}")
-    return "\n".join(lines) + "\n"
+            yield f"{policy},mean,,{metric},{iv['mean']!r},{iv['ci_low']!r},{iv['ci_high']!r}\n"

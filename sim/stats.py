@@ -68,3 +68,48 @@ def unpaired_half_width(a: Sequence[float], b: Sequence[float], confidence: floa
         return 0.0
     df = (va + vb) ** 2 / ((va**2) / (na - 1) + (vb**2) / (nb - 1)) if va + vb > 0 else na + nb - 2
     return float(student_t.ppf(0.5 + confidence / 2, df)) * se
+
+
+class Running:
+    """Welford's running mean and variance: one pass over the replications, constant memory.
+
+    Experiments feed it in job order, so the result is the same whatever the number of workers.
+    """
+
+    __slots__ = ("m2", "mean", "n")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.mean = 0.0
+        self.m2 = 0.0
+
+    def add(self, x: float) -> None:
+        self.n += 1
+        delta = x - self.mean
+        self.mean += delta / self.n
+        self.m2 += delta * (x - self.mean)
+
+    @property
+    def variance(self) -> float:
+        return self.m2 / (self.n - 1) if self.n > 1 else math.nan
+
+    def interval(self, confidence: float = 0.95) -> Interval:
+        """Student-t interval of the mean (the value itself when n is 1)."""
+        if self.n == 0:
+            raise ValueError("no values")
+        if self.n == 1:
+            return Interval(self.mean, self.mean, self.mean, 1)
+        half = float(student_t.ppf(0.5 + confidence / 2, self.n - 1)) * math.sqrt(max(self.variance, 0.0) / self.n)
+        return Interval(self.mean, self.mean - half, self.mean + half, self.n)
+
+
+def welch_half_width(a: Running, b: Running, confidence: float = 0.95) -> float:
+    """``unpaired_half_width`` from running summaries."""
+    if a.n < 2 or b.n < 2:
+        return math.nan
+    va, vb = max(a.variance, 0.0) / a.n, max(b.variance, 0.0) / b.n
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return 0.0
+    df = (va + vb) ** 2 / ((va**2) / (a.n - 1) + (vb**2) / (b.n - 1)) if va + vb > 0 else a.n + b.n - 2
+    return float(student_t.ppf(0.5 + confidence / 2, df)) * se
