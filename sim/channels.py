@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 import simpy
 from simpy.events import Event, Timeout
@@ -20,12 +21,8 @@ from simpy.events import Event, Timeout
 from .distributions import Sampler, sampler, uniform_sampler
 from .records import (
     CallbackAccepted,
-    ContactAbandoned,
     ContactBalked,
-    ContactQueued,
-    ContactServed,
     Record,
-    ServiceStarted,
     StaffingChanged,
 )
 from .rng import RandomStreams
@@ -61,12 +58,14 @@ class StaffedChannel:
     """Agents serving one staffed touchpoint's queue."""
 
     def __init__(
-        self, env: simpy.Environment, name: str, spec: Staffed, streams: RandomStreams, emit: Callable[[Record], None]
-    ) -> None:
+        self, env: simpy.Environment, name: str, spec: Staffed, streams: RandomStreams, emit: Callable[[Record], None],
+        report: Any,
+    ) -> None:  # fmt: skip
         self.env = env
         self.name = name
         self.spec = spec
         self.emit = emit
+        self.report = report  # sim.model.Report: the hot records, straight to the metrics when nobody else listens
         self._handle: Sampler = sampler(spec.handle_min, streams[f"handle.{name}"])
         self._patience: Sampler | None = (
             sampler(spec.patience_min, streams[f"patience.{name}"]) if spec.patience_min is not None else None
@@ -134,7 +133,7 @@ class StaffedChannel:
             return event
         self.queue.append(ticket)
         self.waiting += 1
-        self.emit(ContactQueued(time=now, customer=customer, touchpoint=self.name, queue_length=self.waiting))
+        self.report.queued(now, customer, self.name, self.waiting)
         if self._patience is not None:
             Timeout(env, self._patience() * patience_factor, ticket).callbacks.append(self._on_patience)
         offer = self.callback_offer
@@ -162,17 +161,7 @@ class StaffedChannel:
             self.wait_total += wait
             if wait * 60.0 <= self.spec.service_level_sec:
                 self.answered_in_target += 1
-        self.emit(
-            ServiceStarted(
-                time=now,
-                customer=ticket.customer,
-                touchpoint=self.name,
-                since=ticket.since,
-                wait_min=wait,
-                callback=ticket.callback,
-                queued=queued,
-            )
-        )
+        self.report.started(now, ticket.customer, self.name, ticket.since, wait, ticket.callback, queued)
         ticket.handle = handle = self._handle()
         Timeout(self.env, handle, ticket).callbacks.append(self._on_done)
 
@@ -186,18 +175,10 @@ class StaffedChannel:
             self.retiring -= 1
         else:
             self.free += 1
-        self.emit(
-            ContactServed(
-                time=self.env.now,
-                customer=ticket.customer,
-                touchpoint=self.name,
-                since=ticket.since,
-                wait_min=ticket.start - ticket.since,
-                handle_min=ticket.handle,
-                resolved=resolved,
-                callback=ticket.callback,
-            )
-        )
+        self.report.served(
+            self.env.now, ticket.customer, self.name, ticket.since, ticket.start - ticket.since, ticket.handle, resolved,
+            ticket.callback,
+        )  # fmt: skip
         ticket.outcome = RESOLVED if resolved else UNRESOLVED
         ticket.event.succeed(ticket)
         self._dispatch()
@@ -223,7 +204,7 @@ class StaffedChannel:
         now = self.env.now
         ticket.wait = wait = now - ticket.since
         self.wait_total += wait
-        self.emit(ContactAbandoned(time=now, customer=ticket.customer, touchpoint=self.name, since=ticket.since, wait_min=wait))
+        self.report.abandoned(now, ticket.customer, self.name, ticket.since, wait)
         ticket.outcome = ABANDONED
         ticket.event.succeed(ticket)
 

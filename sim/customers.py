@@ -19,7 +19,7 @@ import simpy
 
 from .channels import ABANDONED, BALKED, RESOLVED, UNRESOLVED, StaffedChannel, Ticket
 from .experience import wait_moment
-from .records import JourneyEnded, OrderLost, OrderPlaced, TouchpointVisited
+from .records import OrderLost, OrderPlaced, TouchpointVisited
 from .scenario import CONTACT, END
 
 if TYPE_CHECKING:
@@ -127,12 +127,9 @@ def journey(sim: Simulation, customer: Customer) -> Generator[simpy.Event, Any, 
                 visited.append(name)
                 yield from _contact(sim, customer, sim.channels[name])
         target = router.after(target, customer.segment, ok)
-    sim.emit(
-        JourneyEnded(
-            time=sim.env.now, customer=customer.id, segment=customer.segment, ordered=ordered, steps=steps,
-            stages=stages, visited=visited, affected=len(customer.hits), arrived=customer.arrived,
-        )
-    )  # fmt: skip
+    sim.report.journey_ended(
+        sim.env.now, customer.id, customer.segment, ordered, steps, stages, visited, len(customer.hits), customer.arrived
+    )
     sim.journey_ended(customer)
 
 

@@ -8,7 +8,7 @@ time averages integrate from it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -326,16 +326,24 @@ class Metrics:
         self._day_index, self._day = d, stats
         return stats
 
-    def _arrived(self, r: CustomerArrived) -> None:
-        if r.time >= self.warmup:
+    # NOTE: the hot records of a queueing run have a primitive twin (``on_<kind>``, positional
+    # arguments in the record's field order). When no other observer listens, the engine calls it
+    # directly and never builds the record; the record handler calls the same function, so there
+    # is one implementation either way.
+
+    def on_arrived(self, time: float, customer: int, segment: str, source: str, journey: int) -> None:
+        if time >= self.warmup:
             self.arrived += 1
-            self.arrived_by_source[r.source] += 1
-        day = self.day(r.time)
+            self.arrived_by_source[source] += 1
+        day = self.day(time)
         day.arrivals += 1
-        if r.source == "returning":
+        if source == "returning":
             day.returning += 1
-        elif r.source == "referral":
+        elif source == "referral":
             day.referred += 1
+
+    def _arrived(self, r: CustomerArrived) -> None:
+        self.on_arrived(r.time, r.customer, r.segment, r.source, r.journey)
 
     def _deterred(self, r: ProspectDeterred) -> None:
         self.day(r.time).deterred += 1
@@ -365,12 +373,15 @@ class Metrics:
         elif r.outcome == "incident":
             s.incident += 1
 
-    def _queued(self, r: ContactQueued) -> None:
-        c = self.channels[r.touchpoint]
-        c.queue.add(r.time, 1)
-        if r.time >= self.warmup:
+    def on_queued(self, time: float, customer: int, touchpoint: str, queue_length: int) -> None:
+        c = self.channels[touchpoint]
+        c.queue.add(time, 1)
+        if time >= self.warmup:
             c.offered += 1
             c.queued += 1
+
+    def _queued(self, r: ContactQueued) -> None:
+        self.on_queued(r.time, r.customer, r.touchpoint, r.queue_length)
 
     def _balked(self, r: ContactBalked) -> None:
         if r.time < self.warmup:
@@ -382,38 +393,52 @@ class Metrics:
         else:
             c.balked += 1
 
-    def _started(self, r: ServiceStarted) -> None:
-        c = self.channels[r.touchpoint]
-        c.busy.add(r.time, 1)
-        if r.queued and not r.callback:
-            c.queue.add(r.time, -1)
-        if r.since < self.warmup:
+    def on_started(
+        self, time: float, customer: int, touchpoint: str, since: float, wait_min: float, callback: bool, queued: bool
+    ) -> None:
+        c = self.channels[touchpoint]
+        c.busy.add(time, 1)
+        if queued and not callback:
+            c.queue.add(time, -1)
+        if since < self.warmup:
             return
-        if not r.queued:
+        if not queued:
             c.offered += 1
-        if not r.callback:
+        if not callback:
             c.answered += 1
-            c.answer_wait_total += r.wait_min
-            c.waits.add(r.wait_min)
-            if r.wait_min <= c.target_min:
+            c.answer_wait_total += wait_min
+            c.waits.add(wait_min)
+            if wait_min <= c.target_min:
                 c.answered_in_target += 1
 
-    def _served(self, r: ContactServed) -> None:
-        c = self.channels[r.touchpoint]
-        c.busy.add(r.time, -1)
-        if r.since < self.warmup:
+    def _started(self, r: ServiceStarted) -> None:
+        self.on_started(r.time, r.customer, r.touchpoint, r.since, r.wait_min, r.callback, r.queued)
+
+    def on_served(
+        self, time: float, customer: int, touchpoint: str, since: float, wait_min: float, handle_min: float, resolved: bool,
+        callback: bool,
+    ) -> None:  # fmt: skip
+        c = self.channels[touchpoint]
+        c.busy.add(time, -1)
+        if since < self.warmup:
             return
         c.served += 1
-        c.handle_total += r.handle_min
-        if r.resolved:
+        c.handle_total += handle_min
+        if resolved:
             c.resolved += 1
 
-    def _abandoned(self, r: ContactAbandoned) -> None:
-        c = self.channels[r.touchpoint]
-        c.queue.add(r.time, -1)
-        if r.since >= self.warmup:
+    def _served(self, r: ContactServed) -> None:
+        self.on_served(r.time, r.customer, r.touchpoint, r.since, r.wait_min, r.handle_min, r.resolved, r.callback)
+
+    def on_abandoned(self, time: float, customer: int, touchpoint: str, since: float, wait_min: float) -> None:
+        c = self.channels[touchpoint]
+        c.queue.add(time, -1)
+        if since >= self.warmup:
             c.abandoned += 1
-            c.waits.add(r.wait_min)
+            c.waits.add(wait_min)
+
+    def _abandoned(self, r: ContactAbandoned) -> None:
+        self.on_abandoned(r.time, r.customer, r.touchpoint, r.since, r.wait_min)
 
     def _callback(self, r: CallbackAccepted) -> None:
         c = self.channels[r.touchpoint]
@@ -472,15 +497,20 @@ class Metrics:
     def _decision(self, r: DecisionMade) -> None:
         self.decisions.append({"time_min": r.time, "decision": r.decision, "option": r.option, "by": r.by})
 
-    def _journey(self, r: JourneyEnded) -> None:
-        if r.arrived < self.warmup:
+    def on_journey_ended(
+        self, time: float, customer: int, segment: str, ordered: bool, steps: int, stages: Sequence[str],
+        visited: Sequence[str], affected: int, arrived: float,
+    ) -> None:  # fmt: skip
+        if arrived < self.warmup:
             return
         self.journeys += 1
-        self.journey_steps += r.steps
-        if r.ordered:
+        self.journey_steps += steps
+        if ordered:
             self.journeys_ordered += 1
-        for stage in r.stages:
+        for stage in stages:
             self.stage_reach[stage] += 1
-        visited = r.visited
         for tp in visited if len(visited) == 1 else set(visited):
             self.touchpoint_reach[tp] += 1
+
+    def _journey(self, r: JourneyEnded) -> None:
+        self.on_journey_ended(r.time, r.customer, r.segment, r.ordered, r.steps, r.stages, r.visited, r.affected, r.arrived)

@@ -10,9 +10,10 @@ seed + command log replays the run exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable, Generator, Iterable, Sequence
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import simpy
 from simpy.core import URGENT
@@ -34,7 +35,19 @@ from .loyalty import (
 from .metrics import Metrics
 from .outcomes import Outcomes
 from .parameters import CustomerModel
-from .records import RECORD_TYPES, CustomerAffected, CustomerArrived, NoticeSent, ProspectDeterred, Record
+from .records import (
+    RECORD_TYPES,
+    ContactAbandoned,
+    ContactQueued,
+    ContactServed,
+    CustomerAffected,
+    CustomerArrived,
+    JourneyEnded,
+    NoticeSent,
+    ProspectDeterred,
+    Record,
+    ServiceStarted,
+)
 from .responses import apply_response, attach, deliver, deliver_on_contact
 from .rng import KeyedUniform, RandomStreams, stream_key
 from .routing import Router
@@ -57,6 +70,40 @@ class SelfServiceStep:
         self.success: Sampler = uniform_sampler(streams[f"success.{name}"])
         self.delight: Sampler = uniform_sampler(streams[f"delight.{name}"])
         self.effort: Sampler = uniform_sampler(streams[f"effort.{name}"])
+
+
+class Report:
+    """How the engine reports its most frequent moments: one callable per record type.
+
+    When only the metrics listen, each is the metrics' primitive (no record object is built:
+    a queueing study makes millions); when an observer listens (a log, the game), each builds
+    the record and routes it to everyone. Arguments are positional, in the record's field order.
+    """
+
+    KINDS: ClassVar[dict[str, tuple[type[Record], str]]] = {
+        "arrived": (CustomerArrived, "on_arrived"),
+        "queued": (ContactQueued, "on_queued"),
+        "started": (ServiceStarted, "on_started"),
+        "served": (ContactServed, "on_served"),
+        "abandoned": (ContactAbandoned, "on_abandoned"),
+        "journey_ended": (JourneyEnded, "on_journey_ended"),
+    }
+    __slots__ = tuple(KINDS)
+
+    def wire(self, sim: Simulation) -> None:
+        for attr, (kind, primitive) in self.KINDS.items():
+            if sim.has_observers(kind):
+                names = [f.name for f in dataclasses.fields(kind)]
+                setattr(self, attr, _builder(sim.emit, kind, names))
+            else:
+                setattr(self, attr, getattr(sim.metrics, primitive))
+
+
+def _builder(emit: Callable[[Record], None], kind: type[Record], names: list[str]) -> Callable[..., None]:
+    def build(*args: Any) -> None:
+        emit(kind(**dict(zip(names, args, strict=True))))
+
+    return build
 
 
 class Simulation:
@@ -97,6 +144,7 @@ class Simulation:
         self.metrics = Metrics(scenario, self.warmup, self.horizon)
         self._observers: list[Observer] = list(observers)
         self._routes: dict[type, tuple[Observer, ...]] = {}
+        self.report = Report()
         self._route_records()
         self._command_log: list[LoggedCommand] = []
         self._halt: Event | None = None
@@ -107,7 +155,7 @@ class Simulation:
         self.steps: dict[str, SelfServiceStep] = {}
         for tp_name, tp in scenario.touchpoints.items():
             if isinstance(tp, Staffed):
-                self.channels[tp_name] = StaffedChannel(self.env, tp_name, tp, self.streams, self.emit)
+                self.channels[tp_name] = StaffedChannel(self.env, tp_name, tp, self.streams, self.emit, self.report)
             else:
                 self.steps[tp_name] = SelfServiceStep(tp_name, tp, self.streams)
         self.router = Router(scenario, self.streams)
@@ -190,6 +238,11 @@ class Simulation:
         for kind in RECORD_TYPES:
             handler = self.metrics.handler_for(kind)
             self._routes[kind] = (*((handler,) if handler else ()), *self._observers)
+        self.report.wire(self)
+
+    def has_observers(self, kind: type[Record]) -> bool:
+        """True when something besides the metrics listens to records of this type."""
+        return bool(self._observers)
 
     def emit(self, record: Record) -> None:
         """Send a record to the metrics and to every observer."""
@@ -397,7 +450,7 @@ class Simulation:
         patience, attitude, trust = self._segment_start[seg_name]
         now = self.env.now
         customer = Customer(cid, seg_name, now, patience, attitude, trust)
-        self.emit(CustomerArrived(time=now, customer=cid, segment=seg_name, source=source, journey=1))
+        self.report.arrived(now, cid, seg_name, source, 1)
         Walk(journey(self, customer))
 
     # --- processes ------------------------------------------------------------------------------------------
