@@ -111,8 +111,14 @@ class Session:
         self.horizon_days = horizon_days
         commands = list(commands)
         if commands or resume_to > 0:
-            self.sim = replay_to(
-                self.scenario, commands, self.record.policy, self.record.seed, resume_to, observers, horizon_days
+            self.sim = replay(
+                self.scenario,
+                commands,
+                policy=self.record.policy,
+                seed=self.record.seed,
+                observers=observers,
+                horizon_days=horizon_days,
+                until=resume_to,
             )
         else:
             self.sim = Simulation(
@@ -167,26 +173,6 @@ class Session:
         append_csv_row(self.paths.csv, csv_row(rec, self.paths.results))
         self.paths.autosave.unlink(missing_ok=True)
         return self.paths.results
-
-
-def replay_to(
-    scenario: Scenario,
-    commands: list[LoggedCommand],
-    policy: str,
-    seed: int,
-    until: float,
-    observers: Iterable[Observer],
-    horizon_days: float | None,
-) -> Simulation:
-    """Rebuild an interactive run from its commands and stop at ``until`` (resuming an autosave)."""
-    sim = Simulation(scenario, policy=policy, seed=seed, observers=observers, interactive=True, horizon_days=horizon_days)
-    for logged in commands:
-        sim.advance_to(logged.time)
-        if isinstance(logged.command, Choose):
-            sim.settle(logged.command.decision)
-        sim.apply(logged.command)
-    sim.advance_to(until)
-    return sim
 
 
 def headless_results(record: SessionRecord, scenario: Scenario, horizon_days: float | None = None) -> dict[str, Any]:

@@ -166,6 +166,15 @@ def run(
     sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
     _run_with_progress(sim, progress and err.is_terminal)
     results = build_results(sim, scenario_file=str(file), scenario_sha256=loaded.sha256)
+    _write_results(results, scenario, json_out, csv_out)
+    if json_out != "-":
+        for target in (json_out, csv_out):
+            if target is not None:
+                err.print(f"wrote {target}", highlight=False)
+
+
+def _write_results(results: dict, scenario: Scenario, json_out: str | None, csv_out: Path | None) -> None:
+    """One run's results: JSON to a file or stdout, CSV, and the table unless JSON goes to stdout."""
     if json_out == "-":
         sys.stdout.write(to_json(results))
     elif json_out is not None:
@@ -174,9 +183,6 @@ def run(
         write_text_atomic(csv_out, to_csv(results))
     if json_out != "-":
         print_results(results, scenario)
-        for target in (json_out, csv_out):
-            if target is not None:
-                err.print(f"wrote {target}", highlight=False)
 
 
 def _run_with_progress(sim: Simulation, show: bool) -> None:
@@ -356,7 +362,7 @@ def _experiment(
     flag = "--policies" if compare else "--policy"
     from .atomic import open_atomic
     from .checks import did_you_mean
-    from .experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict, write_json
+    from .experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict
 
     loaded = read_scenario(file)
     scenario = loaded.scenario
@@ -421,11 +427,7 @@ def _experiment(
         token = STREAM_TOKEN.format(0)
         data = to_dict(exp, compare=compare, stream=token)
         streams = {token: lambda: replication_rows(exp)}
-        if json_out == "-":
-            write_json(data, streams, sys.stdout)
-        elif json_out is not None:
-            with open_atomic(json_out) as handle:
-                write_json(data, streams, handle)
+        _stream_json(data, streams, json_out)
         if csv_out is not None:
             with open_atomic(csv_out) as handle:
                 handle.writelines(csv_lines(exp, data))
@@ -518,7 +520,7 @@ def sweep(
 def _write_sweep(scenario, sha256, file, names, base_seed, reps, days, points, jobs_by_point, journal, json_out, csv_out) -> None:
     """Summarise each grid point and stream every replication from the journal into the outputs."""
     from .atomic import open_atomic
-    from .experiment import STREAM_TOKEN, collect, replication_rows, to_dict, write_json
+    from .experiment import STREAM_TOKEN, collect, replication_rows, to_dict
 
     out_points = []
     exps = []
@@ -561,11 +563,7 @@ def _write_sweep(scenario, sha256, file, names, base_seed, reps, days, points, j
         "horizon_days": days if days is not None else scenario.horizon_days,
         "keys": [k for k, _ in points[0]], "points": out_points,
     }  # fmt: skip
-    if json_out == "-":
-        write_json(result, streams, sys.stdout)
-    elif json_out is not None:
-        with open_atomic(json_out) as handle:
-            write_json(result, streams, handle)
+    _stream_json(result, streams, json_out)
     if csv_out is not None:
         keys = result["keys"]
         with open_atomic(csv_out) as handle:
@@ -580,6 +578,18 @@ def _write_sweep(scenario, sha256, file, names, base_seed, reps, days, points, j
                         )
     if json_out != "-":
         out.print(t)
+
+
+def _stream_json(data: dict, streams: dict, json_out: str | None) -> None:
+    """Experiment results to stdout ('-') or atomically to a file, replications streamed from the journal."""
+    from .atomic import open_atomic
+    from .experiment import write_json
+
+    if json_out == "-":
+        write_json(data, streams, sys.stdout)
+    elif json_out is not None:
+        with open_atomic(json_out) as handle:
+            write_json(data, streams, handle)
 
 
 def _journal(json_out: str | None, resume: bool):
@@ -894,14 +904,7 @@ def replay(
         raise _fail(f"{file}: policy: '{rec.policy}' is not a policy of {scenario_path}")
     sim = replay_session(loaded.scenario, rec.commands, policy=rec.policy, seed=rec.seed, horizon_days=rec.horizon_days)
     results = build_results(sim, scenario_file=rec.scenario_file, scenario_sha256=rec.scenario_sha256 or loaded.sha256)
-    if json_out == "-":
-        sys.stdout.write(to_json(results))
-    elif json_out is not None:
-        write_text_atomic(json_out, to_json(results))
-    if csv_out is not None:
-        write_text_atomic(csv_out, to_csv(results))
-    if json_out != "-":
-        print_results(results, loaded.scenario)
+    _write_results(results, loaded.scenario, json_out, csv_out)
     who = f" by {rec.trainee}" if rec.trainee else ""
     err.print(f"replayed {len(rec.commands)} decision(s){who} on seed {rec.seed}, policy {rec.policy}", highlight=False)
     if rec.results is None:

@@ -98,6 +98,8 @@ def journey(sim: Simulation, customer: Customer) -> Generator[simpy.Event, Any, 
     max_steps = sim.scenario.journey.max_steps
     stage_of = sim.stage_of
     track = sim.tracks_experience
+    channels = sim.channels
+    incident_at = sim.incident_at
     target = router.entry() if customer.journeys == 0 else router.repeat_entry()
     steps = 0
     ordered = False
@@ -111,8 +113,8 @@ def journey(sim: Simulation, customer: Customer) -> Generator[simpy.Event, Any, 
         stage = stage_of[target]
         if stage not in stages:
             stages.append(stage)
-        channel = sim.channels.get(target)
-        if channel is not None and not track and target not in sim.incident_at:
+        channel = channels.get(target)
+        if channel is not None and not track and target not in incident_at:
             # NOTE: the queueing-study fast path: no sub-generator, no experience bookkeeping.
             ticket: Ticket = yield channel.join(customer.id, customer.patience_factor)
             ok = ticket.outcome == RESOLVED

@@ -335,7 +335,7 @@ class Metrics:
         if time >= self.warmup:
             self.arrived += 1
             self.arrived_by_source[source] += 1
-        day = self.day(time)
+        day = self._day if int(time // 1440) + 1 == self._day_index else self.day(time)
         day.arrivals += 1
         if source == "returning":
             day.returning += 1

@@ -456,14 +456,13 @@ class Simulation:
     # --- processes ------------------------------------------------------------------------------------------
 
     def _start_arrivals(self) -> None:
-        rates = weekly_rates_per_min(self.scenario.arrivals)
+        self._rates = weekly_rates_per_min(self.scenario.arrivals)
         budget = self.streams["arrivals"]
-        draws = Sampler(lambda n: budget.exponential(1.0, n))
-        self._next_arrival = lambda t: next_arrival(t, draws(), rates)
+        self._arrival_draws = Sampler(lambda n: budget.exponential(1.0, n))
         self._schedule_arrival(0.0)
 
     def _schedule_arrival(self, after: float) -> None:
-        t = self._next_arrival(after)
+        t = next_arrival(after, self._arrival_draws(), self._rates)
         if t < self.horizon:
             Timeout(self.env, t - self.env.now, t).callbacks.append(self._on_arrival)
 

@@ -18,17 +18,24 @@ def replay(
     seed: int | None = None,
     observers: Iterable[Observer] = (),
     horizon_days: float | None = None,
+    until: float | None = None,
 ) -> Simulation:
-    """Re-run an interactive session: advance to each command's time, apply it, then run to the end."""
+    """Re-run an interactive session: advance to each command's time and apply it, then run on.
+
+    Without ``until`` the run goes to the horizon (stopping at a decision left unanswered); with
+    it, the run stops at sim minute ``until`` (resuming a saved session where it was left).
+    """
     sim = Simulation(scenario, policy=policy, seed=seed, observers=observers, interactive=True, horizon_days=horizon_days)
     for logged in commands:
         sim.advance_to(logged.time)
         if isinstance(logged.command, Choose):
             sim.settle(logged.command.decision)
         sim.apply(logged.command)
+    if until is not None:
+        sim.advance_to(until)
+        return sim
     while not sim.finished:
-        pending = list(sim.pending_decisions)
-        if pending and sim.paused:
+        if sim.pending_decisions and sim.paused:
             break  # the session ended with a decision unanswered
         sim.advance_to(sim.horizon)
     return sim

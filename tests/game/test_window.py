@@ -122,3 +122,21 @@ def test_escape_opens_the_pause_menu_and_time_stands_still(driver):
     d.key(pygame.K_RETURN)  # Save and return to title
     assert d.scene.name == "title"
     assert (d.app.options.save_dir / "hike-launch-grace.autosave.json").is_file()
+
+
+def test_the_picker_lists_the_library_and_opens_a_briefing(tmp_path):
+    d = Driver(tmp_path)  # no scenario given: the trainee picks one
+    d.frames(3)
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "picker"
+    text = d.text()
+    for title in ("Hike: launch day of the Trail One", "Tutorial: the broken checkout", "Late delivery: where is my order?"):
+        assert title in text
+    assert "Open a scenario file..." in text
+    d.key(pygame.K_DOWN)  # the second scenario, by keyboard
+    second = d.scene.scenarios[1][1]
+    d.key(pygame.K_RETURN)
+    assert d.scene.name == "briefing" and d.scene.scenario.title == second
+    d.key(pygame.K_ESCAPE)
+    assert d.scene.name == "picker"
+    d.close()

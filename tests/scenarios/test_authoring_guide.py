@@ -26,7 +26,18 @@ def test_the_mortgage_walkthrough_builds_a_clean_scenario(tmp_path):
     s = re.sub(r'^description = """.*?"""\n', "", s, count=1, flags=re.M | re.S)
     s = s.replace("schema_version = 1\n", "schema_version = 1\n" + header)
     start, end = s.index("[segments.customer]"), s.index("# --- what the brand can do")
-    s = s[:start] + segments + "\n[arrivals]\ncustomers_per_hour = 3\n\n" + touchpoints + "\n" + journey + "\n" + failure + "\n" + s[end:]
+    s = (
+        s[:start]
+        + segments
+        + "\n[arrivals]\ncustomers_per_hour = 3\n\n"
+        + touchpoints
+        + "\n"
+        + journey
+        + "\n"
+        + failure
+        + "\n"
+        + s[end:]
+    )
     s = s.replace('failure = "checkout_down"', 'failure = "backlog"')
     s = s[: s.index("[[lessons]]")] + lesson
     path.write_text(s)

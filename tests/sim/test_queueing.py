@@ -16,7 +16,9 @@ from sim import Simulation
 from sim.erlang import erlang_a, erlang_c, erlang_c_mean_wait
 from sim.report import build_results
 
-T99 = {5: 4.604, 10: 3.250, 20: 2.861}  # two-sided 99 % t quantiles for n - 1 degrees of freedom
+T99 = {5: 4.604, 10: 3.250, 20: 2.861}
+# Erlang's formulas assume Poisson arrivals: no customers coming back or referred by others.
+POISSON = "\n[customer_model]\nfeedback = false\n"  # two-sided 99 % t quantiles for n - 1 degrees of freedom
 
 
 def _replicate(text: str, reps: int) -> list[dict]:
@@ -37,14 +39,14 @@ def _assert_covers(values: list[float], truth: float, reps: int) -> None:
 
 
 def _erlang_c_case(days: float, reps: int) -> None:
-    text = queue_toml(per_hour=480, agents=10, patience=None, days=days, warmup_days=0.05)
+    text = queue_toml(per_hour=480, agents=10, patience=None, days=days, warmup_days=0.05, extra=POISSON)
     runs = [r["channels"]["phone"] for r in _replicate(text, reps)]
     _assert_covers([r["waited_share"] for r in runs], erlang_c(10, 8.0), reps)
     _assert_covers([r["wait_mean_min"] for r in runs], erlang_c_mean_wait(10, 8.0, 1.0), reps)
 
 
 def _erlang_a_case(days: float, reps: int) -> None:
-    text = queue_toml(per_hour=570, agents=10, days=days, warmup_days=0.05)
+    text = queue_toml(per_hour=570, agents=10, days=days, warmup_days=0.05, extra=POISSON)
     exact = erlang_a(9.5, 1.0, 0.5, 10)
     runs = [r["channels"]["phone"] for r in _replicate(text, reps)]
     _assert_covers([r["waited_share"] for r in runs], exact.p_wait, reps)
