@@ -122,15 +122,30 @@ def replications_per_second(workers: int, reps: int, days: float) -> float:
 def peak_memory_mb(customers: int) -> float:
     """Peak resident memory of a separate process running cxsim on ``customers`` customers.
 
-    The child reports its own peak (RUSAGE_SELF): RUSAGE_CHILDREN would be the largest of every
-    child this benchmark started, worker processes included.
+    The child reports its own peak (VmHWM; see PEAK_KB): RUSAGE_CHILDREN would be the largest of
+    every child this benchmark started, worker processes included.
     """
-    code = (
-        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r}); "
-        f"import run; run.cxsim_run({customers}, True); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    code = PEAK_KB + (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r})\n"
+        f"import run; run.cxsim_run({customers}, True); print(_peak_kb())"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     return int(out.strip().splitlines()[-1]) / 1024
+
+
+# NOTE: ru_maxrss survives execve, so a child started by a big benchmark process would report
+# the parent's peak; VmHWM (Linux) belongs to the child's own address space.
+PEAK_KB = (
+    "def _peak_kb():\n"
+    "    try:\n"
+    "        for line in open('/proc/self/status'):\n"
+    "            if line.startswith('VmHWM:'):\n"
+    "                return int(line.split()[1])\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "    import resource\n"
+    "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+)
 
 
 def sweep_peak_mb(reps: int, folder: Path) -> float:
@@ -145,9 +160,9 @@ def sweep_peak_mb(reps: int, folder: Path) -> float:
         "--days", "1", "--workers", "1", "--json", str(out), "--csv", str(out) + ".csv", "--no-progress",
     ]  # fmt: skip
     code = (
-        f"import resource, sys; sys.path.insert(0, {str(ROOT)!r}); sys.argv = ['cxsim', *{args!r}]\n"
+        PEAK_KB + f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.argv = ['cxsim', *{args!r}]\n"
         "from sim.cli import main\ntry:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(_peak_kb())"
     )
     res = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     return int(res.strip().splitlines()[-1]) / 1024

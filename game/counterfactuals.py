@@ -41,13 +41,15 @@ def alternatives(scenario: Scenario, chosen: dict[str, str]) -> list[Alternative
 def summarise(results: dict[str, Any]) -> dict[str, Any]:
     """The few numbers and series the debrief draws, small enough to send between processes."""
     exp = results["experience"]
-    revenue = 0.0
+    profit = 0.0
     cumulative: list[float] = []
     nps_daily: list[float | None] = []
+    repeat_daily: list[float | None] = []
     for row in results["daily"]:
-        revenue += row["revenue"]
-        cumulative.append(revenue)
+        profit += row["profit"]
+        cumulative.append(profit)
         nps_daily.append(row["nps"])
+        repeat_daily.append(None if row["repeat_purchase_rate"] is None else 100.0 * row["repeat_purchase_rate"])
     return {
         "callers_csat": exp["contacted"]["csat_mean"],
         "csat": exp["csat_mean"],
@@ -57,8 +59,9 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
         "repeat_rate": exp["repeat_purchase_rate"],
         "profit": results["money"]["profit"],
         "cost": results["money"]["response_cost"] + results["money"]["recovery_cost"] + results["money"]["compensation"],
-        "revenue_cumulative": cumulative,
+        "profit_cumulative": cumulative,
         "nps_daily": nps_daily,
+        "repeat_daily": repeat_daily,
         "currency": results["currency"],
     }
 

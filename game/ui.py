@@ -267,9 +267,12 @@ def line_chart(
     """A titled chart with several series over days, axis labels and a legend (for the debrief)."""
     panel(surface, rect)
     painter.text(surface, title, (rect.left + painter.px(10), rect.top + painter.px(6)), 15, bold=True)
+    per_row = 2 if len(series) > 2 else max(1, len(series))
+    extra = painter.px(14) * ((len(series) - 1) // per_row)  # legend rows beyond the first
     plot = pygame.Rect(
-        rect.left + painter.px(56), rect.top + painter.px(52), rect.width - painter.px(70), rect.height - painter.px(76)
-    )
+        rect.left + painter.px(56), rect.top + painter.px(52) + extra, rect.width - painter.px(70),
+        rect.height - painter.px(76) - extra,
+    )  # fmt: skip
     values = [v for _, vals, _ in series for v in vals if v is not None]
     if not values:
         painter.text(surface, "computing...", plot.center, 14, MUTED, anchor="center")
@@ -292,10 +295,10 @@ def line_chart(
         ]
         if len(pts) >= 2:
             pygame.draw.lines(surface, colour, False, pts, 3 if i == 0 else 2)
-        lx = rect.left + painter.px(10) + i * ((rect.width - painter.px(20)) // max(1, len(series)))
-        ly = rect.top + painter.px(36)
+        lx = rect.left + painter.px(10) + (i % per_row) * ((rect.width - painter.px(20)) // per_row)
+        ly = rect.top + painter.px(36) + (i // per_row) * painter.px(14)
         pygame.draw.line(surface, colour, (lx, ly), (lx + painter.px(18), ly), 3)
-        painter.text(surface, label[:30], (lx + painter.px(22), ly), 11, MUTED, anchor="midleft")
+        painter.text(surface, label[:26], (lx + painter.px(22), ly), 11, MUTED, anchor="midleft")
 
 
 def money(value: float | None, currency: str) -> str:

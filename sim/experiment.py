@@ -31,7 +31,7 @@ from .stats import Interval, Running, welch_half_width
 
 EXPERIMENT_FORMAT = "cxsim.experiment/1"
 SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily"}
-DAILY_FIELDS = ("orders", "revenue", "arrivals", "affected", "nps", "repeat_purchase_rate")
+DAILY_FIELDS = ("orders", "revenue", "profit", "arrivals", "affected", "nps", "repeat_purchase_rate")
 CHANNEL_DAILY = ("abandon_rate", "wait_mean_min", "queue_length_mean")
 
 # The KPIs shown in tables and verdicts: (metric, label, unit).

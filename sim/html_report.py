@@ -94,7 +94,7 @@ def _over_time(data: dict[str, Any]) -> str:
     policies, summary = data["policies"], data["summary"]
     fields = (
         ("revenue", "Revenue per day", data.get("currency", "")),
-        ("orders", "Orders per day", "orders"),
+        ("profit", "Profit per day (margin less costs)", data.get("currency", "")),
         ("nps", "NPS of the day's surveys", "points"),
         ("repeat_purchase_rate", "Share who will buy again", "%"),
     )

@@ -207,6 +207,7 @@ class DayStats:
     affected: int = 0
     channels: dict[str, dict[str, float | None]] = field(default_factory=dict)
     surveyed: int = 0
+    costs: float = 0.0  # responses, recoveries, compensation and (booked at midnight) agents
     csat_total: int = 0
     promoters: int = 0
     detractors: int = 0
@@ -243,6 +244,7 @@ class Metrics:
         self._day_index = 0
         self._day = DayStats()
         self._channel_totals: dict[str, tuple[int, int, float, float]] = {}
+        self._agent_min: dict[str, float] = {}
         self.journeys = 0
         self.journeys_ordered = 0
         self.journey_steps = 0
@@ -300,6 +302,9 @@ class Metrics:
         """Snapshot each channel's day from its running totals (called once at every midnight)."""
         stats = self.days.setdefault(day, DayStats())
         for name, c in self.channels.items():
+            agent_min = c.agents.integral(end)
+            stats.costs += (agent_min - self._agent_min.get(name, 0.0)) / 60.0 * self.staffed[name].agent_cost_per_hour
+            self._agent_min[name] = agent_min
             totals = (c.answered + c.abandoned + c.callbacks, c.abandoned, c.waits.total, c.queue.integral(end))
             before = self._channel_totals.get(name, (0, 0, 0.0, 0.0))
             contacts, abandoned, waited, queue_area = (a - b for a, b in zip(totals, before, strict=True))
@@ -309,6 +314,13 @@ class Metrics:
                 "wait_mean_min": waited / contacts if contacts else None,
                 "queue_length_mean": queue_area / (end - start) if end > start else None,
             }
+
+    def unbooked_agent_cost(self, now: float) -> float:
+        """Agent cost since the last midnight (not yet in a day's ``costs``), without changing anything."""
+        return sum(
+            (c.agents.integral(now) - self._agent_min.get(name, 0.0)) / 60.0 * self.staffed[name].agent_cost_per_hour
+            for name, c in self.channels.items()
+        )
 
     @property
     def experience(self) -> ExperienceStats:
@@ -476,10 +488,12 @@ class Metrics:
             self.failures[r.failure]["downtime_min"] += r.time - start
 
     def _response(self, r: ResponseApplied) -> None:
+        self.day(r.time).costs += r.cost
         if r.time >= self.warmup:
             self.response_cost += r.cost
 
     def _recovery(self, r: RecoveryDelivered) -> None:
+        self.day(r.time).costs += r.cost + r.compensation
         if r.time < self.warmup:
             return
         if r.proactive:

@@ -137,11 +137,15 @@ def experience_summary(e: ExperienceStats) -> dict[str, Any]:
     }
 
 
-def daily_series(m: Metrics) -> list[dict[str, Any]]:
+def daily_series(m: Metrics, now: float | None = None) -> list[dict[str, Any]]:
     """One row per day: arrivals, orders, revenue, customers hit by failures, and the survey answers of that day."""
     rows = []
+    margin = m.scenario.customer_model.loyalty.margin
+    last = max(m.days, default=None)
     for day in sorted(m.days):
         d = m.days[day]
+        # agents are booked at midnight; the day in progress gets its share so far
+        costs = d.costs + (m.unbooked_agent_cost(now) if now is not None and day == last else 0.0)
         rows.append(
             {
                 "day": day,
@@ -151,6 +155,8 @@ def daily_series(m: Metrics) -> list[dict[str, Any]]:
                 "deterred": d.deterred,
                 "orders": d.orders,
                 "revenue": d.revenue,
+                "costs": costs,
+                "profit": d.revenue * margin - costs,
                 "affected": d.affected,
                 "journeys_surveyed": d.surveyed,
                 "csat_mean": _ratio(d.csat_total, d.surveyed),
@@ -241,7 +247,7 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
         },
         "decisions": list(m.decisions),
         "commands": [c.to_dict() for c in sim.command_log],
-        "daily": daily_series(m),
+        "daily": daily_series(m, sim.now),
     }
 
 

@@ -4,7 +4,7 @@ the other choices would have done to the same customers (replayed headless in th
 Page 1 puts the decisions next to a table: callers' satisfaction (what customer service sees
 now) against affected customers' NPS and repeat purchase and profit (what customer
 experience earns later), for the trainee's answers and for each alternative on the same seed.
-Page 2 draws revenue and NPS over time for each, and the scenario's lessons.
+Page 2 draws profit, NPS and repeat purchase over time for each, and the scenario's lessons.
 """
 
 from __future__ import annotations
@@ -221,18 +221,23 @@ class DebriefScene(Scene):
         w, h = surface.get_size()
         currency = self.session.scenario.currency
         results = [(alt, res) for alt, res in self.runs.results()[:4] if res is not None]
-        half = (w - p.px(56)) // 2
+        third = (w - p.px(72)) // 3
         top = p.px(70)
         ch = h - p.px(330)
-        revenue = [
-            (("yours" if a.yours else a.label), r["revenue_cumulative"], ui.SERIES_COLOURS[i]) for i, (a, r) in enumerate(results)
-        ]
-        nps = [
-            (("yours" if a.yours else a.label), _smooth(r["nps_daily"], 7), ui.SERIES_COLOURS[i])
-            for i, (a, r) in enumerate(results)
-        ]
-        ui.line_chart(surface, p, pygame.Rect(p.px(20), top, half, ch), "Revenue so far (cumulative)", revenue, currency)
-        ui.line_chart(surface, p, pygame.Rect(p.px(36) + half, top, half, ch), "NPS by day (7-day average)", nps, "")
+
+        def series(key: str, smooth: bool) -> list:
+            return [
+                ("yours" if a.yours else a.label, _smooth(r[key], 7) if smooth else r[key], ui.SERIES_COLOURS[i])
+                for i, (a, r) in enumerate(results)
+            ]
+
+        charts = (
+            ("Profit so far (cumulative)", series("profit_cumulative", False), currency),
+            ("NPS by day (7-day average)", series("nps_daily", True), ""),
+            ("Buying again, % (7-day average)", series("repeat_daily", True), "%"),
+        )
+        for k, (title, data, unit) in enumerate(charts):
+            ui.line_chart(surface, p, pygame.Rect(p.px(20) + k * (third + p.px(16)), top, third, ch), title, data, unit)
         lessons = pygame.Rect(p.px(20), top + ch + p.px(12), w - p.px(40), h - top - ch - p.px(92))
         ui.panel(surface, lessons)
         p.text(surface, "LESSONS", (lessons.left + p.px(12), lessons.top + p.px(10)), 12, ui.MUTED)
