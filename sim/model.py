@@ -92,7 +92,7 @@ class Report:
 
     def wire(self, sim: Simulation) -> None:
         for attr, (kind, primitive) in self.KINDS.items():
-            if sim.has_observers(kind):
+            if sim.has_observers():
                 names = [f.name for f in dataclasses.fields(kind)]
                 setattr(self, attr, _builder(sim.emit, kind, names))
             else:
@@ -240,8 +240,8 @@ class Simulation:
             self._routes[kind] = (*((handler,) if handler else ()), *self._observers)
         self.report.wire(self)
 
-    def has_observers(self, kind: type[Record]) -> bool:
-        """True when something besides the metrics listens to records of this type."""
+    def has_observers(self) -> bool:
+        """True when something besides the metrics listens to the records (a log, the game view)."""
         return bool(self._observers)
 
     def emit(self, record: Record) -> None:
