@@ -170,7 +170,6 @@ class App:
         self.session: Session | None = None
         self.shots_taken: set[str] = set()
         self.shot_files: list[Path] = []
-        self.frame_times: list[float] = []
         self._rebuild_needed = False
 
     # --- stack ----------------------------------------------------------------------------------
@@ -241,7 +240,6 @@ class App:
         if self.stack:
             scene = self.top
             scene.buttons = []
-            scene.focus = min(scene.focus, 99)
             scene.build(self.manager, self.screen.get_size())
             scene.focus = min(scene.focus, max(0, len(scene.buttons) - 1))
 
@@ -299,7 +297,6 @@ class App:
 
     def step(self, dt: float) -> None:
         """One frame: events, update, draw."""
-        start = pygame.time.get_ticks()
         for event in pygame.event.get():
             if self.handle_global(event):
                 continue
@@ -329,9 +326,6 @@ class App:
         if not self.minimised:
             self.draw()
         self.frame += 1
-        self.frame_times.append((pygame.time.get_ticks() - start) / 1000.0)
-        if len(self.frame_times) > 600:
-            del self.frame_times[:300]
 
     def draw(self) -> None:
         self.painter.drawn = []

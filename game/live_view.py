@@ -96,8 +96,6 @@ class LiveView:
         self.ltr_recent: deque[int] = deque(maxlen=ROLLING)
         self.key_story: list[tuple[float, str]] | None = None
         self._stories: dict[int, list[tuple[float, str]]] = {}
-        self._affected_counts: dict[str, int] = {}
-        self._notices: dict[str, int] = {}
         self._handlers = {
             CustomerArrived: self._arrived,
             TouchpointVisited: self._visited,
@@ -221,7 +219,6 @@ class LiveView:
     def _affected(self, r: CustomerAffected) -> None:
         self._mood(r.customer, Mood.ANGRY if r.severity >= 0.6 else Mood.ANNOYED)
         self._note(r.customer, r.time, f"ran into {r.failure.replace('_', ' ')} at {r.touchpoint}")
-        self._affected_counts[r.failure] = self._affected_counts.get(r.failure, 0) + 1
         if len(self._stories) < 40 and r.customer not in self._stories:
             marker = self.markers.get(r.customer)
             self._stories[r.customer] = list(marker.story) if marker else []
@@ -241,7 +238,6 @@ class LiveView:
         self._note(r.customer, r.time, f"{how}: {', '.join(x.replace('_', ' ') for x in r.responses)}")
 
     def _notice(self, r: NoticeSent) -> None:
-        self._notices[r.notice] = self._notices.get(r.notice, 0) + 1
         self._note(r.customer, r.time, f"received a {r.notice} notice")
 
     def _decided(self, r: DecisionMade) -> None:

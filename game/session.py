@@ -18,7 +18,7 @@ from typing import Any
 
 from sim.atomic import write_text_atomic
 from sim.commands import Choose, LoggedCommand
-from sim.loader import LoadedScenario, read_scenario
+from sim.loader import LoadedScenario
 from sim.model import Observer, Simulation
 from sim.replay import replay
 from sim.report import build_results
@@ -215,8 +215,3 @@ def append_csv_row(path: Path, row: dict[str, Any]) -> None:
         writer.writeheader()
     writer.writerow(row)
     write_text_atomic(path, existing + buf.getvalue())
-
-
-def load(path: str | Path) -> LoadedScenario:
-    """Read and validate a scenario (errors carry file, line and key)."""
-    return read_scenario(path)

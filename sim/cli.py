@@ -730,7 +730,8 @@ def lint(
     warned = False
     for file in files:
         loaded = read_scenario(file)
-        problems = lint_scenario(loaded, file.read_text(encoding="utf-8"))
+        with err.status(f"linting {file} (decisions on random triggers are checked over 20 seeded runs)..."):
+            problems = lint_scenario(loaded, file.read_text(encoding="utf-8"))
         for problem in problems:
             err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
         if problems:
@@ -857,7 +858,16 @@ def preview(
         out.print("no [[lessons]] stated: nothing to check (see docs/authoring.md)")
         return
     out.print(f"Checking {len(s.lessons)} lesson(s) over {reps} paired replications...", highlight=False)
-    results = check_lessons(file.read_bytes(), file.name, s, reps=reps, workers=workers or (os.cpu_count() or 1), days=days)
+    n_policies = len({p for lesson in s.lessons for p in (lesson.policy, lesson.baseline)})
+    with Progress(
+        TextColumn("[bold]lessons"), BarColumn(), TextColumn("{task.completed}/{task.total} runs"), TimeElapsedColumn(),
+        TimeRemainingColumn(), console=err, transient=True, disable=not (progress and err.is_terminal),
+    ) as bar:  # fmt: skip
+        task = bar.add_task("runs", total=reps * n_policies)
+        results = check_lessons(
+            file.read_bytes(), file.name, s, reps=reps, workers=workers or (os.cpu_count() or 1), days=days,
+            on_done=lambda _i: bar.advance(task),
+        )  # fmt: skip
     failed = 0
     for res in results:
         d = res.difference

@@ -57,19 +57,6 @@ def paired_interval(a: Sequence[float], b: Sequence[float], confidence: float = 
     return mean_interval([y - x for x, y in zip(a, b, strict=True)], confidence)
 
 
-def unpaired_half_width(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> float:
-    """Half-width of the Welch interval of mean(b) - mean(a), ignoring the pairing (for comparison)."""
-    na, nb = len(a), len(b)
-    if na < 2 or nb < 2:
-        return math.nan
-    va, vb = statistics.variance(a) / na, statistics.variance(b) / nb
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return 0.0
-    df = (va + vb) ** 2 / ((va**2) / (na - 1) + (vb**2) / (nb - 1)) if va + vb > 0 else na + nb - 2
-    return float(student_t.ppf(0.5 + confidence / 2, df)) * se
-
-
 class Running:
     """Welford's running mean and variance: one pass over the replications, constant memory.
 
@@ -104,7 +91,7 @@ class Running:
 
 
 def welch_half_width(a: Running, b: Running, confidence: float = 0.95) -> float:
-    """``unpaired_half_width`` from running summaries."""
+    """Half-width of the Welch interval of mean(b) - mean(a), ignoring the pairing (for contrast with the paired one)."""
     if a.n < 2 or b.n < 2:
         return math.nan
     va, vb = max(a.variance, 0.0) / a.n, max(b.variance, 0.0) / b.n

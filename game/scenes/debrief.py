@@ -247,9 +247,6 @@ class DebriefScene(Scene):
                 surface, f"- {objective}", pygame.Rect(lessons.left + p.px(12), y, lessons.width - p.px(24), p.px(60)), 14
             )
 
-    def visible_text(self) -> list[str]:
-        return super().visible_text()
-
 
 def _smooth(values: list[float | None], window: int) -> list[float | None]:
     out: list[float | None] = []

@@ -359,9 +359,10 @@ class PlayScene(Scene):
         sprites = {mood: p.mood_sprite(mood, size) for mood in Mood}
         markers = self.view.markers
         followed = self.view.followed
-        surface.fblits([(sprites[markers[cid].mood], (x - half, y - half)) for cid, x, y in self.marker_positions()])
+        positions = self.marker_positions()
+        surface.fblits([(sprites[markers[cid].mood], (x - half, y - half)) for cid, x, y in positions])
         if followed is not None and followed in markers:
-            for cid, x, y in self.marker_positions():
+            for cid, x, y in positions:
                 if cid == followed:
                     pygame.draw.circle(surface, ui.FOCUS, (x, y), size, 2)
                     break
