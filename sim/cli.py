@@ -14,8 +14,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .atomic import write_text_atomic
@@ -183,6 +184,18 @@ def _write_results(results: dict, scenario: Scenario, json_out: str | None, csv_
         write_text_atomic(csv_out, to_csv(results))
     if json_out != "-":
         print_results(results, scenario)
+
+
+class RateColumn(ProgressColumn):
+    """Replications per second, or a dash until the first one has finished.
+
+    Rich's ``task.speed`` is None before any progress is made, so a plain
+    ``TextColumn("{task.speed:.2f}")`` crashes on the first refresh in a real terminal.
+    """
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text("–/s" if speed is None else f"{speed:.2f}/s", style="progress.data.speed")
 
 
 def _run_with_progress(sim: Simulation, show: bool) -> None:
@@ -390,7 +403,7 @@ def _experiment(
         TextColumn("[bold]replications"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
-        TextColumn("{task.speed:.2f}/s" if show else ""),
+        RateColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
