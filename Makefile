@@ -38,7 +38,7 @@ lint: $(STAMP)
 ## schema: regenerate the committed JSON Schema and the format reference
 schema: $(STAMP)
 	$(BIN)/cxsim schema --out scenarios/scenario.schema.json
-	$(BIN)/python -m sim.schema_doc docs/scenario-format.md
+	$(BIN)/python -m sim.authoring.docgen docs/scenario-format.md
 
 ## screenshots: regenerate docs/screenshots/ by playing the flagship scenario headless
 screenshots: $(STAMP)

@@ -31,7 +31,7 @@ from game.app import App, GameOptions  # noqa: E402
 from game.live_view import LiveView  # noqa: E402
 from game.scenes.play import PlayScene  # noqa: E402
 from game.session import Session  # noqa: E402
-from sim.loader import read_scenario  # noqa: E402
+from sim.scenario.loader import read_scenario  # noqa: E402
 
 BUDGET_MS = 1000 / 60
 

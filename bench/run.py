@@ -92,7 +92,7 @@ def reference(customers: int, seed: int = 1) -> tuple[float, float]:
 def cxsim_run(customers: int, experience: bool = False) -> tuple[float, float, int]:
     """The full cxsim pipeline: TOML -> validated scenario -> engine -> metrics -> results."""
     from sim import Simulation, parse_scenario
-    from sim.report import build_results
+    from sim.results.results import build_results
 
     days = customers / LAM / 1440
     start = time.perf_counter()
@@ -110,7 +110,7 @@ def cxsim_run(customers: int, experience: bool = False) -> tuple[float, float, i
 
 def replications_per_second(workers: int, reps: int, days: float) -> float:
     """Replications of the flagship scenario per second on ``workers`` local processes."""
-    from sim.experiment import plan, run_jobs
+    from sim.experiments.experiment import plan, run_jobs
 
     data = (ROOT / "scenarios" / "hike-launch.toml").read_bytes()
     jobs = plan(data, "hike-launch.toml", ["reactive"], 1, reps, days)
@@ -181,7 +181,7 @@ def main() -> int:
     if args.customers < 1000 or args.repeat < 1:
         parser.error("--customers must be at least 1000 and --repeat at least 1")
 
-    from sim.erlang import erlang_a
+    from sim.experiments.erlang import erlang_a
 
     exact = erlang_a(LAM, 1 / HANDLE, 1 / PATIENCE, AGENTS).p_abandon
     # NOTE: the models take turns (reference, cxsim, reference, ...) so that drift in the machine's

@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
         Enter everywhere, Esc menu, F11 full screen, Ctrl +/- text size.
         """
         from sim.errors import CommandError
-        from sim.loader import read_scenario
+        from sim.scenario.loader import read_scenario
 
         size = _parse_size(window)
         autoplay_speed = _parse_speed(speed)
@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
         if resume is not None:
             if not resume.is_file():
                 raise CommandError(f"--resume: {resume}: no such session file")
-            from sim.session_file import read_session
+            from sim.session.file import read_session
 
             read_session(resume)  # a broken or foreign file fails here, one line, exit 2
         try:

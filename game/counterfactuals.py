@@ -12,9 +12,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.replay import run_with_choices
-from sim.report import build_results
-from sim.scenario import Scenario
+from sim.results.results import build_results
+from sim.scenario.schema import Scenario
+from sim.session.replay import run_with_choices
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.scenario import STAGE_ORDER, Scenario, Staffed
+from sim.scenario.schema import STAGE_ORDER, Scenario, Staffed
 
 STAGE_TITLES = {
     "awareness": "Awareness",

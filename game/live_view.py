@@ -35,7 +35,7 @@ from sim.records import (
     ServiceStarted,
     TouchpointVisited,
 )
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 TICKER_LINES = 6
 STORY_LINES = 14

@@ -18,12 +18,12 @@ from typing import Any
 
 from sim.atomic import write_text_atomic
 from sim.commands import Choose, LoggedCommand
-from sim.loader import LoadedScenario
-from sim.model import Observer, Simulation
-from sim.replay import replay
-from sim.report import build_results
-from sim.scenario import Decision, Scenario
-from sim.session_file import SessionRecord
+from sim.engine.simulation import Observer, Simulation
+from sim.results.results import build_results
+from sim.scenario.loader import LoadedScenario
+from sim.scenario.schema import Decision, Scenario
+from sim.session.file import SessionRecord
+from sim.session.replay import replay
 
 RESULTS_CSV = "results.csv"
 CSV_COLUMNS = (

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
-from .errors import CommandError, Problem, ScenarioError, SimError
-from .loader import LoadedScenario, load_scenario, parse_scenario, read_scenario
-from .model import Simulation
-from .rng import RandomStreams
-from .scenario import Scenario
+from sim.commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
+from sim.engine.simulation import Simulation
+from sim.errors import CommandError, Problem, ScenarioError, SimError
+from sim.rng import RandomStreams
+from sim.scenario.loader import LoadedScenario, load_scenario, parse_scenario, read_scenario
+from sim.scenario.schema import Scenario
 
 __all__ = [
     "ApplyResponse",

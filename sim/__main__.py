@@ -1,5 +1,5 @@
 """``python -m sim`` runs the cxsim command line."""
 
-from .cli import main
+from sim.cli import main
 
 main()

@@ -18,14 +18,14 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .atomic import write_text_atomic
-from .clock import format_time
-from .errors import SimError
-from .loader import read_scenario
-from .model import Simulation
-from .report import build_results, to_csv, to_json
-from .scenario import Scenario
+from sim import __version__
+from sim.atomic import write_text_atomic
+from sim.clock import format_time
+from sim.engine.simulation import Simulation
+from sim.errors import SimError
+from sim.results.results import build_results, to_csv, to_json
+from sim.scenario.loader import read_scenario
+from sim.scenario.schema import Scenario
 
 app = typer.Typer(
     name="cxsim",
@@ -156,7 +156,7 @@ def run(
     for warning in loaded.warnings:
         err.print(str(warning), highlight=False, soft_wrap=True, markup=False)
     if policy is not None and policy not in scenario.policies:
-        from .checks import did_you_mean
+        from sim.scenario.checks import did_you_mean
 
         raise _fail(f"--policy: unknown policy '{policy}'{did_you_mean(policy, scenario.policies)}")
     for target in (json_out, csv_out):
@@ -373,9 +373,9 @@ def _experiment(
     stop: tuple[float, list[str], int] | None = None, scheduler: str | None = None, resume: bool = False,
 ) -> None:  # fmt: skip
     flag = "--policies" if compare else "--policy"
-    from .atomic import open_atomic
-    from .checks import did_you_mean
-    from .experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict
+    from sim.atomic import open_atomic
+    from sim.experiments.experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict
+    from sim.scenario.checks import did_you_mean
 
     loaded = read_scenario(file)
     scenario = loaded.scenario
@@ -486,9 +486,9 @@ def sweep(
     """
     import tomllib
 
-    from .checks import did_you_mean
-    from .experiment import plan
-    from .sweep import grid, validate_point
+    from sim.experiments.experiment import plan
+    from sim.experiments.sweep import grid, validate_point
+    from sim.scenario.checks import did_you_mean
 
     loaded = read_scenario(file)
     scenario = loaded.scenario
@@ -532,8 +532,8 @@ def sweep(
 
 def _write_sweep(scenario, sha256, file, names, base_seed, reps, days, points, jobs_by_point, journal, json_out, csv_out) -> None:
     """Summarise each grid point and stream every replication from the journal into the outputs."""
-    from .atomic import open_atomic
-    from .experiment import STREAM_TOKEN, collect, replication_rows, to_dict
+    from sim.atomic import open_atomic
+    from sim.experiments.experiment import STREAM_TOKEN, collect, replication_rows, to_dict
 
     out_points = []
     exps = []
@@ -595,8 +595,8 @@ def _write_sweep(scenario, sha256, file, names, base_seed, reps, days, points, j
 
 def _stream_json(data: dict, streams: dict, json_out: str | None) -> None:
     """Experiment results to stdout ('-') or atomically to a file, replications streamed from the journal."""
-    from .atomic import open_atomic
-    from .experiment import write_json
+    from sim.atomic import open_atomic
+    from sim.experiments.experiment import write_json
 
     if json_out == "-":
         write_json(data, streams, sys.stdout)
@@ -607,7 +607,7 @@ def _stream_json(data: dict, streams: dict, json_out: str | None) -> None:
 
 def _journal(json_out: str | None, resume: bool):
     """The journal that keeps finished replications next to --json PATH (None without a file)."""
-    from .experiment import Journal
+    from sim.experiments.experiment import Journal
 
     if json_out in (None, "-"):
         if resume:
@@ -623,7 +623,7 @@ def _journal(json_out: str | None, resume: bool):
 
 def _run_saving(jobs, workers, bar, task, scheduler, journal, *, scratch: bool = False, reload: bool = True) -> None:
     """Run what is not done yet, appending each finished replication to the journal; explain how to resume after Ctrl-C."""
-    from .experiment import run_jobs
+    from sim.experiments.experiment import run_jobs
 
     done = journal.load(jobs) if reload else set(journal.offsets)
     bar.update(task, total=len(jobs), completed=len(done))
@@ -645,7 +645,7 @@ def _run_saving(jobs, workers, bar, task, scheduler, journal, *, scratch: bool =
 
 def _precise(journal, n_jobs: int, metric: str, target: float) -> bool:
     """True when the metric's 95 % CI half-width over every finished replication is within target x mean."""
-    from .stats import Running
+    from sim.experiments.stats import Running
 
     acc = Running()
     for i in range(n_jobs):
@@ -659,7 +659,7 @@ def _precise(journal, n_jobs: int, metric: str, target: float) -> bool:
 
 
 def _print_experiment(exp, data: dict, compare: bool) -> None:
-    from .experiment import headline
+    from sim.experiments.experiment import headline
 
     out.print(
         f"[bold]{exp.title}[/]  {len(exp.seeds)} replications of {exp.days:g} days, base seed {exp.base_seed}  "
@@ -690,7 +690,7 @@ def _print_experiment(exp, data: dict, compare: bool) -> None:
 
 
 def _fmt_interval(mean: float, half: float, unit: str, currency: str) -> str:
-    from .report import format_interval
+    from sim.results.results import format_interval
 
     return format_interval(mean, half, unit, currency)
 
@@ -706,7 +706,7 @@ def report(
 
     The page embeds its charts, so it opens in any browser without a server and can be forwarded.
     """
-    from .html_report import render
+    from sim.reports.html import render
 
     if not results.is_file():
         raise _fail(f"{results}: {'is a directory' if results.is_dir() else 'file not found'}")
@@ -718,7 +718,7 @@ def report(
     target = out_path or results.with_suffix(".html")
     if not target.parent.is_dir():
         raise _fail(f"cannot write {target}: folder {target.parent} does not exist")
-    from .html_report import ReportError
+    from sim.reports.html import ReportError
 
     try:
         page = render(data)
@@ -738,7 +738,7 @@ def lint(
 
     Exit 0 when every file is clean, 1 when there are warnings, 2 when a file is invalid.
     """
-    from .lint import lint as lint_scenario
+    from sim.authoring.lint import lint as lint_scenario
 
     warned = False
     for file in files:
@@ -755,7 +755,7 @@ def lint(
         raise typer.Exit(1)
 
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "authoring" / "templates"
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
@@ -782,7 +782,7 @@ def new(
     candidates = [TEMPLATE_DIR / f"{from_template}.toml", BUNDLED_DIR / f"{from_template}.toml", Path(from_template)]
     source = next((c for c in candidates if c.is_file()), None)
     if source is None:
-        from .checks import did_you_mean
+        from sim.scenario.checks import did_you_mean
 
         known = ["starter", *sorted(p.stem for p in BUNDLED_DIR.glob("*.toml"))]
         raise _fail(f"--from: unknown template '{from_template}'{did_you_mean(from_template, known)}")
@@ -795,7 +795,7 @@ def new(
     else:
         text = f"#:schema {schema_ref}\n{text}"
     text = re.sub(r'^title = ".*"$', f"title = {json.dumps(title)}", text, count=1, flags=re.MULTILINE)
-    from .loader import parse_scenario
+    from sim.scenario.loader import parse_scenario
 
     parse_scenario(text.encode("utf-8"), str(target))  # never write a file that does not validate
     write_text_atomic(target, text)
@@ -815,8 +815,8 @@ def preview(
     """
     from rich.tree import Tree
 
-    from .lessons import check_lessons
-    from .scenario import STAGE_ORDER
+    from sim.authoring.lessons import check_lessons
+    from sim.scenario.schema import STAGE_ORDER
 
     loaded = read_scenario(file)
     s = loaded.scenario
@@ -913,8 +913,8 @@ def replay(
     and seed gives the same run, bit for bit. Exit 0 when the saved results are reproduced,
     1 when they differ, 2 when the file or its scenario cannot be used.
     """
-    from .replay import replay as replay_session
-    from .session_file import read_session, resolve_scenario_path
+    from sim.session.file import read_session, resolve_scenario_path
+    from sim.session.replay import replay as replay_session
 
     rec = read_session(file)
     scenario_path = resolve_scenario_path(file, rec.scenario_file)

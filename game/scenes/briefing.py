@@ -12,8 +12,8 @@ from game.app import App, Scene
 from game.live_view import LiveView
 from game.session import Session
 from sim.errors import SimError
-from sim.loader import LoadedScenario, read_scenario
-from sim.session_file import read_session, resolve_scenario_path
+from sim.scenario.loader import LoadedScenario, read_scenario
+from sim.session.file import read_session, resolve_scenario_path
 
 
 def start_session(app: App, loaded: LoadedScenario, **resume: object) -> None:

@@ -14,7 +14,7 @@ import pygame_gui
 from game import ui
 from game.app import App, Scene
 from game.session import option_cost, option_unit_cost
-from sim.decisions import PendingDecision, default_option
+from sim.engine.decisions import PendingDecision, default_option
 
 from .play import PlayScene
 

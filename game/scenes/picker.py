@@ -10,7 +10,7 @@ import pygame_gui
 from game import ui
 from game.app import App, Scene
 from sim.errors import SimError
-from sim.loader import read_scenario
+from sim.scenario.loader import read_scenario
 
 BUNDLED = Path(__file__).resolve().parent.parent.parent / "scenarios"
 

@@ -22,7 +22,7 @@ from game.layout import Spot, journey_layout, stage_columns
 from game.live_view import MOOD_NAMES, LiveView, Mood
 from game.session import Session
 from sim.clock import format_time
-from sim.report import build_results
+from sim.results.results import build_results
 
 BASE_MIN_PER_S = 5.0
 SPEEDS = (0.0, 1.0, 4.0, 16.0, 64.0)

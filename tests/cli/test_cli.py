@@ -108,7 +108,7 @@ def test_schema_file_is_up_to_date():
 
 def test_format_reference_is_up_to_date():
     """docs/scenario-format.md is generated from the field descriptions (run `make schema`)."""
-    from sim.schema_doc import render
+    from sim.authoring.docgen import render
 
     assert render() == (ROOT / "docs" / "scenario-format.md").read_text()
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from helpers import ROOT, SCENARIOS
 
-from sim.sweep import SweepError, apply, grid, parse_set
+from sim.experiments.sweep import SweepError, apply, grid, parse_set
 
 CENTRE = str(SCENARIOS / "contact-centre.toml")
 

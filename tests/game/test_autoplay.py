@@ -21,8 +21,8 @@ def cxsim(*args: str, cwd=ROOT) -> subprocess.CompletedProcess[str]:
 
 def first_decision_day(path) -> int | None:
     """The day the scenario's first decision surely comes up (a clock time or a scheduled failure)."""
-    from sim.loader import read_scenario
-    from sim.scenario import FailureTrigger, ScheduledFailure, TimeTrigger
+    from sim.scenario.loader import read_scenario
+    from sim.scenario.schema import FailureTrigger, ScheduledFailure, TimeTrigger
 
     s = read_scenario(path).scenario
     days = []

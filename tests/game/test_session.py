@@ -11,10 +11,10 @@ from helpers import ROOT, SCENARIOS
 
 from game.live_view import LiveView
 from game.session import Session
-from sim.loader import read_scenario
-from sim.model import Simulation
-from sim.replay import run_with_choices
-from sim.report import build_results
+from sim.engine.simulation import Simulation
+from sim.results.results import build_results
+from sim.scenario.loader import read_scenario
+from sim.session.replay import run_with_choices
 
 HIKE = SCENARIOS / "hike-launch.toml"
 

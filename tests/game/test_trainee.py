@@ -13,8 +13,8 @@ from game.scenes.debrief import DebriefScene
 from game.scenes.decision import DecisionScene
 from game.scenes.play import PlayScene
 from game.session import headless_results
-from sim.loader import read_scenario
-from sim.session_file import read_session
+from sim.scenario.loader import read_scenario
+from sim.session.file import read_session
 
 HIKE = SCENARIOS / "hike-launch.toml"
 

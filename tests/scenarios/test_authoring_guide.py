@@ -9,7 +9,7 @@ import sys
 from helpers import ROOT
 
 from sim import read_scenario
-from sim.lint import lint
+from sim.authoring.lint import lint
 
 GUIDE = ROOT / "docs" / "authoring.md"
 

@@ -24,7 +24,7 @@ BLIND = "\n[customer_model.recovery]\ndetect_probability = 0.0\n"
 def outcome(args: tuple[str, str, int, float]) -> dict:
     """Headline outcomes of one run (a top-level function so worker processes can run it)."""
     extra, policy, seed, days = args
-    from sim.report import build_results
+    from sim.results.results import build_results
 
     scenario = parse_scenario((TEXT + extra).encode(), "hike-launch.toml").scenario
     sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)

@@ -14,8 +14,8 @@ import pytest
 from helpers import ROOT, SCENARIOS
 
 from sim import read_scenario
-from sim.lessons import check_lessons
-from sim.lint import lint
+from sim.authoring.lessons import check_lessons
+from sim.authoring.lint import lint
 
 FILES = sorted(p for p in SCENARIOS.glob("*.toml"))
 LIBRARY = {

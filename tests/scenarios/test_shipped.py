@@ -6,7 +6,7 @@ import pytest
 from helpers import SCENARIOS
 
 from sim import Simulation, read_scenario
-from sim.report import build_results
+from sim.results.results import build_results
 
 FILES = sorted(p for p in SCENARIOS.glob("*.toml"))
 

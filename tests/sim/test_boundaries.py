@@ -11,8 +11,8 @@ import sim
 def test_importing_every_engine_module_loads_no_display_code():
     code = (
         "import pkgutil, importlib, sys, sim\n"
-        "for m in pkgutil.iter_modules(sim.__path__):\n"
-        "    if m.name != '__main__': importlib.import_module('sim.' + m.name)\n"
+        "for m in pkgutil.walk_packages(sim.__path__, 'sim.'):\n"
+        "    if not m.name.endswith('__main__'): importlib.import_module(m.name)\n"
         "bad = [n for n in sys.modules if n.split('.')[0] in ('pygame', 'pygame_gui', 'game')]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )

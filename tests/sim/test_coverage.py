@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 from helpers import queue_toml
 
-from sim.erlang import erlang_a
-from sim.experiment import Job, run_jobs
+from sim.experiments.erlang import erlang_a
+from sim.experiments.experiment import Job, run_jobs
+from sim.experiments.stats import mean_interval
 from sim.rng import replication_seeds
-from sim.stats import mean_interval
 
 EXPERIMENTS, REPS = 200, 20
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.experience import paradox_eligible, recovery_quality, remembered, trust_after_recovery
-from sim.loyalty import complain_probability, expected_nps, ordered_distribution
-from sim.parameters import CustomerModel
-from sim.worked_cases import CASES, evaluate
+from sim.behaviour.experience import paradox_eligible, recovery_quality, remembered, trust_after_recovery
+from sim.behaviour.loyalty import complain_probability, expected_nps, ordered_distribution
+from sim.behaviour.worked_cases import CASES, evaluate
+from sim.scenario.customer_model import CustomerModel
 
 P = CustomerModel()
 BY_NUMBER = {case.name.split()[0]: evaluate(case) for case in CASES}
@@ -136,6 +136,6 @@ def test_peak_end_memory_neglects_duration():
 def test_docs_show_the_worked_cases_the_code_computes():
     from helpers import ROOT
 
-    from sim.worked_cases import table
+    from sim.behaviour.worked_cases import table
 
     assert table() in (ROOT / "docs" / "model.md").read_text()

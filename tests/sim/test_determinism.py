@@ -8,8 +8,8 @@ import pytest
 from helpers import SCENARIOS, make_scenario, queue_toml
 
 from sim import ApplyResponse, Choose, SetAgents, Simulation, load_scenario
-from sim.replay import replay
-from sim.report import build_results, to_json
+from sim.results.results import build_results, to_json
+from sim.session.replay import replay
 
 
 @pytest.fixture(scope="module")

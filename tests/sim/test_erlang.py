@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim.erlang import erlang_a, erlang_c, erlang_c_mean_wait, erlang_c_service_level
+from sim.experiments.erlang import erlang_a, erlang_c, erlang_c_mean_wait, erlang_c_service_level
 
 
 @pytest.mark.parametrize(

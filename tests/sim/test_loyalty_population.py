@@ -11,7 +11,7 @@ import functools
 from helpers import make_scenario
 
 from sim import Simulation
-from sim.report import build_results
+from sim.results.results import build_results
 
 SHOP = """
 schema_version = 1

@@ -8,14 +8,14 @@ import statistics
 import numpy as np
 import pytest
 
-from sim.arrivals import next_arrival, weekly_rates_per_min
 from sim.clock import at_day, format_time, parse_clock
-from sim.distributions import Empirical, Gamma, Lognormal, Normal, Triangular, sampler
-from sim.metrics import Level, WaitHistogram
+from sim.engine.arrivals import next_arrival, weekly_rates_per_min
+from sim.engine.staffing import staffing_timeline
+from sim.results.metrics import Level, WaitHistogram
 from sim.rng import RandomStreams, replication_seeds
-from sim.scenario import Arrivals, Shift
-from sim.staffing import staffing_timeline
-from sim.toml_lines import KeyLines
+from sim.scenario.distributions import Empirical, Gamma, Lognormal, Normal, Triangular, sampler
+from sim.scenario.schema import Arrivals, Shift
+from sim.scenario.toml_lines import KeyLines
 
 
 def test_streams_depend_on_name_not_creation_order():

@@ -13,8 +13,8 @@ import pytest
 from helpers import make_scenario, queue_toml
 
 from sim import Simulation
-from sim.erlang import erlang_a, erlang_c, erlang_c_mean_wait
-from sim.report import build_results
+from sim.experiments.erlang import erlang_a, erlang_c, erlang_c_mean_wait
+from sim.results.results import build_results
 
 T99 = {5: 4.604, 10: 3.250, 20: 2.861}
 # Erlang's formulas assume Poisson arrivals: no customers coming back or referred by others.

@@ -6,7 +6,7 @@ from helpers import make_scenario, queue_toml
 
 from sim import Choose, Simulation
 from sim.records import DecisionMade, FailureEnded, RecoveryDelivered, StaffingChanged
-from sim.report import build_results
+from sim.results.results import build_results
 
 INCIDENT = """
 [failures.down]

@@ -7,8 +7,8 @@ import json
 
 from helpers import SCENARIOS
 
-from sim.experiment import STREAM_TOKEN, Journal, collect, plan, replication_rows, run_jobs, to_dict, write_json
-from sim.stats import Running, mean_interval, paired_interval
+from sim.experiments.experiment import STREAM_TOKEN, Journal, collect, plan, replication_rows, run_jobs, to_dict, write_json
+from sim.experiments.stats import Running, mean_interval, paired_interval
 
 
 def experiment(tmp_path, reps=4):

@@ -1,0 +1,178 @@
+"""``cxsim lint``: things that are valid but probably wrong, found before a training session.
+
+Validation says whether a file *can* run; linting says whether it will *play* well: touchpoints
+no customer reaches, a decision that never comes up, options that do the same thing, staffing
+that cannot keep up with the work, a horizon too short for customers to come back, a scenario
+that states no lesson. Each finding is a located warning, ``FILE:LINE: key.path: warning: ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sim.clock import MINUTES_PER_DAY
+from sim.engine.simulation import Simulation
+from sim.engine.staffing import staffing_timeline
+from sim.errors import Problem
+from sim.records import DecisionRequested
+from sim.rng import replication_seeds
+from sim.scenario.loader import LoadedScenario, _located
+from sim.scenario.schema import CONTACT, END, FailureTrigger, KpiTrigger, RandomFailure, Scenario, Staffed
+from sim.scenario.toml_lines import KeyLines
+
+TRIGGER_RUNS = 20
+WEEK_MIN = 7 * MINUTES_PER_DAY
+
+
+def lint(loaded: LoadedScenario, text: str) -> list[Problem]:
+    """Every warning for a loaded scenario (``text`` is its source, for line numbers)."""
+    lines = KeyLines(text)
+    s = loaded.scenario
+    found: list[tuple[tuple[str | int, ...], str]] = [
+        *identical_options(s),
+        *overloaded_channels(s),
+        *short_horizon(s),
+        *silent_decisions(s),
+        *missing_lessons(s),
+    ]
+    return [*loaded.warnings, *(_located(loaded.path, lines, path, "warning: " + msg) for path, msg in found)]
+
+
+def identical_options(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Two options of one decision that apply the same responses: the choice makes no difference."""
+    for name, dec in s.decisions.items():
+        seen: dict[tuple[str, ...], str] = {}
+        for opt_name, opt in dec.options.items():
+            key = tuple(sorted(opt.responses))
+            if key in seen:
+                yield (
+                    ("decisions", name, "options", opt_name),
+                    f"does the same as option '{seen[key]}' (same responses), so the choice makes no difference",
+                )
+            else:
+                seen[key] = opt_name
+
+
+def visits_per_customer(s: Scenario) -> dict[str, float]:
+    """Expected visits to each touchpoint per new customer, following the routes' probabilities.
+
+    A step succeeds with its success (or resolution) probability and then follows ``next``,
+    otherwise ``on_failure``; ``contact`` spreads over the staffed channels by the segments'
+    preferences. Per-segment overrides and failures are left out: this is an estimate.
+    """
+    staffed = s.staffed()
+    prefs: dict[str, float] = {}
+    for seg in s.segments.values():
+        total = sum(seg.channel_preferences.values()) or 0.0
+        for tp, w in seg.channel_preferences.items():
+            prefs[tp] = prefs.get(tp, 0.0) + seg.share * (w / total if total else 0.0)
+    if not prefs and staffed:
+        prefs = {tp: 1 / len(staffed) for tp in staffed}
+
+    def spread(targets: dict[str, float], weight: float, into: dict[str, float]) -> None:
+        for target, p in targets.items():
+            if target == END or p <= 0:
+                continue
+            if target == CONTACT:
+                for tp, share in prefs.items():
+                    into[tp] = into.get(tp, 0.0) + weight * p * share
+            else:
+                into[target] = into.get(target, 0.0) + weight * p
+
+    visits: dict[str, float] = dict.fromkeys(s.touchpoints, 0.0)
+    mass: dict[str, float] = {}
+    spread(s.journey.entry, 1.0, mass)
+    for _ in range(s.journey.max_steps):
+        if sum(mass.values()) < 1e-9:
+            break
+        nxt: dict[str, float] = {}
+        for tp, m in mass.items():
+            visits[tp] = visits.get(tp, 0.0) + m
+            spec = s.touchpoints.get(tp)
+            route = s.journey.routes.get(tp)
+            if spec is None or route is None:
+                continue
+            ok = spec.resolution_probability if isinstance(spec, Staffed) else spec.success_probability
+            spread(route.next, m * ok, nxt)
+            spread(route.on_failure, m * (1 - ok), nxt)
+        mass = nxt
+    return visits
+
+
+def mean_agents(spec: Staffed, horizon_min: float) -> float:
+    """Agents on duty on average over the run (or a week, if longer)."""
+    if not spec.shifts:
+        return float(spec.agents or 0)
+    span = min(horizon_min, WEEK_MIN) if horizon_min >= MINUTES_PER_DAY else MINUTES_PER_DAY
+    timeline = staffing_timeline(spec.shifts, span)
+    total = 0.0
+    for (start, agents), (end, _) in zip(timeline, [*timeline[1:], (span, 0)], strict=True):
+        total += agents * (min(end, span) - start)
+    return total / span
+
+
+def overloaded_channels(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Staffed channels whose offered work exceeds the agents on duty on average (utilisation > 1)."""
+    a = s.arrivals
+    per_min = a.customers_per_hour / 60 * (sum(a.hour_profile) / 24) * (sum(a.weekday_profile) / 7)
+    visits = visits_per_customer(s)
+    for name, spec in s.staffed().items():
+        offered = per_min * visits.get(name, 0.0) * spec.handle_min.mean_value()  # erlangs
+        capacity = mean_agents(spec, s.horizon_days * MINUTES_PER_DAY) * spec.concurrency
+        if offered > 0.05 and offered > capacity:
+            util = offered / capacity if capacity else float("inf")
+            yield (
+                ("touchpoints", name),
+                f"staffing far below the offered load: about {offered:.1f} agents' worth of work arrives on average, "
+                f"{capacity:.1f} on duty (utilisation {util:.0%}); the queue grows without bound: add agents or shifts",
+            )
+
+
+def short_horizon(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """A run shorter than the time customers take to come back: repeat purchases cannot show."""
+    m = s.customer_model
+    if not (m.enabled and m.feedback):
+        return
+    days = m.loyalty.repeat_after_days.mean_value()
+    if s.horizon_days < days:
+        yield (
+            ("horizon_days",),
+            f"{s.horizon_days:g} days is shorter than the {days:g} days customers take on average to come back, so repeat "
+            "purchases barely show: lengthen the run, or set [customer_model] feedback = false for a queueing study",
+        )
+
+
+def silent_decisions(s: Scenario, runs: int = TRIGGER_RUNS) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Decisions on random failures or KPI thresholds that never come up in ``runs`` seeded runs."""
+    chancy = [
+        name
+        for name, dec in s.decisions.items()
+        if isinstance(dec.trigger, KpiTrigger)
+        or (isinstance(dec.trigger, FailureTrigger) and isinstance(s.failures.get(dec.trigger.failure), RandomFailure))
+    ]
+    if not chancy:
+        return
+    fired: set[str] = set()
+
+    def watch(record: object) -> None:
+        if isinstance(record, DecisionRequested):
+            fired.add(record.decision)
+
+    for seed in replication_seeds(s.seed, runs):
+        sim = Simulation(s, seed=seed, observers=[watch])
+        while not sim.finished and not set(chancy) <= fired:
+            sim.advance_to(sim.now + MINUTES_PER_DAY)
+        if set(chancy) <= fired:
+            return
+    for name in chancy:
+        if name not in fired:
+            yield (
+                ("decisions", name, "trigger"),
+                f"never came up in {runs} seeded runs of the whole horizon: trainees may never see it",
+            )
+
+
+def missing_lessons(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """A scenario that states no lesson cannot be checked by ``cxsim preview`` or the tests."""
+    if not s.lessons:
+        yield (("lessons",), "the scenario states no [[lessons]]: add one so `cxsim preview` can check what it teaches")

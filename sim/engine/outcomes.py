@@ -1,0 +1,190 @@
+"""After the journey: the memory settles, the survey is answered, and the customer decides what next.
+
+A day after a journey (``survey_delay_min``) its moments become a memory; memory, attitude and
+trust give the survey answers (NPS, CSAT, CES), perhaps a review, a referral or negative word of
+mouth, and the decision to buy again, which brings the customer back for another journey. Every
+decision that belongs to one customer uses keyed random numbers (customer, journey), so the same
+customer faces the same dice under every policy.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import deque
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from simpy.events import Event, Timeout
+
+from sim.behaviour.experience import ces, remembered, updated_attitude
+from sim.behaviour.loyalty import (
+    lifetime_value,
+    logit,
+    nps_group,
+    nwom_probability,
+    refer_probability,
+    repeat_probability,
+    review_probability,
+    review_stars,
+    survey_latent,
+)
+from sim.clock import MINUTES_PER_DAY
+from sim.engine.customers import Customer, journey
+from sim.engine.walk import Walk
+from sim.records import CustomerArrived, JourneyRemembered
+from sim.rng import KeyedUniform
+from sim.scenario.distributions import sampler, uniform_sampler
+
+if TYPE_CHECKING:
+    from sim.engine.simulation import Simulation
+
+REFERRAL_ID_BASE = 1 << 40
+GROUPS = ("promoter", "passive", "detractor")
+
+
+def logistic_noise(u: float) -> float:
+    """A standard logistic variate from a uniform one (inverse CDF)."""
+    u = min(max(u, 1e-12), 1 - 1e-12)
+    return math.log(u / (1 - u))
+
+
+def cut_points(baseline: Sequence[float]) -> list[float]:
+    """Ordered-logit cut points logit(F0(k)) of a baseline answer distribution (all but the last answer)."""
+    out, total = [], 0.0
+    for share in baseline[:-1]:
+        total += share
+        out.append(logit(total))
+    return out
+
+
+class Outcomes:
+    """Settles journeys into memories and survey answers, and sends customers back, or away."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        model = sim.scenario.customer_model
+        lo, w = model.loyalty, model.word_of_mouth
+        self.model = model
+        seed, streams = sim.seed, sim.streams
+        self._repeat_draw = KeyedUniform(seed, "repeat")
+        self._review_draw = KeyedUniform(seed, "review")
+        self._refer_draw = KeyedUniform(seed, "refer")
+        self._nwom_draw = KeyedUniform(seed, "nwom")
+        self._survey_draw = KeyedUniform(seed, "survey")
+        self._csat_draw = KeyedUniform(seed, "csat")
+        self._wom = streams["word_of_mouth"]
+        self._return_after = sampler(lo.repeat_after_days, streams["return_after"])
+        self._referral_after = sampler(w.referral_delay_days, streams["referral_after"])
+        self._referral_segment = uniform_sampler(streams["referral_segment"])
+        self._referral_ids = REFERRAL_ID_BASE
+        self._ltr_cuts = cut_points(lo.ltr_baseline)
+        self._csat_cuts = cut_points(lo.csat_baseline)
+        self._order_margin = {seg: lo.margin * spec.order_value.mean_value() for seg, spec in sim.scenario.segments.items()}
+        self._refer_p = {g: refer_probability(g, w) for g in GROUPS}
+        self._nwom_p = {g: nwom_probability(g, w) for g in GROUPS}
+        self.pending: deque[tuple[float, Customer]] = deque()  # (due minute, customer), in due order
+        self._timer = False
+        self.nwom_pool = 0  # people told bad things who have not arrived yet
+        self.thanks_reviewers = False
+
+    def journey_ended(self, customer: Customer) -> None:
+        """A journey is over: its memory settles after the survey delay."""
+        if not self.model.enabled:
+            return
+        delay = self.model.memory.survey_delay_min
+        if delay <= 0:
+            self.settle(customer)
+            return
+        # NOTE: journeys end in time order and the delay is constant, so due surveys form a FIFO;
+        # one timer per batch instead of one per customer keeps the event heap small.
+        self.pending.append((self.sim.env.now + delay, customer))
+        if not self._timer:
+            self._schedule_tick()
+
+    def _schedule_tick(self) -> None:
+        env = self.sim.env
+        every = self.model.settle_every_min
+        due = self.pending[0][0]
+        tick = (due // every + (due % every > 0)) * every
+        self._timer = True
+        Timeout(env, max(tick - env.now, 0.0)).callbacks.append(self._on_tick)
+
+    def _on_tick(self, _event: Event) -> None:
+        queue = self.pending
+        now = self.sim.env.now
+        while queue and queue[0][0] <= now:
+            self.settle(queue.popleft()[1])
+        self._timer = False
+        if queue:
+            self._schedule_tick()
+
+    def settle(self, customer: Customer) -> None:
+        """Form the journey's memory, answer the survey, and decide what the customer does next."""
+        sim = self.sim
+        env = sim.env
+        m = self.model
+        mem, lo, w = m.memory, m.loyalty, m.word_of_mouth
+        ref_a, ref_t = m.moments.met_expectations, mem.trust_reference
+        memory = remembered(customer.moments, mem) if customer.moments else ref_a
+        attitude = updated_attitude(customer.attitude, memory, customer.journeys, mem)
+        customer.attitude = attitude
+        customer.settled = True
+        trust, effort = customer.trust, customer.effort
+        p_repeat = repeat_probability(attitude, trust, effort, memory, ref_a, ref_t, lo)
+        if customer.needless:  # over-contact raises the churn hazard (Ascarza et al. 2016)
+            p_repeat = 1.0 - min(1.0, (1.0 - p_repeat) * m.recovery.needless_churn_factor**customer.needless)
+            customer.needless = 0
+        latent = survey_latent(attitude, trust, memory, ref_a, ref_t, lo)
+        key = customer.id, customer.journeys
+        ltr = bisect_left(self._ltr_cuts, latent + logistic_noise(self._survey_draw(*key)))
+        csat = 1 + bisect_left(self._csat_cuts, latent + logistic_noise(self._csat_draw(*key)))
+        stars = review_stars(ltr) if self._review_draw(*key) < review_probability(ltr, lo) else 0
+        thanked = bool(stars) and self.thanks_reviewers
+        if thanked:  # the reviewer hears back personally: remembered with the next journey's attitude
+            customer.attitude = min(1.0, customer.attitude + lo.thanks_attitude_gain)
+        group = nps_group(ltr)
+        referrals = 0
+        feedback = m.feedback
+        if self._refer_draw(*key) < self._refer_p[group]:
+            told = 1 + int(self._wom.poisson(w.extra_people_told_mean))
+            referrals = int(self._wom.binomial(told, w.referral_conversion))
+            for _ in range(referrals if feedback else 0):
+                delay = self._referral_after() * MINUTES_PER_DAY
+                if env.now + delay < sim.horizon:
+                    Timeout(env, delay).callbacks.append(self._on_referral)
+        nwom = self._nwom_draw(*key) < self._nwom_p[group]
+        if nwom and feedback:
+            self.nwom_pool += 1 + int(self._wom.poisson(w.extra_people_told_mean))
+        returns = self._repeat_draw(*key) < p_repeat
+        customer.journeys += 1
+        sim.emit(
+            JourneyRemembered(
+                time=env.now, customer=customer.id, segment=customer.segment, journey=customer.journeys,
+                affected=bool(customer.hits), contacted=customer.contacts > 0, thanked=thanked, memory=memory,
+                attitude=attitude, trust=trust, effort=effort, ces=ces(effort, lo.ces_per_effort), csat=csat, ltr=ltr,
+                repeat_probability=p_repeat, returns=returns, review_stars=stars, referrals=referrals, nwom=nwom,
+                lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, lo.discount_rate),
+            )
+        )  # fmt: skip
+        if returns and feedback:
+            delay = self._return_after() * MINUTES_PER_DAY
+            if env.now + delay < sim.horizon:
+                Timeout(env, delay, customer).callbacks.append(self._on_return)
+
+    def _on_return(self, event: Event) -> None:
+        sim = self.sim
+        customer: Customer = event.value
+        customer.start_journey(sim.env.now)
+        sim.emit(
+            CustomerArrived(
+                time=sim.env.now, customer=customer.id, segment=customer.segment, source="returning",
+                journey=customer.journeys + 1,
+            )
+        )  # fmt: skip
+        Walk(journey(sim, customer))
+
+    def _on_referral(self, _event: Event) -> None:
+        self._referral_ids += 1  # a separate id range keeps new customers' ids equal across policies
+        sim = self.sim
+        sim.new_customer(sim.pick_segment(self._referral_segment), "referral", self._referral_ids)

@@ -1,0 +1,29 @@
+"""Shifts turned into a timeline of agents on duty."""
+
+from __future__ import annotations
+
+import math
+
+from sim.clock import MINUTES_PER_DAY, WEEKDAYS, parse_clock
+from sim.scenario.schema import Shift
+
+
+def agents_at(shifts: list[Shift], weekday: int, minute_of_day: int) -> int:
+    """Agents on duty on a weekday (0 = Monday) at a minute of the day."""
+    day = WEEKDAYS[weekday]
+    return sum(s.agents for s in shifts if day in s.days and parse_clock(s.start) <= minute_of_day < parse_clock(s.end))
+
+
+def staffing_timeline(shifts: list[Shift], horizon_min: float) -> list[tuple[float, int]]:
+    """(sim minute, agents) at time 0 and at every change up to the horizon."""
+    bounds = sorted({0, *(parse_clock(s.start) for s in shifts), *(parse_clock(s.end) for s in shifts)} - {MINUTES_PER_DAY})
+    out: list[tuple[float, int]] = []
+    for day in range(math.ceil(horizon_min / MINUTES_PER_DAY)):
+        for minute in bounds:
+            t = float(day * MINUTES_PER_DAY + minute)
+            if t >= horizon_min:
+                break
+            n = agents_at(shifts, day % 7, minute)
+            if not out or out[-1][1] != n:
+                out.append((t, n))
+    return out

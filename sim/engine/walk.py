@@ -1,0 +1,47 @@
+"""``Walk``: drives one journey generator on SimPy events without a full ``simpy.Process``.
+
+A Process costs two extra scheduled events per customer (its start and its end); a journey
+needs neither, because nothing waits for it to finish. The generator starts at once and is
+resumed from each event it yields, with SimPy's own semantics: the value of an event that
+succeeded is sent in, the exception of an event that failed is thrown in (and the event is
+defused, so the environment does not raise it again), and an exception the journey does not
+catch propagates to whoever ran the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+
+class Walk:
+    """One journey in progress."""
+
+    __slots__ = ("_gen",)
+
+    def __init__(self, gen: Generator[simpy.Event, Any, None]) -> None:
+        self._gen = gen
+        self._step(True, None)
+
+    def _resume(self, event: simpy.Event) -> None:
+        ok = event.ok
+        if not ok:
+            event.defused = True
+        self._step(ok, event.value)
+
+    def _step(self, ok: bool, value: Any) -> None:
+        gen = self._gen
+        while True:
+            try:
+                event = gen.send(value) if ok else gen.throw(value)
+            except StopIteration:
+                return
+            if event.callbacks is not None:
+                event.callbacks.append(self._resume)
+                return
+            ok = event.ok  # already processed: continue at once
+            if not ok:
+                event.defused = True
+            value = event.value

@@ -1,0 +1,1 @@
+"""Headless studies: replications with confidence intervals, paired comparisons, sweeps, Erlang checks."""

@@ -1,0 +1,493 @@
+"""Replications and policy comparisons: many seeded runs, summarised with confidence intervals.
+
+Each replication's seed is fixed up front (numpy SeedSequence spawning from the base seed), and
+results are collected in job order, so the output is identical whatever the number of worker
+processes. Policies compared on the same seeds meet the same customers and the same failures
+(common random numbers), and their differences are summarised pair by pair.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import signal
+import tempfile
+import tomllib
+from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from sim import __version__
+from sim.engine.simulation import Simulation
+from sim.errors import SimError
+from sim.experiments.stats import Interval, Running, welch_half_width
+from sim.results.results import build_results
+from sim.rng import replication_seeds
+from sim.scenario.loader import parse_scenario, validate_data
+
+EXPERIMENT_FORMAT = "cxsim.experiment/1"
+SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily"}
+DAILY_FIELDS = ("orders", "revenue", "profit", "arrivals", "affected", "nps", "repeat_purchase_rate")
+CHANNEL_DAILY = ("abandon_rate", "wait_mean_min", "queue_length_mean")
+
+# The KPIs shown in tables and verdicts: (metric, label, unit).
+HEADLINE: tuple[tuple[str, str, str], ...] = (
+    ("money.profit", "profit", "currency"),
+    ("money.revenue", "revenue", "currency"),
+    ("journey.orders", "orders", "orders"),
+    ("experience.repeat_purchase_rate", "repeat purchase", "fraction"),
+    ("experience.nps", "NPS", "points"),
+    ("experience.csat_mean", "CSAT (1-5)", "score"),
+    ("experience.ces_mean", "CES (1-7)", "score"),
+    ("experience.affected.nps", "NPS, customers hit by a failure", "points"),
+    ("experience.contacted.csat_mean", "CSAT of callers (1-5)", "score"),
+    ("recovery.customers_affected", "customers hit by a failure", "customers"),
+)
+CHANNEL_KPIS: tuple[tuple[str, str, str], ...] = (
+    ("abandon_rate", "abandonment", "fraction"),
+    ("wait_mean_min", "mean wait", "min"),
+    ("service_level", "service level", "fraction"),
+    ("offered", "contacts", "contacts"),
+)
+
+
+def headline(channels: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The headline KPIs of a scenario with these staffed channels."""
+    rows = list(HEADLINE)
+    for ch in channels:
+        rows += [(f"channels.{ch}.{key}", f"{ch} {label}", unit) for key, label, unit in CHANNEL_KPIS]
+    return rows
+
+
+def flatten(results: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    """Every number of a run's results under a dotted key (None and non-numbers left out)."""
+    out: dict[str, float] = {}
+    for key, value in results.items():
+        if not prefix and key in SKIP:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, path + "."))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int | float) and math.isfinite(value):
+            out[path] = float(value)
+    return out
+
+
+@dataclass(frozen=True)
+class Job:
+    """One replication: a scenario (as the file's bytes), a policy and a seed."""
+
+    scenario: bytes
+    name: str
+    policy: str
+    seed: int
+    days: float | None
+    overrides: tuple[tuple[str, Any], ...] = ()
+
+
+@functools.lru_cache(maxsize=8)
+def _scenario(data: bytes, name: str, overrides: tuple[tuple[str, Any], ...]):
+    if not overrides:
+        return parse_scenario(data, name).scenario
+    from sim.experiments.sweep import apply
+
+    return validate_data(apply(tomllib.loads(data.decode("utf-8")), overrides), name).scenario
+
+
+def run_job(job: Job) -> dict[str, float]:
+    """Run one replication and return its flattened results (top-level so worker processes can run it).
+
+    The daily series are kept as ``daily.<field>.<day>`` so that every day gets its own interval.
+    """
+    scenario = _scenario(job.scenario, job.name, job.overrides)
+    sim = Simulation(scenario, policy=job.policy, seed=job.seed, horizon_days=job.days)
+    sim.run()
+    results = build_results(sim)
+    flat = flatten(results)
+    channel_fields = [f"{ch}_{key}" for ch in results["channels"] for key in CHANNEL_DAILY]
+    for row in results["daily"]:
+        for key in (*DAILY_FIELDS, *channel_fields):
+            value = row.get(key)
+            if value is not None:
+                flat[f"daily.{key}.{row['day']}"] = float(value)
+    return flat
+
+
+class SchedulerError(SimError):
+    """The Dask scheduler given with --scheduler cannot be reached."""
+
+
+def _run_on_dask(jobs: Sequence[Job], address: str, results: list[Any], on_done: Callable[[int], None] | None) -> None:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"--scheduler: cannot reach the Dask scheduler at {address} ({exc.__class__.__name__})") from exc
+    with client:
+        futures = client.map(run_job, list(jobs), pure=False)
+        index = {future.key: i for i, future in enumerate(futures)}
+        for future in dask_completed(futures):
+            i = index[future.key]
+            results[i] = future.result()
+            if on_done:
+                on_done(i)
+
+
+def _ignore_interrupts() -> None:
+    """Worker processes leave Ctrl-C to the main process, which saves what finished and explains."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class JournalError(SimError):
+    """A journal of finished replications does not belong to this experiment."""
+
+
+def _job_id(job: Job) -> list[Any]:
+    return [job.policy, job.seed, [list(o) for o in job.overrides], job.days]
+
+
+class Journal:
+    """Finished replications appended as JSON lines: the experiment's results, on disk.
+
+    Results are never all held in memory: the journal keeps each line's offset and reads a
+    replication back when it is needed, so a 1,000-replication sweep stays flat in memory. With
+    ``--json PATH`` the journal sits next to PATH and an interrupted experiment resumes from it;
+    without, it is a scratch file removed at the end.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offsets: dict[int, tuple[int, int]] = {}
+        self._reader: Any = None
+
+    @classmethod
+    def scratch(cls) -> Journal:
+        """A journal in a temporary file (no --json PATH to keep it next to)."""
+        fd, name = tempfile.mkstemp(prefix="cxsim-", suffix=".jsonl")
+        os.close(fd)
+        return cls(Path(name))
+
+    def load(self, jobs: Sequence[Job]) -> set[int]:
+        """Indices of the jobs already in the journal; raises JournalError if it is from another plan."""
+        self.offsets = {}
+        if not self.path.exists():
+            return set()
+        with self.path.open("rb") as handle:
+            lines = handle.readlines()
+        pos = 0
+        for n, raw in enumerate(lines, start=1):
+            try:
+                entry = json.loads(raw)
+                i = int(entry["i"])
+                ok = 0 <= i < len(jobs) and entry["job"] == _job_id(jobs[i])
+            except (ValueError, KeyError, TypeError):
+                if n == len(lines):  # the last line, cut short by the interruption: run that job again
+                    self._truncate(pos)
+                    break
+                raise JournalError(f"{self.path}:{n}: not a line of a cxsim journal") from None
+            if not ok:
+                raise JournalError(
+                    f"{self.path}:{n}: written by a different experiment (other flags or file); remove it to start over"
+                )
+            self.offsets[i] = (pos, len(raw))
+            pos += len(raw)
+        return set(self.offsets)
+
+    def _truncate(self, size: int) -> None:
+        with self.path.open("r+b") as handle:
+            handle.truncate(size)
+
+    def add(self, i: int, job: Job, result: dict[str, float]) -> None:
+        """Append one finished replication."""
+        line = (json.dumps({"i": i, "job": _job_id(job), "metrics": result}) + "\n").encode("utf-8")
+        with self.path.open("ab") as handle:
+            pos = handle.seek(0, os.SEEK_END)
+            handle.write(line)
+            handle.flush()
+        self.offsets[i] = (pos, len(line))
+
+    def get(self, i: int) -> dict[str, float]:
+        """The metrics of finished job ``i``, read back from disk."""
+        pos, size = self.offsets[i]
+        if self._reader is None:
+            self._reader = self.path.open("rb")
+        self._reader.seek(pos)
+        return json.loads(self._reader.read(size))["metrics"]
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def remove(self) -> None:
+        """Forget the journal once the final results are written."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        self.path.unlink(missing_ok=True)
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    workers: int,
+    on_done: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
+    journal: Journal | None = None,
+    done: Collection[int] = (),
+) -> list[dict[str, float]]:
+    """Run jobs on local processes or a Dask cluster; results come back in job order whatever the scheduling.
+
+    With a ``journal`` each finished job is appended to it and nothing is kept in memory (the
+    returned list is empty: read results with ``journal.get``); jobs in ``done`` are not run again.
+    """
+    keep = journal is None
+    results: list[dict[str, float] | None] = [None] * len(jobs)
+    finished_set = set(done)
+    todo = [i for i in range(len(jobs)) if i not in finished_set]
+
+    def finished(i: int, result: dict[str, float]) -> None:
+        if keep:
+            results[i] = result
+        else:
+            journal.add(i, jobs[i], result)  # type: ignore[union-attr]
+        finished_set.add(i)
+        if on_done:
+            on_done(i)
+
+    if scheduler is not None:
+        partial: list[Any] = [None] * len(todo)
+        _run_on_dask([jobs[i] for i in todo], scheduler, partial, lambda k: finished(todo[k], partial[k]))
+    elif workers <= 1 or len(todo) <= 1:
+        for i in todo:
+            finished(i, run_job(jobs[i]))
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+        futures = {pool.submit(run_job, jobs[i]): i for i in todo}
+        try:
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+    missing = len(jobs) - len(finished_set)
+    if missing:
+        raise RuntimeError(f"{missing} replications produced no result")
+    return [r for r in results if r is not None] if keep else []
+
+
+STREAM_TOKEN = "@@cxsim-stream-{}@@"
+
+
+@dataclass
+class Experiment:
+    """Replications of one scenario under one or more policies on shared seeds.
+
+    ``runs`` holds, per policy, the journal indices of its replications in seed order; their
+    metrics stay on disk and are read back one at a time, so summaries cost constant memory.
+    """
+
+    title: str
+    file: str
+    sha256: str
+    currency: str
+    channels: list[str]
+    policies: list[str]
+    base_seed: int
+    seeds: list[int]
+    days: float
+    runs: dict[str, list[int]]
+    journal: Journal
+    _summaries: dict[str, dict[str, Running]] = field(default_factory=dict, repr=False)
+    _paired: dict[str, dict[str, Running]] = field(default_factory=dict, repr=False)
+
+    def iter_runs(self, policy: str) -> Iterator[dict[str, float]]:
+        """The metrics of each replication of a policy, in seed order, read from the journal."""
+        for i in self.runs[policy]:
+            yield self.journal.get(i)
+
+    def running(self, policy: str) -> dict[str, Running]:
+        """Running mean and variance of every metric of a policy (one pass, cached)."""
+        found = self._summaries.get(policy)
+        if found is None:
+            found = {}
+            for run in self.iter_runs(policy):
+                for metric, value in run.items():
+                    acc = found.get(metric)
+                    if acc is None:
+                        acc = found[metric] = Running()
+                    acc.add(value)
+            self._summaries[policy] = found
+        return found
+
+    def summary(self, policy: str) -> dict[str, Interval]:
+        """Mean and 95 % interval of every metric of a policy."""
+        acc = self.running(policy)
+        return {m: acc[m].interval() for m in sorted(acc)}
+
+    def _paired_runs(self, policy: str) -> dict[str, Running]:
+        found = self._paired.get(policy)
+        if found is None:
+            found = {}
+            for a, b in zip(self.iter_runs(self.policies[0]), self.iter_runs(policy), strict=True):
+                for metric, y in b.items():
+                    x = a.get(metric)
+                    if x is None:
+                        continue
+                    acc = found.get(metric)
+                    if acc is None:
+                        acc = found[metric] = Running()
+                    acc.add(y - x)
+            self._paired[policy] = found
+        return found
+
+    def comparison(self, policy: str, metric: str) -> tuple[Interval, float] | None:
+        """Paired interval of policy - baseline for a metric, and the unpaired half-width for contrast."""
+        diff = self._paired_runs(policy).get(metric)
+        if diff is None or diff.n == 0:
+            return None
+        base, other = self.running(self.policies[0]).get(metric), self.running(policy).get(metric)
+        unpaired = welch_half_width(base, other) if base is not None and other is not None else math.nan
+        return diff.interval(), unpaired
+
+
+def plan(
+    data: bytes, name: str, policies: Sequence[str], base_seed: int, reps: int, days: float | None,
+    overrides: tuple[tuple[str, Any], ...] = (), first: int = 0,
+) -> list[Job]:  # fmt: skip
+    """The jobs of an experiment: each seed under each policy, seed-major so policies advance together.
+
+    ``first`` skips seeds already run: seed i is the same whatever the number of replications.
+    """
+    seeds = replication_seeds(base_seed, reps)[first:]
+    return [Job(data, name, p, seed, days, overrides) for seed in seeds for p in policies]
+
+
+def collect(
+    jobs: Sequence[Job], journal: Journal, *, title: str, file: str, sha256: str, currency: str,
+    channels: list[str], policies: list[str], base_seed: int, days: float, offset: int = 0,
+) -> Experiment:  # fmt: skip
+    """Group jobs by policy, in seed order; ``offset`` is the index of ``jobs[0]`` in the journal."""
+    runs: dict[str, list[int]] = {p: [] for p in policies}
+    seeds: list[int] = []
+    for k, job in enumerate(jobs):
+        runs[job.policy].append(offset + k)
+        if job.seed not in seeds:
+            seeds.append(job.seed)
+    return Experiment(title, file, sha256, currency, channels, policies, base_seed, seeds, days, runs, journal)
+
+
+def verdict(exp: Experiment, policy: str, metric: str, label: str, unit: str) -> str | None:
+    """A plain-words verdict on policy vs the baseline for one KPI."""
+    found = exp.comparison(policy, metric)
+    if found is None:
+        return None
+    diff, _ = found
+    base = exp.policies[0]
+    base_acc = exp.running(base).get(metric)
+    base_mean = base_acc.mean if base_acc is not None else 0.0
+    if unit == "fraction":
+        amount = f"{abs(diff.mean) * 100:.1f} percentage points"
+        ci = f"{diff.low * 100:+.1f} to {diff.high * 100:+.1f} points"
+    elif base_mean and unit not in ("points", "score"):
+        amount = f"{abs(diff.mean / base_mean) * 100:.1f} %"
+        ci = f"{diff.low / abs(base_mean) * 100:+.1f} % to {diff.high / abs(base_mean) * 100:+.1f} %"
+    else:
+        amount = f"{abs(diff.mean):.2f} {'points' if unit == 'points' else ''}".strip()
+        ci = f"{diff.low:+.2f} to {diff.high:+.2f}"
+    if not diff.excludes_zero():
+        return f"no detectable difference in {label} between {policy} and {base} (95 % CI {ci})"
+    direction = "raises" if diff.mean > 0 else "lowers"
+    return f"{policy} {direction} {label} by {amount} compared with {base} (95 % CI {ci})"
+
+
+def replication_rows(exp: Experiment) -> Iterator[dict[str, Any]]:
+    """One entry per replication x policy, policy-major, read from the journal."""
+    for p in exp.policies:
+        for k, i in enumerate(exp.runs[p]):
+            yield {"policy": p, "replication": k + 1, "seed": exp.seeds[k], "metrics": exp.journal.get(i)}
+
+
+def to_dict(exp: Experiment, *, compare: bool, stream: str | None = None) -> dict[str, Any]:
+    """The experiment as JSON-ready data (identical whatever the number of workers).
+
+    With ``stream``, the replications are left out and a placeholder token stands in their
+    place: ``write_json`` fills it from the journal, one replication at a time.
+    """
+    out: dict[str, Any] = {
+        "format": EXPERIMENT_FORMAT,
+        "kind": "compare" if compare else "replications",
+        "cxsim_version": __version__,
+        "scenario": {"title": exp.title, "file": exp.file, "sha256": exp.sha256},
+        "currency": exp.currency,
+        "policies": exp.policies,
+        "base_seed": exp.base_seed,
+        "seeds": exp.seeds,
+        "reps": len(exp.seeds),
+        "horizon_days": exp.days,
+        "confidence": 0.95,
+        "replications": stream if stream is not None else list(replication_rows(exp)),
+        "summary": {p: {m: iv.to_dict() for m, iv in exp.summary(p).items()} for p in exp.policies},
+    }
+    if compare:
+        comparisons = []
+        for policy in exp.policies[1:]:
+            for metric, label, unit in headline(exp.channels):
+                found = exp.comparison(policy, metric)
+                if found is None:
+                    continue
+                diff, unpaired = found
+                comparisons.append(
+                    {
+                        "policy": policy,
+                        "baseline": exp.policies[0],
+                        "metric": metric,
+                        "label": label,
+                        "unit": unit,
+                        "difference": diff.to_dict(),
+                        "unpaired_half_width": unpaired,
+                        "verdict": verdict(exp, policy, metric, label, unit),
+                    }
+                )
+        out["comparisons"] = comparisons
+    return out
+
+
+def write_json(data: dict[str, Any], streams: dict[str, Callable[[], Iterator[Any]]], handle: TextIO) -> None:
+    """Write ``data`` as indented JSON, filling each placeholder token with its stream's items.
+
+    The text is what ``json.dumps(..., indent=2)`` would give for the full data, but no more than
+    one item of a stream is in memory at a time.
+    """
+    text = json.dumps(data, indent=2, allow_nan=False) + "\n"
+    for token, items in streams.items():
+        quoted = json.dumps(token)
+        before, text = text.split(quoted, 1)
+        handle.write(before)
+        last = before.rsplit("\n", 1)[-1]
+        indent = " " * (len(last) - len(last.lstrip(" ")))
+        pad = indent + "  "
+        first = True
+        for item in items():
+            body = json.dumps(item, indent=2, allow_nan=False).replace("\n", "\n" + pad)
+            handle.write(("[\n" if first else ",\n") + pad + body)
+            first = False
+        handle.write("[]" if first else "\n" + indent + "]")
+    handle.write(text)
+
+
+def csv_lines(exp: Experiment, data: dict[str, Any]) -> Iterator[str]:
+    """Tidy rows: one per replication x policy x metric, then one summary row per policy x metric."""
+    yield "policy,replication,seed,metric,value,ci_low,ci_high\n"
+    for row in replication_rows(exp):
+        for metric, value in row["metrics"].items():
+            yield f"{row['policy']},{row['replication']},{row['seed']},{metric},{value!r},,\n"
+    for policy, metrics in data["summary"].items():
+        for metric, iv in metrics.items():
+            yield f"{policy},mean,,{metric},{iv['mean']!r},{iv['ci_low']!r},{iv['ci_high']!r}\n"

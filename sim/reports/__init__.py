@@ -1,0 +1,1 @@
+"""Presentation of results for people: the self-contained HTML report."""

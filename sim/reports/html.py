@@ -1,0 +1,297 @@
+"""A self-contained HTML report of results: tables, verdicts and charts (PNG embedded), no server.
+
+``cxsim report RESULTS.json`` reads what ``cxsim run``, ``compare`` or ``sweep`` wrote and builds a
+page a manager can forward: headline numbers with their confidence intervals, the verdicts in
+plain words, and charts of KPIs per policy, of loyalty and money over time, and of sweep curves
+with confidence bands. Colours are the Okabe-Ito palette, safe for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from sim.errors import SimError
+from sim.experiments.experiment import HEADLINE, headline
+from sim.results.results import format_interval
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2rem auto; max-width: 1100px;
+       color: #1b1b1b; line-height: 1.45; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 2px solid #0072B2; }
+.meta { color: #555; font-size: .9rem; } table { border-collapse: collapse; margin: .8rem 0; font-size: .92rem; }
+th, td { padding: .35rem .7rem; border-bottom: 1px solid #ddd; text-align: right; } th:first-child, td:first-child { text-align: left; }
+th { background: #f3f6fa; } .verdict { margin: .25rem 0; } .yes::before { content: "● "; color: #009E73; }
+.no::before { content: "○ "; color: #777; } img { max-width: 100%; } .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+footer { margin-top: 3rem; color: #777; font-size: .8rem; }
+"""
+
+
+class ReportError(SimError):
+    """The results file is not something cxsim wrote."""
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
+
+
+def _page(title: str, subtitle: str, body: list[str]) -> str:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{CSS}</style></head><body><h1>{html.escape(title)}</h1><p class='meta'>{html.escape(subtitle)}</p>"
+        + "\n".join(body)
+        + f"<footer>Made by cxsim on {stamp}. Numbers are means over replications with 95 % confidence intervals"
+        " (Student t); comparisons are paired on the same seeds.</footer></body></html>\n"
+    )
+
+
+def _style(ax: Any, title: str, ylabel: str) -> None:
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.set_ylabel(ylabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _scale(unit: str) -> tuple[float, str]:
+    return (100.0, "%") if unit == "fraction" else (1.0, unit)
+
+
+def _kpi_bars(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str:
+    policies, summary, currency = data["policies"], data["summary"], data.get("currency", "")
+    shown = [k for k in kpis if any(summary[p].get(k[0], {}).get("mean") for p in policies)][:8]
+    cols = 4
+    rows = (len(shown) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(12, 2.9 * rows), squeeze=False)
+    for ax, (metric, label, unit) in zip(axes.flat, shown, strict=False):
+        factor, ylab = _scale(unit)
+        means = [summary[p].get(metric, {}).get("mean", float("nan")) * factor for p in policies]
+        errs = [summary[p].get(metric, {}).get("half_width", 0.0) * factor for p in policies]
+        ax.bar(policies, means, yerr=errs, capsize=5, color=PALETTE[: len(policies)], hatch=None)
+        for i, patch in enumerate(ax.patches):  # shapes as well as colours
+            patch.set_hatch(("", "//", "..", "xx", "\\\\")[i % 5])
+        _style(ax, label, currency if unit == "currency" else ylab)
+        ax.tick_params(axis="x", labelrotation=15)
+    for ax in list(axes.flat)[len(shown) :]:
+        ax.axis("off")
+    fig.tight_layout()
+    return _png(fig)
+
+
+def _over_time(data: dict[str, Any]) -> str:
+    policies, summary = data["policies"], data["summary"]
+    fields = (
+        ("revenue", "Revenue per day", data.get("currency", "")),
+        ("profit", "Profit per day (margin less costs)", data.get("currency", "")),
+        ("nps", "NPS of the day's surveys", "points"),
+        ("repeat_purchase_rate", "Share who will buy again", "%"),
+    )
+    fig, axes = plt.subplots(2, 2, figsize=(12, 6.5), squeeze=False)
+    for ax, (field, title, ylab) in zip(axes.flat, fields, strict=True):
+        factor = 100.0 if field == "repeat_purchase_rate" else 1.0
+        for i, p in enumerate(policies):
+            days = sorted(int(k.split(".")[-1]) for k in summary[p] if k.startswith(f"daily.{field}."))
+            if not days:
+                continue
+            iv = [summary[p][f"daily.{field}.{d}"] for d in days]
+            mean = [v["mean"] * factor for v in iv]
+            ax.plot(days, mean, color=PALETTE[i], label=p, marker=("o", "s", "^", "D")[i % 4], markersize=3)
+            ax.fill_between(
+                days, [v["ci_low"] * factor for v in iv], [v["ci_high"] * factor for v in iv], color=PALETTE[i], alpha=0.18
+            )
+        _style(ax, title, ylab)
+        ax.set_xlabel("day")
+    axes[0][0].legend(frameon=False)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def _queues_over_time(data: dict[str, Any]) -> str | None:
+    policies, summary = data["policies"], data["summary"]
+    channels = sorted(
+        {
+            k.split(".")[1].rsplit("_wait_mean_min", 1)[0]
+            for p in policies
+            for k in summary[p]
+            if k.endswith(".1") and "_wait_mean_min." in k
+        }
+    )
+    if not channels:
+        return None
+    fields = (("wait_mean_min", "Mean wait per day", "min", 1.0), ("abandon_rate", "Abandonment per day", "%", 100.0))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 3.4), squeeze=False)
+    for ax, (field, title, ylab, factor) in zip(axes.flat, fields, strict=True):
+        n = 0
+        for p in policies:
+            for ch in channels:
+                key = f"daily.{ch}_{field}."
+                days = sorted(int(k.rsplit(".", 1)[1]) for k in summary[p] if k.startswith(key))
+                if not days:
+                    continue
+                iv = [summary[p][f"{key}{d}"] for d in days]
+                label = ch if len(policies) == 1 else f"{p}: {ch}"
+                ax.plot(
+                    days,
+                    [v["mean"] * factor for v in iv],
+                    color=PALETTE[n % 8],
+                    marker=("o", "s", "^", "D")[n % 4],
+                    markersize=3,
+                    label=label,
+                )
+                ax.fill_between(
+                    days,
+                    [max(0.0, v["ci_low"] * factor) for v in iv],  # waits and rates cannot leave their range
+                    [min(100.0 if field == "abandon_rate" else float("inf"), v["ci_high"] * factor) for v in iv],
+                    color=PALETTE[n % 8],
+                    alpha=0.15,
+                )
+                n += 1
+        _style(ax, title, ylab)
+        ax.set_xlabel("day")
+    axes[0][0].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def _summary_table(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str:
+    policies, summary, currency = data["policies"], data["summary"], data.get("currency", "")
+    head = "".join(f"<th>{html.escape(p)}</th>" for p in policies)
+    rows = []
+    for metric, label, unit in kpis:
+        if not any(metric in summary[p] for p in policies):
+            continue
+        cells = []
+        for p in policies:
+            iv = summary[p].get(metric)
+            text = "–" if iv is None else format_interval(iv["mean"], iv["half_width"], unit, currency)
+            cells.append(f"<td>{html.escape(text)}</td>")
+        rows.append(f"<tr><td>{html.escape(label)}</td>{''.join(cells)}</tr>")
+    return f"<table><tr><th>KPI (mean ± 95 % CI)</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def _experiment_report(data: dict[str, Any]) -> str:
+    channels = sorted({m.split(".")[1] for p in data["policies"] for m in data["summary"][p] if m.startswith("channels.")})
+    kpis = headline(channels)
+    title = data["scenario"]["title"]
+    sub = (
+        f"{data['reps']} replications of {data['horizon_days']:g} days per policy, base seed {data['base_seed']}; "
+        f"policies: {', '.join(data['policies'])}; scenario file {data['scenario']['file']}"
+    )
+    body = ["<h2>Headline numbers</h2>", _summary_table(data, kpis)]
+    if data.get("comparisons"):
+        body.append(f"<h2>Verdicts: compared with {html.escape(data['policies'][0])}</h2>")
+        for c in data["comparisons"]:
+            cls = "no" if c["verdict"].startswith("no detectable") else "yes"
+            body.append(f"<p class='verdict {cls}'>{html.escape(c['verdict'])}</p>")
+    body += ["<h2>KPIs per policy</h2>", _kpi_bars(data, list(HEADLINE))]
+    if any(k.startswith("daily.") for p in data["policies"] for k in data["summary"][p]):
+        body += ["<h2>Loyalty and money over time</h2>", _over_time(data)]
+        queues = _queues_over_time(data)
+        if queues:
+            body += ["<h2>Queues and waits over time</h2>", queues]
+    return _page(title, sub, body)
+
+
+def _varies(data: dict[str, Any], metric: str) -> bool:
+    """True if a metric is present and not the same constant at every sweep point (flat lines say nothing)."""
+    values = {
+        round(pt["summary"][p][metric]["mean"], 12)
+        for pt in data["points"]
+        for p in data["policies"]
+        if metric in pt["summary"][p]
+    }
+    return len(values) > 1
+
+
+def _sweep_report(data: dict[str, Any]) -> str:
+    key = data["keys"][0]
+    xs = [pt["set"][key] for pt in data["points"]]
+    numeric = all(isinstance(x, int | float) for x in xs)
+    channels = sorted(
+        {
+            m.split(".")[1]
+            for pt in data["points"]
+            for p in data["policies"]
+            for m in pt["summary"][p]
+            if m.startswith("channels.")
+        }
+    )
+    kpis = [k for k in headline(channels) if _varies(data, k[0])][:12]
+    cols = 4
+    rows = (len(kpis) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(12, 2.9 * rows), squeeze=False)
+    positions = xs if numeric else list(range(len(xs)))
+    for ax, (metric, label, unit) in zip(axes.flat, kpis, strict=False):
+        factor, ylab = _scale(unit)
+        for i, p in enumerate(data["policies"]):
+            iv = [pt["summary"][p].get(metric) for pt in data["points"]]
+            mean = [v["mean"] * factor if v else float("nan") for v in iv]
+            ax.plot(positions, mean, color=PALETTE[i], marker=("o", "s", "^", "D")[i % 4], label=p)
+            ax.fill_between(
+                positions, [v["ci_low"] * factor if v else float("nan") for v in iv],
+                [v["ci_high"] * factor if v else float("nan") for v in iv], color=PALETTE[i], alpha=0.18,
+            )  # fmt: skip
+        _style(ax, label, data.get("currency", "") if unit == "currency" else ylab)
+        ax.set_xlabel(key if len(key) <= 24 else ".".join(key.split(".")[-3:]))
+        if not numeric:
+            ax.set_xticks(positions, [str(x) for x in xs])
+    for ax in list(axes.flat)[len(kpis) :]:
+        ax.axis("off")
+    axes[0][0].legend(frameon=False)
+    fig.tight_layout()
+    sub = f"sweep over {', '.join(data['keys'])}; {data['reps']} replications per point and policy; base seed {data['base_seed']}"
+    body = ["<h2>KPIs across the sweep (mean and 95 % band)</h2>", _png(fig)]
+    for pt in data["points"]:
+        label = ", ".join(f"{k} = {v}" for k, v in pt["set"].items())
+        body += [f"<h2>{html.escape(label)}</h2>", _summary_table({**data, "summary": pt["summary"]}, kpis)]
+    return _page(data["scenario"]["title"], sub, body)
+
+
+def _run_report(data: dict[str, Any]) -> str:
+    as_experiment = {
+        "policies": [data["policy"]],
+        "currency": data["currency"],
+        "summary": {
+            data["policy"]: {
+                **{f"daily.{f}.{row['day']}": {"mean": v, "ci_low": v, "ci_high": v, "half_width": 0.0}
+                   for row in data["daily"] for f, v in row.items() if f != "day" and v is not None},
+            }
+        },
+    }  # fmt: skip
+    from sim.experiments.experiment import flatten
+
+    flat = flatten(data)
+    as_experiment["summary"][data["policy"]].update(
+        {k: {"mean": v, "ci_low": v, "ci_high": v, "half_width": 0.0} for k, v in flat.items()}
+    )
+    kpis = headline(list(data["channels"]))
+    sub = f"one run of {data['horizon_days']:g} days, policy {data['policy']}, seed {data['seed']} (a single run has no confidence interval; use --reps)"
+    body = [
+        "<h2>Headline numbers</h2>",
+        _summary_table(as_experiment, kpis),
+        "<h2>Loyalty and money over time</h2>",
+        _over_time(as_experiment),
+    ]
+    return _page(data["scenario"]["title"], sub, body)
+
+
+def render(data: dict[str, Any]) -> str:
+    """The HTML page for results written by cxsim run, compare or sweep."""
+    fmt = data.get("format") if isinstance(data, dict) else None
+    if fmt == "cxsim.run/1":
+        return _run_report(data)
+    if fmt == "cxsim.experiment/1":
+        return _sweep_report(data) if data.get("kind") == "sweep" else _experiment_report(data)
+    raise ReportError(f"not a cxsim results file (its format is {fmt!r}); write one with cxsim run/compare/sweep --json")

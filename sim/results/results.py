@@ -1,0 +1,342 @@
+"""Results of a run as plain data, and their renderings: JSON, a CSV of tidy rows, a text table.
+
+``build_results`` is the one place numbers are derived from the metrics, so the CLI, the game's
+debrief and the tests all see the same values. The JSON structure is versioned by its
+``format`` key and documented in docs/results-format.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sim import __version__
+from sim.results.metrics import ChannelStats, ExperienceStats, Metrics
+from sim.engine.simulation import Simulation
+from sim.scenario.schema import STAGE_ORDER
+
+RESULTS_FORMAT = "cxsim.run/1"
+
+# Units of every leaf key, for the table and the CSV (fractions are 0-1).
+UNITS: dict[str, str] = {
+    "arrived": "customers",
+    "journeys_completed": "customers",
+    "steps_mean": "touchpoints",
+    "offered": "contacts",
+    "served": "contacts",
+    "abandoned": "contacts",
+    "balked": "contacts",
+    "blocked": "contacts",
+    "callbacks": "contacts",
+    "abandon_rate": "fraction",
+    "waited_share": "fraction",
+    "wait_mean_min": "min",
+    "wait_p90_min": "min",
+    "answer_mean_min": "min",
+    "handle_mean_min": "min",
+    "service_level": "fraction",
+    "service_level_target_sec": "s",
+    "first_contact_resolution": "fraction",
+    "occupancy": "fraction",
+    "queue_length_mean": "contacts",
+    "agents_mean": "agents",
+    "agent_hours": "h",
+    "visits": "visits",
+    "failure_rate": "fraction",
+    "incident_hits": "visits",
+    "duration_mean_min": "min",
+    "reach": "fraction",
+    "customers": "customers",
+    "share_of_journeys": "fraction",
+    "orders": "orders",
+    "conversion_rate": "fraction",
+    "lost_orders": "orders",
+    "occurrences": "failures",
+    "downtime_min": "min",
+    "customers_affected": "customers",
+    "proactive": "customers",
+    "on_contact": "customers",
+    "new": "customers",
+    "referred": "customers",
+    "returning": "journeys",
+    "journeys_surveyed": "journeys",
+    "csat_mean": "1-5",
+    "csat_top2": "fraction",
+    "nps": "-100..100",
+    "ces_mean": "1-7",
+    "repeat_purchase_rate": "fraction",
+    "repeat_probability_mean": "fraction",
+    "churn_rate": "fraction",
+    "reviews_posted": "reviews",
+    "review_stars_mean": "stars",
+    "referrals": "customers",
+    "nwom_spreaders": "customers",
+    "prospects_deterred": "prospects",
+    "memory_mean": "affect -1..1",
+    "trust_mean": "0-1",
+    "arrivals": "customers",
+    "deterred": "prospects",
+    "revenue": "currency",
+    "affected": "customers",
+    "day": "day",
+}
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def _channel(c: ChannelStats, target_sec: float, horizon: float, warmup: float) -> dict[str, Any]:
+    measured = max(horizon - warmup, 0.0)
+    outcomes = c.answered + c.abandoned + c.callbacks + c.balked + c.blocked
+    return {
+        "offered": c.offered,
+        "served": c.served,
+        "abandoned": c.abandoned,
+        "balked": c.balked,
+        "blocked": c.blocked,
+        "callbacks": c.callbacks,
+        "abandon_rate": _ratio(c.abandoned, c.offered),
+        "waited_share": _ratio(c.queued, c.offered),
+        "wait_mean_min": _ratio(c.waits.total, c.waits.count),
+        "wait_p90_min": c.waits.quantile(0.9),
+        "answer_mean_min": _ratio(c.answer_wait_total, c.answered),
+        "handle_mean_min": _ratio(c.handle_total, c.served),
+        "service_level": _ratio(c.answered_in_target, outcomes),
+        "service_level_target_sec": target_sec,
+        "first_contact_resolution": _ratio(c.resolved, c.served),
+        "occupancy": _ratio(c.busy.integral(horizon), c.staffed_slots.integral(horizon)),
+        "queue_length_mean": _ratio(c.queue.integral(horizon), measured),
+        "agents_mean": _ratio(c.agents.integral(horizon), measured),
+        "agent_hours": c.agents.integral(horizon) / 60.0,
+    }
+
+
+def experience_summary(e: ExperienceStats) -> dict[str, Any]:
+    """Survey and loyalty indicators of a group of settled journeys."""
+    n = e.journeys
+    repeat = _ratio(e.returns, n)
+    return {
+        "journeys_surveyed": n,
+        "csat_mean": _ratio(e.csat_total, n),
+        "csat_top2": _ratio(e.csat_top2, n),
+        "nps": 100.0 * (e.promoters - e.detractors) / n if n else None,
+        "ces_mean": _ratio(e.ces_total, n),
+        "repeat_purchase_rate": repeat,
+        "repeat_probability_mean": _ratio(e.repeat_probability_total, n),
+        "churn_rate": None if repeat is None else 1.0 - repeat,
+        "reviews_posted": e.reviews,
+        "review_stars_mean": _ratio(e.review_stars_total, e.reviews),
+        "referrals": e.referrals,
+        "nwom_spreaders": e.nwom,
+        "lifetime_value_mean": _ratio(e.lifetime_value_total, n),
+        "memory_mean": _ratio(e.memory_total, n),
+        "trust_mean": _ratio(e.trust_total, n),
+    }
+
+
+def daily_series(m: Metrics, now: float | None = None) -> list[dict[str, Any]]:
+    """One row per day: arrivals, orders, revenue, customers hit by failures, and the survey answers of that day."""
+    rows = []
+    margin = m.scenario.customer_model.loyalty.margin
+    last = max(m.days, default=None)
+    for day in sorted(m.days):
+        d = m.days[day]
+        # agents are booked at midnight; the day in progress gets its share so far
+        costs = d.costs + (m.unbooked_agent_cost(now) if now is not None and day == last else 0.0)
+        rows.append(
+            {
+                "day": day,
+                "arrivals": d.arrivals,
+                "returning": d.returning,
+                "referred": d.referred,
+                "deterred": d.deterred,
+                "orders": d.orders,
+                "revenue": d.revenue,
+                "costs": costs,
+                "profit": d.revenue * margin - costs,
+                "affected": d.affected,
+                "journeys_surveyed": d.surveyed,
+                "csat_mean": _ratio(d.csat_total, d.surveyed),
+                "nps": 100.0 * (d.promoters - d.detractors) / d.surveyed if d.surveyed else None,
+                "repeat_purchase_rate": _ratio(d.returns, d.surveyed),
+                **{f"{ch}_{key}": value for ch, values in d.channels.items() for key, value in values.items()},
+            }
+        )
+    return rows
+
+
+def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario_sha256: str | None = None) -> dict[str, Any]:
+    """Every KPI of a finished (or stopped) run, as JSON-ready plain data."""
+    m: Metrics = sim.metrics
+    s = sim.scenario
+    horizon = max(sim.now, sim.warmup)  # statistics cover warm-up end to now (a paused run is partial)
+    channels = {
+        name: _channel(m.channels[name], spec.service_level_sec, horizon, sim.warmup) for name, spec in s.staffed().items()
+    }
+    touchpoints = {
+        name: {
+            "visits": st.visits,
+            "failure_rate": _ratio(st.failed, st.visits),
+            "incident_hits": st.incident,
+            "duration_mean_min": _ratio(st.duration_total, st.visits),
+            "reach": _ratio(m.touchpoint_reach[name], m.journeys),
+        }
+        for name, st in m.steps.items()
+    }
+    for name in channels:
+        channels[name]["reach"] = _ratio(m.touchpoint_reach[name], m.journeys)
+    stages = {
+        stage: {"customers": m.stage_reach[stage], "share_of_journeys": _ratio(m.stage_reach[stage], m.journeys)}
+        for stage in STAGE_ORDER
+        if any(tp.stage == stage for tp in s.touchpoints.values())
+    }
+    agent_cost = sum(channels[name]["agent_hours"] * spec.agent_cost_per_hour for name, spec in s.staffed().items())
+    costs = agent_cost + m.response_cost + m.recovery_cost + m.compensation
+    gross_margin = m.revenue * s.customer_model.loyalty.margin
+    return {
+        "format": RESULTS_FORMAT,
+        "cxsim_version": __version__,
+        "scenario": {"title": s.title, "file": scenario_file, "sha256": scenario_sha256},
+        "policy": sim.policy_name,
+        "seed": sim.seed,
+        "horizon_days": sim.horizon / 1440.0,
+        "warmup_days": sim.warmup / 1440.0,
+        "sim_minutes": sim.now,
+        "currency": s.currency,
+        "customers": {
+            "arrived": m.arrived,
+            "new": m.arrived_by_source["new"],
+            "referred": m.arrived_by_source["referral"],
+            "returning": m.arrived_by_source["returning"],
+            "journeys_completed": m.journeys,
+            "steps_mean": _ratio(m.journey_steps, m.journeys),
+        },
+        "channels": channels,
+        "touchpoints": touchpoints,
+        "journey": {
+            "stages": stages,
+            "orders": m.orders,
+            "conversion_rate": _ratio(m.journeys_ordered, m.journeys),
+            "lost_orders": m.lost_orders,
+        },
+        "failures": {name: dict(v) for name, v in m.failures.items()},
+        "recovery": {
+            "customers_affected": m.affected,
+            "proactive": m.recoveries_proactive,
+            "on_contact": m.recoveries_on_contact,
+        },
+        "experience": {
+            **experience_summary(m.experience),
+            "prospects_deterred": m.deterred,
+            "affected": experience_summary(m.experience_affected),
+            "contacted": experience_summary(m.experience_contacted),
+            "unaffected": experience_summary(m.experience_unaffected),
+        },
+        "money": {
+            "revenue": m.revenue,
+            "gross_margin": gross_margin,
+            "lost_revenue": m.lost_revenue,
+            "agent_cost": agent_cost,
+            "response_cost": m.response_cost,
+            "recovery_cost": m.recovery_cost,
+            "compensation": m.compensation,
+            "profit": gross_margin - costs,
+        },
+        "decisions": list(m.decisions),
+        "commands": [c.to_dict() for c in sim.command_log],
+        "daily": daily_series(m, sim.now),
+    }
+
+
+def to_json(results: dict[str, Any]) -> str:
+    """Stable, human-diffable JSON (sorted keys are not used: the order is the documented one)."""
+    return json.dumps(results, indent=2, allow_nan=False) + "\n"
+
+
+def format_value(value: float | None, unit: str, currency: str = "", *, signed: bool = True) -> str:
+    """A number with its unit for people: fractions as %, money with its currency, NPS points signed."""
+    if value is None:
+        return "–"
+    if unit == "fraction":
+        return f"{value * 100:.1f} %"
+    if unit == "currency":
+        return f"{value:,.0f} {currency}".strip()
+    if unit == "points":
+        return f"{value:+.1f}" if signed else f"{value:.1f}"
+    if unit == "min":
+        return f"{value:.2f} min"
+    if unit == "score":
+        return f"{value:.2f}"
+    return f"{value:,.1f}"
+
+
+def format_interval(mean: float, half_width: float, unit: str, currency: str = "") -> str:
+    """'mean ± half-width unit', e.g. '27.5 ± 0.7 %' or '70,791 ± 1,932 EUR'."""
+    text = f"{format_value(mean, unit, currency)} ± {format_value(half_width, unit, currency, signed=False)}"
+    for suffix in (" %", f" {currency}", " min"):  # say the unit once, at the end
+        if suffix.strip() and text.count(suffix) == 2:
+            text = text.replace(suffix, "", 1)
+    return text
+
+
+def unit_of(section: str, key: str, currency: str) -> str:
+    """The unit of a leaf value."""
+    if section == "money" or key in ("lifetime_value_mean", "revenue"):
+        return currency
+    return UNITS.get(key, "")
+
+
+def tidy_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per number: policy, seed, section, scope, metric, value, unit."""
+    rows: list[dict[str, Any]] = []
+    currency = results["currency"]
+
+    def add(section: str, scope: str, metric: str, value: Any) -> None:
+        rows.append(
+            {
+                "policy": results["policy"],
+                "seed": results["seed"],
+                "section": section,
+                "scope": scope,
+                "metric": metric,
+                "value": "" if value is None else value,
+                "unit": unit_of(section, metric, currency),
+            }
+        )
+
+    for section in ("customers", "recovery", "money"):
+        for k, v in results[section].items():
+            add(section, "all", k, v)
+    for k, v in results["experience"].items():
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                add("experience", k, k2, v2)
+        else:
+            add("experience", "all", k, v)
+    for row in results["daily"]:
+        for k, v in row.items():
+            if k != "day":
+                add("daily", f"day {row['day']}", k, v)
+    for section in ("channels", "touchpoints", "failures"):
+        for scope, values in results[section].items():
+            for k, v in values.items():
+                add(section, scope, k, v)
+    for k in ("orders", "conversion_rate", "lost_orders"):
+        add("journey", "all", k, results["journey"][k])
+    for stage, values in results["journey"]["stages"].items():
+        for k, v in values.items():
+            add("journey", stage, k, v)
+    return rows
+
+
+def to_csv(results: dict[str, Any]) -> str:
+    """The tidy rows as CSV text."""
+    buf = io.StringIO()
+    rows = tidy_rows(results)
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()

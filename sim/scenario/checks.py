@@ -1,0 +1,213 @@
+"""Checks that need the whole scenario: names that must exist, probabilities that must add up.
+
+Pydantic checks each table on its own; these functions check how tables refer to each other,
+returning every finding with its key path so the loader can point at the line. Warnings are
+things that are valid but probably wrong (an unreachable touchpoint).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sim.clock import MINUTES_PER_DAY, at_day
+from sim.scenario.schema import CONTACT, END, RESERVED_TARGETS, Scenario, ScheduledFailure, TimeTrigger
+
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A located result of a check: an error unless ``warning`` is set."""
+
+    path: tuple[str | int, ...]
+    message: str
+    warning: bool = False
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or a list of the valid ones."""
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    if options and len(options) <= 8:
+        return "; expected one of: " + ", ".join(f"'{o}'" for o in options)
+    return ""
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    return f"unknown {kind} '{name}'{did_you_mean(name, known)}"
+
+
+def check_scenario(s: Scenario) -> list[Finding]:
+    """All cross-reference errors and warnings of a validated scenario."""
+    out: list[Finding] = []
+    touchpoints = list(s.touchpoints)
+    staffed = list(s.staffed())
+    segments = list(s.segments)
+
+    total = sum(seg.share for seg in s.segments.values())
+    if abs(total - 1) > TOLERANCE:
+        out.append(Finding(("segments",), f"segment shares must sum to 1 (they sum to {total:g})"))
+    for name, seg in s.segments.items():
+        for tp in seg.channel_preferences:
+            if tp not in staffed:
+                out.append(Finding(("segments", name, "channel_preferences", tp), _unknown("staffed touchpoint", tp, staffed)))
+
+    if s.warmup_days >= s.horizon_days:
+        out.append(Finding(("warmup_days",), f"must be shorter than horizon_days ({s.horizon_days:g}) (got {s.warmup_days:g})"))
+    if s.default_policy is not None and s.default_policy not in s.policies:
+        out.append(Finding(("default_policy",), _unknown("policy", s.default_policy, s.policies)))
+
+    uses_contact = False
+
+    def targets(path: tuple[str | int, ...], table: dict[str, float]) -> None:
+        nonlocal uses_contact
+        if not table:
+            out.append(Finding(path, "needs at least one target"))
+            return
+        for target in table:
+            if target == CONTACT:
+                uses_contact = True
+            elif target not in s.touchpoints and target not in RESERVED_TARGETS:
+                out.append(Finding((*path, target), _unknown("touchpoint", target, [*touchpoints, *RESERVED_TARGETS])))
+        psum = sum(table.values())
+        if abs(psum - 1) > TOLERANCE:
+            out.append(Finding(path, f"probabilities must sum to 1 (they sum to {psum:g})"))
+
+    targets(("journey", "entry"), s.journey.entry)
+    if s.journey.repeat_entry is not None:
+        targets(("journey", "repeat_entry"), s.journey.repeat_entry)
+    for src, route in s.journey.routes.items():
+        base = ("journey", "routes", src)
+        if src not in s.touchpoints:
+            out.append(Finding(base, _unknown("touchpoint", src, touchpoints)))
+        targets((*base, "next"), route.next)
+        targets((*base, "on_failure"), route.on_failure)
+        for seg, seg_route in route.segments.items():
+            if seg not in s.segments:
+                out.append(Finding((*base, "segments", seg), _unknown("segment", seg, segments)))
+            if seg_route.next is not None:
+                targets((*base, "segments", seg, "next"), seg_route.next)
+            if seg_route.on_failure is not None:
+                targets((*base, "segments", seg, "on_failure"), seg_route.on_failure)
+    if uses_contact and not staffed:
+        out.append(Finding(("journey",), "a route says 'contact' but there is no staffed touchpoint to contact"))
+
+    for name, tp in s.staffed().items():
+        if tp.transfer_probability > 0 and tp.transfer_to is None:
+            out.append(Finding(("touchpoints", name, "transfer_to"), "required when transfer_probability is above 0"))
+        if tp.transfer_to is not None and tp.transfer_to not in staffed:
+            out.append(Finding(("touchpoints", name, "transfer_to"), _unknown("staffed touchpoint", tp.transfer_to, staffed)))
+
+    horizon = s.horizon_days * MINUTES_PER_DAY
+    for name, failure in s.failures.items():
+        if failure.touchpoint not in s.touchpoints:
+            out.append(Finding(("failures", name, "touchpoint"), _unknown("touchpoint", failure.touchpoint, touchpoints)))
+        if isinstance(failure, ScheduledFailure) and at_day(failure.day, failure.time) >= horizon:
+            out.append(Finding(("failures", name, "day"), "starts after the end of the run, so it never happens", True))
+
+    for name, resp in s.responses.items():
+        for key in ("touchpoint", "from_touchpoint"):
+            tp = getattr(resp, key, None)
+            if tp is not None and tp not in staffed:
+                out.append(Finding(("responses", name, key), _unknown("staffed touchpoint", tp, staffed)))
+        failure = getattr(resp, "failure", None)
+        if failure is not None and failure not in s.failures:
+            out.append(Finding(("responses", name, "failure"), _unknown("failure", failure, s.failures)))
+
+    for name, policy in s.policies.items():
+        for key in ("at_start", "on_failure"):
+            for i, resp in enumerate(getattr(policy, key)):
+                if resp not in s.responses:
+                    out.append(Finding(("policies", name, key, i), _unknown("response", resp, s.responses)))
+        for dec, option in policy.decisions.items():
+            if dec not in s.decisions:
+                out.append(Finding(("policies", name, "decisions", dec), _unknown("decision", dec, s.decisions)))
+            elif option not in s.decisions[dec].options:
+                out.append(Finding(("policies", name, "decisions", dec), _unknown("option", option, s.decisions[dec].options)))
+
+    for name, dec in s.decisions.items():
+        trig = dec.trigger
+        failure = getattr(trig, "failure", None)
+        if failure is not None and failure not in s.failures:
+            out.append(Finding(("decisions", name, "trigger", "failure"), _unknown("failure", failure, s.failures)))
+        tp = getattr(trig, "touchpoint", None)
+        if tp is not None and tp not in staffed:
+            out.append(Finding(("decisions", name, "trigger", "touchpoint"), _unknown("staffed touchpoint", tp, staffed)))
+        if isinstance(trig, TimeTrigger) and at_day(trig.day, trig.time) >= horizon:
+            out.append(Finding(("decisions", name, "trigger"), "comes after the end of the run, so it never fires", True))
+        if dec.default_option is not None and dec.default_option not in dec.options:
+            out.append(Finding(("decisions", name, "default_option"), _unknown("option", dec.default_option, dec.options)))
+        for opt_name, opt in dec.options.items():
+            for i, resp in enumerate(opt.responses):
+                if resp not in s.responses:
+                    out.append(
+                        Finding(("decisions", name, "options", opt_name, "responses", i), _unknown("response", resp, s.responses))
+                    )
+
+    for i, lesson in enumerate(s.lessons):
+        for key in ("policy", "baseline"):
+            name = getattr(lesson, key)
+            if name not in s.policies:
+                out.append(Finding(("lessons", i, key), _unknown("policy", name, s.policies)))
+        if lesson.policy == lesson.baseline:
+            out.append(Finding(("lessons", i, "baseline"), f"must differ from policy ('{lesson.policy}')"))
+    if s.lessons and not any(not f.warning for f in out):
+        keys = result_keys(s)
+        for i, lesson in enumerate(s.lessons):
+            if lesson.kpi not in keys:
+                out.append(Finding(("lessons", i, "kpi"), f"unknown results key '{lesson.kpi}'{did_you_mean(lesson.kpi, keys)}"))
+
+    for tp in unreachable_touchpoints(s):
+        out.append(Finding(("touchpoints", tp), "no route leads here, so no customer ever visits it", True))
+    return out
+
+
+def result_keys(s: Scenario) -> list[str]:
+    """Every dotted numeric key of this scenario's results (what a lesson's ``kpi`` may name)."""
+    from sim.engine.simulation import Simulation  # the model imports this module's callers; import at call time
+    from sim.results.results import build_results
+
+    def walk(data: object, prefix: str) -> list[str]:
+        if isinstance(data, dict):
+            return [k for key, value in data.items() for k in walk(value, f"{prefix}{key}.")]
+        return [prefix[:-1]] if data is None or (isinstance(data, int | float) and not isinstance(data, bool)) else []
+
+    results = build_results(Simulation(s, horizon_days=min(s.horizon_days, 0.01)))
+    return [k for section in ("customers", "channels", "touchpoints", "journey", "failures", "recovery", "experience", "money")
+            for k in walk(results[section], f"{section}.")]  # fmt: skip
+
+
+def unreachable_touchpoints(s: Scenario) -> list[str]:
+    """Touchpoints that no entry or route can reach, in file order."""
+    staffed = list(s.staffed())
+    seen: set[str] = set()
+
+    def expand(target: str) -> list[str]:
+        if target == CONTACT:
+            return staffed
+        return [] if target == END else [target]
+
+    starts = [*s.journey.entry, *(s.journey.repeat_entry or {})]
+    if s.failures:  # a customer hit by a failure may speak up: they contact a channel they prefer
+        starts += [tp for seg in s.segments.values() for tp, share in seg.channel_preferences.items() if share > 0]
+    stack = [t for target in starts for t in expand(target)]
+    while stack:
+        tp = stack.pop()
+        if tp in seen or tp not in s.touchpoints:
+            continue
+        seen.add(tp)
+        route = s.journey.routes.get(tp)
+        if route is None:
+            continue
+        tables = [route.next, route.on_failure]
+        for seg_route in route.segments.values():
+            tables += [seg_route.next or {}, seg_route.on_failure or {}]
+        for table in tables:
+            for target, p in table.items():
+                if p > 0:
+                    stack.extend(expand(target))
+    return [tp for tp in s.touchpoints if tp not in seen]

@@ -1,0 +1,248 @@
+"""Read a scenario file into a validated ``Scenario``, or explain every problem in it.
+
+TOML file -> ``tomllib`` -> dict -> ``Scenario.model_validate`` -> ``check_scenario``. Each
+failure along the way becomes a ``Problem`` with the file, line and key path and a message in a
+trainer's words ("unknown key 'agnets'; did you mean 'agents'?"), never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario.checks import check_scenario, did_you_mean
+from sim.scenario.schema import Scenario
+from sim.scenario.toml_lines import KeyLines
+
+TAG_FIELDS = ("dist", "kind", "effect", "on")
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A valid scenario with where it came from and the warnings it raised."""
+
+    scenario: Scenario
+    path: str
+    sha256: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file; raise ``ScenarioError`` listing every problem."""
+    return read_scenario(path).scenario
+
+
+def read_scenario(path: str | Path) -> LoadedScenario:
+    """Load and validate a scenario file, keeping its hash and warnings."""
+    name = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise ScenarioError([Problem(name, None, "", "file not found")])
+    if p.is_dir():
+        raise ScenarioError([Problem(name, None, "", "is a directory; give a .toml scenario file")])
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        raise ScenarioError([Problem(name, None, "", f"cannot read file ({err.strerror})")]) from err
+    return parse_scenario(data, name)
+
+
+def parse_scenario(data: bytes, name: str = "<scenario>") -> LoadedScenario:
+    """Validate scenario TOML given as bytes; ``name`` is used in messages."""
+    if not data.strip():
+        raise ScenarioError([Problem(name, None, "", "file is empty; a scenario needs at least schema_version and title")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            [Problem(name, None, "", "not a text file (it is not valid UTF-8); give a .toml scenario file")]
+        ) from err
+    if "\x00" in text:
+        raise ScenarioError([Problem(name, None, "", "not a text file (it contains binary data); give a .toml scenario file")])
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError([_syntax_problem(name, err)]) from err
+    return validate_data(raw, name, text, hashlib.sha256(data).hexdigest())
+
+
+def validate_data(raw: dict[str, Any], name: str, text: str = "", sha256: str = "") -> LoadedScenario:
+    """Validate scenario data already read from TOML (``text`` is the source, for line numbers)."""
+    lines = KeyLines(text)
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as err:
+        problems = [_problem(name, lines, raw, e) for e in err.errors(include_url=False)]
+        raise ScenarioError(_merge_typos(_dedupe(problems))) from err
+    findings = check_scenario(scenario)
+    errors = [_located(name, lines, f.path, f.message) for f in findings if not f.warning]
+    if errors:
+        raise ScenarioError(errors)
+    warnings = [_located(name, lines, f.path, "warning: " + f.message) for f in findings if f.warning]
+    return LoadedScenario(scenario, name, sha256, warnings)
+
+
+def _merge_typos(problems: list[Problem]) -> list[Problem]:
+    """A misspelt required key is one mistake, not two: keep the 'did you mean' line, drop 'missing'."""
+    missing = {p.path for p in problems if p.message == "required key is missing"}
+    merged: set[str] = set()
+    out = []
+    for p in problems:
+        if "did you mean '" in p.message and p.message.startswith("unknown key"):
+            suggestion = p.message.rsplit("did you mean '", 1)[1].split("'", 1)[0]
+            parent = p.path.rsplit(".", 1)[0] if "." in p.path else ""
+            full = f"{parent}.{suggestion}" if parent else suggestion
+            if full in missing:
+                merged.add(full)
+                p = Problem(p.file, p.line, p.path, f"{p.message} ('{suggestion}' is required)")
+        out.append(p)
+    return [p for p in out if not (p.message == "required key is missing" and p.path in merged)]
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out
+
+
+def _syntax_problem(name: str, err: tomllib.TOMLDecodeError) -> Problem:
+    # tomllib messages end with "(at line L, column C)"; keep the words, move the line up front.
+    msg = str(err)
+    line = getattr(err, "lineno", None)
+    if line is None and "(at line " in msg:
+        try:
+            line = int(msg.rsplit("(at line ", 1)[1].split(",")[0])
+        except ValueError:
+            line = None
+    words = msg.split(" (at line ")[0]
+    return Problem(name, line, "", f"TOML syntax error: {words[:1].lower()}{words[1:]}")
+
+
+def _located(name: str, lines: KeyLines, path: tuple[str | int, ...], message: str) -> Problem:
+    return Problem(name, lines.line_of(path), ".".join(str(p) for p in path), message)
+
+
+def _clean_loc(loc: tuple[Any, ...], raw: Any) -> tuple[str | int, ...]:
+    """Drop pydantic's union-tag and validator steps by walking the input alongside the loc."""
+    out: list[str | int] = []
+    node = raw
+    for step in loc:
+        if (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        ):
+            out.append(step)
+            node = node[step]
+        elif (isinstance(step, str) and (isinstance(node, dict) and _is_tag_step(step, node))) or (
+            isinstance(step, str) and step.startswith(("function-", "[key]"))
+        ):
+            continue
+        else:
+            out.append(step)
+            node = None
+    return tuple(out)
+
+
+def _is_tag_step(step: str, node: dict[str, Any]) -> bool:
+    return any(node.get(tag) == step for tag in TAG_FIELDS)
+
+
+def _problem(name: str, lines: KeyLines, raw: Any, e: Any) -> Problem:
+    path = _clean_loc(tuple(e["loc"]), raw)
+    kind = e["type"]
+    got = e.get("input")
+    ctx = e.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = str(path[-1]) if path else "?"
+        allowed = allowed_keys(path[:-1], raw)
+        message = f"unknown key '{key}'{did_you_mean(key, allowed)}"
+    elif kind == "missing":
+        message = "required key is missing"
+    elif kind == "union_tag_invalid":
+        tag = ctx.get("discriminator", "").strip("'")
+        expected = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
+        message = f"unknown {tag} '{ctx.get('tag')}'{did_you_mean(str(ctx.get('tag')), expected)}"
+        path = (*path, tag)
+    elif kind == "union_tag_not_found":
+        tag = str(ctx.get("discriminator", "")).strip("'")
+        message = f"needs a '{tag}' key saying which kind it is"
+    elif kind == "literal_error":
+        expected = [t.strip().strip("'") for t in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        message = f"'{got}' is not allowed{did_you_mean(str(got), expected)}"
+    else:
+        msg = str(e["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        msg = msg.replace("Input should be", "must be").replace("Dictionary", "a table").replace("dictionary", "table")
+        msg = msg[:1].lower() + msg[1:]
+        if not isinstance(got, dict | list) and kind not in ("value_error", "assertion_error"):
+            msg += f" (got {_show(got)})"
+        message = msg
+    return _located(name, lines, path, message)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def allowed_keys(path: tuple[str | int, ...], raw: Any) -> list[str]:
+    """Keys the schema accepts in the table at ``path`` (empty if it is not a fixed table)."""
+    tp: Any = Scenario
+    node = raw
+    for step in path:
+        tp = _resolve(tp, node)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            info = tp.model_fields.get(str(step))
+            if info is None:
+                return []
+            tp = info.annotation
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        elif typing.get_origin(tp) is list:
+            tp = typing.get_args(tp)[0]
+        else:
+            return []
+        node = (
+            node.get(step)
+            if isinstance(node, dict)
+            else (node[step] if isinstance(node, list) and isinstance(step, int) and step < len(node) else None)
+        )
+    tp = _resolve(tp, node)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
+
+
+def _resolve(tp: Any, node: Any) -> Any:
+    """Unwrap Annotated/Optional and pick the member of a tagged union that ``node`` names."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [m for m in typing.get_args(tp) if m is not type(None)]
+            chosen = members[0] if len(members) == 1 else None
+            for m in members:
+                if isinstance(m, type) and issubclass(m, BaseModel) and isinstance(node, dict):
+                    for tag in TAG_FIELDS:
+                        info = m.model_fields.get(tag)
+                        if info is not None and node.get(tag) in typing.get_args(info.annotation):
+                            chosen = m
+            if chosen is None:
+                return tp
+            tp = chosen
+        else:
+            return tp

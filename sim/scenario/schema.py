@@ -1,0 +1,490 @@
+"""The scenario format: what a trainer can declare in TOML, as frozen pydantic models.
+
+Field descriptions are the documentation: ``docs/scenario-format.md`` and
+``scenarios/scenario.schema.json`` are generated from them. Units are in key names
+(``handle_min``, ``customers_per_hour``); sim time is minutes from Monday 00:00 of day 1.
+Cross-references between sections (a route naming a touchpoint, an option naming a response)
+are checked in ``sim.checks`` so each problem gets its own key path.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from sim.clock import WEEKDAYS, parse_clock
+from sim.scenario.customer_model import CustomerModel
+from sim.scenario.distributions import Constant, Distribution
+
+SCHEMA_VERSION = 1
+
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Stage = Literal["awareness", "consideration", "purchase", "delivery", "post_purchase", "service"]
+STAGE_ORDER: tuple[str, ...] = ("awareness", "consideration", "purchase", "delivery", "post_purchase", "service")
+Channel = Literal[
+    "social_ad",
+    "website",
+    "app",
+    "virtual_assistant",
+    "checkout",
+    "phone",
+    "chat",
+    "email",
+    "sms",
+    "ivr",
+    "store",
+    "delivery",
+    "review",
+]
+END = "end"
+CONTACT = "contact"
+RESERVED_TARGETS = (END, CONTACT)
+
+
+class Strict(BaseModel):
+    """Base of every scenario table: unknown keys are errors and values never change after load."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _clock(value: str) -> str:
+    parse_clock(value)
+    return value
+
+
+# --- customers -----------------------------------------------------------------------------------
+
+
+class Segment(Strict):
+    """A kind of customer, with its share of arrivals and its habits."""
+
+    share: float = Field(gt=0, le=1, description="Share of arriving customers in this segment (all shares sum to 1).")
+    description: str = Field("", description="Who these customers are, in a sentence (shown in the briefing).")
+    order_value: Distribution = Field(
+        default_factory=lambda: Constant(value=0.0),
+        description="Value of one order, in the scenario currency (a distribution).",
+    )
+    patience_factor: float = Field(
+        1.0, gt=0, description="Multiplies the patience of staffed channels: 0.5 = half as patient as average."
+    )
+    channel_preferences: dict[Name, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Relative weights of staffed touchpoints this segment uses when a route says 'contact'.",
+    )
+    starting_attitude: float = Field(
+        0.1, ge=-1, le=1, description="Attitude to the brand before the first journey, -1 (hostile) to 1 (fan)."
+    )
+    starting_trust: float = Field(0.7, ge=0, le=1, description="Trust in the brand's reliability, 0 to 1.")
+
+
+class Arrivals(Strict):
+    """New customers arriving: a Poisson stream whose rate follows the clock and the calendar."""
+
+    customers_per_hour: float = Field(ge=0, description="Base arrival rate, customers per hour.")
+    hour_profile: list[Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: [1.0] * 24,
+        min_length=24,
+        max_length=24,
+        description="24 multipliers of the base rate, one per hour of the day from 00:00.",
+    )
+    weekday_profile: list[Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: [1.0] * 7,
+        min_length=7,
+        max_length=7,
+        description="7 multipliers of the base rate, Monday first.",
+    )
+
+
+# --- touchpoints -----------------------------------------------------------------------------------
+
+
+class SelfService(Strict):
+    """A touchpoint the customer uses alone: an ad, a website, an app, a virtual assistant, a checkout."""
+
+    kind: Literal["self_service"] = Field(description="'self_service' for touchpoints with no agent.")
+    channel: Channel = Field(description="The channel this touchpoint belongs to.")
+    stage: Stage = Field(description="The journey stage this touchpoint serves.")
+    label: str = Field("", description="Display name (defaults to the key).")
+    delay_min: Distribution = Field(
+        default_factory=lambda: Constant(value=0.0), description="Time the customer spends here, minutes."
+    )
+    success_probability: Probability = Field(
+        1.0, description="Chance the customer gets what they came for; otherwise the route's on_failure applies."
+    )
+    effort: Probability = Field(
+        0.0, description="Chance this step is an effort driver for the customer (re-entering details, a confusing form)."
+    )
+    delight_probability: Probability = Field(
+        0.0, description="Chance a successful visit delights the customer (a handwritten note, a surprise)."
+    )
+    places_order: bool = Field(False, description="A successful visit places an order (a checkout).")
+
+
+class Shift(Strict):
+    """A block of agents on duty at the same hours on the given weekdays."""
+
+    start: str = Field(description="Start clock time, 'HH:MM'.")
+    end: str = Field(description="End clock time, 'HH:MM' ('24:00' for midnight); later than start.")
+    agents: int = Field(ge=0, description="Agents on duty during the shift.")
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), description="Weekdays the shift runs.")
+
+    _v_start = field_validator("start", "end")(_clock)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Shift:
+        if parse_clock(self.end) <= parse_clock(self.start):
+            raise ValueError(f"end ({self.end}) must be later than start ({self.start})")
+        return self
+
+
+class Callback(Strict):
+    """Offer waiting customers a call back instead of holding."""
+
+    offer_after_wait_min: float = Field(gt=0, description="Offer once a customer has waited this long, minutes.")
+    accept_probability: Probability = Field(description="Chance a customer accepts the offer.")
+
+
+class Staffed(Strict):
+    """A touchpoint with agents and a queue: phone, chat, email, store counter."""
+
+    kind: Literal["staffed"] = Field(description="'staffed' for touchpoints served by agents.")
+    channel: Channel = Field(description="The channel this touchpoint belongs to.")
+    stage: Stage = Field("service", description="The journey stage this touchpoint serves.")
+    label: str = Field("", description="Display name (defaults to the key).")
+    agents: int | None = Field(None, ge=0, description="Agents on duty all the time (give this or shifts).")
+    shifts: list[Shift] = Field(default_factory=list, description="Agents by time of day (give this or agents).")
+    handle_min: Distribution = Field(description="Time an agent spends on one customer, minutes.")
+    patience_min: Distribution | None = Field(
+        None, description="How long a customer waits before abandoning, minutes; omit for customers who never abandon."
+    )
+    concurrency: int = Field(1, ge=1, le=10, description="Customers one agent serves at once (chat).")
+    max_queue: int | None = Field(None, ge=0, description="Customers who find this many already waiting leave at once (balk).")
+    callback: Callback | None = Field(None, description="Call-back offer to waiting customers.")
+    service_level_sec: float = Field(20, gt=0, description="Answer-time target for the service level, seconds.")
+    resolution_probability: Probability = Field(
+        1.0, description="Chance one contact resolves the issue; otherwise the route's on_failure applies."
+    )
+    agent_cost_per_hour: float = Field(0.0, ge=0, description="Cost of one agent on duty, currency per hour.")
+    transfer_probability: Probability = Field(
+        0.0, description="Chance an agent transfers the customer to transfer_to, where they queue again (an effort driver)."
+    )
+    transfer_to: Name | None = Field(None, description="Staffed touchpoint that receives transfers.")
+
+    @model_validator(mode="after")
+    def _agents_or_shifts(self) -> Staffed:
+        if (self.agents is None) == (not self.shifts):
+            raise ValueError("give either agents (a fixed number) or shifts, not both and not neither")
+        return self
+
+
+Touchpoint = Annotated[SelfService | Staffed, Field(discriminator="kind")]
+
+
+# --- journey ----------------------------------------------------------------------------------------
+
+Targets = dict[Name, Annotated[float, Field(ge=0, le=1)]]
+
+
+class SegmentRoute(Strict):
+    """Where one segment goes after a touchpoint, when it differs from everyone else."""
+
+    next: Targets | None = Field(None, description="Next touchpoint after success, with probabilities.")
+    on_failure: Targets | None = Field(None, description="Next touchpoint after a failure, with probabilities.")
+
+
+class Route(Strict):
+    """Where customers go after a touchpoint. Targets are touchpoints, 'end' or 'contact'."""
+
+    next: Targets = Field(
+        default_factory=lambda: {END: 1.0}, description="Next touchpoint after success, with probabilities (sum 1)."
+    )
+    on_failure: Targets = Field(
+        default_factory=lambda: {END: 1.0},
+        description=(
+            "Next touchpoint after a failure, with probabilities (sum 1). 'contact' = the segment's preferred service channel."
+        ),
+    )
+    segments: dict[Name, SegmentRoute] = Field(default_factory=dict, description="Per-segment overrides.")
+
+
+class Journey(Strict):
+    """The map of the customer journey: where customers enter and how they move on."""
+
+    entry: Targets = Field(description="First touchpoint of a new customer, with probabilities (sum 1).")
+    repeat_entry: Targets | None = Field(
+        None, description="First touchpoint of a returning customer, with probabilities (default: entry)."
+    )
+    routes: dict[Name, Route] = Field(
+        default_factory=dict, description="Routes keyed by the touchpoint they leave; no route means the journey ends there."
+    )
+    max_steps: int = Field(50, ge=1, description="Safety limit on touchpoints per journey (stops loops).")
+
+
+# --- failures --------------------------------------------------------------------------------------
+
+FailureEffect = Literal["error", "lost_order", "delay"]
+
+
+class _FailureBase(Strict):
+    touchpoint: Name = Field(description="The touchpoint that fails.")
+    label: str = Field("", description="What happened, in a few words (shown in the game).")
+    effect: FailureEffect = Field(
+        "error",
+        description="What customers see: 'error' (the step fails), 'lost_order' (seems fine, order lost), 'delay'.",
+    )
+    delay_min: float = Field(0.0, ge=0, description="Extra time each customer loses, minutes (effect 'delay').")
+    severity: Probability = Field(0.4, description="How bad it is for a customer, 0 trivial to 1 a lost order.")
+    cause: Literal["internal", "external"] = Field(
+        "internal", description="Who customers blame: 'internal' (the brand) or 'external' (a carrier, the weather)."
+    )
+
+
+class ScheduledFailure(_FailureBase):
+    """A failure at a known time: 'the checkout crashes on day 3 at 12:00 for 90 minutes'."""
+
+    kind: Literal["scheduled"] = Field(description="'scheduled' for a failure at a set time.")
+    day: int = Field(ge=1, description="Day the failure starts (1 = the first day).")
+    time: str = Field("00:00", description="Clock time the failure starts, 'HH:MM'.")
+    duration_min: float = Field(gt=0, description="How long it lasts unless fixed sooner, minutes.")
+
+    _v_time = field_validator("time")(_clock)
+
+
+class RandomFailure(_FailureBase):
+    """Failures that come and go at random: exponential time between failures, then a repair."""
+
+    kind: Literal["random"] = Field(description="'random' for failures that recur at random.")
+    mtbf_hours: float = Field(gt=0, description="Mean time between failures, hours.")
+    mttr_min: Distribution = Field(description="Time to repair, minutes.")
+
+
+Failure = Annotated[ScheduledFailure | RandomFailure, Field(discriminator="kind")]
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+
+class _ResponseBase(Strict):
+    label: str = Field("", description="What the brand does, in a few words (shown on decision cards).")
+    cost_fixed: float = Field(0.0, ge=0, description="One-off cost when the response is applied, currency.")
+    cost_per_customer: float = Field(0.0, ge=0, description="Cost for each customer it reaches, currency.")
+
+
+class Acknowledge(_ResponseBase):
+    """Tell customers the problem is known."""
+
+    effect: Literal["acknowledge"]
+
+
+class Apologise(_ResponseBase):
+    """Say sorry."""
+
+    effect: Literal["apologise"]
+
+
+class Compensate(_ResponseBase):
+    """Give each affected customer something of value (a discount, a refund, a voucher)."""
+
+    effect: Literal["compensate"]
+    amount: float = Field(gt=0, description="Value given to each customer reached, currency.")
+
+
+class FollowUp(_ResponseBase):
+    """A personal follow-up to each affected customer after the incident is over."""
+
+    effect: Literal["follow_up"]
+
+
+class ThankReviewers(_ResponseBase):
+    """Answer reviewers with thanks (and perhaps early access)."""
+
+    effect: Literal["thank_reviewers"]
+
+
+class Fix(_ResponseBase):
+    """Repair the failure: it ends after_min minutes from now."""
+
+    effect: Literal["fix"]
+    failure: Name | None = Field(None, description="Failure to fix; default the one that triggered the response.")
+    after_min: float = Field(0.0, ge=0, description="Minutes from the decision until the fix takes effect.")
+
+
+class Notify(_ResponseBase):
+    """Reach every affected customer first, before they contact the brand (proactive)."""
+
+    effect: Literal["notify"]
+    within_min: float = Field(30.0, gt=0, description="Minutes to reach each affected customer.")
+    via: Literal["email", "sms", "app"] = Field("email", description="Channel of the notice.")
+    notice: Literal["clear", "vague"] = Field(
+        "clear", description="'clear' states the remedy and next step; 'vague' only says something went wrong."
+    )
+
+
+class OfferCallback(_ResponseBase):
+    """Start offering call-backs on a staffed touchpoint."""
+
+    effect: Literal["offer_callback"]
+    touchpoint: Name = Field(description="Staffed touchpoint that offers call-backs.")
+    offer_after_wait_min: float = Field(2.0, gt=0, description="Offer once a customer has waited this long, minutes.")
+    accept_probability: Probability = Field(0.37, description="Chance a customer accepts.")
+
+
+class AddAgents(_ResponseBase):
+    """Bring extra agents onto a staffed touchpoint."""
+
+    effect: Literal["add_agents"]
+    touchpoint: Name = Field(description="Staffed touchpoint that gets the agents.")
+    agents: int = Field(ge=1, description="Number of extra agents.")
+    for_hours: float | None = Field(None, gt=0, description="How long they stay, hours; omit for the rest of the run.")
+
+
+class MoveAgents(_ResponseBase):
+    """Move agents from one staffed touchpoint to another."""
+
+    effect: Literal["move_agents"]
+    from_touchpoint: Name = Field(description="Staffed touchpoint that gives up agents.")
+    touchpoint: Name = Field(description="Staffed touchpoint that receives them.")
+    agents: int = Field(ge=1, description="Number of agents moved.")
+    for_hours: float | None = Field(None, gt=0, description="How long they stay, hours; omit for the rest of the run.")
+
+
+Response = Annotated[
+    Acknowledge | Apologise | Compensate | FollowUp | ThankReviewers | Fix | Notify | OfferCallback | AddAgents | MoveAgents,
+    Field(discriminator="effect"),
+]
+CUSTOMER_FACING = frozenset({"acknowledge", "apologise", "compensate", "follow_up"})
+
+
+# --- policies and decisions ---------------------------------------------------------------------------
+
+
+class Policy(Strict):
+    """A named way of running the business: standing responses plus a choice at every decision point."""
+
+    description: str = Field("", description="What this policy does, in a sentence.")
+    at_start: list[Name] = Field(default_factory=list, description="Responses in force from the start (staffing, call-backs).")
+    on_failure: list[Name] = Field(default_factory=list, description="Responses applied whenever a failure starts.")
+    decisions: dict[Name, Name] = Field(
+        default_factory=dict, description="The option this policy picks at each decision point (default: the decision's default)."
+    )
+
+
+class FailureTrigger(Strict):
+    """Fire when a failure starts."""
+
+    on: Literal["failure_started"]
+    failure: Name = Field(description="The failure whose start triggers the decision.")
+
+
+class TimeTrigger(Strict):
+    """Fire at a day and clock time."""
+
+    on: Literal["time"]
+    day: int = Field(ge=1, description="Day (1 = the first day).")
+    time: str = Field("00:00", description="Clock time, 'HH:MM'.")
+
+    _v_time = field_validator("time")(_clock)
+
+
+class KpiTrigger(Strict):
+    """Fire when a staffed touchpoint's indicator crosses a threshold."""
+
+    on: Literal["kpi"]
+    touchpoint: Name = Field(description="Staffed touchpoint to watch.")
+    metric: Literal["queue_length", "abandon_rate", "wait_mean_min", "service_level"] = Field(
+        description="Indicator to watch (rates are fractions 0-1, since the start)."
+    )
+    above: float | None = Field(None, description="Fire when the indicator rises above this.")
+    below: float | None = Field(None, description="Fire when the indicator falls below this.")
+    check_every_min: float = Field(15.0, gt=0, description="How often to look, minutes.")
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> KpiTrigger:
+        if (self.above is None) == (self.below is None):
+            raise ValueError("give exactly one of above or below")
+        return self
+
+
+Trigger = Annotated[FailureTrigger | TimeTrigger | KpiTrigger, Field(discriminator="on")]
+
+
+class Option(Strict):
+    """One answer on a decision card."""
+
+    label: str = Field(description="Text on the card.")
+    responses: list[Name] = Field(default_factory=list, description="Responses applied when chosen (may be empty: do nothing).")
+    style: Literal["reactive", "proactive", "neutral"] = Field("neutral", description="Which way of thinking it shows.")
+    feedback: str = Field("", description="Shown right after the choice.")
+
+
+class Decision(Strict):
+    """A moment where the trainee (or a policy) must choose how the brand responds."""
+
+    trigger: Trigger = Field(description="What makes the decision come up.")
+    prompt: str = Field(description="The situation, as the trainee reads it.")
+    options: dict[Name, Option] = Field(min_length=1, max_length=4, description="Up to 4 options, keyed by name.")
+    default_option: Name | None = Field(None, description="Taken when nobody chooses in time (default: the first option).")
+    pause: bool = Field(True, description="Time stops while the trainee decides.")
+    respond_within_min: float | None = Field(
+        None, gt=0, description="When time keeps running: minutes before the default option is taken."
+    )
+    show_style: bool = Field(False, description="Label options as reactive or proactive before the choice.")
+    debrief: str = Field("", description="What the debrief says about this decision.")
+    once: bool = Field(True, description="Come up only the first time the trigger fires.")
+
+
+class Lesson(Strict):
+    """A claim the scenario teaches, checked over paired replications (``cxsim preview``, the tests)."""
+
+    says: str = Field(min_length=1, description="The lesson in one sentence, as the debrief and preview show it.")
+    kpi: str = Field(
+        min_length=1,
+        description="Dotted results key it rests on, e.g. 'channels.phone.offered' or 'experience.affected.nps' (see docs/results-format.md).",
+    )
+    direction: Literal["higher", "lower"] = Field(description="Whether policy gives a higher or a lower value than baseline.")
+    policy: Name = Field("proactive", description="The policy the lesson is about.")
+    baseline: Name = Field("reactive", description="The policy it is compared with, on the same seeds.")
+
+
+# --- the scenario ------------------------------------------------------------------------------------
+
+
+class Scenario(Strict):
+    """A complete cxsim scenario: customers, touchpoints, journey, failures, responses, policies, decisions."""
+
+    schema_version: Literal[1] = Field(description="Version of this format; 1.")
+    title: str = Field(min_length=1, description="Title shown to trainees and in reports.")
+    description: str = Field("", description="The story of the scenario, a paragraph.")
+    learning_objectives: list[str] = Field(default_factory=list, description="What the trainee should learn.")
+    seed: int = Field(1, ge=0, description="Default random seed: the same seed gives the same run.")
+    horizon_days: float = Field(gt=0, le=3660, description="Length of the run, days.")
+    warmup_days: float = Field(0.0, ge=0, description="Days excluded from the statistics while the system fills up.")
+    time_unit: Literal["minutes"] = Field("minutes", description="Unit of sim time; always minutes.")
+    currency: str = Field("EUR", min_length=1, max_length=8, description="Currency of all money amounts.")
+    default_policy: Name | None = Field(None, description="Policy used when none is named (default: the first).")
+    segments: dict[Name, Segment] = Field(min_length=1, description="Customer segments, keyed by name.")
+    arrivals: Arrivals = Field(description="How new customers arrive.")
+    touchpoints: dict[Name, Touchpoint] = Field(min_length=1, description="Touchpoints, keyed by name.")
+    journey: Journey = Field(description="How customers move between touchpoints.")
+    failures: dict[Name, Failure] = Field(default_factory=dict, description="Failures, keyed by name.")
+    responses: dict[Name, Response] = Field(default_factory=dict, description="Responses the brand can make, keyed by name.")
+    policies: dict[Name, Policy] = Field(min_length=1, description="Policies, keyed by name.")
+    decisions: dict[Name, Decision] = Field(default_factory=dict, description="Decision points for the game, keyed by name.")
+    customer_model: CustomerModel = Field(
+        default_factory=CustomerModel, description="Parameters of the customer model (all optional; research defaults)."
+    )
+    lessons: list[Lesson] = Field(
+        default_factory=list, description="What the scenario teaches, as checkable claims: policy vs baseline on one KPI."
+    )
+
+    @property
+    def default_policy_name(self) -> str:
+        """The policy used when none is named."""
+        return self.default_policy or next(iter(self.policies))
+
+    def staffed(self) -> dict[str, Staffed]:
+        """The staffed touchpoints, in file order."""
+        return {k: v for k, v in self.touchpoints.items() if isinstance(v, Staffed)}

@@ -1,0 +1,1 @@
+"""Game sessions on disk (``cxsim.session/1``) and their exact replay."""
