@@ -33,7 +33,7 @@ from sim.engine.fastpath import trigger_urgently
 from sim.engine.outcomes import Outcomes
 from sim.engine.responses import apply_response, attach, deliver, deliver_on_contact
 from sim.engine.routing import Router
-from sim.engine.snapshot import Snapshot
+from sim.engine.snapshot import Snapshot, take_snapshot
 from sim.engine.staffing import staffing_timeline
 from sim.engine.walk import Walk
 from sim.errors import CommandError
@@ -231,7 +231,7 @@ class Simulation:
 
     def snapshot(self) -> Snapshot:
         """The state a view may read now (queues, agents, failing touchpoints, pending decisions)."""
-        return Snapshot(now=self.now)
+        return take_snapshot(self)
 
     def subscribe(self, observer: Observer) -> None:
         """Send every later record to ``observer`` too."""

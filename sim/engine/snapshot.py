@@ -7,6 +7,7 @@ channels and incidents, so the engine can change inside without breaking them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +15,8 @@ class Snapshot:
     """The state of one run at ``now`` (sim minutes)."""
 
     now: float
+
+
+def take_snapshot(sim: Any) -> Snapshot:
+    """Read the parts of a running ``Simulation`` a view needs (a placeholder the game work fills in)."""
+    return Snapshot(now=sim.now)
