@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import Any
 
 import simpy
 from simpy.events import Event, Timeout
 
 from sim.engine.fastpath import resume_now
+from sim.engine.hot_records import HotRecords
 from sim.records import (
     CallbackAccepted,
     ContactBalked,
@@ -60,13 +60,13 @@ class StaffedChannel:
 
     def __init__(
         self, env: simpy.Environment, name: str, spec: Staffed, streams: RandomStreams, emit: Callable[[Record], None],
-        report: Any,
+        hot: HotRecords,
     ) -> None:  # fmt: skip
         self.env = env
         self.name = name
         self.spec = spec
         self.emit = emit
-        self.report = report  # sim.model.Report: the hot records, straight to the metrics when nobody else listens
+        self.hot = hot  # the most frequent records, straight to the metrics when nobody else listens
         self._handle: Sampler = sampler(spec.handle_min, streams[f"handle.{name}"])
         self._patience: Sampler | None = (
             sampler(spec.patience_min, streams[f"patience.{name}"]) if spec.patience_min is not None else None
@@ -115,6 +115,10 @@ class StaffedChannel:
             self.retiring += -delta - cut
         self.emit(StaffingChanged(time=self.env.now, touchpoint=self.name, agents=target))
 
+    def offer_callbacks(self, offer_after_wait_min: float, accept_probability: float) -> None:
+        """From now on, offer a call back to customers who have waited ``offer_after_wait_min`` minutes."""
+        self.callback_offer = Callback(offer_after_wait_min=offer_after_wait_min, accept_probability=accept_probability)
+
     # --- customers ----------------------------------------------------------------------------------
 
     def join(self, customer: int, patience_factor: float = 1.0) -> Event:
@@ -134,7 +138,7 @@ class StaffedChannel:
             return event
         self.queue.append(ticket)
         self.waiting += 1
-        self.report.queued(now, customer, self.name, self.waiting)
+        self.hot.queued(now, customer, self.name, self.waiting)
         if self._patience is not None:
             Timeout(env, self._patience() * patience_factor, ticket).callbacks.append(self._on_patience)
         offer = self.callback_offer
@@ -162,7 +166,7 @@ class StaffedChannel:
             self.wait_total += wait
             if wait * 60.0 <= self.spec.service_level_sec:
                 self.answered_in_target += 1
-        self.report.started(now, ticket.customer, self.name, ticket.since, wait, ticket.callback, queued)
+        self.hot.started(now, ticket.customer, self.name, ticket.since, wait, ticket.callback, queued)
         ticket.handle = handle = self._handle()
         Timeout(self.env, handle, ticket).callbacks.append(self._on_done)
 
@@ -176,7 +180,7 @@ class StaffedChannel:
             self.retiring -= 1
         else:
             self.free += 1
-        self.report.served(
+        self.hot.served(
             self.env.now, ticket.customer, self.name, ticket.since, ticket.start - ticket.since, ticket.handle, resolved,
             ticket.callback,
         )  # fmt: skip
@@ -205,7 +209,7 @@ class StaffedChannel:
         now = self.env.now
         ticket.wait = wait = now - ticket.since
         self.wait_total += wait
-        self.report.abandoned(now, ticket.customer, self.name, ticket.since, wait)
+        self.hot.abandoned(now, ticket.customer, self.name, ticket.since, wait)
         ticket.outcome = ABANDONED
         resume_now(ticket.event, ticket)
 

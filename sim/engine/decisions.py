@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import simpy
 
 from sim.clock import at_day
+from sim.engine.context import RunContext
+from sim.engine.entities import Incident
 from sim.engine.responses import apply_response
 from sim.errors import CommandError
 from sim.records import DecisionMade, DecisionRequested
 from sim.scenario.schema import Decision, FailureTrigger, KpiTrigger, TimeTrigger
-
-if TYPE_CHECKING:
-    from sim.engine.failures import Incident
-    from sim.engine.simulation import Simulation
 
 
 @dataclass
@@ -39,12 +37,12 @@ class PendingDecision:
 class DecisionBoard:
     """Tracks which decisions fired, which wait for an answer, and resolves them."""
 
-    def __init__(self, sim: Simulation) -> None:
-        self.sim = sim
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
         self.pending: dict[str, PendingDecision] = {}
         self.fired: set[str] = set()
-        env = sim.env
-        for name, spec in sim.scenario.decisions.items():
+        env = ctx.env
+        for name, spec in ctx.scenario.decisions.items():
             trig = spec.trigger
             if isinstance(trig, TimeTrigger):
                 env.process(self._at_time(name, at_day(trig.day, trig.time)))
@@ -53,31 +51,31 @@ class DecisionBoard:
 
     def failure_started(self, incident: Incident) -> None:
         """Fire the decisions triggered by this failure."""
-        for name, spec in self.sim.scenario.decisions.items():
+        for name, spec in self.ctx.scenario.decisions.items():
             if isinstance(spec.trigger, FailureTrigger) and spec.trigger.failure == incident.name:
                 self.fire(name, incident)
 
     def fire(self, name: str, incident: Incident | None = None) -> None:
         """Bring decision ``name`` up now."""
-        spec = self.sim.scenario.decisions[name]
+        spec = self.ctx.scenario.decisions[name]
         if name in self.pending or (spec.once and name in self.fired):
             return
         self.fired.add(name)
-        sim = self.sim
-        sim.emit(DecisionRequested(time=sim.env.now, decision=name, options=tuple(spec.options), pause=spec.pause))
-        if not sim.interactive:
+        ctx = self.ctx
+        ctx.emit(DecisionRequested(time=ctx.env.now, decision=name, options=tuple(spec.options), pause=spec.pause))
+        if not ctx.interactive:
             self.resolve(name, self.policy_choice(name), "policy", incident)
             return
-        self.pending[name] = PendingDecision(name, spec, sim.env.now, incident)
+        self.pending[name] = PendingDecision(name, spec, ctx.env.now, incident)
         if spec.pause:
-            sim.request_pause()
+            ctx.request_pause()
         elif spec.respond_within_min is not None:
-            sim.env.timeout(spec.respond_within_min).callbacks.append(lambda _e: self._time_out(name))
+            ctx.env.timeout(spec.respond_within_min).callbacks.append(lambda _e: self._time_out(name))
 
     def policy_choice(self, name: str) -> str:
         """The option the simulation's policy picks at decision ``name``."""
-        spec = self.sim.scenario.decisions[name]
-        policy = self.sim.policy
+        spec = self.ctx.scenario.decisions[name]
+        policy = self.ctx.policy
         if policy is not None and name in policy.decisions:
             return policy.decisions[name]
         return default_option(spec)
@@ -95,10 +93,10 @@ class DecisionBoard:
     def resolve(self, name: str, option: str, by: Literal["policy", "command", "timeout"], incident: Incident | None) -> None:
         """Apply the chosen option's responses and record the decision."""
         self.pending.pop(name, None)
-        sim = self.sim
-        sim.emit(DecisionMade(time=sim.env.now, decision=name, option=option, by=by))
-        for response in sim.scenario.decisions[name].options[option].responses:
-            apply_response(sim, response, incident if incident is not None and incident.active else None)
+        ctx = self.ctx
+        ctx.emit(DecisionMade(time=ctx.env.now, decision=name, option=option, by=by))
+        for response in ctx.scenario.decisions[name].options[option].responses:
+            apply_response(ctx, response, incident if incident is not None and incident.active else None)
 
     def _time_out(self, name: str) -> None:
         pending = self.pending.get(name)
@@ -106,19 +104,19 @@ class DecisionBoard:
             self.resolve(name, default_option(pending.spec), "timeout", pending.incident)
 
     def _at_time(self, name: str, when: float) -> Generator[simpy.Event, Any, None]:
-        yield self.sim.env.timeout(when)
+        yield self.ctx.env.timeout(when)
         self.fire(name)
 
     def _watch(self, name: str, trig: KpiTrigger) -> Generator[simpy.Event, Any, None]:
-        env = self.sim.env
-        channel = self.sim.channels[trig.touchpoint]
+        env = self.ctx.env
+        channel = self.ctx.channels[trig.touchpoint]
         while True:
             yield env.timeout(trig.check_every_min)
             value = channel.indicator(trig.metric)
             crossed = value > trig.above if trig.above is not None else value < (trig.below or 0.0)
             if crossed:
                 self.fire(name)
-                if self.sim.scenario.decisions[name].once:
+                if self.ctx.scenario.decisions[name].once:
                     return
 
 

@@ -13,7 +13,6 @@ import math
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from simpy.events import Event, Timeout
 
@@ -30,14 +29,13 @@ from sim.behaviour.loyalty import (
     survey_latent,
 )
 from sim.clock import MINUTES_PER_DAY
-from sim.engine.customers import Customer, journey
+from sim.engine.context import RunContext
+from sim.engine.entities import Customer
+from sim.engine.journey import journey
 from sim.engine.walk import Walk
 from sim.records import CustomerArrived, JourneyRemembered
 from sim.rng import KeyedUniform
 from sim.scenario.distributions import sampler, uniform_sampler
-
-if TYPE_CHECKING:
-    from sim.engine.simulation import Simulation
 
 REFERRAL_ID_BASE = 1 << 40
 GROUPS = ("promoter", "passive", "detractor")
@@ -61,12 +59,12 @@ def cut_points(baseline: Sequence[float]) -> list[float]:
 class Outcomes:
     """Settles journeys into memories and survey answers, and sends customers back, or away."""
 
-    def __init__(self, sim: Simulation) -> None:
-        self.sim = sim
-        model = sim.scenario.customer_model
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        model = ctx.scenario.customer_model
         lo, w = model.loyalty, model.word_of_mouth
         self.model = model
-        seed, streams = sim.seed, sim.streams
+        seed, streams = ctx.seed, ctx.streams
         self._repeat_draw = KeyedUniform(seed, "repeat")
         self._review_draw = KeyedUniform(seed, "review")
         self._refer_draw = KeyedUniform(seed, "refer")
@@ -80,7 +78,7 @@ class Outcomes:
         self._referral_ids = REFERRAL_ID_BASE
         self._ltr_cuts = cut_points(lo.ltr_baseline)
         self._csat_cuts = cut_points(lo.csat_baseline)
-        self._order_margin = {seg: lo.margin * spec.order_value.mean_value() for seg, spec in sim.scenario.segments.items()}
+        self._order_margin = {seg: lo.margin * spec.order_value.mean_value() for seg, spec in ctx.scenario.segments.items()}
         self._refer_p = {g: refer_probability(g, w) for g in GROUPS}
         self._nwom_p = {g: nwom_probability(g, w) for g in GROUPS}
         self.pending: deque[tuple[float, Customer]] = deque()  # (due minute, customer), in due order
@@ -98,12 +96,12 @@ class Outcomes:
             return
         # NOTE: journeys end in time order and the delay is constant, so due surveys form a FIFO;
         # one timer per batch instead of one per customer keeps the event heap small.
-        self.pending.append((self.sim.env.now + delay, customer))
+        self.pending.append((self.ctx.env.now + delay, customer))
         if not self._timer:
             self._schedule_tick()
 
     def _schedule_tick(self) -> None:
-        env = self.sim.env
+        env = self.ctx.env
         every = self.model.settle_every_min
         due = self.pending[0][0]
         tick = (due // every + (due % every > 0)) * every
@@ -112,7 +110,7 @@ class Outcomes:
 
     def _on_tick(self, _event: Event) -> None:
         queue = self.pending
-        now = self.sim.env.now
+        now = self.ctx.env.now
         while queue and queue[0][0] <= now:
             self.settle(queue.popleft()[1])
         self._timer = False
@@ -121,8 +119,8 @@ class Outcomes:
 
     def settle(self, customer: Customer) -> None:
         """Form the journey's memory, answer the survey, and decide what the customer does next."""
-        sim = self.sim
-        env = sim.env
+        ctx = self.ctx
+        env = ctx.env
         m = self.model
         mem, lo, w = m.memory, m.loyalty, m.word_of_mouth
         ref_a, ref_t = m.moments.met_expectations, mem.trust_reference
@@ -151,14 +149,14 @@ class Outcomes:
             referrals = int(self._wom.binomial(told, w.referral_conversion))
             for _ in range(referrals if feedback else 0):
                 delay = self._referral_after() * MINUTES_PER_DAY
-                if env.now + delay < sim.horizon:
+                if env.now + delay < ctx.horizon:
                     Timeout(env, delay).callbacks.append(self._on_referral)
         nwom = self._nwom_draw(*key) < self._nwom_p[group]
         if nwom and feedback:
             self.nwom_pool += 1 + int(self._wom.poisson(w.extra_people_told_mean))
         returns = self._repeat_draw(*key) < p_repeat
         customer.journeys += 1
-        sim.emit(
+        ctx.emit(
             JourneyRemembered(
                 time=env.now, customer=customer.id, segment=customer.segment, journey=customer.journeys,
                 affected=bool(customer.hits), contacted=customer.contacts > 0, thanked=thanked, memory=memory,
@@ -169,22 +167,22 @@ class Outcomes:
         )  # fmt: skip
         if returns and feedback:
             delay = self._return_after() * MINUTES_PER_DAY
-            if env.now + delay < sim.horizon:
+            if env.now + delay < ctx.horizon:
                 Timeout(env, delay, customer).callbacks.append(self._on_return)
 
     def _on_return(self, event: Event) -> None:
-        sim = self.sim
+        ctx = self.ctx
         customer: Customer = event.value
-        customer.start_journey(sim.env.now)
-        sim.emit(
+        customer.start_journey(ctx.env.now)
+        ctx.emit(
             CustomerArrived(
-                time=sim.env.now, customer=customer.id, segment=customer.segment, source="returning",
+                time=ctx.env.now, customer=customer.id, segment=customer.segment, source="returning",
                 journey=customer.journeys + 1,
             )
         )  # fmt: skip
-        Walk(journey(sim, customer))
+        Walk(journey(ctx, customer))
 
     def _on_referral(self, _event: Event) -> None:
         self._referral_ids += 1  # a separate id range keeps new customers' ids equal across policies
-        sim = self.sim
-        sim.new_customer(sim.pick_segment(self._referral_segment), "referral", self._referral_ids)
+        population = self.ctx.population
+        population.new_customer(population.pick_segment(self._referral_segment), "referral", self._referral_ids)

@@ -3,8 +3,8 @@
 A Process costs two extra scheduled events per customer (its start and its end); a journey
 needs neither, because nothing waits for it to finish. The generator starts at once and is
 resumed from each event it yields, with SimPy's own semantics: the value of an event that
-succeeded is sent in, the exception of an event that failed is thrown in (and the event is
-defused, so the environment does not raise it again), and an exception the journey does not
+succeeded is sent in, a copy of the exception of an event that failed is thrown in, chained to
+the original (and the event is defused, so the environment does not raise it again), and an exception the journey does not
 catch propagates to whoever ran the environment.
 """
 
@@ -31,11 +31,18 @@ class Walk:
             event.defused = True
         self._step(ok, event.value)
 
+    @staticmethod
+    def _exclusive(exc: BaseException) -> BaseException:
+        """A copy of a failed event's exception for this journey, chained to the original (as SimPy does)."""
+        copy = type(exc)(*exc.args)
+        copy.__cause__ = exc
+        return copy
+
     def _step(self, ok: bool, value: Any) -> None:
         gen = self._gen
         while True:
             try:
-                event = gen.send(value) if ok else gen.throw(value)
+                event = gen.send(value) if ok else gen.throw(self._exclusive(value))
             except StopIteration:
                 return
             if event.callbacks is not None:

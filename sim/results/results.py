@@ -10,12 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sim import __version__
+from sim.commands import LoggedCommand
 from sim.results.metrics import ChannelStats, ExperienceStats, Metrics
-from sim.engine.simulation import Simulation
-from sim.scenario.schema import STAGE_ORDER
+from sim.scenario.schema import STAGE_ORDER, Scenario
+
+if TYPE_CHECKING:
+    from sim.engine.simulation import Simulation
 
 RESULTS_FORMAT = "cxsim.run/1"
 
@@ -170,11 +174,33 @@ def daily_series(m: Metrics, now: float | None = None) -> list[dict[str, Any]]:
 
 def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario_sha256: str | None = None) -> dict[str, Any]:
     """Every KPI of a finished (or stopped) run, as JSON-ready plain data."""
-    m: Metrics = sim.metrics
-    s = sim.scenario
-    horizon = max(sim.now, sim.warmup)  # statistics cover warm-up end to now (a paused run is partial)
+    return results_document(
+        sim.metrics, sim.scenario, policy=sim.policy_name, seed=sim.seed, horizon=sim.horizon, warmup=sim.warmup, now=sim.now,
+        commands=sim.command_log, scenario_file=scenario_file, scenario_sha256=scenario_sha256,
+    )  # fmt: skip
+
+
+def result_keys(s: Scenario) -> list[str]:
+    """Every dotted numeric key of this scenario's results (what a lesson's ``kpi`` may name), without running it."""
+
+    def walk(data: object, prefix: str) -> list[str]:
+        if isinstance(data, dict):
+            return [k for key, value in data.items() for k in walk(value, f"{prefix}{key}.")]
+        return [prefix[:-1]] if data is None or (isinstance(data, int | float) and not isinstance(data, bool)) else []
+
+    results = results_document(Metrics(s, 0.0, 0.0), s, policy="", seed=0, horizon=0.0, warmup=0.0, now=0.0, commands=())
+    return [k for section in ("customers", "channels", "touchpoints", "journey", "failures", "recovery", "experience", "money")
+            for k in walk(results[section], f"{section}.")]  # fmt: skip
+
+
+def results_document(
+    m: Metrics, s: Scenario, *, policy: str, seed: int, horizon: float, warmup: float, now: float,
+    commands: Sequence[LoggedCommand], scenario_file: str | None = None, scenario_sha256: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The results document (``cxsim.run/1``) of a run's metrics at sim time ``now`` (minutes)."""
+    upto = max(now, warmup)  # statistics cover warm-up end to now (a paused run is partial)
     channels = {
-        name: _channel(m.channels[name], spec.service_level_sec, horizon, sim.warmup) for name, spec in s.staffed().items()
+        name: _channel(m.channels[name], spec.service_level_sec, upto, warmup) for name, spec in s.staffed().items()
     }
     touchpoints = {
         name: {
@@ -200,11 +226,11 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
         "format": RESULTS_FORMAT,
         "cxsim_version": __version__,
         "scenario": {"title": s.title, "file": scenario_file, "sha256": scenario_sha256},
-        "policy": sim.policy_name,
-        "seed": sim.seed,
-        "horizon_days": sim.horizon / 1440.0,
-        "warmup_days": sim.warmup / 1440.0,
-        "sim_minutes": sim.now,
+        "policy": policy,
+        "seed": seed,
+        "horizon_days": horizon / 1440.0,
+        "warmup_days": warmup / 1440.0,
+        "sim_minutes": now,
         "currency": s.currency,
         "customers": {
             "arrived": m.arrived,
@@ -246,8 +272,8 @@ def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario
             "profit": gross_margin - costs,
         },
         "decisions": list(m.decisions),
-        "commands": [c.to_dict() for c in sim.command_log],
-        "daily": daily_series(m, sim.now),
+        "commands": [c.to_dict() for c in commands],
+        "daily": daily_series(m, now),
     }
 
 

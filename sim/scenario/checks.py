@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sim.clock import MINUTES_PER_DAY, at_day
+from sim.results.results import result_keys
 from sim.scenario.schema import CONTACT, END, RESERVED_TARGETS, Scenario, ScheduledFailure, TimeTrigger
 
 TOLERANCE = 1e-6
@@ -164,21 +165,6 @@ def check_scenario(s: Scenario) -> list[Finding]:
     for tp in unreachable_touchpoints(s):
         out.append(Finding(("touchpoints", tp), "no route leads here, so no customer ever visits it", True))
     return out
-
-
-def result_keys(s: Scenario) -> list[str]:
-    """Every dotted numeric key of this scenario's results (what a lesson's ``kpi`` may name)."""
-    from sim.engine.simulation import Simulation  # the model imports this module's callers; import at call time
-    from sim.results.results import build_results
-
-    def walk(data: object, prefix: str) -> list[str]:
-        if isinstance(data, dict):
-            return [k for key, value in data.items() for k in walk(value, f"{prefix}{key}.")]
-        return [prefix[:-1]] if data is None or (isinstance(data, int | float) and not isinstance(data, bool)) else []
-
-    results = build_results(Simulation(s, horizon_days=min(s.horizon_days, 0.01)))
-    return [k for section in ("customers", "channels", "touchpoints", "journey", "failures", "recovery", "experience", "money")
-            for k in walk(results[section], f"{section}.")]  # fmt: skip
 
 
 def unreachable_touchpoints(s: Scenario) -> list[str]:

@@ -9,50 +9,22 @@ are checked in ``sim.checks`` so each problem gets its own key path.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.clock import WEEKDAYS, parse_clock
+from sim.effects import EFFECTS, ResponseSpec
 from sim.scenario.customer_model import CustomerModel
 from sim.scenario.distributions import Constant, Distribution
+from sim.scenario.types import CONTACT as CONTACT
+from sim.scenario.types import END as END
+from sim.scenario.types import RESERVED_TARGETS as RESERVED_TARGETS
+from sim.scenario.types import STAGE_ORDER as STAGE_ORDER
+from sim.scenario.types import Channel, Name, Probability, Stage, Strict, Weekday
+from sim.scenario.types import check_clock as _clock
 
 SCHEMA_VERSION = 1
-
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
-Probability = Annotated[float, Field(ge=0, le=1)]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Stage = Literal["awareness", "consideration", "purchase", "delivery", "post_purchase", "service"]
-STAGE_ORDER: tuple[str, ...] = ("awareness", "consideration", "purchase", "delivery", "post_purchase", "service")
-Channel = Literal[
-    "social_ad",
-    "website",
-    "app",
-    "virtual_assistant",
-    "checkout",
-    "phone",
-    "chat",
-    "email",
-    "sms",
-    "ivr",
-    "store",
-    "delivery",
-    "review",
-]
-END = "end"
-CONTACT = "contact"
-RESERVED_TARGETS = (END, CONTACT)
-
-
-class Strict(BaseModel):
-    """Base of every scenario table: unknown keys are errors and values never change after load."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _clock(value: str) -> str:
-    parse_clock(value)
-    return value
 
 
 # --- customers -----------------------------------------------------------------------------------
@@ -180,7 +152,12 @@ class Staffed(Strict):
         return self
 
 
-Touchpoint = Annotated[SelfService | Staffed, Field(discriminator="kind")]
+# Every touchpoint kind's table; the engine's registry (sim.engine.touchpoints) gives each its behaviour.
+TOUCHPOINT_SPECS: tuple[type[Strict], ...] = (SelfService, Staffed)
+if TYPE_CHECKING:
+    Touchpoint = SelfService | Staffed
+else:
+    Touchpoint = Annotated[Union[TOUCHPOINT_SPECS], Field(discriminator="kind")]  # noqa: UP007
 
 
 # --- journey ----------------------------------------------------------------------------------------
@@ -265,97 +242,12 @@ Failure = Annotated[ScheduledFailure | RandomFailure, Field(discriminator="kind"
 
 
 # --- responses -------------------------------------------------------------------------------------
+# Each effect is one module of sim.effects (its table, docs and behaviour); the union is built from the registry.
 
-
-class _ResponseBase(Strict):
-    label: str = Field("", description="What the brand does, in a few words (shown on decision cards).")
-    cost_fixed: float = Field(0.0, ge=0, description="One-off cost when the response is applied, currency.")
-    cost_per_customer: float = Field(0.0, ge=0, description="Cost for each customer it reaches, currency.")
-
-
-class Acknowledge(_ResponseBase):
-    """Tell customers the problem is known."""
-
-    effect: Literal["acknowledge"]
-
-
-class Apologise(_ResponseBase):
-    """Say sorry."""
-
-    effect: Literal["apologise"]
-
-
-class Compensate(_ResponseBase):
-    """Give each affected customer something of value (a discount, a refund, a voucher)."""
-
-    effect: Literal["compensate"]
-    amount: float = Field(gt=0, description="Value given to each customer reached, currency.")
-
-
-class FollowUp(_ResponseBase):
-    """A personal follow-up to each affected customer after the incident is over."""
-
-    effect: Literal["follow_up"]
-
-
-class ThankReviewers(_ResponseBase):
-    """Answer reviewers with thanks (and perhaps early access)."""
-
-    effect: Literal["thank_reviewers"]
-
-
-class Fix(_ResponseBase):
-    """Repair the failure: it ends after_min minutes from now."""
-
-    effect: Literal["fix"]
-    failure: Name | None = Field(None, description="Failure to fix; default the one that triggered the response.")
-    after_min: float = Field(0.0, ge=0, description="Minutes from the decision until the fix takes effect.")
-
-
-class Notify(_ResponseBase):
-    """Reach every affected customer first, before they contact the brand (proactive)."""
-
-    effect: Literal["notify"]
-    within_min: float = Field(30.0, gt=0, description="Minutes to reach each affected customer.")
-    via: Literal["email", "sms", "app"] = Field("email", description="Channel of the notice.")
-    notice: Literal["clear", "vague"] = Field(
-        "clear", description="'clear' states the remedy and next step; 'vague' only says something went wrong."
-    )
-
-
-class OfferCallback(_ResponseBase):
-    """Start offering call-backs on a staffed touchpoint."""
-
-    effect: Literal["offer_callback"]
-    touchpoint: Name = Field(description="Staffed touchpoint that offers call-backs.")
-    offer_after_wait_min: float = Field(2.0, gt=0, description="Offer once a customer has waited this long, minutes.")
-    accept_probability: Probability = Field(0.37, description="Chance a customer accepts.")
-
-
-class AddAgents(_ResponseBase):
-    """Bring extra agents onto a staffed touchpoint."""
-
-    effect: Literal["add_agents"]
-    touchpoint: Name = Field(description="Staffed touchpoint that gets the agents.")
-    agents: int = Field(ge=1, description="Number of extra agents.")
-    for_hours: float | None = Field(None, gt=0, description="How long they stay, hours; omit for the rest of the run.")
-
-
-class MoveAgents(_ResponseBase):
-    """Move agents from one staffed touchpoint to another."""
-
-    effect: Literal["move_agents"]
-    from_touchpoint: Name = Field(description="Staffed touchpoint that gives up agents.")
-    touchpoint: Name = Field(description="Staffed touchpoint that receives them.")
-    agents: int = Field(ge=1, description="Number of agents moved.")
-    for_hours: float | None = Field(None, gt=0, description="How long they stay, hours; omit for the rest of the run.")
-
-
-Response = Annotated[
-    Acknowledge | Apologise | Compensate | FollowUp | ThankReviewers | Fix | Notify | OfferCallback | AddAgents | MoveAgents,
-    Field(discriminator="effect"),
-]
-CUSTOMER_FACING = frozenset({"acknowledge", "apologise", "compensate", "follow_up"})
+if TYPE_CHECKING:
+    Response = ResponseSpec
+else:
+    Response = Annotated[Union[tuple(EFFECTS.values())], Field(discriminator="effect")]  # noqa: UP007
 
 
 # --- policies and decisions ---------------------------------------------------------------------------

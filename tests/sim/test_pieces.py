@@ -11,7 +11,7 @@ import pytest
 from sim.clock import at_day, format_time, parse_clock
 from sim.engine.arrivals import next_arrival, weekly_rates_per_min
 from sim.engine.staffing import staffing_timeline
-from sim.results.metrics import Level, WaitHistogram
+from sim.results.counters import Level, WaitHistogram
 from sim.rng import RandomStreams, replication_seeds
 from sim.scenario.distributions import Empirical, Gamma, Lognormal, Normal, Triangular, sampler
 from sim.scenario.schema import Arrivals, Shift

@@ -1,0 +1,120 @@
+"""The incident board: which failures are in progress, who they affect, and when they are forgotten.
+
+An incident starts (its touchpoint is marked failing; standing and policy responses are put in
+force; decisions triggered by it come up), collects the customers it affects (each loses trust,
+gets a failure moment, and may speak up), and ends (follow-ups go out). It is forgotten once no
+notice will reach its customers any more, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+from sim.behaviour.experience import failure_moment, trust_after_failure
+from sim.behaviour.loyalty import complain_probability
+from sim.engine.context import RunContext
+from sim.engine.entities import Customer, Hit, Incident
+from sim.engine.responses import apply_response, attach, deliver
+from sim.records import CustomerAffected, NoticeSent
+from sim.rng import stream_key
+
+
+class Incidents:
+    """The incidents of one run (satisfies ``context.IncidentBoard``)."""
+
+    def __init__(self, ctx: RunContext, occurrences: dict[str, dict[str, float]]) -> None:
+        self.ctx = ctx
+        self.incidents: list[Incident] = []
+        self.at = ctx.incident_at
+        self.standing: list[str] = []  # responses applied with no incident: they answer every later one
+        self._occurrences = occurrences  # the metrics' failure counters (a detection draw is keyed by occurrence)
+
+    def active(self) -> list[Incident]:
+        """Incidents still in progress, oldest first."""
+        return [i for i in self.incidents if i.active]
+
+    def start(self, incident: Incident) -> None:
+        """A failure began: mark its touchpoint and put standing and policy responses in force."""
+        ctx = self.ctx
+        self.incidents.append(incident)
+        self.at[incident.spec.touchpoint] = incident
+        for name in self.standing:
+            attach(ctx, incident, name)
+        for name in ctx.policy.on_failure:
+            apply_response(ctx, name, incident)
+        ctx.decisions.failure_started(incident)
+
+    def end(self, incident: Incident) -> None:
+        """A failure ended: free its touchpoint and send follow-ups."""
+        tp = incident.spec.touchpoint
+        if self.at.get(tp) is incident:
+            others = [i for i in self.active() if i.spec.touchpoint == tp]
+            if others:
+                self.at[tp] = others[-1]
+            else:
+                del self.at[tp]
+        responses = self.ctx.scenario.responses
+        follow_ups = tuple(n for n in incident.responses if responses[n].after_incident)
+        if follow_ups:
+            for customer in incident.affected:
+                hit = customer.hits.get(incident)
+                if hit is not None and not hit.recovered:
+                    deliver(self.ctx, customer, hit, follow_ups, proactive=True, resolved=False)
+        if incident.notify is None:
+            self.release(incident)
+
+    def release(self, incident: Incident) -> None:
+        """Forget an incident's customers once nothing more will reach them."""
+        incident.affected = []
+        if incident in self.incidents:
+            self.incidents.remove(incident)
+
+    def affect(self, customer: Customer, incident: Incident, *, voice: bool) -> None:
+        """A customer ran into a failure: a failure moment, lost trust, and perhaps a complaint."""
+        if incident in customer.hits:
+            return
+        ctx = self.ctx
+        spec = incident.spec
+        m = ctx.model
+        attribution = m.moments.external_attribution if spec.cause == "external" else 1.0
+        trust_before = customer.trust
+        customer.trust = trust_after_failure(trust_before, spec.severity, attribution, customer.failures, m.memory)
+        customer.hits[incident] = Hit(
+            incident, len(customer.moments), spec.severity, attribution, trust_before, ctx.env.now, customer.failures
+        )
+        customer.moments.append(failure_moment(spec.severity, attribution, 0.0, m.moments))
+        customer.failures += 1
+        incident.affected_count += 1
+        incident.affected.append(customer)
+        ctx.emit(
+            CustomerAffected(
+                time=ctx.env.now, customer=customer.id, failure=incident.name, touchpoint=spec.touchpoint, severity=spec.severity
+            )
+        )
+        if voice and ctx.channels:
+            r = m.recovery
+            if incident.notify is not None and incident.detected:
+                notice = incident.notify[1].notice
+                p = r.contact_after_clear_notice if notice == "clear" else r.contact_after_vague_notice
+            else:
+                p = complain_probability(spec.severity, r)
+            if ctx.draws.voice(customer.id, customer.journeys * 1024 + len(customer.hits)) < p:
+                customer.voice = incident
+
+    def send_needless_notices(self, incident: Incident, reached: int) -> None:
+        """Some notices reach recent customers who were never affected: a small churn penalty for each."""
+        ctx = self.ctx
+        share = ctx.model.recovery.needless_outreach_share
+        pending = ctx.outcomes.pending
+        if share <= 0 or not pending:
+            return
+        expected = share * reached
+        draw = ctx.draws.needless
+        count = int(expected) + (draw(stream_key(incident.name), int(ctx.env.now * 1000)) < expected % 1)
+        for k in range(min(count, len(pending))):
+            customer = pending[int(draw(len(pending), k) * len(pending))][1]
+            if incident not in customer.hits:
+                customer.needless += 1
+                ctx.emit(NoticeSent(time=ctx.env.now, customer=customer.id, failure=incident.name, notice="needless"))
+
+    def detect_draw(self, incident: Incident) -> float:
+        """A uniform draw deciding whether the brand detects an incident (keyed by failure and occurrence)."""
+        return self.ctx.draws.detect(stream_key(incident.name), self._occurrences[incident.name]["occurrences"])
