@@ -3,9 +3,9 @@
 A Process costs two extra scheduled events per customer (its start and its end); a journey
 needs neither, because nothing waits for it to finish. The generator starts at once and is
 resumed from each event it yields, with SimPy's own semantics: the value of an event that
-succeeded is sent in, a copy of the exception of an event that failed is thrown in, chained to
-the original (and the event is defused, so the environment does not raise it again), and an exception the journey does not
-catch propagates to whoever ran the environment.
+succeeded is sent in; a copy of the exception of an event that failed is thrown in, chained
+to the original, and the event is defused so the environment does not raise it again; an
+exception the journey does not catch propagates to whoever ran the environment.
 """
 
 from __future__ import annotations
