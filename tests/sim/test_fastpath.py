@@ -209,10 +209,6 @@ def test_an_uncaught_exception_leaves_from_the_step_of_the_failed_event_itself()
     assert steps_until_crash(lambda env, gen: Walk(gen)) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Walk throws the failed event's own exception object; simpy.Process throws an exclusive copy chained to it",
-)
 def test_the_exception_thrown_in_is_a_copy_chained_to_the_event_exception_as_simpy_does():
     original = ValueError("boom")
     seen: dict[str, BaseException] = {}
