@@ -83,6 +83,11 @@ class ResponseSpec(Strict):
     def apply(self, ctx: EffectContext, incident: IncidentHandle | None) -> None:
         """Change the running system now (operational effects); ``incident`` is the failure answered, if any."""
 
+    def effect_tag(self) -> str:
+        """The ``effect`` tag of this table, as the trainer wrote it."""
+        tag: str = getattr(self, "effect")  # noqa: B009  (each effect class declares it as a Literal)
+        return tag
+
     def compensation_amount(self) -> float:
         """Value given to each customer reached, currency (compensation only)."""
         return 0.0
@@ -103,4 +108,4 @@ def after(env: simpy.Environment, minutes: float, action: Callable[[], None]) ->
     if minutes <= 0:
         action()
     else:
-        env.timeout(minutes).callbacks.append(lambda _event: action())  # type: ignore[union-attr]
+        env.timeout(minutes).callbacks.append(lambda _event: action())

@@ -25,4 +25,9 @@ class Fix(Operational):
             return
         target.fix_applied = True
         fixed = target.fixed
-        after(ctx.env, self.after_min, lambda: None if fixed.triggered else fixed.succeed())
+
+        def end_now() -> None:
+            if not fixed.triggered:
+                fixed.succeed()
+
+        after(ctx.env, self.after_min, end_now)

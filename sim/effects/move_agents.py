@@ -36,4 +36,4 @@ def shift_agents(ctx: EffectContext, source: str | None, target: str, agents: in
 
     move(+1)
     if for_hours is not None:
-        ctx.env.timeout(for_hours * MINUTES_PER_HOUR).callbacks.append(lambda _event: move(-1))  # type: ignore[union-attr]
+        ctx.env.timeout(for_hours * MINUTES_PER_HOUR).callbacks.append(lambda _event: move(-1))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from typing import cast
 
 import simpy
 from simpy.events import Event, Timeout
@@ -171,7 +172,7 @@ class StaffedChannel:
         Timeout(self.env, handle, ticket).callbacks.append(self._on_done)
 
     def _on_done(self, timeout: Event) -> None:
-        ticket: Ticket = timeout.value
+        ticket = cast(Ticket, timeout.value)
         ticket.state = _DONE
         p_resolve = self.spec.resolution_probability
         resolved = p_resolve >= 1.0 or self._resolve() < p_resolve
@@ -200,7 +201,7 @@ class StaffedChannel:
             self._start(callbacks.popleft(), queued=True)
 
     def _on_patience(self, timeout: Event) -> None:
-        ticket: Ticket = timeout.value
+        ticket = cast(Ticket, timeout.value)
         if ticket.state != _WAITING:
             return
         ticket.state = _ABANDONED
@@ -214,7 +215,7 @@ class StaffedChannel:
         resume_now(ticket.event, ticket)
 
     def _on_offer(self, timeout: Event) -> None:
-        ticket: Ticket = timeout.value
+        ticket = cast(Ticket, timeout.value)
         offer = self.callback_offer
         if ticket.state != _WAITING or offer is None or self._accept() >= offer.accept_probability:
             return

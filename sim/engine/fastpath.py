@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import simpy
-from simpy.core import URGENT
-from simpy.events import Event
+from simpy.events import URGENT, Event
 
 
 def resume_now(event: Event, value: Any) -> None:
@@ -25,8 +24,9 @@ def resume_now(event: Event, value: Any) -> None:
     """
     event._ok = True
     event._value = value
-    callbacks, event.callbacks = event.callbacks, None
-    for callback in callbacks:  # type: ignore[union-attr]
+    callbacks = event.callbacks
+    event.callbacks = None  # type: ignore[assignment]  # SimPy marks a processed event so
+    for callback in callbacks:
         callback(event)
 
 

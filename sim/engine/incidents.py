@@ -117,4 +117,4 @@ class Incidents:
 
     def detect_draw(self, incident: Incident) -> float:
         """A uniform draw deciding whether the brand detects an incident (keyed by failure and occurrence)."""
-        return self.ctx.draws.detect(stream_key(incident.name), self._occurrences[incident.name]["occurrences"])
+        return self.ctx.draws.detect(stream_key(incident.name), int(self._occurrences[incident.name]["occurrences"]))

@@ -13,6 +13,7 @@ import math
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Sequence
+from typing import cast
 
 from simpy.events import Event, Timeout
 
@@ -172,7 +173,7 @@ class Outcomes:
 
     def _on_return(self, event: Event) -> None:
         ctx = self.ctx
-        customer: Customer = event.value
+        customer = cast(Customer, event.value)
         customer.start_journey(ctx.env.now)
         ctx.emit(
             CustomerArrived(

@@ -8,7 +8,7 @@ comes gets a segment by the scenario's shares and starts a journey. Referred cus
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from simpy.events import Event, Timeout
 
@@ -71,10 +71,10 @@ class Population:
         t = next_arrival(after, self._arrival_draws(), self._rates)
         ctx = self.ctx
         if t < ctx.horizon:
-            Timeout(ctx.env, t - ctx.env.now, t).callbacks.append(self._on_arrival)  # type: ignore[union-attr]
+            Timeout(ctx.env, t - ctx.env.now, t).callbacks.append(self._on_arrival)
 
     def _on_arrival(self, event: Event) -> None:
-        t: float = event.value
+        t = cast(float, event.value)
         seg_name = self.pick_segment(self._segment_draw)
         self._schedule_arrival(t)
         cid = self._next_id

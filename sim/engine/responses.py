@@ -27,7 +27,7 @@ def apply_response(ctx: RunContext, name: str, incident: Incident | None) -> Non
     spec = ctx.scenario.responses[name]
     ctx.emit(
         ResponseApplied(
-            time=ctx.env.now, response=name, effect=spec.effect, failure=incident.name if incident else None,
+            time=ctx.env.now, response=name, effect=spec.effect_tag(), failure=incident.name if incident else None,
             cost=spec.cost_fixed,
         )
     )  # fmt: skip

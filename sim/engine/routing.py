@@ -61,8 +61,8 @@ class Router:
         staffed = list(scenario.staffed())
         self._contact: dict[str, Table] = {}
         self._contact_draw: dict[str, Sampler] = {}
-        for seg_name, seg in scenario.segments.items():
-            prefs = seg.channel_preferences or dict.fromkeys(staffed, 1.0)
+        for seg_name, segment in scenario.segments.items():
+            prefs = segment.channel_preferences or dict.fromkeys(staffed, 1.0)
             self._contact[seg_name] = _table(prefs)
             self._contact_draw[seg_name] = uniform_sampler(streams[f"contact.{seg_name}"])
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Generator, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import simpy
 from simpy.events import Event, Timeout
@@ -114,7 +114,7 @@ class Simulation:
             env.process(failure_process(ctx, f_name, f_spec))
         self._population.start()
         if ctx.channels:
-            Timeout(env, min(MINUTES_PER_DAY, self.horizon), 1).callbacks.append(self._on_midnight)  # type: ignore[union-attr]
+            Timeout(env, min(MINUTES_PER_DAY, self.horizon), 1).callbacks.append(self._on_midnight)
 
     # --- the public contract -------------------------------------------------------------------------
 
@@ -174,7 +174,7 @@ class Simulation:
         env = self.env
         halt = self._halt = Event(env)
         timer = Event(env)
-        timer.callbacks.append(lambda _e: None if halt.triggered else self._trigger_halt())  # type: ignore[union-attr]
+        timer.callbacks.append(lambda _e: None if halt.triggered else self._trigger_halt())
         trigger_urgently(env, timer, t - env.now)
         env.run(until=halt)
         self._halt = None
@@ -241,12 +241,12 @@ class Simulation:
         trigger_urgently(self.env, halt)
 
     def _on_midnight(self, event: Event) -> None:
-        day: int = event.value
+        day = cast(int, event.value)
         end = self.env.now
         self.metrics.close_day(day, max(end - MINUTES_PER_DAY, 0.0), end)
         nxt = min(end + MINUTES_PER_DAY, self.horizon)
         if nxt > end:
-            Timeout(self.env, nxt - end, day + 1).callbacks.append(self._on_midnight)  # type: ignore[union-attr]
+            Timeout(self.env, nxt - end, day + 1).callbacks.append(self._on_midnight)
 
     def _shift_changes(self, channel: StaffedChannel, timeline: list[tuple[float, int]]) -> Generator[simpy.Event, Any, None]:
         env = self.env

@@ -10,7 +10,7 @@ exception the journey does not catch propagates to whoever ran the environment.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
@@ -45,8 +45,9 @@ class Walk:
                 event = gen.send(value) if ok else gen.throw(self._exclusive(value))
             except StopIteration:
                 return
-            if event.callbacks is not None:
-                event.callbacks.append(self._resume)
+            callbacks: list[Callable[[simpy.Event], None]] | None = event.callbacks  # None once processed
+            if callbacks is not None:
+                callbacks.append(self._resume)
                 return
             ok = event.ok  # already processed: continue at once
             if not ok:

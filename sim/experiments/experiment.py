@@ -28,6 +28,7 @@ from sim.experiments.stats import Interval, Running, welch_half_width
 from sim.results.results import build_results
 from sim.rng import replication_seeds
 from sim.scenario.loader import parse_scenario, validate_data
+from sim.scenario.schema import Scenario
 
 EXPERIMENT_FORMAT = "cxsim.experiment/1"
 SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily"}
@@ -92,7 +93,7 @@ class Job:
 
 
 @functools.lru_cache(maxsize=8)
-def _scenario(data: bytes, name: str, overrides: tuple[tuple[str, Any], ...]):
+def _scenario(data: bytes, name: str, overrides: tuple[tuple[str, Any], ...]) -> Scenario:
     if not overrides:
         return parse_scenario(data, name).scenario
     from sim.experiments.sweep import apply
@@ -128,13 +129,13 @@ def _run_on_dask(jobs: Sequence[Job], address: str, results: list[Any], on_done:
     from distributed import as_completed as dask_completed
 
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
         raise SchedulerError(f"--scheduler: cannot reach the Dask scheduler at {address} ({exc.__class__.__name__})") from exc
     with client:
         futures = client.map(run_job, list(jobs), pure=False)
         index = {future.key: i for i, future in enumerate(futures)}
-        for future in dask_completed(futures):
+        for future in dask_completed(futures):  # type: ignore[no-untyped-call]
             i = index[future.key]
             results[i] = future.result()
             if on_done:
@@ -220,7 +221,8 @@ class Journal:
         if self._reader is None:
             self._reader = self.path.open("rb")
         self._reader.seek(pos)
-        return json.loads(self._reader.read(size))["metrics"]
+        metrics: dict[str, float] = json.loads(self._reader.read(size))["metrics"]
+        return metrics
 
     def __len__(self) -> int:
         return len(self.offsets)

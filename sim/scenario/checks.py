@@ -87,21 +87,22 @@ def check_scenario(s: Scenario) -> list[Finding]:
             out.append(Finding(base, _unknown("touchpoint", src, touchpoints)))
         targets((*base, "next"), route.next)
         targets((*base, "on_failure"), route.on_failure)
-        for seg, seg_route in route.segments.items():
-            if seg not in s.segments:
-                out.append(Finding((*base, "segments", seg), _unknown("segment", seg, segments)))
+        for seg_name, seg_route in route.segments.items():
+            if seg_name not in s.segments:
+                out.append(Finding((*base, "segments", seg_name), _unknown("segment", seg_name, segments)))
             if seg_route.next is not None:
-                targets((*base, "segments", seg, "next"), seg_route.next)
+                targets((*base, "segments", seg_name, "next"), seg_route.next)
             if seg_route.on_failure is not None:
-                targets((*base, "segments", seg, "on_failure"), seg_route.on_failure)
+                targets((*base, "segments", seg_name, "on_failure"), seg_route.on_failure)
     if uses_contact and not staffed:
         out.append(Finding(("journey",), "a route says 'contact' but there is no staffed touchpoint to contact"))
 
-    for name, tp in s.staffed().items():
-        if tp.transfer_probability > 0 and tp.transfer_to is None:
+    for name, staffed_spec in s.staffed().items():
+        transfer_to = staffed_spec.transfer_to
+        if staffed_spec.transfer_probability > 0 and transfer_to is None:
             out.append(Finding(("touchpoints", name, "transfer_to"), "required when transfer_probability is above 0"))
-        if tp.transfer_to is not None and tp.transfer_to not in staffed:
-            out.append(Finding(("touchpoints", name, "transfer_to"), _unknown("staffed touchpoint", tp.transfer_to, staffed)))
+        if transfer_to is not None and transfer_to not in staffed:
+            out.append(Finding(("touchpoints", name, "transfer_to"), _unknown("staffed touchpoint", transfer_to, staffed)))
 
     horizon = s.horizon_days * MINUTES_PER_DAY
     for name, failure in s.failures.items():
@@ -112,42 +113,42 @@ def check_scenario(s: Scenario) -> list[Finding]:
 
     for name, resp in s.responses.items():
         for key in ("touchpoint", "from_touchpoint"):
-            tp = getattr(resp, key, None)
-            if tp is not None and tp not in staffed:
-                out.append(Finding(("responses", name, key), _unknown("staffed touchpoint", tp, staffed)))
-        failure = getattr(resp, "failure", None)
-        if failure is not None and failure not in s.failures:
-            out.append(Finding(("responses", name, "failure"), _unknown("failure", failure, s.failures)))
+            named_tp: str | None = getattr(resp, key, None)
+            if named_tp is not None and named_tp not in staffed:
+                out.append(Finding(("responses", name, key), _unknown("staffed touchpoint", named_tp, staffed)))
+        named_failure: str | None = getattr(resp, "failure", None)
+        if named_failure is not None and named_failure not in s.failures:
+            out.append(Finding(("responses", name, "failure"), _unknown("failure", named_failure, s.failures)))
 
     for name, policy in s.policies.items():
         for key in ("at_start", "on_failure"):
-            for i, resp in enumerate(getattr(policy, key)):
-                if resp not in s.responses:
-                    out.append(Finding(("policies", name, key, i), _unknown("response", resp, s.responses)))
-        for dec, option in policy.decisions.items():
-            if dec not in s.decisions:
-                out.append(Finding(("policies", name, "decisions", dec), _unknown("decision", dec, s.decisions)))
-            elif option not in s.decisions[dec].options:
-                out.append(Finding(("policies", name, "decisions", dec), _unknown("option", option, s.decisions[dec].options)))
+            for i, resp_name in enumerate(getattr(policy, key)):
+                if resp_name not in s.responses:
+                    out.append(Finding(("policies", name, key, i), _unknown("response", resp_name, s.responses)))
+        for dec_name, option in policy.decisions.items():
+            if dec_name not in s.decisions:
+                out.append(Finding(("policies", name, "decisions", dec_name), _unknown("decision", dec_name, s.decisions)))
+            elif option not in s.decisions[dec_name].options:
+                found = _unknown("option", option, s.decisions[dec_name].options)
+                out.append(Finding(("policies", name, "decisions", dec_name), found))
 
     for name, dec in s.decisions.items():
         trig = dec.trigger
-        failure = getattr(trig, "failure", None)
-        if failure is not None and failure not in s.failures:
-            out.append(Finding(("decisions", name, "trigger", "failure"), _unknown("failure", failure, s.failures)))
-        tp = getattr(trig, "touchpoint", None)
-        if tp is not None and tp not in staffed:
-            out.append(Finding(("decisions", name, "trigger", "touchpoint"), _unknown("staffed touchpoint", tp, staffed)))
+        trigger_failure: str | None = getattr(trig, "failure", None)
+        if trigger_failure is not None and trigger_failure not in s.failures:
+            out.append(Finding(("decisions", name, "trigger", "failure"), _unknown("failure", trigger_failure, s.failures)))
+        watched: str | None = getattr(trig, "touchpoint", None)
+        if watched is not None and watched not in staffed:
+            out.append(Finding(("decisions", name, "trigger", "touchpoint"), _unknown("staffed touchpoint", watched, staffed)))
         if isinstance(trig, TimeTrigger) and at_day(trig.day, trig.time) >= horizon:
             out.append(Finding(("decisions", name, "trigger"), "comes after the end of the run, so it never fires", True))
         if dec.default_option is not None and dec.default_option not in dec.options:
             out.append(Finding(("decisions", name, "default_option"), _unknown("option", dec.default_option, dec.options)))
         for opt_name, opt in dec.options.items():
-            for i, resp in enumerate(opt.responses):
-                if resp not in s.responses:
-                    out.append(
-                        Finding(("decisions", name, "options", opt_name, "responses", i), _unknown("response", resp, s.responses))
-                    )
+            for i, resp_name in enumerate(opt.responses):
+                if resp_name not in s.responses:
+                    where = ("decisions", name, "options", opt_name, "responses", i)
+                    out.append(Finding(where, _unknown("response", resp_name, s.responses)))
 
     for i, lesson in enumerate(s.lessons):
         for key in ("policy", "baseline"):

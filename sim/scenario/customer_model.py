@@ -8,6 +8,7 @@ for a subscription business.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -99,7 +100,7 @@ class Memory(_Table):
     )
 
 
-def _baseline(n: int):
+def _baseline(n: int) -> Callable[[list[float]], list[float]]:
     def check(values: list[float]) -> list[float]:
         if len(values) != n:
             raise ValueError(f"needs {n} shares (got {len(values)})")

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Annotated, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
-from sim.clock import WEEKDAYS, parse_clock
+from sim.clock import parse_clock
 from sim.effects import EFFECTS, ResponseSpec
 from sim.scenario.customer_model import CustomerModel
 from sim.scenario.distributions import Constant, Distribution
+from sim.scenario.types import ALL_WEEKDAYS, Channel, Name, Probability, Stage, Strict, Weekday
 from sim.scenario.types import CONTACT as CONTACT
 from sim.scenario.types import END as END
 from sim.scenario.types import RESERVED_TARGETS as RESERVED_TARGETS
 from sim.scenario.types import STAGE_ORDER as STAGE_ORDER
-from sim.scenario.types import Channel, Name, Probability, Stage, Strict, Weekday
 from sim.scenario.types import check_clock as _clock
 
 SCHEMA_VERSION = 1
@@ -101,7 +101,7 @@ class Shift(Strict):
     start: str = Field(description="Start clock time, 'HH:MM'.")
     end: str = Field(description="End clock time, 'HH:MM' ('24:00' for midnight); later than start.")
     agents: int = Field(ge=0, description="Agents on duty during the shift.")
-    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), description="Weekdays the shift runs.")
+    days: list[Weekday] = Field(default_factory=lambda: list(ALL_WEEKDAYS), description="Weekdays the shift runs.")
 
     _v_start = field_validator("start", "end")(_clock)
 

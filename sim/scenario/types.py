@@ -15,6 +15,7 @@ from sim.clock import parse_clock
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
 Probability = Annotated[float, Field(ge=0, le=1)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+ALL_WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Stage = Literal["awareness", "consideration", "purchase", "delivery", "post_purchase", "service"]
 STAGE_ORDER: tuple[str, ...] = ("awareness", "consideration", "purchase", "delivery", "post_purchase", "service")
 Channel = Literal[

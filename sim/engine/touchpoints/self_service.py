@@ -7,7 +7,7 @@ effort driver or a delight, and at a checkout places an order (or loses it to a 
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import simpy
 
@@ -57,7 +57,7 @@ def self_service(ctx: RunContext, customer: Customer, step: SelfServiceTouchpoin
     if delay > 0:
         yield env.timeout(delay)
     ok = natural = step.success() < spec.success_probability
-    outcome = "ok" if ok else "failed"
+    outcome: Literal["ok", "failed", "incident"] = "ok" if ok else "failed"
     incident = ctx.incident_at.get(name)
     if incident is not None and incident.spec.effect == "delay":
         incident = None
