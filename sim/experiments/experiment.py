@@ -25,6 +25,7 @@ from sim import __version__
 from sim.engine.simulation import Simulation
 from sim.errors import SimError
 from sim.experiments.stats import Interval, Running, welch_half_width
+from sim.results import kpis
 from sim.results.results import build_results
 from sim.rng import replication_seeds
 from sim.scenario.loader import parse_scenario, validate_data
@@ -35,33 +36,13 @@ SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "de
 DAILY_FIELDS = ("orders", "revenue", "profit", "arrivals", "affected", "nps", "repeat_purchase_rate")
 CHANNEL_DAILY = ("abandon_rate", "wait_mean_min", "queue_length_mean")
 
-# The KPIs shown in tables and verdicts: (metric, label, unit).
-HEADLINE: tuple[tuple[str, str, str], ...] = (
-    ("money.profit", "profit", "currency"),
-    ("money.revenue", "revenue", "currency"),
-    ("journey.orders", "orders", "orders"),
-    ("experience.repeat_purchase_rate", "repeat purchase", "fraction"),
-    ("experience.nps", "NPS", "points"),
-    ("experience.csat_mean", "CSAT (1-5)", "score"),
-    ("experience.ces_mean", "CES (1-7)", "score"),
-    ("experience.affected.nps", "NPS, customers hit by a failure", "points"),
-    ("experience.contacted.csat_mean", "CSAT of callers (1-5)", "score"),
-    ("recovery.customers_affected", "customers hit by a failure", "customers"),
-)
-CHANNEL_KPIS: tuple[tuple[str, str, str], ...] = (
-    ("abandon_rate", "abandonment", "fraction"),
-    ("wait_mean_min", "mean wait", "min"),
-    ("service_level", "service level", "fraction"),
-    ("offered", "contacts", "contacts"),
-)
+# The KPIs shown in tables and verdicts, as (metric, label, unit): from the one catalogue.
+HEADLINE: tuple[tuple[str, str, str], ...] = tuple(k.row() for k in kpis.HEADLINE)
 
 
 def headline(channels: Sequence[str]) -> list[tuple[str, str, str]]:
     """The headline KPIs of a scenario with these staffed channels."""
-    rows = list(HEADLINE)
-    for ch in channels:
-        rows += [(f"channels.{ch}.{key}", f"{ch} {label}", unit) for key, label, unit in CHANNEL_KPIS]
-    return rows
+    return [k.row() for k in kpis.headline_kpis(channels)]
 
 
 def flatten(results: dict[str, Any], prefix: str = "") -> dict[str, float]:

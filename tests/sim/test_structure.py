@@ -154,3 +154,12 @@ def _members(tp: object) -> list[object]:
     for arg in typing.get_args(tp):
         out += [arg] if isinstance(arg, type) else _members(arg)
     return out
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_catalogued_kpi_is_a_results_key(path: Path):
+    from sim.results.kpis import headline_kpis
+
+    scenario = read_scenario(path).scenario
+    keys = set(result_keys(scenario))
+    assert [k.key for k in headline_kpis(list(scenario.staffed())) if k.key not in keys] == []
