@@ -163,3 +163,12 @@ def test_every_catalogued_kpi_is_a_results_key(path: Path):
     scenario = read_scenario(path).scenario
     keys = set(result_keys(scenario))
     assert [k.key for k in headline_kpis(list(scenario.staffed())) if k.key not in keys] == []
+
+
+def test_the_architecture_guides_script_example_runs(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    block = text.split("## Scripts and notebooks")[1].split("```python")[1].split("```")[0]
+    monkeypatch.chdir(ROOT)
+    exec(compile(block, "docs/architecture.md", "exec"), {})
+    profit, nps, records = capsys.readouterr().out.split()
+    assert float(profit) > 0 and -100 <= float(nps) <= 100 and int(records) > 1000
