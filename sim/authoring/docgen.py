@@ -11,6 +11,7 @@ import types
 import typing
 from typing import Any
 
+import annotated_types
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
@@ -19,6 +20,8 @@ from sim.effects import EFFECTS
 from sim.scenario import customer_model as p
 from sim.scenario import distributions as d
 from sim.scenario import schema as s
+from sim.scenario.bounds import MAX_MAGNITUDE
+from sim.scenario.loader import MAX_NESTING
 
 SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
     ("Top level", "The keys at the top of the file.", [s.Scenario]),
@@ -100,6 +103,25 @@ def type_text(tp: Any) -> str:
     return {str: "text", int: "integer", float: "number", bool: "true/false"}.get(tp, getattr(tp, "__name__", str(tp)))
 
 
+def range_text(info: Any) -> str:
+    """The range a number must lie in, from the field's constraints ('0 to 1', '> 0', 'at least 0.01'), or ''."""
+    low = high = ""
+    for m in info.metadata:
+        if isinstance(m, annotated_types.Ge):
+            low = f"{m.ge:g}"
+        elif isinstance(m, annotated_types.Gt):
+            low = f"> {m.gt:g}"
+        elif isinstance(m, annotated_types.Le):
+            high = f"{m.le:g}"
+        elif isinstance(m, annotated_types.Lt):
+            high = f"< {m.lt:g}"
+    low_text = low if low.startswith(">") else f"≥ {low}" if low else ""
+    high_text = high if high.startswith("<") else f"≤ {high}" if high else ""
+    if low and high and low_text.startswith("≥") and high_text.startswith("≤"):
+        return f"{low} to {high}"
+    return " and ".join(t for t in (low_text, high_text) if t)
+
+
 def _default(info: Any) -> str:
     if info.default is PydanticUndefined and info.default_factory is None:
         return "**required**"
@@ -129,6 +151,12 @@ def render() -> str:
         " `_hours` hours, `_days` days, `_per_hour` per hour; money is in the scenario `currency`; probabilities"
         " and shares are 0 to 1. Sim time starts on Monday 00:00 of day 1.",
         "",
+        f"Every number lies between -{MAX_MAGNITUDE:,.0f} and {MAX_MAGNITUDE:,.0f} (the seed excepted), `nan` and `inf`"
+        " are refused, arrays and inline tables nest at most"
+        f" {MAX_NESTING} levels deep, a distribution's parameters must give finite values, and the busiest hour"
+        f" (`customers_per_hour` times the largest hour and weekday multipliers) brings at most"
+        f" {s.MAX_CUSTOMERS_PER_HOUR:,} customers. Tighter limits are in each table's range column.",
+        "",
         "Check a file with `cxsim validate FILE`; every problem is reported as `FILE:LINE: key.path: message`."
         " Editors with a TOML language server (Taplo, Even Better TOML) validate and autocomplete as you type"
         " if the file starts with `#:schema ./scenario.schema.json`.",
@@ -138,10 +166,10 @@ def render() -> str:
         out += [f"## {title}", "", intro, ""]
         for model in models:
             doc = (model.__doc__ or "").strip().splitlines()[0]
-            out += [f"### {model.__name__}", "", doc, "", "| key | type | default | meaning |", "|---|---|---|---|"]
+            out += [f"### {model.__name__}", "", doc, "", "| key | type | range | default | meaning |", "|---|---|---|---|---|"]
             for key, info in model.model_fields.items():
                 desc = (info.description or "").replace("|", "\\|")
-                out.append(f"| `{key}` | {type_text(info.annotation)} | {_default(info)} | {desc} |")
+                out.append(f"| `{key}` | {type_text(info.annotation)} | {range_text(info)} | {_default(info)} | {desc} |")
             out.append("")
     return "\n".join(out)
 

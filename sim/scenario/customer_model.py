@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from sim.scenario.bounds import FORMAT_CONFIG, check_magnitude
 from sim.scenario.distributions import Distribution, Exponential
 
 Probability = Annotated[float, Field(ge=0, le=1)]
 
 
 class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = FORMAT_CONFIG
+    _bounded = field_validator("*")(check_magnitude)
 
 
 class Moments(_Table):

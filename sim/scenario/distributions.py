@@ -13,16 +13,32 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from sim.scenario.bounds import FORMAT_CONFIG, check_magnitude
 
 BLOCK = 512
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = FORMAT_CONFIG
+    _bounded = field_validator("*")(check_magnitude)
+
+    @model_validator(mode="after")
+    def _finite_draws(self) -> Self:
+        """Refuse parameters whose draws are not finite numbers (a lognormal with sd 1e300 times its mean)."""
+        try:
+            with np.errstate(all="ignore"):
+                sample = self.draw(np.random.default_rng(0), 64)
+            finite = bool(np.all(np.isfinite(sample))) and math.isfinite(self.mean_value())
+        except (ArithmeticError, ValueError):
+            finite = False
+        if not finite:
+            raise ValueError("these parameters give values too large to draw; use numbers of the size the key means")
+        return self
 
     def mean_value(self) -> float:  # pragma: no cover - overridden
         raise NotImplementedError

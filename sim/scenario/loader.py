@@ -23,6 +23,50 @@ from sim.scenario.schema import Scenario
 from sim.scenario.toml_lines import KeyLines
 
 TAG_FIELDS = ("dist", "kind", "effect", "on")
+MAX_NESTING = 16  # the format's deepest value is a table of tables of a distribution: a handful of levels
+
+
+def too_deep_at(text: str, limit: int = MAX_NESTING) -> int | None:
+    """The line where brackets and braces nest deeper than ``limit``, outside strings and comments; None if never.
+
+    Checked before parsing: ``tomllib`` recurses once per level and a file of a few thousand
+    ``[`` would end in a RecursionError instead of a message.
+    """
+    depth, line, i, n = 0, 1, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif c in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
+            end = i + len(quote)
+            closed = False
+            while end < n:
+                if text.startswith(quote, end):
+                    closed = True
+                    break
+                if text[end] == "\n":
+                    if len(quote) == 1:
+                        break  # an unterminated string: the parser says so
+                    line += 1
+                elif text[end] == "\\" and c == '"':
+                    end += 1  # an escaped character (an escaped line end is counted below)
+                    line += end < n and text[end] == "\n"
+                end += 1
+            i = end + len(quote) if closed else end
+            continue
+        elif c in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
 
 
 @dataclass(frozen=True)
@@ -67,6 +111,10 @@ def parse_scenario(data: bytes, name: str = "<scenario>") -> LoadedScenario:
         ) from err
     if "\x00" in text:
         raise ScenarioError([Problem(name, None, "", "not a text file (it contains binary data); give a .toml scenario file")])
+    deep = too_deep_at(text)
+    if deep is not None:
+        message = f"arrays or inline tables nested deeper than {MAX_NESTING} levels; no scenario key needs that"
+        raise ScenarioError([Problem(name, deep, "", message)])
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -25,6 +25,7 @@ from sim.scenario.types import STAGE_ORDER as STAGE_ORDER
 from sim.scenario.types import check_clock as _clock
 
 SCHEMA_VERSION = 1
+MAX_CUSTOMERS_PER_HOUR = 100_000  # 100,000 an hour for 90 days is 200 million journeys: beyond any study here
 
 
 # --- customers -----------------------------------------------------------------------------------
@@ -68,6 +69,16 @@ class Arrivals(Strict):
         max_length=7,
         description="7 multipliers of the base rate, Monday first.",
     )
+
+    @model_validator(mode="after")
+    def _peak_rate(self) -> Arrivals:
+        peak = self.customers_per_hour * max(self.hour_profile) * max(self.weekday_profile)
+        if peak > MAX_CUSTOMERS_PER_HOUR:
+            raise ValueError(
+                f"the busiest hour brings {peak:,.0f} customers (customers_per_hour x the largest hour and weekday"
+                f" multipliers); at most {MAX_CUSTOMERS_PER_HOUR:,} per hour can be simulated"
+            )
+        return self
 
 
 # --- touchpoints -----------------------------------------------------------------------------------
@@ -234,7 +245,7 @@ class RandomFailure(_FailureBase):
     """Failures that come and go at random: exponential time between failures, then a repair."""
 
     kind: Literal["random"] = Field(description="'random' for failures that recur at random.")
-    mtbf_hours: float = Field(gt=0, description="Mean time between failures, hours.")
+    mtbf_hours: float = Field(ge=0.01, description="Mean time between failures, hours (at least 0.01, 36 seconds).")
     mttr_min: Distribution = Field(description="Time to repair, minutes.")
 
 
@@ -291,7 +302,7 @@ class KpiTrigger(Strict):
     )
     above: float | None = Field(None, description="Fire when the indicator rises above this.")
     below: float | None = Field(None, description="Fire when the indicator falls below this.")
-    check_every_min: float = Field(15.0, gt=0, description="How often to look, minutes.")
+    check_every_min: float = Field(15.0, ge=0.1, description="How often to look, minutes (at least 0.1).")
 
     @model_validator(mode="after")
     def _one_threshold(self) -> KpiTrigger:

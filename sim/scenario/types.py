@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from sim.clock import parse_clock
+from sim.scenario.bounds import FORMAT_CONFIG, check_magnitude
 
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -39,9 +40,10 @@ RESERVED_TARGETS = (END, CONTACT)
 
 
 class Strict(BaseModel):
-    """Base of every scenario table: unknown keys are errors and values never change after load."""
+    """Base of every scenario table: unknown keys are errors, values never change after load, numbers are bounded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = FORMAT_CONFIG
+    _bounded = field_validator("*")(check_magnitude)
 
 
 def check_clock(value: str) -> str:
