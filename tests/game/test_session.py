@@ -14,6 +14,7 @@ from game.session import Session
 from sim.engine.simulation import Simulation
 from sim.results.results import build_results
 from sim.scenario.loader import read_scenario
+from sim.session.file import read_session
 from sim.session.replay import run_with_choices
 
 HIKE = SCENARIOS / "hike-launch.toml"
@@ -22,7 +23,7 @@ HIKE = SCENARIOS / "hike-launch.toml"
 def play(tmp_path, choices: dict[str, str], days: float = 9.0) -> Session:
     loaded = read_scenario(HIKE)
     view = LiveView(loaded.scenario)
-    session = Session(loaded, folder=tmp_path, trainee="Lin", observers=[view], horizon_days=days)
+    session = Session.start(loaded, folder=tmp_path, trainee="Lin", observers=[view], horizon_days=days)
     while not session.finished:
         session.advance_to(session.sim.horizon)
         for name in session.sim.pending_decisions:
@@ -74,7 +75,7 @@ def test_replay_rejects_bad_session_files_in_one_line(tmp_path):
     copy = changed_dir / "hike.toml"
     shutil.copy(HIKE, copy)
     loaded = read_scenario(copy)
-    session = Session(loaded, folder=changed_dir, horizon_days=1.0)
+    session = Session.start(loaded, folder=changed_dir, horizon_days=1.0)
     saved = session.autosave()
     copy.write_text(copy.read_text().replace("horizon_days = 90", "horizon_days = 91"))
     for path, message in ((broken, "not valid JSON"), (wrong, "not a cxsim session file"), (saved, "has changed")):
@@ -86,14 +87,14 @@ def test_replay_rejects_bad_session_files_in_one_line(tmp_path):
 
 def test_autosave_is_written_on_every_choice_and_resumes_to_the_same_state(tmp_path):
     loaded = read_scenario(HIKE)
-    session = Session(loaded, folder=tmp_path, horizon_days=2.0)
+    session = Session.start(loaded, folder=tmp_path, horizon_days=2.0)
     session.advance_to(2 * 1440)
     assert session.sim.paused
     session.choose("crash", "reach_out")
     session.advance_to(900.0)
     saved = json.loads(session.paths.autosave.read_text())
     assert [c["option"] for c in saved["commands"]] == ["reach_out"]
-    resumed = Session(loaded, folder=tmp_path, commands=session.record.commands, resume_to=900.0, horizon_days=2.0)
+    resumed = Session.resume(loaded, read_session(session.autosave()), folder=tmp_path)  # saved now
     assert resumed.sim.now == session.sim.now
     assert build_results(resumed.sim) == build_results(session.sim)
     assert isinstance(resumed.sim, Simulation)
