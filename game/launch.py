@@ -8,14 +8,17 @@ here asks the host for the next screen by name.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.errors import SimError
 from sim.scenario.loader import LoadedScenario, read_scenario
 from sim.session.file import SessionRecord
 
 from .live_view import LiveView
-from .scene import Host
 from .session import Session, load_saved
+
+if TYPE_CHECKING:
+    from .scene import Host
 
 
 def first_problem(exc: SimError) -> str:

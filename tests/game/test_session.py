@@ -9,7 +9,9 @@ import sys
 
 from helpers import ROOT, SCENARIOS
 
+from game import launch
 from game.live_view import LiveView
+from game.options import GameOptions
 from game.session import Session
 from sim.engine.simulation import Simulation
 from sim.results.results import build_results
@@ -98,3 +100,52 @@ def test_autosave_is_written_on_every_choice_and_resumes_to_the_same_state(tmp_p
     assert resumed.sim.now == session.sim.now
     assert build_results(resumed.sim) == build_results(session.sim)
     assert isinstance(resumed.sim, Simulation)
+
+
+class FakeHost:
+    """The little of the app that starting and resuming use (no window)."""
+
+    def __init__(self, options: GameOptions) -> None:
+        self.options = options
+        self.session: Session | None = None
+        self.calls: list[tuple[str, str, dict]] = []
+
+    def push(self, name: str, **kwargs: object) -> None:
+        self.calls.append(("push", name, kwargs))
+
+    def replace(self, name: str, **kwargs: object) -> None:
+        self.calls.append(("replace", name, kwargs))
+
+
+def test_starting_and_resuming_ask_the_host_for_screens_by_name(tmp_path):
+    host = FakeHost(GameOptions(save_dir=tmp_path, days=1.0, trainee="Kim", seed=5))
+    assert launch.brief(host, HIKE) is None
+    how, name, kwargs = host.calls[-1]
+    assert (how, name) == ("push", "briefing") and kwargs["loaded"].scenario.title.startswith("Hike")
+    error = launch.brief(host, tmp_path / "missing.toml")
+    assert error is not None and "missing.toml" in error and "\n" not in error
+    launch.open_session(host, kwargs["loaded"])
+    how, name, play = host.calls[-1]
+    assert (how, name) == ("replace", "play") and play["session"] is host.session
+    session = play["session"]
+    assert (session.trainee, session.record.seed, session.horizon_days) == ("Kim", 5, 1.0)
+    session.advance_to(1440.0)
+    session.choose("crash", "reach_out")
+    # resumed from its autosave with other options in force: the saved trainee, seed and horizon win
+    other = FakeHost(GameOptions(save_dir=tmp_path, trainee="someone else"))
+    assert launch.resume_saved(other, session.paths.autosave) is None
+    resumed = other.calls[-1][2]["session"]
+    assert (resumed.trainee, resumed.record.seed, resumed.horizon_days) == ("Kim", 5, 1.0)
+    assert resumed.sim.now == session.sim.now and resumed.choices() == {"crash": "reach_out"}
+    assert isinstance(other.calls[-1][2]["view"], LiveView) and other.calls[-1][2]["view"].ticker  # the replay fed the view
+    assert launch.resume_saved(other, tmp_path / "nowhere.json") is not None
+
+
+def test_a_session_whose_scenario_changed_is_not_resumed(tmp_path):
+    copy = tmp_path / "hike.toml"
+    shutil.copy(HIKE, copy)
+    session = Session.start(read_scenario(copy), folder=tmp_path, horizon_days=1.0)
+    saved = session.autosave()
+    copy.write_text(copy.read_text().replace("horizon_days = 90", "horizon_days = 91"))
+    error = launch.resume_saved(FakeHost(GameOptions(save_dir=tmp_path)), saved)
+    assert error == f"{saved}: scenario.sha256: {copy} changed since this session was saved; it cannot be replayed exactly"

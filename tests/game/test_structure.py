@@ -11,7 +11,7 @@ from pathlib import Path
 from helpers import ROOT
 
 GAME = ROOT / "game"
-PLAIN = ("game.session", "game.live_view", "game.layout", "game.counterfactuals", "game.options")
+PLAIN = ("game.session", "game.live_view", "game.layout", "game.counterfactuals", "game.options", "game.launch")
 LAZY = {"game.commands"}  # the CLI plugin: imports the game only when `cxsim play` runs, so `cxsim` starts without pygame
 
 
