@@ -27,8 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from game.app import App, GameOptions  # noqa: E402
+from game.app import App  # noqa: E402
 from game.live_view import LiveView  # noqa: E402
+from game.options import GameOptions  # noqa: E402
 from game.scenes.play import PlayScene  # noqa: E402
 from game.session import Session  # noqa: E402
 from sim.scenario.loader import read_scenario  # noqa: E402
@@ -50,12 +51,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         app = App(GameOptions(autoplay=True, speed=64.0, realtime=False, save_dir=Path(tmp)))
         view = LiveView(busier)
-        session = Session(loaded, folder=Path(tmp), policy="proactive", observers=[view])
+        session = Session.start(loaded, folder=Path(tmp), policy="proactive", observers=[view])
         session.sim.interactive = False  # the policy answers decisions: nothing stops the clock
         session.advance_to(10 * 1440)
         app.session = session
-        scene = PlayScene(app, session, view)
-        app.push(scene)
+        scene = app.push("play", session=session, view=view)
+        assert isinstance(scene, PlayScene)
         scene.set_speed(64.0)
         for _ in range(30):  # warm the caches (fonts, sprites)
             app.step(1 / 60)

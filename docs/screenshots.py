@@ -17,10 +17,10 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 
-from game.app import App, GameOptions
+from game.app import App
+from game.options import GameOptions
 from game.scenes.debrief import DebriefScene
 from game.scenes.decision import DecisionScene
-from game.scenes.title import TitleScene
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -29,7 +29,7 @@ OUT = ROOT / "docs" / "screenshots"
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         app = App(GameOptions(scenario=ROOT / "scenarios" / "hike-launch.toml", days=14, realtime=False, save_dir=Path(tmp)))
-        app.push(TitleScene(app))
+        app.push("title")
 
         def frames(n: int) -> None:
             for _ in range(n):

@@ -1,25 +1,30 @@
-"""The game window: a stack of screens, one main loop, and the keys that work everywhere.
+"""The game window: a stack of screens, one main loop, and what works on every screen.
 
-Screens (``Scene``) are pushed and popped: title -> picker -> briefing -> play (with decision
-cards and the pause menu on top) -> debrief -> results. The loop gives the top screen the
-events, the frame time and the canvas; the app itself handles what must work on any screen:
-closing the window (the session autosaves), resizing and F11 fullscreen (the UI is rebuilt at
-the new scale), minimising, Ctrl+plus/minus for text size, and screenshots for demos and docs.
+Screens (``Scene``) are pushed and popped by name (the registry is game/navigation.py):
+title -> picker -> briefing -> play (with decision cards and the pause menu on top) ->
+debrief -> results. Each frame the app turns events into intents (game/input.py) for the top
+screen, updates it, lets every visible screen ``sync`` and draws them. The app itself handles
+what must work on any screen: closing the window (the session autosaves), resizing and F11
+fullscreen (the UI is rebuilt at the new scale), minimising, Ctrl+plus/minus for text size,
+and screenshots for demos and docs. ``App`` is the ``Host`` screens talk to (game/scene.py).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pygame
 import pygame_gui
 
 from . import ui
+from .input import Intent, Kind, screen_intent, window_intent
+from .navigation import SCENES
+from .options import GameOptions
+from .scene import Scene
 from .ui import Painter
 
 if TYPE_CHECKING:
@@ -28,129 +33,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("cxsim.game")
 
 MIN_SIZE = (800, 500)
-FOCUS_NEXT = {pygame.K_TAB, pygame.K_DOWN, pygame.K_RIGHT}
-FOCUS_PREV = {pygame.K_UP, pygame.K_LEFT}
-ACTIVATE = {pygame.K_RETURN, pygame.K_KP_ENTER}
-
-
-@dataclass
-class GameOptions:
-    """How the game was started (from ``cxsim play`` or ``make play``)."""
-
-    scenario: Path | None = None
-    autoplay: bool = False
-    policy: str | None = None
-    speed: float = 64.0  # autoplay speed multiplier; 0 means as fast as possible
-    frames: int | None = None
-    screenshots: Path | None = None
-    save_dir: Path = field(default_factory=lambda: Path("sessions"))
-    trainee: str = ""
-    seed: int | None = None
-    days: float | None = None
-    size: tuple[int, int] = ui.BASE_SIZE
-    realtime: bool = True
-    resume: Path | None = None
-
-
-class Scene:
-    """One screen. Subclasses build widgets in ``build`` (called again after every resize)."""
-
-    name = "scene"
-    overlay = False  # drawn over the screen below it (cards, menus)
-    screenshot_after = 3  # frames on screen before its screenshot (content settles)
-    show_focus = True  # the focus ring; screens where the mouse or letter keys rule show it after the first Tab
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.buttons: list[tuple[pygame_gui.elements.UIButton, Callable[[], None]]] = []
-        self.focus = 0
-        self.frames_shown = 0
-
-    # lifecycle
-    def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
-        """Create the pygame_gui widgets for a window of ``size``."""
-
-    def on_enter(self) -> None:
-        """Called when the screen becomes the top of the stack."""
-
-    def on_exit(self) -> None:
-        """Called when the screen leaves the stack."""
-
-    # frame
-    def handle(self, event: pygame.event.Event) -> bool:
-        """Handle an event; return True if consumed."""
-        return False
-
-    def update(self, dt: float) -> None:
-        """Advance the screen by ``dt`` real seconds."""
-
-    def draw(self, surface: pygame.Surface) -> None:
-        """Draw everything that is not a pygame_gui widget."""
-
-    def autoplay(self) -> None:
-        """In demo mode, act as a trainee would (choose, continue)."""
-
-    # buttons with keyboard focus
-    def add_button(
-        self,
-        manager: pygame_gui.UIManager,
-        rect: pygame.Rect,
-        text: str,
-        action: Callable[[], None],
-        object_id: str | None = None,
-        tooltip: str | None = None,
-    ) -> pygame_gui.elements.UIButton:
-        button = pygame_gui.elements.UIButton(
-            rect, text, manager, object_id=pygame_gui.core.ObjectID(object_id=object_id) if object_id else None,
-            tool_tip_text=tooltip,
-        )  # fmt: skip
-        self.buttons.append((button, action))
-        return button
-
-    def activate(self, index: int) -> None:
-        if 0 <= index < len(self.buttons):
-            self.focus = index
-            self.buttons[index][1]()
-
-    def focus_keys(self, event: pygame.event.Event) -> bool:
-        """Tab / arrows move the focus ring, Enter activates: the whole game works without a mouse."""
-        if event.type != pygame.KEYDOWN or not self.buttons:
-            return False
-        if event.key in FOCUS_NEXT or event.key in FOCUS_PREV:
-            self.show_focus = True
-        shift = bool(event.mod & pygame.KMOD_SHIFT)
-        if event.key in FOCUS_NEXT and not (event.key == pygame.K_TAB and shift):
-            self.focus = (self.focus + 1) % len(self.buttons)
-            return True
-        if event.key in FOCUS_PREV or (event.key == pygame.K_TAB and shift):
-            self.focus = (self.focus - 1) % len(self.buttons)
-            return True
-        if event.key in ACTIVATE:
-            self.activate(self.focus)
-            return True
-        return False
-
-    def draw_focus(self, surface: pygame.Surface) -> None:
-        if self.show_focus and self.buttons and 0 <= self.focus < len(self.buttons):
-            rect = self.buttons[self.focus][0].get_abs_rect().inflate(8, 8)
-            pygame.draw.rect(surface, ui.FOCUS, rect, 3, border_radius=9)
-
-    def button_pressed(self, element: object) -> bool:
-        for i, (button, _action) in enumerate(self.buttons):
-            if button is element:
-                self.activate(i)
-                return True
-        return False
-
-    def visible_text(self) -> list[str]:
-        return [button.text for button, _ in self.buttons]
 
 
 class App:
     """The window, the screen stack and the main loop."""
 
-    def __init__(self, options: GameOptions) -> None:
+    def __init__(self, options: GameOptions, scenes: Mapping[str, type[Scene]] = SCENES) -> None:
         self.options = options
+        self.scenes = scenes
         pygame.display.init()
         pygame.font.init()  # no pygame.init(): the game needs no sound device
         pygame.display.set_caption("cxsim: customer service or customer experience?")
@@ -170,13 +60,23 @@ class App:
         self.session: Session | None = None
         self.shots_taken: set[str] = set()
         self.shot_files: list[Path] = []
-        self._rebuild_needed = False
 
     # --- stack ----------------------------------------------------------------------------------
 
     @property
     def top(self) -> Scene:
         return self.stack[-1]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.screen.get_size()
+
+    def make(self, name: str, **kwargs: Any) -> Scene:
+        """Build the screen registered as ``name``."""
+        factory = self.scenes.get(name)
+        if factory is None:
+            raise KeyError(f"no screen named '{name}' (screens: {', '.join(self.scenes)})")
+        return factory(self, **kwargs)
 
     def _shoot_before_leaving(self) -> None:
         """A screen about to be covered or replaced still has its last frame on the display: keep it."""
@@ -186,25 +86,32 @@ class App:
                 self.shots_taken.add(top.name)
                 self.screenshot(top.name)
 
-    def push(self, scene: Scene) -> None:
+    def push(self, name: str, **kwargs: Any) -> Scene:
+        """Open the screen ``name`` on top; the keyword arguments go to its constructor."""
+        return self._push(self.make(name, **kwargs))
+
+    def _push(self, scene: Scene) -> Scene:
         self._shoot_before_leaving()
         self.stack.append(scene)
-        self._rebuild()
+        self.rebuild()
         scene.on_enter()
+        return scene
 
     def pop(self) -> Scene:
         scene = self.stack.pop()
         scene.on_exit()
-        self._rebuild()
+        self.rebuild()
         if self.stack:
             self.top.on_enter()
         return scene
 
-    def replace(self, scene: Scene) -> None:
+    def replace(self, name: str, **kwargs: Any) -> Scene:
+        """Close every screen and open ``name``."""
+        scene = self.make(name, **kwargs)
         self._shoot_before_leaving()
         while self.stack:
             self.stack.pop().on_exit()
-        self.push(scene)
+        return self._push(scene)
 
     def quit(self, code: int = 0) -> None:
         """Leave the game; an unfinished session is autosaved first."""
@@ -234,7 +141,7 @@ class App:
         )
         return manager
 
-    def _rebuild(self) -> None:
+    def rebuild(self) -> None:
         """Recreate the widgets of the top screen at the current size and text scale."""
         self.manager = self._new_manager()
         if self.stack:
@@ -248,7 +155,7 @@ class App:
         if (w, h) != self.screen.get_size():
             self.screen = pygame.display.set_mode((w, h), pygame.RESIZABLE)
         self.painter.resize((w, h))
-        self._rebuild()
+        self.rebuild()
 
     def toggle_fullscreen(self) -> None:
         self.fullscreen = not self.fullscreen
@@ -258,57 +165,56 @@ class App:
         else:
             self.screen = pygame.display.set_mode(self.windowed_size, pygame.RESIZABLE)
         self.painter.resize(self.screen.get_size())
-        self._rebuild()
+        self.rebuild()
 
     def change_text_scale(self, factor: float) -> None:
-        self.painter.text_scale = max(0.7, min(1.8, self.painter.text_scale * factor))
-        self.painter._cache.clear()
-        self._rebuild()
+        self.painter.set_text_scale(max(0.7, min(1.8, self.painter.text_scale * factor)))
+        self.rebuild()
 
     # --- loop -----------------------------------------------------------------------------------
 
-    def handle_global(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame.QUIT:
+    def on_window(self, intent: Intent) -> bool:
+        """Act on a window intent; True if it is used up (the screens do not see the event)."""
+        kind = intent.kind
+        if kind is Kind.QUIT:
             self.quit(0)
-            return True
-        if event.type == pygame.VIDEORESIZE and not self.fullscreen:
-            self.resize((event.w, event.h))
-            return True
-        if event.type == pygame.WINDOWMINIMIZED:
+        elif kind is Kind.RESIZE:
+            if self.fullscreen:
+                return False
+            self.resize(intent.size)
+        elif kind is Kind.MINIMISE:
             self.minimised = True
-            return True
-        if event.type in (pygame.WINDOWRESTORED, pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN):
+        elif kind is Kind.RESTORE:
             self.minimised = False
             return False
-        if event.type == pygame.KEYDOWN:
-            if event.key == pygame.K_F11:
-                self.toggle_fullscreen()
-                return True
-            if event.mod & pygame.KMOD_CTRL and event.key in (pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS):
-                self.change_text_scale(1.1)
-                return True
-            if event.mod & pygame.KMOD_CTRL and event.key in (pygame.K_MINUS, pygame.K_KP_MINUS):
-                self.change_text_scale(1 / 1.1)
-                return True
-            if event.key == pygame.K_F12:
-                self.screenshot(f"{self.top.name}-{self.frame}")
-                return True
-        return False
+        elif kind is Kind.FULLSCREEN:
+            self.toggle_fullscreen()
+        elif kind is Kind.TEXT_BIGGER:
+            self.change_text_scale(1.1)
+        elif kind is Kind.TEXT_SMALLER:
+            self.change_text_scale(1 / 1.1)
+        elif kind is Kind.SCREENSHOT:
+            self.screenshot(f"{self.top.name}-{self.frame}")
+        else:
+            return False
+        return True
 
     def step(self, dt: float) -> None:
-        """One frame: events, update, draw."""
+        """One frame: events, update, sync, draw."""
         for event in pygame.event.get():
-            if self.handle_global(event):
+            intent = window_intent(event)
+            if intent is not None and self.on_window(intent):
                 continue
             if not self.stack:
                 break
             scene = self.top
             consumed = self.manager.process_events(event)
-            if event.type == pygame_gui.UI_BUTTON_PRESSED:
-                scene.button_pressed(event.ui_element)
-                continue
-            if not consumed:
-                scene.handle(event)
+            intent = screen_intent(event, scene.keymaps(), consumed=consumed)
+            if intent is not None:
+                if intent.kind is Kind.BUTTON:
+                    scene.button_pressed(intent.element)
+                    continue
+                scene.handle(intent)
             if not self.running:
                 return
         if not self.running or not self.stack:
@@ -324,17 +230,28 @@ class App:
             return
         self.manager.update(dt)
         if not self.minimised:
-            self.draw()
+            visible = self.visible()
+            for shown in visible:
+                shown.sync()
+            self.draw(visible)
         self.frame += 1
 
-    def draw(self) -> None:
-        self.painter.drawn = []
-        self.screen.fill(ui.BG)
+    def visible(self) -> list[Scene]:
+        """The screens drawn this frame, bottom first: the top one, and under an overlay the screen below it."""
         scene = self.top
         if scene.overlay:
             below = next((s for s in reversed(self.stack[:-1]) if not s.overlay), None)
             if below is not None:
-                below.draw(self.screen)
+                return [below, scene]
+        return [scene]
+
+    def draw(self, visible: list[Scene]) -> None:
+        self.painter.drawn = []
+        self.screen.fill(ui.BG)
+        scene = visible[-1]
+        if scene.overlay:
+            if len(visible) > 1:
+                visible[0].draw(self.screen)
             shade = pygame.Surface(self.screen.get_size(), pygame.SRCALPHA)
             shade.fill((0, 0, 0, 150))
             self.screen.blit(shade, (0, 0))

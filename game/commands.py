@@ -89,8 +89,8 @@ def register(app: typer.Typer) -> None:
                 f"the game needs pygame-ce and pygame_gui ({exc}); install them with: pip install 'cxsim[game]'"
             ) from exc
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-        from .app import GameOptions
         from .main import run_game
+        from .options import GameOptions
 
         options = GameOptions(
             scenario=file, autoplay=autoplay, policy=policy, speed=autoplay_speed, frames=frames, screenshots=screenshots,

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from .app import App, GameOptions
+from .app import App
+from .launch import resume_saved
+from .options import GameOptions
 
 
 def run_game(options: GameOptions) -> int:
     """Run the game until the trainee quits (or autoplay finishes); returns the exit status."""
     logging.basicConfig(level=logging.WARNING, format="cxsim game: %(message)s")
     app = App(options)
-    from .scenes.title import TitleScene
-
-    app.push(TitleScene(app))
+    app.push("title")
     if options.resume is not None:
-        from .scenes.briefing import resume_session
-
-        error = resume_session(app, options.resume)
+        error = resume_saved(app, options.resume)
         if error:
-            app.top.error = error  # type: ignore[attr-defined]
+            app.replace("title", error=error)
     return app.run()

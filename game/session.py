@@ -18,11 +18,13 @@ from typing import Any
 
 from sim.atomic import write_text_atomic
 from sim.commands import Choose, LoggedCommand
+from sim.engine.decisions import default_option
 from sim.engine.simulation import Observer, Simulation
+from sim.errors import Problem, ScenarioError
 from sim.results.results import build_results
-from sim.scenario.loader import LoadedScenario
+from sim.scenario.loader import LoadedScenario, read_scenario
 from sim.scenario.schema import Decision, Scenario
-from sim.session.file import SessionRecord
+from sim.session.file import SessionRecord, read_session, resolve_scenario_path
 from sim.session.replay import replay
 
 RESULTS_CSV = "results.csv"
@@ -77,8 +79,47 @@ def option_unit_cost(scenario: Scenario, decision: Decision, option: str) -> flo
     return sum(scenario.responses[r].cost_per_customer for r in decision.options[option].responses)
 
 
+def load_saved(path: Path) -> tuple[LoadedScenario, SessionRecord]:
+    """A saved session and its scenario, ready to resume; a ``SimError`` if either is unusable.
+
+    A scenario changed since the session was saved is refused: the run could not be rebuilt exactly.
+    """
+    record = read_session(path)
+    scenario_path = resolve_scenario_path(path, record.scenario_file)
+    loaded = read_scenario(scenario_path)
+    if record.scenario_sha256 and loaded.sha256 != record.scenario_sha256:
+        message = f"{scenario_path} changed since this session was saved; it cannot be replayed exactly"
+        raise ScenarioError([Problem(str(path), None, "scenario.sha256", message)])
+    return loaded, record
+
+
 class Session:
-    """The interactive run behind the play screen."""
+    """The interactive run behind the play screen: ``Session.start`` a new one, ``Session.resume`` a saved one."""
+
+    @classmethod
+    def start(
+        cls,
+        loaded: LoadedScenario,
+        *,
+        folder: Path,
+        trainee: str = "",
+        policy: str | None = None,
+        seed: int | None = None,
+        horizon_days: float | None = None,
+        observers: Iterable[Observer] = (),
+    ) -> Session:
+        """A new session from the first minute (``None``: the scenario's policy, seed and horizon)."""
+        return cls(
+            loaded, folder=folder, trainee=trainee, policy=policy, seed=seed, horizon_days=horizon_days, observers=observers
+        )
+
+    @classmethod
+    def resume(cls, loaded: LoadedScenario, record: SessionRecord, *, folder: Path, observers: Iterable[Observer] = ()) -> Session:
+        """A saved session continued: its trainee, policy, seed and horizon, its commands replayed to its saved minute."""
+        return cls(
+            loaded, folder=folder, trainee=record.trainee, policy=record.policy, seed=record.seed,
+            horizon_days=record.horizon_days, observers=observers, commands=record.commands, resume_to=record.sim_minutes,
+        )  # fmt: skip
 
     def __init__(
         self,
@@ -145,6 +186,11 @@ class Session:
         """Send the trainee's answer to the engine, then autosave so no decision is ever lost."""
         self.sim.apply(Choose(decision=decision, option=option))
         self.autosave()
+
+    def policy_choice(self, decision: str) -> str:
+        """The option the session's policy takes at ``decision`` (what autoplay answers)."""
+        policy = self.scenario.policies[self.sim.policy_name]
+        return policy.decisions.get(decision) or default_option(self.scenario.decisions[decision])
 
     def choices(self) -> dict[str, str]:
         """The trainee's answers so far, by decision."""

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pygame
 
-from game.app import App, GameOptions
-from game.scenes.title import TitleScene
+from game.app import App
+from game.options import GameOptions
 
 
 class Driver:
@@ -17,7 +17,7 @@ class Driver:
     def __init__(self, tmp: Path, **options: object) -> None:
         opts = GameOptions(save_dir=tmp / "sessions", realtime=False, **options)  # type: ignore[arg-type]
         self.app = App(opts)
-        self.app.push(TitleScene(self.app))
+        self.app.push("title")
 
     @property
     def scene(self):

@@ -8,40 +8,43 @@ option. Whether options carry a reactive/proactive label before choosing is the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygame
 import pygame_gui
 
 from game import ui
-from game.app import App, Scene
-from game.session import option_cost, option_unit_cost
+from game.input import CARD, FOCUS, Intent, Kind
+from game.scene import Host, Scene
+from game.session import Session, option_cost, option_unit_cost
 from sim.engine.decisions import PendingDecision, default_option
-
-from .play import PlayScene
-
-OPTION_KEYS = {pygame.K_1: 0, pygame.K_2: 1, pygame.K_3: 2, pygame.K_4: 3, pygame.K_KP1: 0, pygame.K_KP2: 1, pygame.K_KP3: 2,
-               pygame.K_KP4: 3}  # fmt: skip
 
 
 class DecisionScene(Scene):
     name = "decision"
     overlay = True
-    screenshot_after = 2
+    settle_frames = 2
+    keys = (CARD, FOCUS)
 
-    def __init__(self, app: App, play: PlayScene, pending: PendingDecision) -> None:
-        super().__init__(app)
-        self.play = play
+    def __init__(self, host: Host, *, session: Session, pending: PendingDecision, run_time: Callable[[float], None]) -> None:
+        """``run_time(dt)`` advances the run under the card (the play screen's update), for cards that let time run."""
+        super().__init__(host)
+        self.session = session
         self.pending = pending
         self.spec = pending.spec
+        self.run_time = run_time
         self.chosen: str | None = None
         self.timed_out = False
+        self.now = session.sim.now
         self._auto_wait = 0
 
     @property
-    def session(self):
-        return self.play.session
+    def answered(self) -> bool:
+        """Chosen, or the default was taken when time ran out: the card shows the feedback."""
+        return self.chosen is not None or self.timed_out
 
     def card_rect(self, size: tuple[int, int]) -> pygame.Rect:
-        p = self.app.painter
+        p = self.host.painter
         w = min(size[0] - p.px(60), p.px(900))
         h = min(size[1] - p.px(60), p.px(560))
         rect = pygame.Rect(0, 0, w, h)
@@ -49,7 +52,7 @@ class DecisionScene(Scene):
         return rect
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
-        p = self.app.painter
+        p = self.host.painter
         card = self.card = self.card_rect(size)
         inner = card.inflate(-p.px(40), 0)
         y = card.top + p.px(56)
@@ -58,13 +61,14 @@ class DecisionScene(Scene):
             self.spec.prompt.strip().replace("\n", " "), pygame.Rect(inner.left, y, inner.width, prompt_h), manager
         )
         y += prompt_h + p.px(14)
-        if self.chosen is None and not self.timed_out:
-            cur = self.session.scenario.currency
+        if not self.answered:
+            scenario = self.session.scenario
+            cur = scenario.currency
             bh = p.px(52)
             for i, (name, opt) in enumerate(self.spec.options.items()):
                 style = f"[{opt.style}] " if self.spec.show_style and opt.style != "neutral" else ""
-                fixed = option_cost(self.session.scenario, self.spec, name)
-                unit = option_unit_cost(self.session.scenario, self.spec, name)
+                fixed = option_cost(scenario, self.spec, name)
+                unit = option_unit_cost(scenario, self.spec, name)
                 cost = f"{fixed:,.0f} {cur}" + (f" + {unit:g} {cur}/customer" if unit else "")
                 label = f"{i + 1}   {style}{opt.label}   ({cost})"
                 self.add_button(manager, pygame.Rect(inner.left, y, inner.width, bh), label,
@@ -77,7 +81,7 @@ class DecisionScene(Scene):
                             "Continue  (Enter)", self.close)  # fmt: skip
 
     def choose(self, option: str) -> None:
-        if self.chosen is not None or self.timed_out:
+        if self.answered:
             return
         if self.pending.name not in self.session.sim.pending_decisions:
             self.timed_out = True
@@ -85,55 +89,57 @@ class DecisionScene(Scene):
             self.session.choose(self.pending.name, option)
             self.chosen = option
         self.focus = 0
-        self.app._rebuild()
+        self.host.rebuild()
 
     def close(self) -> None:
-        self.app.pop()
+        self.host.pop()
 
-    def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame.KEYDOWN and self.chosen is None and not self.timed_out and event.key in OPTION_KEYS:
-            idx = OPTION_KEYS[event.key]
+    def handle(self, intent: Intent) -> bool:
+        if intent.kind is Kind.CHOOSE and not self.answered:
             names = list(self.spec.options)
-            if idx < len(names):
-                self.choose(names[idx])
+            if intent.index < len(names):
+                self.choose(names[intent.index])
             return True
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and (self.chosen or self.timed_out):
+        if intent.kind is Kind.BACK and self.answered:
             self.close()
             return True
-        return self.focus_keys(event)
+        return super().handle(intent)
 
     def update(self, dt: float) -> None:
         if not self.spec.pause:
-            self.play.update(dt)  # time keeps running under this card
-            if self.chosen is None and not self.timed_out and self.pending.name not in self.session.sim.pending_decisions:
+            self.run_time(dt)  # time keeps running under this card
+            if not self.answered and self.pending.name not in self.session.sim.pending_decisions:
                 self.timed_out = True
-                self.app._rebuild()
+                self.host.rebuild()
 
     def autoplay(self) -> None:
         self._auto_wait += 1
         if self._auto_wait < 20:  # long enough for a screenshot and for a demo audience to read
             return
-        if self.chosen is None and not self.timed_out:
-            self.choose(self.session.sim.decisions.policy_choice(self.pending.name))
+        if not self.answered:
+            self.choose(self.session.policy_choice(self.pending.name))
             self._auto_wait = 0
         elif self._auto_wait >= 20:
             self.close()
 
+    def sync(self) -> None:
+        self.now = self.session.sim.now  # the countdown shows this frame's time
+
     def draw(self, surface: pygame.Surface) -> None:
-        p = self.app.painter
+        p = self.host.painter
         card = self.card
         ui.panel(surface, card, (30, 36, 50))
         pygame.draw.rect(surface, ui.ORANGE, card, 3, border_radius=8)
         title = self.pending.name.replace("_", " ").upper()
         p.text(surface, f"DECISION: {title}", (card.left + p.px(20), card.top + p.px(16)), 18, ui.ORANGE, bold=True)
-        if not self.spec.pause and self.chosen is None and not self.timed_out:
+        if not self.spec.pause and not self.answered:
             left = ""
             if self.spec.respond_within_min:
-                remaining = self.pending.since + self.spec.respond_within_min - self.session.sim.now
+                remaining = self.pending.since + self.spec.respond_within_min - self.now
                 left = f": {max(0.0, remaining):.0f} sim minutes left"
             p.text(surface, f"time keeps running{left}", (card.right - p.px(20), card.top + p.px(20)), 13, ui.YELLOW,
                    anchor="topright")  # fmt: skip
-        if self.chosen is not None or self.timed_out:
+        if self.answered:
             if self.timed_out:
                 opt = default_option(self.spec)
                 heading = f"Time ran out: the default was taken ({self.spec.options[opt].label})"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pygame
 import pygame_gui
 
-from game import ui
-from game.app import App, Scene
+from game import launch, ui
+from game.input import Intent, Keymap, Kind
+from game.scene import Host, Scene
 from sim.errors import SimError
 from sim.scenario.loader import read_scenario
 
@@ -31,14 +33,14 @@ def bundled_scenarios() -> list[tuple[Path, str]]:
 class PickerScene(Scene):
     name = "picker"
 
-    def __init__(self, app: App) -> None:
-        super().__init__(app)
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
         self.scenarios = bundled_scenarios()
         self.error: str | None = None
         self.dialog: pygame_gui.windows.UIFileDialog | None = None
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
-        p = self.app.painter
+        p = self.host.painter
         w, _h = size
         bw, bh = min(w - p.px(80), p.px(720)), p.px(46)
         x = w // 2 - bw // 2
@@ -47,46 +49,43 @@ class PickerScene(Scene):
             self.add_button(manager, pygame.Rect(x, y, bw, bh), title, lambda q=path: self.pick(q), tooltip=str(path))
             y += bh + p.px(8)
         self.add_button(manager, pygame.Rect(x, y + p.px(10), bw, bh), "Open a scenario file...", self.open_dialog)
-        self.add_button(manager, pygame.Rect(x, y + p.px(10) + bh + p.px(8), bw, bh), "Back  (Esc)", self.app.pop)
+        self.add_button(manager, pygame.Rect(x, y + p.px(10) + bh + p.px(8), bw, bh), "Back  (Esc)", self.host.pop)
         self.dialog = None
 
     def open_dialog(self) -> None:
-        size = self.app.screen.get_size()
+        size = self.host.size
         rect = pygame.Rect(0, 0, min(size[0] - 40, 700), min(size[1] - 40, 500))
         rect.center = (size[0] // 2, size[1] // 2)
-        self.dialog = pygame_gui.windows.UIFileDialog(rect, self.app.manager, "Open a cxsim scenario (.toml)",
+        self.dialog = pygame_gui.windows.UIFileDialog(rect, self.host.manager, "Open a cxsim scenario (.toml)",
                                                       initial_file_path=str(BUNDLED), allow_picking_directories=False)  # fmt: skip
 
     def pick(self, path: Path) -> None:
-        from .briefing import BriefingScene
+        self.error = launch.brief(self.host, path)
 
-        try:
-            loaded = read_scenario(path)
-        except SimError as exc:
-            problems = getattr(exc, "problems", None) or [exc]
-            self.error = str(problems[0])
-            return
-        self.error = None
-        self.app.push(BriefingScene(self.app, loaded))
+    def dialog_open(self) -> bool:
+        return self.dialog is not None and self.dialog.alive()
 
-    def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED:
-            self.pick(Path(event.text))
+    def keymaps(self) -> Sequence[Keymap]:
+        return () if self.dialog_open() else self.keys  # the file dialog has the keyboard
+
+    def handle(self, intent: Intent) -> bool:
+        if intent.kind is Kind.FILE_PICKED:
+            self.pick(Path(intent.text))
             return True
-        if self.dialog is not None and self.dialog.alive():
+        if self.dialog_open():
             return False
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-            self.app.pop()
+        if intent.kind is Kind.BACK:
+            self.host.pop()
             return True
-        return self.focus_keys(event)
+        return super().handle(intent)
 
     def autoplay(self) -> None:
         if self.frames_shown >= 4:
-            target = self.app.options.scenario
+            target = self.host.options.scenario
             self.pick(target if target is not None else self.scenarios[0][0])
 
     def draw(self, surface: pygame.Surface) -> None:
-        p = self.app.painter
+        p = self.host.painter
         w, h = surface.get_size()
         p.text(surface, "Choose a scenario", (w // 2, p.px(50)), 30, bold=True, anchor="center")
         p.text(surface, "Each one teaches one difference between customer service and customer experience.",

@@ -8,41 +8,36 @@ import pygame
 import pygame_gui
 
 from game import ui
-from game.app import App, Scene
+from game.scene import Host, Scene
 from game.session import Session
 
 
 class ResultsScene(Scene):
     name = "results"
 
-    def __init__(self, app: App, session: Session, path: Path) -> None:
-        super().__init__(app)
+    def __init__(self, host: Host, *, session: Session, path: Path) -> None:
+        super().__init__(host)
         self.session = session
         self.path = path
-        app.session = None  # finished and saved: nothing left to autosave
+        host.session = None  # finished and saved: nothing left to autosave
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
-        p = self.app.painter
+        p = self.host.painter
         w, h = size
         bw = p.px(280)
         self.add_button(manager, pygame.Rect(w // 2 - bw - p.px(10), h - p.px(110), bw, p.px(50)), "Play again  (Enter)",
                         self.again)  # fmt: skip
-        self.add_button(manager, pygame.Rect(w // 2 + p.px(10), h - p.px(110), bw, p.px(50)), "Quit", lambda: self.app.quit(0))
+        self.add_button(manager, pygame.Rect(w // 2 + p.px(10), h - p.px(110), bw, p.px(50)), "Quit", lambda: self.host.quit(0))
 
     def again(self) -> None:
-        from .title import TitleScene
-
-        self.app.replace(TitleScene(self.app))
-
-    def handle(self, event: pygame.event.Event) -> bool:
-        return self.focus_keys(event)
+        self.host.replace("title")
 
     def autoplay(self) -> None:
         if self.frames_shown >= 5:
-            self.app.quit(0)
+            self.host.quit(0)
 
     def draw(self, surface: pygame.Surface) -> None:
-        p = self.app.painter
+        p = self.host.painter
         w, _h = surface.get_size()
         r = self.session.results or {}
         exp = r.get("experience", {})

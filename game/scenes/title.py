@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pygame
 import pygame_gui
 
-from game import ui
-from game.app import App, Scene
+from game import launch, ui
+from game.input import TEXT_FIELD, Intent, Keymap, Kind
+from game.scene import Host, Scene
 
 
 def latest_autosave(folder: Path) -> Path | None:
@@ -23,68 +25,63 @@ def latest_autosave(folder: Path) -> Path | None:
 class TitleScene(Scene):
     name = "title"
 
-    def __init__(self, app: App) -> None:
-        super().__init__(app)
-        self.error: str | None = None
+    def __init__(self, host: Host, *, error: str | None = None) -> None:
+        """``error``: a line to show (a session that could not be resumed)."""
+        super().__init__(host)
+        self.error = error
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
-        p = self.app.painter
+        p = self.host.painter
         w, h = size
         bw, bh = p.px(360), p.px(50)
         x = w // 2 - bw // 2
         y = h // 2 + p.px(10)
         self.name_entry = pygame_gui.elements.UITextEntryLine(pygame.Rect(x, y - p.px(70), bw, p.px(40)), manager,
                                                               placeholder_text="your name (optional)")  # fmt: skip
-        self.name_entry.set_text(self.app.options.trainee)
+        self.name_entry.set_text(self.host.options.trainee)
         self.name_entry.set_text_length_limit(40)
         self.add_button(manager, pygame.Rect(x, y, bw, bh), "Start training  (Enter)", self.start)
-        self.autosave = latest_autosave(self.app.options.save_dir)
+        self.autosave = latest_autosave(self.host.options.save_dir)
         if self.autosave is not None:
             self.add_button(manager, pygame.Rect(x, y + bh + p.px(12), bw, bh), "Continue saved session", self.resume)
-        self.add_button(manager, pygame.Rect(x, y + 2 * (bh + p.px(12)), bw, bh), "Quit", lambda: self.app.quit(0))
+        self.add_button(manager, pygame.Rect(x, y + 2 * (bh + p.px(12)), bw, bh), "Quit", lambda: self.host.quit(0))
 
     def trainee(self) -> str:
         return self.name_entry.get_text().strip()
 
     def start(self) -> None:
-        from .picker import PickerScene
-
-        self.app.options.trainee = self.trainee()
-        picker = PickerScene(self.app)
-        if self.app.options.scenario is None:
-            self.app.push(picker)
+        options = self.host.options
+        options.trainee = self.trainee()
+        if options.scenario is None:
+            self.host.push("picker")
         else:  # started on a file (make play, cxsim play FILE): straight to its briefing
-            picker.pick(self.app.options.scenario)
-            self.error = picker.error
+            self.error = launch.brief(self.host, options.scenario)
 
     def resume(self) -> None:
-        from .briefing import resume_session
-
         if self.autosave is not None:
-            self.error = resume_session(self.app, self.autosave)
+            self.error = launch.resume_saved(self.host, self.autosave)
 
-    def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.name_entry:
+    def keymaps(self) -> Sequence[Keymap]:
+        return (TEXT_FIELD,) if self.name_entry.is_focused else self.keys  # typing a name: keys are letters
+
+    def handle(self, intent: Intent) -> bool:
+        if (intent.kind is Kind.TEXT_DONE and intent.element is self.name_entry) or intent.kind is Kind.LEAVE_FIELD:
             self.name_entry.unfocus()
             self.focus = 0
             return True
         if self.name_entry.is_focused:
-            if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_TAB):
-                self.name_entry.unfocus()
-                self.focus = 0
-                return True
             return False
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-            self.app.quit(0)
+        if intent.kind is Kind.BACK:
+            self.host.quit(0)
             return True
-        return self.focus_keys(event)
+        return super().handle(intent)
 
     def autoplay(self) -> None:
         if self.frames_shown >= 4:
             self.start()
 
     def draw(self, surface: pygame.Surface) -> None:
-        p = self.app.painter
+        p = self.host.painter
         w, h = surface.get_size()
         p.text(surface, "cxsim", (w // 2, h // 2 - p.px(250)), 64, ui.SKY, bold=True, anchor="center")
         p.text(surface, "Customer service fixes the problem in front of you.", (w // 2, h // 2 - p.px(180)), 22,

@@ -9,11 +9,14 @@ import sys
 
 from helpers import ROOT, SCENARIOS
 
+from game import launch
 from game.live_view import LiveView
+from game.options import GameOptions
 from game.session import Session
 from sim.engine.simulation import Simulation
 from sim.results.results import build_results
 from sim.scenario.loader import read_scenario
+from sim.session.file import read_session
 from sim.session.replay import run_with_choices
 
 HIKE = SCENARIOS / "hike-launch.toml"
@@ -22,7 +25,7 @@ HIKE = SCENARIOS / "hike-launch.toml"
 def play(tmp_path, choices: dict[str, str], days: float = 9.0) -> Session:
     loaded = read_scenario(HIKE)
     view = LiveView(loaded.scenario)
-    session = Session(loaded, folder=tmp_path, trainee="Lin", observers=[view], horizon_days=days)
+    session = Session.start(loaded, folder=tmp_path, trainee="Lin", observers=[view], horizon_days=days)
     while not session.finished:
         session.advance_to(session.sim.horizon)
         for name in session.sim.pending_decisions:
@@ -74,7 +77,7 @@ def test_replay_rejects_bad_session_files_in_one_line(tmp_path):
     copy = changed_dir / "hike.toml"
     shutil.copy(HIKE, copy)
     loaded = read_scenario(copy)
-    session = Session(loaded, folder=changed_dir, horizon_days=1.0)
+    session = Session.start(loaded, folder=changed_dir, horizon_days=1.0)
     saved = session.autosave()
     copy.write_text(copy.read_text().replace("horizon_days = 90", "horizon_days = 91"))
     for path, message in ((broken, "not valid JSON"), (wrong, "not a cxsim session file"), (saved, "has changed")):
@@ -86,14 +89,63 @@ def test_replay_rejects_bad_session_files_in_one_line(tmp_path):
 
 def test_autosave_is_written_on_every_choice_and_resumes_to_the_same_state(tmp_path):
     loaded = read_scenario(HIKE)
-    session = Session(loaded, folder=tmp_path, horizon_days=2.0)
+    session = Session.start(loaded, folder=tmp_path, horizon_days=2.0)
     session.advance_to(2 * 1440)
     assert session.sim.paused
     session.choose("crash", "reach_out")
     session.advance_to(900.0)
     saved = json.loads(session.paths.autosave.read_text())
     assert [c["option"] for c in saved["commands"]] == ["reach_out"]
-    resumed = Session(loaded, folder=tmp_path, commands=session.record.commands, resume_to=900.0, horizon_days=2.0)
+    resumed = Session.resume(loaded, read_session(session.autosave()), folder=tmp_path)  # saved now
     assert resumed.sim.now == session.sim.now
     assert build_results(resumed.sim) == build_results(session.sim)
     assert isinstance(resumed.sim, Simulation)
+
+
+class FakeHost:
+    """The little of the app that starting and resuming use (no window)."""
+
+    def __init__(self, options: GameOptions) -> None:
+        self.options = options
+        self.session: Session | None = None
+        self.calls: list[tuple[str, str, dict]] = []
+
+    def push(self, name: str, **kwargs: object) -> None:
+        self.calls.append(("push", name, kwargs))
+
+    def replace(self, name: str, **kwargs: object) -> None:
+        self.calls.append(("replace", name, kwargs))
+
+
+def test_starting_and_resuming_ask_the_host_for_screens_by_name(tmp_path):
+    host = FakeHost(GameOptions(save_dir=tmp_path, days=1.0, trainee="Kim", seed=5))
+    assert launch.brief(host, HIKE) is None
+    how, name, kwargs = host.calls[-1]
+    assert (how, name) == ("push", "briefing") and kwargs["loaded"].scenario.title.startswith("Hike")
+    error = launch.brief(host, tmp_path / "missing.toml")
+    assert error is not None and "missing.toml" in error and "\n" not in error
+    launch.open_session(host, kwargs["loaded"])
+    how, name, play = host.calls[-1]
+    assert (how, name) == ("replace", "play") and play["session"] is host.session
+    session = play["session"]
+    assert (session.trainee, session.record.seed, session.horizon_days) == ("Kim", 5, 1.0)
+    session.advance_to(1440.0)
+    session.choose("crash", "reach_out")
+    # resumed from its autosave with other options in force: the saved trainee, seed and horizon win
+    other = FakeHost(GameOptions(save_dir=tmp_path, trainee="someone else"))
+    assert launch.resume_saved(other, session.paths.autosave) is None
+    resumed = other.calls[-1][2]["session"]
+    assert (resumed.trainee, resumed.record.seed, resumed.horizon_days) == ("Kim", 5, 1.0)
+    assert resumed.sim.now == session.sim.now and resumed.choices() == {"crash": "reach_out"}
+    assert isinstance(other.calls[-1][2]["view"], LiveView) and other.calls[-1][2]["view"].ticker  # the replay fed the view
+    assert launch.resume_saved(other, tmp_path / "nowhere.json") is not None
+
+
+def test_a_session_whose_scenario_changed_is_not_resumed(tmp_path):
+    copy = tmp_path / "hike.toml"
+    shutil.copy(HIKE, copy)
+    session = Session.start(read_scenario(copy), folder=tmp_path, horizon_days=1.0)
+    saved = session.autosave()
+    copy.write_text(copy.read_text().replace("horizon_days = 90", "horizon_days = 91"))
+    error = launch.resume_saved(FakeHost(GameOptions(save_dir=tmp_path)), saved)
+    assert error == f"{saved}: scenario.sha256: {copy} changed since this session was saved; it cannot be replayed exactly"

@@ -9,6 +9,7 @@ import pytest
 from game_driver import Driver
 from helpers import SCENARIOS
 
+from game.launch import resume_saved
 from game.scenes.decision import DecisionScene
 from game.scenes.play import PlayScene
 
@@ -89,9 +90,7 @@ def test_closing_mid_decision_autosaves_and_resume_loses_nothing(tmp_path):
     d2.frames(1)
     d2.close()
     d3 = Driver(tmp_path, scenario=HIKE, days=2.0, resume=save)
-    from game.scenes.briefing import resume_session
-
-    assert resume_session(d3.app, save) is None
+    assert resume_saved(d3.app, save) is None
     d3.key(pygame.K_END)
     d3.until(lambda: d3.scene.name == "debrief", limit=5000)
     results = json.loads((tmp_path / "sessions" / "hike-launch-grace.results.json").read_text())

@@ -1,0 +1,63 @@
+"""Opening a scenario's briefing and starting or resuming a session: the steps several screens share.
+
+The title starts on a file or continues a saved session, the picker opens a briefing, the
+briefing starts play, and ``cxsim play --resume`` continues a file: they all come here, and
+here asks the host for the next screen by name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.errors import SimError
+from sim.scenario.loader import LoadedScenario, read_scenario
+from sim.session.file import SessionRecord
+
+from .live_view import LiveView
+from .session import Session, load_saved
+
+if TYPE_CHECKING:
+    from .scene import Host
+
+
+def first_problem(exc: SimError) -> str:
+    """The line a screen shows for an error: its first problem."""
+    problems = getattr(exc, "problems", None) or [exc]
+    return str(problems[0])
+
+
+def brief(host: Host, path: Path) -> str | None:
+    """Open the briefing of the scenario at ``path``; returns an error line if it cannot be read."""
+    try:
+        loaded = read_scenario(path)
+    except SimError as exc:
+        return first_problem(exc)
+    host.push("briefing", loaded=loaded)
+    return None
+
+
+def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | None = None) -> None:
+    """Open the play screen on a new session, or on a saved one (``record``) replayed to where it stopped."""
+    view = LiveView(loaded.scenario)
+    opts = host.options
+    if record is None:
+        session = Session.start(
+            loaded, folder=opts.save_dir, trainee=opts.trainee, policy=opts.policy, seed=opts.seed, horizon_days=opts.days,
+            observers=[view],
+        )  # fmt: skip
+    else:
+        session = Session.resume(loaded, record, folder=opts.save_dir, observers=[view])
+    host.session = session
+    session.autosave()
+    host.replace("play", session=session, view=view)
+
+
+def resume_saved(host: Host, path: Path) -> str | None:
+    """Continue an autosaved session; returns an error line if it cannot be resumed."""
+    try:
+        loaded, record = load_saved(path)
+    except SimError as exc:
+        return first_problem(exc)
+    open_session(host, loaded, record)
+    return None

@@ -1,0 +1,1 @@
+"""Pure drawing: functions and small layout holders that paint what they are given, and change nothing."""
