@@ -74,7 +74,6 @@ class Simulation:
         self.policy_name = name
         self.policy: Policy = scenario.policies[name]
         self.seed = scenario.seed if seed is None else seed
-        self.interactive = interactive
         self.horizon = (horizon_days if horizon_days is not None else scenario.horizon_days) * MINUTES_PER_DAY
         self.warmup = min(scenario.warmup_days * MINUTES_PER_DAY, self.horizon)
         self.env = env = simpy.Environment()
@@ -122,6 +121,15 @@ class Simulation:
     def now(self) -> float:
         """Current sim time, minutes."""
         return float(self.env.now)
+
+    @property
+    def interactive(self) -> bool:
+        """True while decisions wait for ``Choose`` commands; False: the policy answers them at once."""
+        return self._ctx.interactive
+
+    @interactive.setter
+    def interactive(self, value: bool) -> None:
+        self._ctx.interactive = value
 
     @property
     def finished(self) -> bool:
