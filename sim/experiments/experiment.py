@@ -330,13 +330,13 @@ class Experiment:
             self._paired[policy] = found
         return found
 
-    def comparison(self, policy: str, metric: str) -> tuple[Interval, float] | None:
+    def comparison(self, policy: str, metric: str) -> tuple[Interval, float | None] | None:
         """Paired interval of policy - baseline for a metric, and the unpaired half-width for contrast."""
         diff = self._paired_runs(policy).get(metric)
         if diff is None or diff.n == 0:
             return None
         base, other = self.running(self.policies[0]).get(metric), self.running(policy).get(metric)
-        unpaired = welch_half_width(base, other) if base is not None and other is not None else math.nan
+        unpaired = welch_half_width(base, other) if base is not None and other is not None else None
         return diff.interval(), unpaired
 
 

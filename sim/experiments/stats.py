@@ -90,10 +90,14 @@ class Running:
         return Interval(self.mean, self.mean - half, self.mean + half, self.n)
 
 
-def welch_half_width(a: Running, b: Running, confidence: float = 0.95) -> float:
-    """Half-width of the Welch interval of mean(b) - mean(a), ignoring the pairing (for contrast with the paired one)."""
+def welch_half_width(a: Running, b: Running, confidence: float = 0.95) -> float | None:
+    """Half-width of the Welch interval of mean(b) - mean(a), ignoring the pairing (for contrast with the paired one).
+
+    None when either side has fewer than two values (a KPI some replications do not have, such
+    as the NPS of customers hit by a failure in a run where nobody was hit): there is no interval.
+    """
     if a.n < 2 or b.n < 2:
-        return math.nan
+        return None
     va, vb = max(a.variance, 0.0) / a.n, max(b.variance, 0.0) / b.n
     se = math.sqrt(va + vb)
     if se == 0:
