@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.atomic import write_text_atomic
-from sim.commands import LoggedCommand
+from sim.commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
 from sim.errors import Problem, ScenarioError
 
 SESSION_FORMAT = "cxsim.session/1"
@@ -59,54 +61,161 @@ class SessionRecord:
         write_text_atomic(path, json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n")
 
 
-def _bad(path: str | Path, key: str, message: str) -> ScenarioError:
-    return ScenarioError([Problem(str(path), None, key, message)])
+def _bad(path: str | Path, key: str, message: str, line: int | None = None) -> ScenarioError:
+    return ScenarioError([Problem(str(path), line, key, message)])
+
+
+MAX_JSON_NESTING = 64  # a session file nests five levels; the results a few more
+MAX_TRAINEE_CHARS = 80
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, allow_inf_nan=False, strict=True)
+
+
+class _ScenarioRef(_Strict):
+    file: str = Field(min_length=1)
+    sha256: str = ""
+    title: str = ""
+
+
+class _Choose(_Strict):
+    command: Literal["choose"]
+    time: float = Field(ge=0)
+    decision: str = Field(min_length=1)
+    option: str = Field(min_length=1)
+
+
+class _ApplyResponse(_Strict):
+    command: Literal["apply_response"]
+    time: float = Field(ge=0)
+    response: str = Field(min_length=1)
+    failure: str | None = None
+
+
+class _SetAgents(_Strict):
+    command: Literal["set_agents"]
+    time: float = Field(ge=0)
+    touchpoint: str = Field(min_length=1)
+    extra_agents: int = Field(ge=-10_000, le=10_000)
+
+
+class _SessionFile(_Strict):
+    """What ``read_session`` accepts: the ``cxsim.session/1`` document (docs/game.md)."""
+
+    format: Literal["cxsim.session/1"]
+    trainee: str = Field("", max_length=MAX_TRAINEE_CHARS)
+    started_at: str = ""
+    scenario: _ScenarioRef
+    policy: str = Field(min_length=1)
+    seed: int = Field(ge=0, le=2**63 - 1)
+    horizon_days: float | None = Field(None, gt=0, le=3660)
+    sim_minutes: float = Field(0.0, ge=0, le=3660 * 1440)
+    finished: bool = False
+    commands: list[Annotated[_Choose | _ApplyResponse | _SetAgents, Field(discriminator="command")]] = Field(default_factory=list)
+    results: dict[str, Any] | None = None
+
+
+def _depth(value: Any, limit: int) -> bool:
+    """True if ``value`` nests deeper than ``limit`` (checked iteratively: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part not in ("choose", "apply_response", "set_agents"):  # the union's tag, not a key
+            parts.append(("." if parts else "") + part)
+    return "".join(parts)
 
 
 def read_session(path: str | Path) -> SessionRecord:
     """Read a session file; any problem is a one-line ``ScenarioError`` naming the file and key."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise _bad(path, "", f"cannot read the session file ({exc.strerror or exc})") from exc
     try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _bad(path, "", "not a text file (it is not valid UTF-8): not a cxsim session file") from exc
+    if text.count("[") + text.count("{") > 0 and _too_deep_text(text):
+        raise _bad(path, "", f"JSON nested deeper than {MAX_JSON_NESTING} levels: not a cxsim session file")
+    try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ScenarioError([Problem(str(path), exc.lineno, "", f"not valid JSON ({exc.msg})")]) from exc
+        raise _bad(path, "", f"not valid JSON ({exc.msg})", exc.lineno) from exc
+    except RecursionError as exc:  # pragma: no cover - _too_deep_text catches it first
+        raise _bad(path, "", "JSON nested too deeply: not a cxsim session file") from exc
     if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise _bad(path, "format", f"expected '{SESSION_FORMAT}', found {found!r}: not a cxsim session file")
-    scenario = data.get("scenario")
-    if not isinstance(scenario, dict) or not isinstance(scenario.get("file"), str):
-        raise _bad(path, "scenario.file", "missing: the session does not say which scenario it played")
-    commands: list[LoggedCommand] = []
-    for i, raw in enumerate(data.get("commands") or []):
-        try:
-            commands.append(LoggedCommand.from_dict(raw))
-        except (ValueError, AttributeError, TypeError) as exc:
-            raise _bad(path, f"commands[{i}]", f"not a command ({exc})") from exc
+    if _depth(data, MAX_JSON_NESTING):
+        raise _bad(path, "", f"JSON nested deeper than {MAX_JSON_NESTING} levels: not a cxsim session file")
     try:
-        seed = int(data["seed"])
-        policy = str(data["policy"])
-        minutes = float(data.get("sim_minutes", 0.0))
-        horizon = None if data.get("horizon_days") is None else float(data["horizon_days"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise _bad(path, str(exc).strip("'") if isinstance(exc, KeyError) else "seed", "missing or not a number") from exc
-    results = data.get("results")
+        doc = _SessionFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        shown = first["input"] if not isinstance(first["input"], dict | list) else type(first["input"]).__name__
+        shown_text = repr(shown) if len(repr(shown)) <= 40 else repr(shown)[:37] + "..."
+        message = first["msg"][0].lower() + first["msg"][1:]
+        raise _bad(path, _key(tuple(first["loc"])), f"{message} (found {shown_text})") from exc
+    commands = [LoggedCommand(c.time, _command(c)) for c in doc.commands]
     return SessionRecord(
-        scenario_file=scenario["file"],
-        scenario_sha256=str(scenario.get("sha256") or ""),
-        scenario_title=str(scenario.get("title") or ""),
-        policy=policy,
-        seed=seed,
-        trainee=str(data.get("trainee") or ""),
+        scenario_file=doc.scenario.file,
+        scenario_sha256=doc.scenario.sha256,
+        scenario_title=doc.scenario.title,
+        policy=doc.policy,
+        seed=doc.seed,
+        trainee=doc.trainee,
         commands=commands,
-        sim_minutes=minutes,
-        finished=bool(data.get("finished")),
-        started_at=str(data.get("started_at") or ""),
-        horizon_days=horizon,
-        results=results if isinstance(results, dict) else None,
+        sim_minutes=doc.sim_minutes,
+        finished=doc.finished,
+        started_at=doc.started_at,
+        horizon_days=doc.horizon_days,
+        results=doc.results,
     )
+
+
+def _command(c: _Choose | _ApplyResponse | _SetAgents) -> Command:
+    if isinstance(c, _Choose):
+        return Choose(decision=c.decision, option=c.option)
+    if isinstance(c, _ApplyResponse):
+        return ApplyResponse(response=c.response, failure=c.failure)
+    return SetAgents(touchpoint=c.touchpoint, extra_agents=c.extra_agents)
+
+
+def _too_deep_text(text: str) -> bool:
+    """Brackets nested deeper than the limit outside JSON strings (json.loads would recurse that deep)."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_NESTING:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
 
 
 def resolve_scenario_path(session_path: str | Path, scenario_file: str) -> Path:
