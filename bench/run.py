@@ -9,17 +9,19 @@ exponential patience (mean 2 min). Prints customers simulated per second for:
 - cxsim with the customer model on (moments, memory, surveys, loyalty per customer): reported
   for transparency; it does work the reference does not;
 
-the peak memory of a 1,000,000-customer run with the customer model on (target < 300 MB), and
-the peak memory of a sweep with 1,000 replications per grid point against one with 100 (flat:
-ratio <= 1.2, because results stream to disk).
+the peak memory of a 1,000,000-customer run with the customer model on (target < 300 MB), the
+peak memory of a sweep with 1,000 replications per grid point against one with 100 (flat:
+ratio <= 1.2, because results stream to disk), and how long ``cxsim --help`` takes to start
+against ``python -c pass`` (target < 300 ms).
 
-Usage: python bench/run.py [--customers 200000] [--memory-customers 1000000] [--repeat 3]
+Usage: python bench/run.py [--customers 200000] [--memory-customers 1000000] [--repeat 3] [--startup-runs 15]
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -168,6 +170,29 @@ def sweep_peak_mb(reps: int, folder: Path) -> float:
     return int(res.strip().splitlines()[-1]) / 1024
 
 
+def startup_ms(runs: int) -> tuple[float, float]:
+    """Median wall time of ``cxsim --help`` and of ``python -c pass`` (ms), measured in turns.
+
+    Turns put drift in the machine's speed on both sides; the bare interpreter is the floor
+    every command line pays, so the ratio says what cxsim adds to it.
+    """
+    script = Path(sys.executable).parent / "cxsim"
+    help_cmd = [str(script), "--help"] if script.exists() else [sys.executable, "-m", "sim", "--help"]
+    bare_cmd = [sys.executable, "-c", "pass"]
+
+    def once(cmd: list[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        return (time.perf_counter() - start) * 1000
+
+    once(help_cmd)  # warm the file cache and the bytecode
+    helps, bares = [], []
+    for _ in range(runs):
+        bares.append(once(bare_cmd))
+        helps.append(once(help_cmd))
+    return statistics.median(helps), statistics.median(bares)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=200_000)
@@ -177,6 +202,7 @@ def main() -> int:
     parser.add_argument(
         "--sweep-reps", type=int, default=1000, help="replications per point for the sweep memory benchmark (0 skips it)"
     )
+    parser.add_argument("--startup-runs", type=int, default=15, help="runs of `cxsim --help` for the start-up median (0 skips it)")
     args = parser.parse_args()
     if args.customers < 1000 or args.repeat < 1:
         parser.error("--customers must be at least 1000 and --repeat at least 1")
@@ -232,6 +258,12 @@ def main() -> int:
         print(
             f"  peak memory, {args.memory_customers:,} customers: {mb:,.0f} MB  (target < 300 MB: {'met' if mb < 300 else 'NOT met'})"
         )
+    if args.startup_runs:
+        help_ms, bare_ms = startup_ms(args.startup_runs)
+        print(f"Start-up (median of {args.startup_runs}, in turns):")
+        print(f"  cxsim --help    : {help_ms:6.0f} ms  (target < 300 ms: {'met' if help_ms < 300 else 'NOT met'})")
+        print(f"  python -c pass  : {bare_ms:6.0f} ms")
+        print(f"  ratio cxsim --help / python -c pass: {help_ms / bare_ms:.1f}  (reported, no target)")
     return 0
 
 

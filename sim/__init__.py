@@ -19,14 +19,31 @@ Sim time is minutes from Monday 00:00 of day 1. This package never imports pygam
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from sim.commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
-from sim.engine.simulation import Simulation
-from sim.errors import CommandError, Problem, ScenarioError, SimError
-from sim.rng import RandomStreams
-from sim.scenario.loader import LoadedScenario, load_scenario, parse_scenario, read_scenario
-from sim.scenario.schema import Scenario
+# Each public name and the module it lives in. They are imported on first use (PEP 562), so
+# `import sim` (and with it `cxsim --help`) does not pay for numpy, pydantic and SimPy.
+_EXPORTS = {
+    "ApplyResponse": "sim.commands",
+    "Choose": "sim.commands",
+    "Command": "sim.commands",
+    "LoggedCommand": "sim.commands",
+    "SetAgents": "sim.commands",
+    "Simulation": "sim.engine.simulation",
+    "CommandError": "sim.errors",
+    "Problem": "sim.errors",
+    "ScenarioError": "sim.errors",
+    "SimError": "sim.errors",
+    "RandomStreams": "sim.rng",
+    "LoadedScenario": "sim.scenario.loader",
+    "load_scenario": "sim.scenario.loader",
+    "parse_scenario": "sim.scenario.loader",
+    "read_scenario": "sim.scenario.loader",
+    "Scenario": "sim.scenario.schema",
+}
 
 __all__ = [
     "ApplyResponse",
@@ -47,3 +64,25 @@ __all__ = [
     "parse_scenario",
     "read_scenario",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # what the names are, for type checkers and editors
+    from sim.commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
+    from sim.engine.simulation import Simulation
+    from sim.errors import CommandError, Problem, ScenarioError, SimError
+    from sim.rng import RandomStreams
+    from sim.scenario.loader import LoadedScenario, load_scenario, parse_scenario, read_scenario
+    from sim.scenario.schema import Scenario

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
+import re
 
 import pytest
 from helpers import ROOT, SCENARIOS
 
 from sim.cli import app
+from sim.cli.application import load_plugins
 
 CENTRE = str(SCENARIOS / "contact-centre.toml")
 
 
-def cxsim(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real console entry point, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
-    )
-
-
-def test_run_json_to_stdout_has_the_documented_structure():
+def test_run_json_to_stdout_has_the_documented_structure(cxsim):
     res = cxsim("run", CENTRE, "--days", "1", "--json", "-")
-    assert res.returncode == 0, res.stderr
+    assert res.exit_code == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["format"] == "cxsim.run/1"
     assert data["policy"] == "reactive" and data["seed"] == 20261124
@@ -36,17 +29,17 @@ def test_run_json_to_stdout_has_the_documented_structure():
     assert data["scenario"]["sha256"] and len(data["scenario"]["sha256"]) == 64
 
 
-def test_run_prints_a_table_with_units():
+def test_run_prints_a_table_with_units(cxsim):
     res = cxsim("run", CENTRE, "--days", "1", "--policy", "staffed_up")
-    assert res.returncode == 0, res.stderr
+    assert res.exit_code == 0, res.stderr
     for text in ("staffed_up", "service level", "mean wait", " min", " %", "EUR"):
         assert text in res.stdout
 
 
-def test_run_writes_json_and_csv_files(tmp_path):
+def test_run_writes_json_and_csv_files(cxsim, tmp_path):
     out_json, out_csv = tmp_path / "r.json", tmp_path / "r.csv"
     res = cxsim("run", CENTRE, "--days", "1", "--json", str(out_json), "--csv", str(out_csv))
-    assert res.returncode == 0, res.stderr
+    assert res.exit_code == 0, res.stderr
     assert json.loads(out_json.read_text())["format"] == "cxsim.run/1"
     rows = list(csv.DictReader(out_csv.open()))
     assert {"policy", "seed", "section", "scope", "metric", "value", "unit"} == set(rows[0])
@@ -55,18 +48,18 @@ def test_run_writes_json_and_csv_files(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
-def test_seed_flag_changes_and_reproduces_results():
+def test_seed_flag_changes_and_reproduces_results(cxsim):
     a = cxsim("run", CENTRE, "--days", "1", "--seed", "4", "--json", "-").stdout
     b = cxsim("run", CENTRE, "--days", "1", "--seed", "4", "--json", "-").stdout
     c = cxsim("run", CENTRE, "--days", "1", "--seed", "5", "--json", "-").stdout
     assert a == b and a != c
 
 
-def test_validate_ok_and_bad_files(tmp_path):
+def test_validate_ok_and_bad_files(cxsim, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text((SCENARIOS / "contact-centre.toml").read_text().replace("concurrency = 2", "concurency = 2"))
     res = cxsim("validate", CENTRE, str(bad))
-    assert res.returncode == 2
+    assert res.exit_code == 2
     assert "contact-centre.toml: ok" in res.stdout
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and "bad.toml:" in lines[0] and "did you mean 'concurrency'?" in lines[0]
@@ -84,25 +77,36 @@ def test_validate_ok_and_bad_files(tmp_path):
         (["frobnicate"], "No such command 'frobnicate'"),
     ],
 )
-def test_bad_input_is_one_clear_error_and_exit_2(args, expected):
+def test_bad_input_is_one_clear_error_and_exit_2(cxsim, args, expected):
     res = cxsim(*args)
-    assert res.returncode == 2, res.stdout + res.stderr
+    assert res.exit_code == 2, res.stdout + res.stderr
     assert expected in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert "Traceback" not in res.stderr
 
 
-def test_help_describes_every_command():
+COMMANDS = ("validate", "run", "compare", "sweep", "report", "lint", "new", "preview", "replay", "schema", "play")
+
+
+def test_help_describes_every_command(cxsim):
+    load_plugins()  # as main() does: the game adds play
     res = cxsim("--help")
-    assert res.returncode == 0
-    for name in ("validate", "run", "schema"):
-        assert name in res.stdout
+    assert res.exit_code == 0
+    assert re.findall(r"^│ (\w+) ", res.stdout, flags=re.MULTILINE) == list(COMMANDS)
 
 
-def test_schema_file_is_up_to_date():
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_its_help(cxsim, command):
+    load_plugins()
+    res = cxsim(command, "--help")
+    assert res.exit_code == 0, res.stderr
+    assert f"Usage: cxsim {command} [OPTIONS]" in res.stdout
+
+
+def test_schema_file_is_up_to_date(cxsim):
     """The committed schema equals what `cxsim schema` prints (run `make schema` after changing the format)."""
     res = cxsim("schema")
-    assert res.returncode == 0
+    assert res.exit_code == 0
     assert res.stdout == (SCENARIOS / "scenario.schema.json").read_text()
 
 

@@ -1,7 +1,7 @@
 """Every command the README shows, typed into a real (pseudo-)terminal, exits 0.
 
 The progress bars, colours and column widths only switch on when stdout/stderr are a terminal,
-so the subprocess tests elsewhere never reach them. A user's first `cxsim compare ... --reps 30`
+so the captured runs elsewhere never reach them. A user's first `cxsim compare ... --reps 30`
 once crashed on the first refresh of the bar (a speed of None formatted with ``:.2f``) while
 every test passed. These tests type the README's own lines into a pty of a usual size.
 

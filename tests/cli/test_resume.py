@@ -14,15 +14,9 @@ HIKE = str(SCENARIOS / "hike-launch.toml")
 SWEEP = ["sweep", HIKE, "--set", "touchpoints.phone.shifts.0.agents=1:3", "--reps", "4", "--days", "8", "--workers", "2"]
 
 
-def cxsim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
-    )
-
-
-def test_an_interrupted_sweep_resumes_to_the_same_results(tmp_path):
+def test_an_interrupted_sweep_resumes_to_the_same_results(cxsim, tmp_path):
     whole, part = tmp_path / "whole.json", tmp_path / "part.json"
-    assert cxsim(*SWEEP, "--json", str(whole)).returncode == 0
+    assert cxsim(*SWEEP, "--json", str(whole)).exit_code == 0
     journal = tmp_path / "part.json.partial.jsonl"
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim", *SWEEP, "--json", str(part)],
@@ -43,21 +37,21 @@ def test_an_interrupted_sweep_resumes_to_the_same_results(tmp_path):
     assert 2 <= kept < 12
 
     refused = cxsim(*SWEEP, "--json", str(part))
-    assert refused.returncode == 2 and "add --resume" in refused.stderr
+    assert refused.exit_code == 2 and "add --resume" in refused.stderr
     resumed = cxsim(*SWEEP, "--json", str(part), "--resume")
-    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.exit_code == 0, resumed.stderr
     assert part.read_bytes() == whole.read_bytes()
     assert not journal.exists()
 
 
-def test_resume_needs_a_file_and_something_to_resume(tmp_path):
+def test_resume_needs_a_file_and_something_to_resume(cxsim, tmp_path):
     assert "--resume needs --json PATH" in cxsim(*SWEEP, "--resume").stderr
     res = cxsim(*SWEEP, "--json", str(tmp_path / "x.json"), "--resume")
-    assert res.returncode == 2 and "nothing to resume" in res.stderr
+    assert res.exit_code == 2 and "nothing to resume" in res.stderr
 
 
-def test_a_journal_from_another_experiment_is_refused(tmp_path):
+def test_a_journal_from_another_experiment_is_refused(cxsim, tmp_path):
     out = tmp_path / "r.json"
     (tmp_path / "r.json.partial.jsonl").write_text('{"i": 0, "job": ["reactive", 1, [], 8], "metrics": {}}\n{"i": 1}\n')
     res = cxsim(*SWEEP, "--json", str(out), "--resume")
-    assert res.returncode == 2 and "written by a different experiment" in res.stderr
+    assert res.exit_code == 2 and "written by a different experiment" in res.stderr

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from helpers import ROOT, SCENARIOS
+from helpers import SCENARIOS
 
 from sim.experiments.sweep import SweepError, apply, grid, parse_set
 
 CENTRE = str(SCENARIOS / "contact-centre.toml")
-
-
-def cxsim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
-    )
 
 
 def test_set_flags_parse_ranges_lists_and_values():
@@ -41,12 +33,12 @@ def test_apply_sets_keys_in_tables_and_arrays_without_touching_the_original():
     assert raw["touchpoints"]["phone"]["shifts"][1]["agents"] == 2
 
 
-def test_more_agents_lower_abandonment_across_the_sweep():
+def test_more_agents_lower_abandonment_across_the_sweep(cxsim):
     res = cxsim(
         "sweep", CENTRE, "--set", "touchpoints.phone.shifts.1.agents=6:12:3", "--reps", "3", "--days", "2",
         "--workers", "2", "--json", "-",
     )  # fmt: skip
-    assert res.returncode == 0, res.stderr
+    assert res.exit_code == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["kind"] == "sweep" and data["keys"] == ["touchpoints.phone.shifts.1.agents"]
     assert [p["set"]["touchpoints.phone.shifts.1.agents"] for p in data["points"]] == [6, 9, 12]
@@ -65,7 +57,7 @@ def test_more_agents_lower_abandonment_across_the_sweep():
         ("touchpoints.phone.shifts.9.agents=3", "not an index"),
     ],
 )
-def test_bad_sweep_keys_fail_before_anything_runs(flag, expected):
+def test_bad_sweep_keys_fail_before_anything_runs(cxsim, flag, expected):
     res = cxsim("sweep", CENTRE, "--set", flag, "--reps", "2", "--days", "1")
-    assert res.returncode == 2
+    assert res.exit_code == 2
     assert expected in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr

@@ -1,0 +1,139 @@
+"""The ``cxsim`` application: its commands, the front ends' commands, and the exit codes.
+
+Exit codes: 0 ok, 2 bad input (scenario, flags, files), 130 interrupted, 1 a bug in cxsim.
+Every error is one line per problem on stderr, never a traceback (set CXSIM_DEBUG=1 to see
+one for a bug). The mapping lives in the root group's ``main``, so the console script and an
+in-process ``typer.testing.CliRunner().invoke(app, ...)`` exit the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from sim import __version__
+from sim.cli import author, run, sessions, studies
+from sim.cli.console import err, out, print_lines
+from sim.errors import SimError
+
+try:  # typer >= 0.26 vendors click: every click error derives from TyperException
+    from typer import TyperException as UsageFailure
+except ImportError:  # an older typer runs on the click package
+    from click import ClickException as UsageFailure
+
+
+def exit_code(invoke: Callable[[], object]) -> int:
+    """Run ``invoke`` and turn how it ended into cxsim's exit code, printing one line per error."""
+    try:
+        code = invoke()
+    except UsageFailure as exc:
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path.split(" ", 1)[1] + " " if ctx is not None and " " in ctx.command_path else ""
+        message = exc.format_message()
+        err.print(f"error: {message} (see 'cxsim {command}--help')", highlight=False, soft_wrap=True, markup=False)
+        return 2
+    except typer.Abort:
+        err.print("interrupted", highlight=False)
+        return 130
+    except SimError as exc:
+        print_lines(getattr(exc, "problems", None) or [exc])
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted", highlight=False)
+        return 130
+    except Exception as exc:
+        if os.environ.get("CXSIM_DEBUG"):
+            raise
+        err.print(f"internal error in cxsim ({type(exc).__name__}: {exc}); rerun with CXSIM_DEBUG=1 and report it", markup=False)
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+class CxsimGroup(TyperGroup):
+    """The root command: parses and runs a command, then exits with ``exit_code``'s mapping."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        parse_and_run = super().main
+        code = exit_code(lambda: parse_and_run(*args, standalone_mode=False, **kwargs))
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    name="cxsim",
+    help="cxsim: simulate customer journeys and compare reactive service with proactive experience.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    cls=CxsimGroup,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"cxsim {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Simulate customer journeys: queues, failures, recoveries and what customers remember.
+
+    Scenarios are TOML files (see docs/scenario-format.md). Sim time is minutes; money is in the
+    scenario's currency.
+    """
+
+
+# In the order `cxsim --help` lists them; each command imports what it needs when it runs.
+for command in (
+    run.validate,
+    run.run,
+    studies.compare,
+    studies.sweep,
+    sessions.report,
+    author.lint,
+    author.new,
+    author.preview,
+    sessions.replay,
+    author.schema,
+):
+    app.command()(command)
+
+_plugins_loaded: set[str] = set()
+
+
+def load_plugins() -> None:
+    """Add the commands of installed front ends (entry-point group ``cxsim.commands``), e.g. ``play``.
+
+    The engine never imports the game: the game registers itself, and a plugin that fails to
+    load is reported on stderr without breaking the headless commands. Each is added once.
+    """
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="cxsim.commands"):
+        if entry.name in _plugins_loaded:
+            continue
+        _plugins_loaded.add(entry.name)
+        try:
+            entry.load()(app)
+        except Exception as exc:  # a broken front end must not take the headless CLI down
+            err.print(f"warning: the '{entry.name}' command is unavailable ({type(exc).__name__}: {exc})", markup=False)
+
+
+def main() -> None:
+    """Console-script entry point (``cxsim``, ``python -m sim``)."""
+    load_plugins()
+    # The group's main maps every outcome; this outer mapping also covers building the command
+    # line from the registered commands, which happens before it.
+    sys.exit(exit_code(lambda: app(standalone_mode=False)))

@@ -1,0 +1,154 @@
+"""For scenario authors: ``cxsim new``, ``lint``, ``preview`` and ``schema``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.console import err, fail, out, print_lines, print_written
+from sim.cli.options import DaysOpt, FileArg, ProgressOpt, WorkersOpt, check_writable
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "authoring" / "templates"
+BUNDLED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def lint(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files (.toml).", show_default=False)],
+) -> None:
+    """Warn about what is valid but probably wrong: unreachable touchpoints, decisions that never
+    come up, options that do the same, staffing below the offered load, a horizon too short for
+    repeat purchases, no stated lesson.
+
+    Exit 0 when every file is clean, 1 when there are warnings, 2 when a file is invalid.
+    """
+    from sim.authoring.lint import lint as lint_scenario
+    from sim.scenario.loader import read_scenario
+
+    warned = False
+    for file in files:
+        loaded = read_scenario(file)
+        with err.status(f"linting {file} (decisions on random triggers are checked over 20 seeded runs)..."):
+            problems = lint_scenario(loaded, file.read_text(encoding="utf-8"))
+        print_lines(problems)
+        if problems:
+            warned = True
+        else:
+            out.print(f"{file}: clean", highlight=False)
+    if warned:
+        raise typer.Exit(1)
+
+
+def new(
+    name: Annotated[str, typer.Argument(help="Name of the new scenario, or a path ending in .toml.", show_default=False)],
+    from_template: Annotated[
+        str, typer.Option("--from", metavar="TEMPLATE", help="'starter' (commented), a bundled scenario's name, or a .toml file.")
+    ] = "starter",
+    force: Annotated[bool, typer.Option(help="Overwrite the file if it exists.")] = False,
+) -> None:
+    """Write a new scenario that validates, to edit from there.
+
+    The default template explains every section in comments; --from hike-launch (or any bundled
+    scenario, or a file) starts from a complete one instead.
+    """
+    import re
+
+    from sim.atomic import write_text_atomic
+
+    target = Path(name if name.endswith(".toml") else f"{name}.toml")
+    if target.exists() and not force:
+        raise fail(f"{target} already exists (use --force to overwrite it)")
+    check_writable(target)
+    candidates = [TEMPLATE_DIR / f"{from_template}.toml", BUNDLED_DIR / f"{from_template}.toml", Path(from_template)]
+    source = next((c for c in candidates if c.is_file()), None)
+    if source is None:
+        from sim.scenario.checks import did_you_mean
+
+        known = ["starter", *sorted(p.stem for p in BUNDLED_DIR.glob("*.toml"))]
+        raise fail(f"--from: unknown template '{from_template}'{did_you_mean(from_template, known)}")
+    text = source.read_text(encoding="utf-8")
+    title = Path(name).stem.replace("-", " ").replace("_", " ").strip().capitalize() or "New scenario"
+    schema = BUNDLED_DIR / "scenario.schema.json"
+    schema_ref = os.path.relpath(schema, target.resolve().parent) if schema.is_file() else "scenario.schema.json"
+    if text.startswith("#:schema"):
+        text = re.sub(r"^#:schema .*$", f"#:schema {schema_ref}", text, count=1, flags=re.MULTILINE)
+    else:
+        text = f"#:schema {schema_ref}\n{text}"
+    text = re.sub(r'^title = ".*"$', f"title = {json.dumps(title)}", text, count=1, flags=re.MULTILINE)
+    from sim.scenario.loader import parse_scenario
+
+    parse_scenario(text.encode("utf-8"), str(target))  # never write a file that does not validate
+    write_text_atomic(target, text)
+    out.print(f"wrote {target} (from {source.name}); next: cxsim lint {target}, cxsim preview {target}", highlight=False)
+
+
+def preview(
+    file: FileArg,
+    reps: Annotated[int, typer.Option(min=2, help="Paired replications for checking the lessons.")] = 5,
+    days: DaysOpt = None,
+    workers: WorkersOpt = None,
+    progress: ProgressOpt = True,
+) -> None:
+    """A quick look before a session: the journey as a diagram, headline KPIs under each policy,
+    and whether each stated lesson holds over paired replications.
+    """
+    from rich.table import Table
+
+    from sim.authoring.lessons import check_lessons
+    from sim.cli.present import journey_tree, preview_values, print_lessons
+    from sim.cli.progress import run_with_progress, runs_bar
+    from sim.engine.simulation import Simulation
+    from sim.results.results import build_results
+    from sim.scenario.loader import read_scenario
+
+    loaded = read_scenario(file)
+    s = loaded.scenario
+    print_lines(loaded.warnings)
+    out.print(f"[bold]{s.title}[/]  ({s.horizon_days:g} days, seed {s.seed})", highlight=False)
+    out.print(journey_tree(s))
+
+    table = Table(title="Headline KPIs, one run per policy (same seed)", title_justify="left")
+    table.add_column("KPI")
+    for policy in s.policies:
+        table.add_column(policy, justify="right")
+    rows: dict[str, list[str]] = {}
+    for policy in s.policies:
+        sim = Simulation(s, policy=policy, horizon_days=days)
+        run_with_progress(sim, progress and err.is_terminal)
+        for key, value in preview_values(build_results(sim), s.currency).items():
+            rows.setdefault(key, []).append(value)
+    for key, values in rows.items():
+        table.add_row(key, *values)
+    out.print(table)
+    if not s.lessons:
+        out.print("no [[lessons]] stated: nothing to check (see docs/authoring.md)")
+        return
+    out.print(f"Checking {len(s.lessons)} lesson(s) over {reps} paired replications...", highlight=False)
+    n_policies = len({p for lesson in s.lessons for p in (lesson.policy, lesson.baseline)})
+    with runs_bar("lessons", progress and err.is_terminal) as bar:
+        task = bar.add_task("runs", total=reps * n_policies)
+        results = check_lessons(
+            file.read_bytes(), file.name, s, reps=reps, workers=workers or (os.cpu_count() or 1), days=days,
+            on_done=lambda _i: bar.advance(task),
+        )  # fmt: skip
+    print_lessons(results)
+
+
+def schema(
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of the scenario format (for editors with a TOML language server)."""
+    import sys
+
+    from sim.atomic import write_text_atomic
+    from sim.scenario.schema import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    if out_path is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(out_path, text)
+        print_written(out_path)

@@ -1,0 +1,268 @@
+"""What the commands print on stdout: rich tables with units, verdicts, the journey diagram.
+
+Nothing here runs a simulation: each function renders data the commands have computed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+
+from sim.cli.console import out
+from sim.clock import format_time
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from sim.scenario.schema import Scenario
+
+
+def fmt(value: object, unit: str = "") -> str:
+    """A value for a table cell: thousands separators, a unit, percentages, a dash for none."""
+    if value is None:
+        return "–"
+    if unit == "nps" and isinstance(value, float):
+        return f"{value:+.0f}"
+    if unit == "fraction" and isinstance(value, float):
+        return f"{100 * value:.1f} %"
+    text = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+    return f"{text} {unit}".strip() if unit and unit not in ("fraction",) else text
+
+
+
+def print_results(results: dict) -> None:
+    """Render results as rich tables with units."""
+    cur = results["currency"]
+    out.print(
+        f"[bold]{results['scenario']['title']}[/]  policy [cyan]{results['policy']}[/]  seed {results['seed']}  "
+        f"{results['horizon_days']:g} days (warm-up {results['warmup_days']:g})",
+        highlight=False,
+    )
+    summary = Table(title="Customers and money", show_header=False, title_justify="left")
+    summary.add_column("metric")
+    summary.add_column("value", justify="right")
+    c = results["customers"]
+    j = results["journey"]
+    m = results["money"]
+    summary.add_row("customers arrived", fmt(c["arrived"]))
+    summary.add_row("journeys completed", fmt(c["journeys_completed"]))
+    summary.add_row("orders", fmt(j["orders"]))
+    summary.add_row("conversion (orders / journeys)", fmt(j["conversion_rate"], "fraction"))
+    summary.add_row("orders lost to failures", fmt(j["lost_orders"]))
+    summary.add_row("customers hit by a failure", fmt(results["recovery"]["customers_affected"]))
+    summary.add_row("  reached first (proactive)", fmt(results["recovery"]["proactive"]))
+    summary.add_row("  recovered on contact (reactive)", fmt(results["recovery"]["on_contact"]))
+    for key, label in (
+        ("revenue", "revenue"),
+        ("gross_margin", "gross margin"),
+        ("agent_cost", "agent cost"),
+        ("compensation", "compensation"),
+        ("response_cost", "response cost"),
+        ("recovery_cost", "recovery cost"),
+        ("profit", "profit"),
+    ):
+        summary.add_row(label, fmt(m[key], cur))
+    out.print(summary)
+    if results["channels"]:
+        t = Table(title="Staffed channels", title_justify="left")
+        rows = [
+            ("offered", "contacts offered", ""),
+            ("served", "contacts served", ""),
+            ("abandon_rate", "abandoned", "fraction"),
+            ("callbacks", "call-backs accepted", ""),
+            ("wait_mean_min", "mean wait", "min"),
+            ("wait_p90_min", "90th percentile wait", "min"),
+            ("service_level", "service level", "fraction"),
+            ("service_level_target_sec", "  answered within", "s"),
+            ("first_contact_resolution", "first-contact resolution", "fraction"),
+            ("occupancy", "agent occupancy", "fraction"),
+            ("queue_length_mean", "mean queue", "contacts"),
+            ("agents_mean", "mean agents on duty", "agents"),
+        ]
+        t.add_column("metric")
+        for name in results["channels"]:
+            t.add_column(name, justify="right")
+        for key, label, unit in rows:
+            t.add_row(label, *(fmt(ch[key], unit) for ch in results["channels"].values()))
+        out.print(t)
+    if results["touchpoints"]:
+        t = Table(title="Self-service touchpoints", title_justify="left")
+        for col in ("touchpoint", "visits", "reach", "failed", "failure hits", "mean time (min)"):
+            t.add_column(col, justify="left" if col == "touchpoint" else "right")
+        for name, tp in results["touchpoints"].items():
+            t.add_row(
+                name,
+                fmt(tp["visits"]),
+                fmt(tp["reach"], "fraction"),
+                fmt(tp["failure_rate"], "fraction"),
+                fmt(tp["incident_hits"]),
+                fmt(tp["duration_mean_min"]),
+            )
+        out.print(t)
+    if results["failures"]:
+        t = Table(title="Failures", title_justify="left")
+        for col in ("failure", "occurrences", "downtime (min)", "customers hit"):
+            t.add_column(col, justify="left" if col == "failure" else "right")
+        for name, f in results["failures"].items():
+            t.add_row(name, fmt(f["occurrences"]), fmt(f["downtime_min"]), fmt(f["customers_affected"]))
+        out.print(t)
+    exp = results["experience"]
+    if exp["journeys_surveyed"]:
+        t = Table(title="Experience and loyalty (surveyed a day after each journey)", title_justify="left")
+        t.add_column("metric")
+        for col in ("all customers", "hit by a failure", "not hit", "contacted service"):
+            t.add_column(col, justify="right")
+        groups = (exp, exp["affected"], exp["unaffected"], exp["contacted"])
+        for key, label, unit in (
+            ("journeys_surveyed", "journeys surveyed", ""),
+            ("csat_mean", "CSAT (1-5)", ""),
+            ("csat_top2", "CSAT top-2 box", "fraction"),
+            ("nps", "NPS (-100..100)", "nps"),
+            ("ces_mean", "CES (1-7, 7 = easy)", ""),
+            ("repeat_purchase_rate", "will buy again", "fraction"),
+            ("lifetime_value_mean", "customer lifetime value", cur),
+            ("reviews_posted", "reviews posted", ""),
+            ("review_stars_mean", "mean review stars (1-5)", ""),
+            ("referrals", "new customers from referrals", ""),
+        ):
+            t.add_row(label, *(fmt(g[key], unit) for g in groups))
+        out.print(t)
+        c = results["customers"]
+        out.print(
+            f"arrivals: {c['new']:,} new, {c['referred']:,} by referral, {c['returning']:,} returning; "
+            f"{exp['prospects_deterred']:,} prospects kept away by negative word of mouth",
+            highlight=False,
+        )
+    for d in results["decisions"]:
+        when = format_time(d["time_min"])
+        out.print(f"decision [bold]{d['decision']}[/] at {when}: chose {d['option']} (by {d['by']})", highlight=False)
+
+
+def print_experiment(exp, data: dict, compare: bool) -> None:
+    from sim.experiments.experiment import headline
+
+    out.print(
+        f"[bold]{exp.title}[/]  {len(exp.seeds)} replications of {exp.days:g} days, base seed {exp.base_seed}  "
+        f"(mean and 95 % confidence interval)",
+        highlight=False,
+    )
+    t = Table(title_justify="left")
+    t.add_column("KPI")
+    for p in exp.policies:
+        t.add_column(p, justify="right")
+    summary = data["summary"]
+    for metric, label, unit in headline(exp.channels):
+        if not any(metric in summary[p] for p in exp.policies):
+            continue
+        cells = []
+        for p in exp.policies:
+            iv = summary[p].get(metric)
+            cells.append("–" if iv is None else fmt_interval(iv["mean"], iv["half_width"], unit, exp.currency))
+        t.add_row(label, *cells)
+    out.print(t)
+    if compare:
+        out.print("[bold]Verdicts[/] (paired differences on the same seeds):", highlight=False)
+        for c in data["comparisons"]:
+            if c["metric"].startswith("channels.") and "offered" in c["metric"]:
+                continue
+            mark = "[green]•[/]" if not c["verdict"].startswith("no detectable") else "[dim]•[/]"
+            out.print(f"  {mark} {c['verdict']}", highlight=False)
+
+
+def fmt_interval(mean: float, half: float, unit: str, currency: str) -> str:
+    from sim.results.results import format_interval
+
+    return format_interval(mean, half, unit, currency)
+
+
+
+class SweepTable:
+    """A sweep's table: one row per grid point and policy, its headline KPIs as mean ± 95 % CI."""
+
+    def __init__(self, scenario: Scenario, reps: int, points: list[tuple[tuple[str, Any], ...]]) -> None:
+        self.currency = scenario.currency
+        t = Table(title=f"{scenario.title}: {reps} replications per point (mean ± 95 % CI)", title_justify="left")
+        t.add_column(", ".join(k for k, _ in points[0]) if points and points[0] else "grid point")
+        t.add_column("policy")
+        channel = next(iter(scenario.staffed()), None)
+        kpis = [("money.profit", "profit", "currency"), ("experience.repeat_purchase_rate", "repeat purchase", "fraction"),
+                ("experience.nps", "NPS", "points")]  # fmt: skip
+        if channel:
+            kpis += [(f"channels.{channel}.abandon_rate", f"{channel} abandonment", "fraction"),
+                     (f"channels.{channel}.service_level", f"{channel} service level", "fraction")]  # fmt: skip
+        for _, lab, _u in kpis:
+            t.add_column(lab, justify="right")
+        self.table = t
+        self.kpis = kpis
+
+    def add(self, point: tuple[tuple[str, Any], ...], policies: list[str], summaries: dict) -> None:
+        """The rows of one grid point, from its experiment's ``summary``."""
+        for policy in policies:
+            summary = summaries[policy]
+            cells = [
+                "–" if m not in summary else fmt_interval(summary[m]["mean"], summary[m]["half_width"], u, self.currency)
+                for m, _l, u in self.kpis
+            ]
+            self.table.add_row(", ".join(str(v) for _, v in point), policy, *cells)
+
+
+def journey_tree(s: Scenario) -> Tree:
+    """The journey as a tree: stages, their touchpoints with routes, and the failures at each."""
+    from rich.tree import Tree
+
+    from sim.scenario.schema import STAGE_ORDER
+
+    tree = Tree("[bold]journey[/]  (entry: " + _targets(s.journey.entry) + ")")
+    for stage in STAGE_ORDER:
+        names = [n for n, tp in s.touchpoints.items() if tp.stage == stage]
+        if not names:
+            continue
+        branch = tree.add(f"[bold cyan]{stage.replace('_', ' ')}[/]")
+        for n in names:
+            tp = s.touchpoints[n]
+            kind = "staffed" if tp.kind == "staffed" else "self-service"
+            route = s.journey.routes.get(n)
+            leaf = branch.add(f"[bold]{n}[/] [dim]({kind}, {tp.channel})[/]")
+            if route is not None:
+                leaf.add("next: " + _targets(route.next))
+                if any(k != "end" for k in route.on_failure):
+                    leaf.add("on failure: " + _targets(route.on_failure))
+        for f_name, f in s.failures.items():
+            if f.touchpoint in names:
+                branch.add(f"[red]failure {f_name}[/] at {f.touchpoint} ({f.kind}, {f.effect}, severity {f.severity:g})")
+    return tree
+
+
+def _targets(table: dict[str, float]) -> str:
+    return ", ".join(f"{k} {100 * v:.0f}%" for k, v in table.items())
+
+
+def preview_values(r: dict, currency: str) -> dict[str, str]:
+    """One column of preview's table: a run's headline KPIs, formatted."""
+    e, m = r["experience"], r["money"]
+    return {
+        "orders": fmt(r["journey"]["orders"]),
+        "CSAT (1-5)": fmt(e["csat_mean"]),
+        "NPS": fmt(e["nps"], "nps"),
+        "affected customers' NPS": fmt(e["affected"]["nps"], "nps"),
+        "repeat purchase rate": fmt(e["repeat_purchase_rate"], "fraction"),
+        **{f"{ch} contacts": fmt(c["offered"]) for ch, c in r["channels"].items()},
+        f"profit ({currency})": fmt(m["profit"]),
+    }
+
+
+def print_lessons(results: list) -> None:
+    """Each lesson with whether it holds and its paired difference; a hint if any is not shown."""
+    failed = 0
+    for res in results:
+        d = res.difference
+        mark = "[green]holds[/]" if res.holds else f"[yellow]{res.verdict}[/]"
+        failed += not res.holds
+        out.print(
+            f"  {mark}: {res.lesson.says}\n      {res.lesson.kpi}: {res.lesson.policy} - {res.lesson.baseline} = "
+            f"{d.mean:+.4g} (95 % CI {d.low:+.4g} to {d.high:+.4g})",
+            highlight=False,
+        )
+    if failed:
+        out.print(f"{failed} lesson(s) not shown: try more replications (--reps), or revisit the scenario.", highlight=False)

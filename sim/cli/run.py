@@ -1,0 +1,129 @@
+"""``cxsim validate`` and ``cxsim run``: check scenario files, run one scenario headless."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.console import err, fail, out, print_lines, print_written
+from sim.cli.options import (
+    CsvOpt,
+    DaysOpt,
+    FileArg,
+    JsonOpt,
+    ProgressOpt,
+    ResumeOpt,
+    SchedulerOpt,
+    SeedOpt,
+    StudyFlags,
+    WorkersOpt,
+    check_policies,
+    check_writable,
+)
+
+
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)],
+) -> None:
+    """Check scenario files and list every problem as FILE:LINE: key.path: message.
+
+    Exit code 2 if any file is invalid. Warnings (valid but probably wrong) do not fail.
+    """
+    from sim.errors import SimError
+    from sim.scenario.loader import read_scenario
+
+    bad = 0
+    for path in files:
+        try:
+            loaded = read_scenario(path)
+        except SimError as exc:
+            bad += 1
+            print_lines(getattr(exc, "problems", [exc]))
+            continue
+        print_lines(loaded.warnings)
+        out.print(f"{path}: ok ({loaded.scenario.title})", highlight=False, markup=False)
+    if bad:
+        raise typer.Exit(2)
+
+
+def run(
+    file: FileArg,
+    policy: Annotated[str | None, typer.Option(help="Policy to run (default: the scenario's default).")] = None,
+    seed: SeedOpt = None,
+    days: DaysOpt = None,
+    json_out: JsonOpt = None,
+    csv_out: CsvOpt = None,
+    progress: ProgressOpt = True,
+    reps: Annotated[int, typer.Option(min=1, help="Replications; above 1, every KPI gets a 95 % confidence interval.")] = 1,
+    workers: WorkersOpt = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0001, max=1.0, help="Add replications until each --kpi's 95 % CI half-width is within this share of its mean."
+        ),
+    ] = None,
+    kpi: Annotated[
+        list[str] | None, typer.Option(help="KPI for --precision, e.g. money.profit (repeatable; default money.profit).")
+    ] = None,
+    max_reps: Annotated[int, typer.Option(min=2, help="Most replications --precision may run.")] = 200,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+) -> None:
+    """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
+
+    The same file, policy and seed always give the same numbers. With --reps N the run is
+    replicated on N seeds spawned from --seed, and every KPI is reported as a mean with its
+    95 % confidence interval; the results do not depend on --workers.
+    """
+    if precision is not None and reps < 2:
+        reps = 5
+    if reps > 1:
+        from sim.cli.studies import Precision, replications
+
+        flags = StudyFlags(
+            seed=seed, days=days, workers=workers, json_out=json_out, csv_out=csv_out, progress=progress, scheduler=scheduler,
+            resume=resume,
+        )  # fmt: skip
+        stop = Precision(precision, kpi or ["money.profit"], max_reps) if precision is not None else None
+        replications(file, [policy] if policy else None, reps, flags, compare=False, stop=stop)
+        return
+    if scheduler is not None or resume:
+        raise fail(f"{'--scheduler' if scheduler else '--resume'} only makes sense with --reps above 1")
+    if kpi:
+        raise fail("--kpi only makes sense with --precision")
+    from sim.cli.progress import run_with_progress
+    from sim.engine.simulation import Simulation
+    from sim.results.results import build_results
+    from sim.scenario.loader import read_scenario
+
+    loaded = read_scenario(file)
+    scenario = loaded.scenario
+    print_lines(loaded.warnings)
+    if policy is not None:
+        check_policies([policy], scenario.policies, "--policy")
+    check_writable(json_out, csv_out)
+    sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
+    run_with_progress(sim, progress and err.is_terminal)
+    results = build_results(sim, scenario_file=str(file), scenario_sha256=loaded.sha256)
+    write_results(results, json_out, csv_out)
+    print_written(json_out, csv_out)
+
+
+def write_results(results: dict, json_out: str | None, csv_out: Path | None) -> None:
+    """One run's results: JSON to a file or stdout, CSV, and the table unless JSON goes to stdout."""
+    import sys
+
+    from sim.atomic import write_text_atomic
+    from sim.cli.present import print_results
+    from sim.results.results import to_csv, to_json
+
+    if json_out == "-":
+        sys.stdout.write(to_json(results))
+    elif json_out is not None:
+        write_text_atomic(json_out, to_json(results))
+    if csv_out is not None:
+        write_text_atomic(csv_out, to_csv(results))
+    if json_out != "-":
+        print_results(results)

@@ -1,0 +1,307 @@
+"""``cxsim compare`` and ``cxsim sweep``, and ``cxsim run --reps N``: studies over replications.
+
+Every finished replication is appended to a journal; with ``--json PATH`` the journal is kept
+next to PATH when a study is interrupted, and ``--resume`` finishes it with the same bytes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sim.cli.console import err, fail, out, print_lines, print_written
+from sim.cli.options import FileArg, StudyFlags, check_policies, check_writable, split_policies, with_study_flags
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
+    from sim.experiments.experiment import Job, Journal
+    from sim.scenario.loader import LoadedScenario
+
+
+@dataclass(frozen=True)
+class Precision:
+    """``run --precision``: add replications until each KPI's 95 % CI half-width is within ``target`` x its mean."""
+
+    target: float
+    kpis: list[str]
+    max_reps: int
+
+
+@with_study_flags
+def compare(
+    file: FileArg,
+    policies: Annotated[
+        str | None, typer.Option(help="Comma-separated policies; the first is the baseline (default: all, in file order).")
+    ] = None,
+    reps: Annotated[int, typer.Option(min=2, help="Replications per policy (the same seeds for every policy).")] = 20,
+    *,
+    flags: StudyFlags,
+) -> None:
+    """Compare policies on the same customers and failures, with paired 95 % confidence intervals.
+
+    Every policy runs on the same replication seeds (common random numbers), so each difference
+    is measured customer by customer. Each headline KPI gets a verdict in plain words, or
+    "no detectable difference" when its interval spans 0.
+    """
+    names = split_policies(policies) if policies is not None else None
+    if names is not None and len(names) < 2:
+        raise fail("--policies: name at least two policies, separated by commas (the first is the baseline)")
+    replications(file, names, reps, flags, compare=True)
+
+
+def replications(
+    file: Path, policies: list[str] | None, reps: int, flags: StudyFlags, *, compare: bool, stop: Precision | None = None
+) -> None:
+    """Run the study's policies on shared seeds, then write and print the summary (and the verdicts if ``compare``)."""
+    from sim.atomic import open_atomic
+    from sim.cli.present import print_experiment
+    from sim.cli.progress import runs_bar
+    from sim.experiments.experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict
+    from sim.scenario.loader import read_scenario
+
+    flag = "--policies" if compare else "--policy"
+    loaded = read_scenario(file)
+    scenario = loaded.scenario
+    print_lines(loaded.warnings)
+    names = policies or ([scenario.default_policy_name] if not compare else list(scenario.policies))
+    check_policies(names, scenario.policies, flag)
+    if len(set(names)) != len(names):
+        raise fail(f"{flag}: a policy is named twice")
+    if compare and len(names) < 2:
+        raise fail(f"{file}: needs at least two policies to compare (it has {len(scenario.policies)})")
+    check_writable(flags.json_out, flags.csv_out)
+    base_seed = scenario.seed if flags.seed is None else flags.seed
+    data_bytes = Path(file).read_bytes()
+    jobs = plan(data_bytes, str(file), names, base_seed, reps, flags.days)
+    if stop is not None and stop.max_reps < reps:
+        raise fail(f"--max-reps ({stop.max_reps}) is below --reps ({reps})")
+    with _journal(flags) as journal:
+        with runs_bar("replications", flags.show, unit="", rate=True) as bar:
+            task = bar.add_task("runs", total=len(jobs))
+            _run_saving(jobs, flags, bar, task, journal)
+            while stop is not None:
+                first = journal.get(0)
+                unknown = [k for k in stop.kpis if k not in first]
+                if unknown:
+                    raise fail(
+                        f"--kpi: unknown KPI '{unknown[0]}' (see the metric names in the --json output, e.g. money.profit)"
+                    )
+                wide = [k for k in stop.kpis if not _precise(journal, len(jobs), k, stop.target)]
+                done = len(jobs) // len(names)
+                if not wide or done >= stop.max_reps:
+                    if wide:
+                        err.print(
+                            f"stopped at --max-reps {stop.max_reps}: {', '.join(wide)} not yet within {stop.target:.1%}",
+                            highlight=False,
+                        )
+                    break
+                more = min(max(done // 2, flags.n_workers), stop.max_reps - done)
+                extra = plan(data_bytes, str(file), names, base_seed, done + more, flags.days, first=done)
+                bar.update(task, total=len(jobs) + len(extra))
+                jobs += extra
+                _run_saving(jobs, flags, bar, task, journal, reload=False)
+        exp = collect(
+            jobs, journal, title=scenario.title, file=str(file), sha256=loaded.sha256, currency=scenario.currency,
+            channels=list(scenario.staffed()), policies=names, base_seed=base_seed,
+            days=flags.days if flags.days is not None else scenario.horizon_days,
+        )  # fmt: skip
+        token = STREAM_TOKEN.format(0)
+        data = to_dict(exp, compare=compare, stream=token)
+        streams = {token: lambda: replication_rows(exp)}
+        _stream_json(data, streams, flags.json_out)
+        if flags.csv_out is not None:
+            with open_atomic(flags.csv_out) as handle:
+                handle.writelines(csv_lines(exp, data))
+    if flags.json_out != "-":
+        print_experiment(exp, data, compare)
+    print_written(flags.json_out, flags.csv_out)
+
+
+@with_study_flags
+def sweep(
+    file: FileArg,
+    set_: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUES",
+            help="A scenario key and its values: START:STOP[:STEP], a,b,c or one value. Repeat for a grid.",
+            show_default=False,
+        ),
+    ],
+    policies: Annotated[str | None, typer.Option(help="Comma-separated policies (default: the scenario's default).")] = None,
+    reps: Annotated[int, typer.Option(min=1, help="Replications per grid point and policy.")] = 10,
+    *,
+    flags: StudyFlags,
+) -> None:
+    """Run a grid of scenario values (e.g. --set touchpoints.phone.agents=6:14:2) with replications.
+
+    Every grid point is validated before anything runs; every point uses the same seeds, so
+    neighbouring points are compared on the same customers.
+    """
+    import tomllib
+
+    from sim.cli.progress import runs_bar
+    from sim.experiments.experiment import plan
+    from sim.experiments.sweep import grid, validate_point
+    from sim.scenario.loader import read_scenario
+
+    loaded = read_scenario(file)
+    scenario = loaded.scenario
+    data = Path(file).read_bytes()
+    raw = tomllib.loads(data.decode("utf-8"))
+    names = split_policies(policies) if policies else [scenario.default_policy_name]
+    check_policies(names, scenario.policies, "--policies")
+    points = grid(set_)
+    for point in points:
+        validate_point(raw, point, str(file))
+    check_writable(flags.json_out, flags.csv_out)
+    base_seed = scenario.seed if flags.seed is None else flags.seed
+    jobs_by_point = [plan(data, str(file), names, base_seed, reps, flags.days, point) for point in points]
+    jobs = [job for group in jobs_by_point for job in group]
+    with _journal(flags) as journal:
+        with runs_bar("sweep", flags.show) as bar:
+            task = bar.add_task("runs", total=len(jobs))
+            _run_saving(jobs, flags, bar, task, journal)
+        table = _write_sweep(file, loaded, names, reps, flags, base_seed, points, jobs_by_point, journal)
+    if flags.json_out != "-":
+        out.print(table)
+    print_written(flags.json_out, flags.csv_out)
+
+
+def _write_sweep(
+    file: Path, loaded: LoadedScenario, names: list[str], reps: int, flags: StudyFlags, base_seed: int, points: list,
+    jobs_by_point: list, journal: Journal,
+) -> Table:  # fmt: skip
+    """Summarise each grid point and stream every replication from the journal into the outputs; return the table."""
+    from sim import __version__
+    from sim.atomic import open_atomic
+    from sim.cli.present import SweepTable
+    from sim.experiments.experiment import STREAM_TOKEN, collect, replication_rows, to_dict
+
+    scenario, sha256, file = loaded.scenario, loaded.sha256, str(file)
+    days = flags.days if flags.days is not None else scenario.horizon_days
+    out_points = []
+    exps = []
+    start = 0
+    table = SweepTable(scenario, reps, points)
+    streams = {}
+    for n, (point, group) in enumerate(zip(points, jobs_by_point, strict=True)):
+        exp = collect(
+            group, journal, title=scenario.title, file=file, sha256=sha256, currency=scenario.currency,
+            channels=list(scenario.staffed()), policies=names, base_seed=base_seed, days=days, offset=start,
+        )  # fmt: skip
+        start += len(group)
+        token = STREAM_TOKEN.format(n)
+        d = to_dict(exp, compare=len(names) > 1, stream=token)
+        streams[token] = lambda exp=exp: replication_rows(exp)
+        exps.append(exp)
+        out_points.append({"set": dict(point), "replications": token, "summary": d["summary"]})
+        table.add(point, names, d["summary"])
+    result = {
+        "format": "cxsim.experiment/1", "kind": "sweep", "cxsim_version": __version__,
+        "scenario": {"title": scenario.title, "file": file, "sha256": sha256}, "currency": scenario.currency,
+        "policies": names, "base_seed": base_seed, "reps": reps, "confidence": 0.95, "horizon_days": days,
+        "keys": [k for k, _ in points[0]], "points": out_points,
+    }  # fmt: skip
+    _stream_json(result, streams, flags.json_out)
+    if flags.csv_out is not None:
+        keys = result["keys"]
+        with open_atomic(flags.csv_out) as handle:
+            handle.write(",".join([*keys, "policy", "replication", "seed", "metric", "value"]) + "\n")
+            for pt, exp in zip(out_points, exps, strict=True):
+                head = [str(pt["set"][k]) for k in keys]
+                for row in replication_rows(exp):
+                    for metric, value in row["metrics"].items():
+                        handle.write(
+                            ",".join([*head, row["policy"], str(row["replication"]), str(row["seed"]), metric, repr(value)])
+                            + "\n"
+                        )
+    return table.table
+
+
+def _stream_json(data: dict, streams: dict, json_out: str | None) -> None:
+    """Experiment results to stdout ('-') or atomically to a file, replications streamed from the journal."""
+    from sim.atomic import open_atomic
+    from sim.experiments.experiment import write_json
+
+    if json_out == "-":
+        write_json(data, streams, sys.stdout)
+    elif json_out is not None:
+        with open_atomic(json_out) as handle:
+            write_json(data, streams, handle)
+
+
+@contextmanager
+def _journal(flags: StudyFlags) -> Iterator[Journal]:
+    """The journal of finished replications: next to --json PATH, else a scratch file.
+
+    It is removed when the block ends without error; an interrupted study keeps the one next to
+    --json PATH, for --resume.
+    """
+    from sim.experiments.experiment import Journal
+
+    if flags.scratch:
+        if flags.resume:
+            raise fail("--resume needs --json PATH: the finished replications are kept next to that file")
+        journal = Journal.scratch()
+    else:
+        journal = Journal(Path(f"{flags.json_out}.partial.jsonl"))
+        if journal.path.exists() and not flags.resume:
+            raise fail(f"{journal.path} holds an interrupted run: add --resume to finish it, or delete the file to start over")
+        if flags.resume and not journal.path.exists():
+            raise fail(f"--resume: nothing to resume ({journal.path} does not exist)")
+    finished = False
+    try:
+        yield journal
+        finished = True
+    finally:
+        if finished or flags.scratch:
+            journal.remove()
+
+
+def _run_saving(jobs: list[Job], flags: StudyFlags, bar: Progress, task: TaskID, journal: Journal, *, reload: bool = True) -> None:
+    """Run what is not done yet, appending each finished replication to the journal; explain how to resume after Ctrl-C."""
+    from sim.experiments.experiment import run_jobs
+
+    done = journal.load(jobs) if reload else set(journal.offsets)
+    bar.update(task, total=len(jobs), completed=len(done))
+    try:
+        run_jobs(
+            jobs, flags.n_workers, on_done=lambda _i: bar.advance(task), scheduler=flags.scheduler, journal=journal, done=done
+        )
+    except KeyboardInterrupt:
+        bar.stop()
+        if flags.scratch:
+            err.print("interrupted; nothing was kept (pass --json PATH to keep finished replications)", highlight=False)
+        else:
+            kept = len(journal)
+            err.print(
+                f"interrupted: {kept} of {len(jobs)} replications kept in {journal.path}; "
+                "run the same command with --resume to finish",
+                highlight=False,
+            )
+        raise typer.Exit(130) from None
+
+
+def _precise(journal: Journal, n_jobs: int, metric: str, target: float) -> bool:
+    """True when the metric's 95 % CI half-width over every finished replication is within target x mean."""
+    from sim.experiments.stats import Running
+
+    acc = Running()
+    for i in range(n_jobs):
+        value = journal.get(i).get(metric)
+        if value is not None:
+            acc.add(value)
+    if acc.n < 2:
+        return False
+    iv = acc.interval()
+    return iv.half_width <= target * abs(iv.mean) or iv.half_width == 0
