@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml
 play: $(STAMP)
 	$(BIN)/cxsim play $(SCENARIO)
 
-## test: the whole fast suite, headless, plus lint
+## test: the whole fast suite, headless, plus lint and type checks
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q -n 2 -m "not slow"
 
 ## test-slow: the long statistical tests (Erlang C/A over long runs)
@@ -34,6 +35,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## schema: regenerate the committed JSON Schema and the format reference
 schema: $(STAMP)

@@ -1,7 +1,7 @@
 """One training session: the engine run the trainee plays, its autosave and its saved results.
 
 This module holds the game's state that must survive a crash and match a headless run, so it
-imports no pygame: the screens call it, and the tests check it against ``sim.replay``. The
+imports no pygame: the screens call it, and the tests check it against ``sim.session.replay``. The
 trainee's choices reach the engine only as ``Choose`` commands, the same path policies use.
 """
 

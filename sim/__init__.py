@@ -33,6 +33,11 @@ _EXPORTS = {
     "LoggedCommand": "sim.commands",
     "SetAgents": "sim.commands",
     "Simulation": "sim.engine.simulation",
+    "Observer": "sim.engine.simulation",
+    "Snapshot": "sim.engine.snapshot",
+    "Record": "sim.records",
+    "build_results": "sim.results.results",
+    "replay": "sim.session.replay",
     "CommandError": "sim.errors",
     "Problem": "sim.errors",
     "ScenarioError": "sim.errors",
@@ -52,17 +57,22 @@ __all__ = [
     "CommandError",
     "LoadedScenario",
     "LoggedCommand",
+    "Observer",
     "Problem",
     "RandomStreams",
+    "Record",
     "Scenario",
     "ScenarioError",
     "SetAgents",
     "SimError",
     "Simulation",
+    "Snapshot",
     "__version__",
+    "build_results",
     "load_scenario",
     "parse_scenario",
     "read_scenario",
+    "replay",
 ]
 
 
@@ -81,8 +91,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from sim.commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
-    from sim.engine.simulation import Simulation
+    from sim.engine.simulation import Observer, Simulation
+    from sim.engine.snapshot import Snapshot
     from sim.errors import CommandError, Problem, ScenarioError, SimError
+    from sim.records import Record
+    from sim.results.results import build_results
     from sim.rng import RandomStreams
     from sim.scenario.loader import LoadedScenario, load_scenario, parse_scenario, read_scenario
     from sim.scenario.schema import Scenario
+    from sim.session.replay import replay

@@ -14,17 +14,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
+from typer import TyperException as UsageFailure  # typer >= 0.26 vendors click: every click error derives from it
 from typer.core import TyperGroup
 
 from sim import __version__
 from sim.cli import author, run, sessions, studies
 from sim.cli.console import err, out, print_lines
 from sim.errors import SimError
-
-try:  # typer >= 0.26 vendors click: every click error derives from TyperException
-    from typer import TyperException as UsageFailure
-except ImportError:  # an older typer runs on the click package
-    from click import ClickException as UsageFailure
 
 
 def exit_code(invoke: Callable[[], object]) -> int:
@@ -59,7 +55,7 @@ class CxsimGroup(TyperGroup):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         parse_and_run = super().main
-        code = exit_code(lambda: parse_and_run(*args, standalone_mode=False, **kwargs))
+        code = exit_code(lambda: parse_and_run(*args, standalone_mode=False, **kwargs))  # type: ignore[misc]
         if standalone_mode:
             sys.exit(code)
         return code

@@ -15,6 +15,7 @@ from sim.clock import format_time
 if TYPE_CHECKING:
     from rich.tree import Tree
 
+    from sim.experiments.experiment import Experiment
     from sim.scenario.schema import Scenario
 
 
@@ -31,7 +32,7 @@ def fmt(value: object, unit: str = "") -> str:
 
 
 
-def print_results(results: dict) -> None:
+def print_results(results: dict[str, Any]) -> None:
     """Render results as rich tables with units."""
     cur = results["currency"]
     out.print(
@@ -139,7 +140,7 @@ def print_results(results: dict) -> None:
         out.print(f"decision [bold]{d['decision']}[/] at {when}: chose {d['option']} (by {d['by']})", highlight=False)
 
 
-def print_experiment(exp, data: dict, compare: bool) -> None:
+def print_experiment(exp: Experiment, data: dict[str, Any], compare: bool) -> None:
     from sim.experiments.experiment import headline
 
     out.print(
@@ -196,7 +197,7 @@ class SweepTable:
         self.table = t
         self.kpis = kpis
 
-    def add(self, point: tuple[tuple[str, Any], ...], policies: list[str], summaries: dict) -> None:
+    def add(self, point: tuple[tuple[str, Any], ...], policies: list[str], summaries: dict[str, Any]) -> None:
         """The rows of one grid point, from its experiment's ``summary``."""
         for policy in policies:
             summary = summaries[policy]
@@ -238,7 +239,7 @@ def _targets(table: dict[str, float]) -> str:
     return ", ".join(f"{k} {100 * v:.0f}%" for k, v in table.items())
 
 
-def preview_values(r: dict, currency: str) -> dict[str, str]:
+def preview_values(r: dict[str, Any], currency: str) -> dict[str, str]:
     """One column of preview's table: a run's headline KPIs, formatted."""
     e, m = r["experience"], r["money"]
     return {
@@ -252,7 +253,7 @@ def preview_values(r: dict, currency: str) -> dict[str, str]:
     }
 
 
-def print_lessons(results: list) -> None:
+def print_lessons(results: list[Any]) -> None:
     """Each lesson with whether it holds and its paired difference; a hint if any is not shown."""
     failed = 0
     for res in results:

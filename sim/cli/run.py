@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -111,7 +111,7 @@ def run(
     print_written(json_out, csv_out)
 
 
-def write_results(results: dict, json_out: str | None, csv_out: Path | None) -> None:
+def write_results(results: dict[str, Any], json_out: str | None, csv_out: Path | None) -> None:
     """One run's results: JSON to a file or stdout, CSV, and the table unless JSON goes to stdout."""
     import sys
 

@@ -6,12 +6,13 @@ next to PATH when a study is interrupted, and ``--resume`` finishes it with the 
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -178,8 +179,8 @@ def sweep(
 
 
 def _write_sweep(
-    file: Path, loaded: LoadedScenario, names: list[str], reps: int, flags: StudyFlags, base_seed: int, points: list,
-    jobs_by_point: list, journal: Journal,
+    file: Path, loaded: LoadedScenario, names: list[str], reps: int, flags: StudyFlags, base_seed: int,
+    points: list[tuple[tuple[str, Any], ...]], jobs_by_point: list[list[Job]], journal: Journal,
 ) -> Table:  # fmt: skip
     """Summarise each grid point and stream every replication from the journal into the outputs; return the table."""
     from sim import __version__
@@ -187,34 +188,34 @@ def _write_sweep(
     from sim.cli.present import SweepTable
     from sim.experiments.experiment import STREAM_TOKEN, collect, replication_rows, to_dict
 
-    scenario, sha256, file = loaded.scenario, loaded.sha256, str(file)
+    scenario, sha256, file_name = loaded.scenario, loaded.sha256, str(file)
     days = flags.days if flags.days is not None else scenario.horizon_days
     out_points = []
     exps = []
     start = 0
     table = SweepTable(scenario, reps, points)
-    streams = {}
+    streams: dict[str, Callable[[], Iterator[Any]]] = {}
     for n, (point, group) in enumerate(zip(points, jobs_by_point, strict=True)):
         exp = collect(
-            group, journal, title=scenario.title, file=file, sha256=sha256, currency=scenario.currency,
+            group, journal, title=scenario.title, file=file_name, sha256=sha256, currency=scenario.currency,
             channels=list(scenario.staffed()), policies=names, base_seed=base_seed, days=days, offset=start,
         )  # fmt: skip
         start += len(group)
         token = STREAM_TOKEN.format(n)
         d = to_dict(exp, compare=len(names) > 1, stream=token)
-        streams[token] = lambda exp=exp: replication_rows(exp)
+        streams[token] = functools.partial(replication_rows, exp)
         exps.append(exp)
         out_points.append({"set": dict(point), "replications": token, "summary": d["summary"]})
         table.add(point, names, d["summary"])
     result = {
         "format": "cxsim.experiment/1", "kind": "sweep", "cxsim_version": __version__,
-        "scenario": {"title": scenario.title, "file": file, "sha256": sha256}, "currency": scenario.currency,
+        "scenario": {"title": scenario.title, "file": file_name, "sha256": sha256}, "currency": scenario.currency,
         "policies": names, "base_seed": base_seed, "reps": reps, "confidence": 0.95, "horizon_days": days,
         "keys": [k for k, _ in points[0]], "points": out_points,
     }  # fmt: skip
     _stream_json(result, streams, flags.json_out)
     if flags.csv_out is not None:
-        keys = result["keys"]
+        keys: list[str] = [k for k, _ in points[0]]
         with open_atomic(flags.csv_out) as handle:
             handle.write(",".join([*keys, "policy", "replication", "seed", "metric", "value"]) + "\n")
             for pt, exp in zip(out_points, exps, strict=True):
@@ -228,7 +229,7 @@ def _write_sweep(
     return table.table
 
 
-def _stream_json(data: dict, streams: dict, json_out: str | None) -> None:
+def _stream_json(data: dict[str, Any], streams: dict[str, Callable[[], Iterator[Any]]], json_out: str | None) -> None:
     """Experiment results to stdout ('-') or atomically to a file, replications streamed from the journal."""
     from sim.atomic import open_atomic
     from sim.experiments.experiment import write_json

@@ -4,7 +4,7 @@ Field descriptions are the documentation: ``docs/scenario-format.md`` and
 ``scenarios/scenario.schema.json`` are generated from them. Units are in key names
 (``handle_min``, ``customers_per_hour``); sim time is minutes from Monday 00:00 of day 1.
 Cross-references between sections (a route naming a touchpoint, an option naming a response)
-are checked in ``sim.checks`` so each problem gets its own key path.
+are checked in ``sim.scenario.checks`` so each problem gets its own key path.
 """
 
 from __future__ import annotations
