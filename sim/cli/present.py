@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sim.cli.console import out
 from sim.clock import format_time
+from sim.results.kpis import CHANNEL_DETAIL
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -67,24 +68,10 @@ def print_results(results: dict[str, Any]) -> None:
     out.print(summary)
     if results["channels"]:
         t = Table(title="Staffed channels", title_justify="left")
-        rows = [
-            ("offered", "contacts offered", ""),
-            ("served", "contacts served", ""),
-            ("abandon_rate", "abandoned", "fraction"),
-            ("callbacks", "call-backs accepted", ""),
-            ("wait_mean_min", "mean wait", "min"),
-            ("wait_p90_min", "90th percentile wait", "min"),
-            ("service_level", "service level", "fraction"),
-            ("service_level_target_sec", "  answered within", "s"),
-            ("first_contact_resolution", "first-contact resolution", "fraction"),
-            ("occupancy", "agent occupancy", "fraction"),
-            ("queue_length_mean", "mean queue", "contacts"),
-            ("agents_mean", "mean agents on duty", "agents"),
-        ]
         t.add_column("metric")
         for name in results["channels"]:
             t.add_column(name, justify="right")
-        for key, label, unit in rows:
+        for key, label, unit in (k.row() for k in CHANNEL_DETAIL):
             t.add_row(label, *(fmt(ch[key], unit) for ch in results["channels"].values()))
         out.print(t)
     if results["touchpoints"]:
