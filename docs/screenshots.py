@@ -27,6 +27,7 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         app = App(GameOptions(scenario=ROOT / "scenarios" / "hike-launch.toml", days=14, realtime=False, save_dir=Path(tmp)))
         app.push("title")
