@@ -233,7 +233,6 @@ def _varies(data: dict[str, Any], metric: str) -> bool:
 def _sweep_report(data: dict[str, Any]) -> str:
     key = data["keys"][0]
     xs = [pt["set"][key] for pt in data["points"]]
-    numeric = all(isinstance(x, int | float) for x in xs)
     channels = sorted(
         {
             m.split(".")[1]
@@ -244,6 +243,21 @@ def _sweep_report(data: dict[str, Any]) -> str:
         }
     )
     kpis = [k for k in headline(channels) if _varies(data, k[0])][:12]
+    sub = f"sweep over {', '.join(data['keys'])}; {data['reps']} replications per point and policy; base seed {data['base_seed']}"
+    body = ["<h2>KPIs across the sweep (mean and 95 % band)</h2>"]
+    if kpis:
+        body.append(_sweep_chart(data, kpis, key, xs))
+    else:  # e.g. a sweep over a text key: nothing to draw, and the tables below show the numbers
+        body.append("<p>No headline KPI changes across the sweep: every point gives the same numbers.</p>")
+    for pt in data["points"]:
+        label = ", ".join(f"{k} = {v}" for k, v in pt["set"].items())
+        body += [f"<h2>{_h(label)}</h2>", _summary_table({**data, "summary": pt["summary"]}, kpis or headline(channels))]
+    return _page(data["scenario"]["title"], sub, body)
+
+
+def _sweep_chart(data: dict[str, Any], kpis: list[tuple[str, str, str]], key: object, xs: list[Any]) -> str:
+    """One panel per KPI that varies: its mean and 95 % band against the first key, a line per policy."""
+    numeric = all(isinstance(x, int | float) for x in xs)
     cols = 4
     rows = (len(kpis) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(12, 2.9 * rows), squeeze=False)
@@ -266,12 +280,7 @@ def _sweep_report(data: dict[str, Any]) -> str:
         ax.axis("off")
     axes[0][0].legend(frameon=False)
     fig.tight_layout()
-    sub = f"sweep over {', '.join(data['keys'])}; {data['reps']} replications per point and policy; base seed {data['base_seed']}"
-    body = ["<h2>KPIs across the sweep (mean and 95 % band)</h2>", _png(fig)]
-    for pt in data["points"]:
-        label = ", ".join(f"{k} = {v}" for k, v in pt["set"].items())
-        body += [f"<h2>{_h(label)}</h2>", _summary_table({**data, "summary": pt["summary"]}, kpis)]
-    return _page(data["scenario"]["title"], sub, body)
+    return _png(fig)
 
 
 def _run_report(data: dict[str, Any]) -> str:

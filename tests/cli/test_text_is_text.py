@@ -284,3 +284,17 @@ def test_the_html_report_of_a_run_and_a_sweep_escapes_the_title_and_grid_values(
         assert "<img src=" not in page.replace('<img alt="chart" src=', "") and "<b>" not in page and "<i>" not in page
     sweep_page = sweep_json.with_suffix(".html").read_text(encoding="utf-8")
     assert "<h2>title = &lt;b&gt;$\\frac{$&lt;/b&gt;, arrivals.customers_per_hour = 2</h2>" in sweep_page
+
+
+def test_the_report_of_a_sweep_over_a_text_key_alone_says_nothing_changes(wide, hostile: Path, tmp_path: Path):
+    target = tmp_path / "sweep.json"
+    res = wide(
+        "sweep", str(hostile), "--set", 'title="<b>a</b>","b"', "--reps", "2", "--days", "1", "--workers", "1",
+        "--no-progress", "--json", str(target),
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    res = wide("report", str(target))
+    assert res.exit_code == 0, res.output  # was an internal error: a chart of no KPIs
+    page = target.with_suffix(".html").read_text(encoding="utf-8")
+    assert "No headline KPI changes across the sweep" in page
+    assert "<h2>title = &lt;b&gt;a&lt;/b&gt;</h2>" in page and "<td>profit</td>" in page
