@@ -174,6 +174,19 @@ def test_errors_quote_what_the_user_typed_literally(wide, hostile: Path, tmp_pat
     assert f"wrote {target}" in res.stderr
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="sim/cli/author.py lint() prints err.status(f'linting {file} ...') and f'{file}: clean' as markup: they need literal(file)",
+)
+def test_lint_prints_a_path_with_brackets_literally(wide, tmp_path: Path):
+    folder = tmp_path / "x[" / "b]"  # the path reads "x[/b]/..."
+    folder.mkdir(parents=True)
+    path = write_hostile(folder)
+    res = wide("lint", str(path))
+    assert res.exit_code == 0, res.output
+    assert f"{path}: clean" in res.stdout
+
+
 # CSV: formula-like text cells are kept as text; numbers are untouched ---------------------------
 
 
