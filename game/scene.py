@@ -131,9 +131,11 @@ class Scene:
         object_id: str | None = None,
         tooltip: str | None = None,
     ) -> pygame_gui.elements.UIButton:
+        """A button with keyboard focus; ``text`` and ``tooltip`` are plain text (a label, a file name), shown as written."""
         button = pygame_gui.elements.UIButton(
-            rect, text, manager, object_id=pygame_gui.core.ObjectID(object_id=object_id) if object_id else None,
-            tool_tip_text=tooltip,
+            rect, ui.button_text(text), manager,
+            object_id=pygame_gui.core.ObjectID(object_id=object_id) if object_id else None,
+            tool_tip_text=ui.gui_text(tooltip) if tooltip is not None else None,
         )  # fmt: skip
         self.buttons.append((button, action))
         return button

@@ -4,10 +4,16 @@ Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencie
 always shape AND colour. Fonts are pygame's bundled default (always present) at sizes that
 scale with the window, so a projector at 1920x1080 and a laptop at 1280x720 read alike.
 Every string drawn is also logged in ``Painter.drawn`` so headless tests can read the screen.
+
+A scenario's strings and a trainee's name are user text, shown as written: pygame_gui reads a
+text box's ``html_text`` (and a tooltip's) as its HTML-like markup, so user text goes into one
+through ``gui_text``; ``shown_text`` reads back what a text box shows. Buttons draw plain text
+(through ``button_text``), the painter too (through ``plain_text``: fonts refuse a NUL).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import math
@@ -56,6 +62,46 @@ MOOD_SHAPES = {
 }
 SERIES_COLOURS = (SKY, ORANGE, GREEN, PURPLE, YELLOW, VERMILION, BLUE)
 
+_TRANSLATION_KEYS = "pygame-gui."
+
+
+def plain_text(text: str) -> str:
+    """Text a font can draw as written: a NUL (``"\\u0000"`` in a TOML string), which fonts refuse, becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd")
+
+
+def button_text(text: str) -> str:
+    """Text for a pygame_gui button (drawn as plain text), shown as written.
+
+    ``plain_text``, and a button's text is first looked up as a translation key too: user text
+    starting like one ("pygame-gui.OK" would show "OK") gets an invisible word joiner after "pygame-gui".
+    """
+    text = plain_text(text)
+    if text.startswith(_TRANSLATION_KEYS):
+        text = "pygame-gui\u2060" + text[len("pygame-gui") :]
+    return text
+
+
+def gui_text(text: str) -> str:
+    """User text as pygame_gui ``html_text`` that shows it exactly as written, not as markup.
+
+    pygame_gui parses html_text with Python's ``html.parser`` (character references converted):
+    ``<img src=...>`` would open that file, ``<shadow size=99999>`` exhaust memory, ``<b>``
+    restyle. ``&``, ``<`` and ``>`` become entities, which the parser turns back into the
+    characters; the game's own tags around the result keep working. A NUL becomes U+FFFD
+    (``plain_text``). A text box's whole text is first looked up as a translation key: user text
+    starting like one ("pygame-gui.OK" would show "OK") has its dot written as an entity.
+    """
+    escaped = html.escape(plain_text(text), quote=False)
+    if escaped.startswith(_TRANSLATION_KEYS):
+        escaped = "pygame-gui&#46;" + escaped[len(_TRANSLATION_KEYS) :]
+    return escaped
+
+
+def shown_text(box: Any) -> str:
+    """The text a pygame_gui text box shows, as laid out (what the trainee reads; line breaks as newlines)."""
+    layout = getattr(box, "text_box_layout", None)
+    return str(layout.plain_text) if layout is not None else ""
 
 
 def _font_files() -> dict[bool, Path | None]:
@@ -138,7 +184,7 @@ class Painter:
         if surf is None:
             if len(self._cache) > 2000:
                 self._cache.clear()
-            surf = self._cache[key] = self.font(base, bold).render(text, True, colour)
+            surf = self._cache[key] = self.font(base, bold).render(plain_text(text), True, colour)
         return surf
 
     def text(
@@ -156,7 +202,7 @@ class Painter:
         surf = self.render(text, base, colour, bold)
         rect = surf.get_rect(**{anchor: pos})
         surface.blit(surf, rect)
-        self.drawn.append(text)
+        self.drawn.append(plain_text(text))
         return rect
 
     def wrapped(

@@ -69,8 +69,9 @@ class BriefingScene(Scene):
         p.text(surface, "Page Up / Page Down scroll the text", (w - p.px(60), p.px(80)), 12, ui.MUTED, anchor="bottomright")
 
     def visible_text(self) -> list[str]:
-        return [*super().visible_text(), self.scenario.title, self.scenario.description, *self.scenario.learning_objectives]
+        return [*super().visible_text(), ui.plain_text(self.scenario.title), ui.shown_text(self.text_box)]  # as shown
 
 
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n\n", "<br><br>").replace("\n", " ")
+    """User text for the story's box: shown as written (``ui.gui_text``), a blank line a paragraph break."""
+    return ui.gui_text(text).replace("\n\n", "<br><br>").replace("\n", " ")

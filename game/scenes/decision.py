@@ -58,7 +58,7 @@ class DecisionScene(Scene):
         y = card.top + p.px(56)
         prompt_h = p.px(130)
         self.prompt = pygame_gui.elements.UITextBox(
-            self.spec.prompt.strip().replace("\n", " "), pygame.Rect(inner.left, y, inner.width, prompt_h), manager
+            ui.gui_text(self.spec.prompt.strip().replace("\n", " ")), pygame.Rect(inner.left, y, inner.width, prompt_h), manager
         )
         y += prompt_h + p.px(14)
         if not self.answered:
@@ -159,4 +159,4 @@ class DecisionScene(Scene):
             p.text(surface, hint, (card.centerx, card.bottom - p.px(16)), 13, ui.MUTED, anchor="midbottom")
 
     def visible_text(self) -> list[str]:
-        return [*super().visible_text(), self.spec.prompt]
+        return [*super().visible_text(), ui.shown_text(self.prompt)]  # the prompt as its text box shows it

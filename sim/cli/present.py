@@ -1,6 +1,8 @@
 """What the commands print on stdout: rich tables with units, verdicts, the journey diagram.
 
-Nothing here runs a simulation: each function renders data the commands have computed.
+Nothing here runs a simulation: each function renders data the commands have computed. Every
+string from a scenario, a results file or the command line (titles, names, the currency, grid
+values, lessons, verdicts) goes through ``literal``: rich shows it as written, never as markup.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from sim.cli.console import out
+from sim.cli.console import literal, out
 from sim.clock import format_time
 from sim.results.kpis import CHANNEL_DETAIL
 
@@ -35,9 +37,10 @@ def fmt(value: object, unit: str = "") -> str:
 
 def print_results(results: dict[str, Any]) -> None:
     """Render results as rich tables with units."""
-    cur = results["currency"]
+    cur = literal(results["currency"])
     out.print(
-        f"[bold]{results['scenario']['title']}[/]  policy [cyan]{results['policy']}[/]  seed {results['seed']}  "
+        f"[bold]{literal(results['scenario']['title'])}[/]  policy [cyan]{literal(results['policy'])}[/]  "
+        f"seed {literal(results['seed'])}  "
         f"{results['horizon_days']:g} days (warm-up {results['warmup_days']:g})",
         highlight=False,
     )
@@ -70,7 +73,7 @@ def print_results(results: dict[str, Any]) -> None:
         t = Table(title="Staffed channels", title_justify="left")
         t.add_column("metric")
         for name in results["channels"]:
-            t.add_column(name, justify="right")
+            t.add_column(literal(name), justify="right")
         for key, label, unit in (k.row() for k in CHANNEL_DETAIL):
             t.add_row(label, *(fmt(ch[key], unit) for ch in results["channels"].values()))
         out.print(t)
@@ -80,7 +83,7 @@ def print_results(results: dict[str, Any]) -> None:
             t.add_column(col, justify="left" if col == "touchpoint" else "right")
         for name, tp in results["touchpoints"].items():
             t.add_row(
-                name,
+                literal(name),
                 fmt(tp["visits"]),
                 fmt(tp["reach"], "fraction"),
                 fmt(tp["failure_rate"], "fraction"),
@@ -93,7 +96,7 @@ def print_results(results: dict[str, Any]) -> None:
         for col in ("failure", "occurrences", "downtime (min)", "customers hit"):
             t.add_column(col, justify="left" if col == "failure" else "right")
         for name, f in results["failures"].items():
-            t.add_row(name, fmt(f["occurrences"]), fmt(f["downtime_min"]), fmt(f["customers_affected"]))
+            t.add_row(literal(name), fmt(f["occurrences"]), fmt(f["downtime_min"]), fmt(f["customers_affected"]))
         out.print(t)
     exp = results["experience"]
     if exp["journeys_surveyed"]:
@@ -124,30 +127,34 @@ def print_results(results: dict[str, Any]) -> None:
         )
     for d in results["decisions"]:
         when = format_time(d["time_min"])
-        out.print(f"decision [bold]{d['decision']}[/] at {when}: chose {d['option']} (by {d['by']})", highlight=False)
+        out.print(
+            f"decision [bold]{literal(d['decision'])}[/] at {when}: chose {literal(d['option'])} (by {literal(d['by'])})",
+            highlight=False,
+        )
 
 
 def print_experiment(exp: Experiment, data: dict[str, Any], compare: bool) -> None:
     from sim.experiments.experiment import headline
 
     out.print(
-        f"[bold]{exp.title}[/]  {len(exp.seeds)} replications of {exp.days:g} days, base seed {exp.base_seed}  "
+        f"[bold]{literal(exp.title)}[/]  {len(exp.seeds)} replications of {exp.days:g} days, base seed {exp.base_seed}  "
         f"(mean and 95 % confidence interval)",
         highlight=False,
     )
     t = Table(title_justify="left")
     t.add_column("KPI")
     for p in exp.policies:
-        t.add_column(p, justify="right")
+        t.add_column(literal(p), justify="right")
     summary = data["summary"]
+    currency = literal(exp.currency)
     for metric, label, unit in headline(exp.channels):
         if not any(metric in summary[p] for p in exp.policies):
             continue
         cells = []
         for p in exp.policies:
             iv = summary[p].get(metric)
-            cells.append("–" if iv is None else fmt_interval(iv["mean"], iv["half_width"], unit, exp.currency))
-        t.add_row(label, *cells)
+            cells.append("–" if iv is None else fmt_interval(iv["mean"], iv["half_width"], unit, currency))
+        t.add_row(literal(label), *cells)
     out.print(t)
     if compare:
         out.print("[bold]Verdicts[/] (paired differences on the same seeds):", highlight=False)
@@ -155,7 +162,7 @@ def print_experiment(exp: Experiment, data: dict[str, Any], compare: bool) -> No
             if c["metric"].startswith("channels.") and "offered" in c["metric"]:
                 continue
             mark = "[green]•[/]" if not c["verdict"].startswith("no detectable") else "[dim]•[/]"
-            out.print(f"  {mark} {c['verdict']}", highlight=False)
+            out.print(f"  {mark} {literal(c['verdict'])}", highlight=False)
 
 
 def fmt_interval(mean: float, half: float, unit: str, currency: str) -> str:
@@ -169,9 +176,9 @@ class SweepTable:
     """A sweep's table: one row per grid point and policy, its headline KPIs as mean ± 95 % CI."""
 
     def __init__(self, scenario: Scenario, reps: int, points: list[tuple[tuple[str, Any], ...]]) -> None:
-        self.currency = scenario.currency
-        t = Table(title=f"{scenario.title}: {reps} replications per point (mean ± 95 % CI)", title_justify="left")
-        t.add_column(", ".join(k for k, _ in points[0]) if points and points[0] else "grid point")
+        self.currency = literal(scenario.currency)
+        t = Table(title=f"{literal(scenario.title)}: {reps} replications per point (mean ± 95 % CI)", title_justify="left")
+        t.add_column(literal(", ".join(k for k, _ in points[0])) if points and points[0] else "grid point")
         t.add_column("policy")
         channel = next(iter(scenario.staffed()), None)
         kpis = [("money.profit", "profit", "currency"), ("experience.repeat_purchase_rate", "repeat purchase", "fraction"),
@@ -180,7 +187,7 @@ class SweepTable:
             kpis += [(f"channels.{channel}.abandon_rate", f"{channel} abandonment", "fraction"),
                      (f"channels.{channel}.service_level", f"{channel} service level", "fraction")]  # fmt: skip
         for _, lab, _u in kpis:
-            t.add_column(lab, justify="right")
+            t.add_column(literal(lab), justify="right")
         self.table = t
         self.kpis = kpis
 
@@ -192,7 +199,7 @@ class SweepTable:
                 "–" if m not in summary else fmt_interval(summary[m]["mean"], summary[m]["half_width"], u, self.currency)
                 for m, _l, u in self.kpis
             ]
-            self.table.add_row(", ".join(str(v) for _, v in point), policy, *cells)
+            self.table.add_row(literal(", ".join(str(v) for _, v in point)), literal(policy), *cells)
 
 
 def journey_tree(s: Scenario) -> Tree:
@@ -206,28 +213,31 @@ def journey_tree(s: Scenario) -> Tree:
         names = [n for n, tp in s.touchpoints.items() if tp.stage == stage]
         if not names:
             continue
-        branch = tree.add(f"[bold cyan]{stage.replace('_', ' ')}[/]")
+        branch = tree.add(f"[bold cyan]{literal(stage.replace('_', ' '))}[/]")
         for n in names:
             tp = s.touchpoints[n]
             kind = "staffed" if tp.kind == "staffed" else "self-service"
             route = s.journey.routes.get(n)
-            leaf = branch.add(f"[bold]{n}[/] [dim]({kind}, {tp.channel})[/]")
+            leaf = branch.add(f"[bold]{literal(n)}[/] [dim]({kind}, {literal(tp.channel)})[/]")
             if route is not None:
                 leaf.add("next: " + _targets(route.next))
                 if any(k != "end" for k in route.on_failure):
                     leaf.add("on failure: " + _targets(route.on_failure))
         for f_name, f in s.failures.items():
             if f.touchpoint in names:
-                branch.add(f"[red]failure {f_name}[/] at {f.touchpoint} ({f.kind}, {f.effect}, severity {f.severity:g})")
+                branch.add(
+                    f"[red]failure {literal(f_name)}[/] at {literal(f.touchpoint)} "
+                    f"({literal(f.kind)}, {literal(f.effect)}, severity {f.severity:g})"
+                )
     return tree
 
 
 def _targets(table: dict[str, float]) -> str:
-    return ", ".join(f"{k} {100 * v:.0f}%" for k, v in table.items())
+    return ", ".join(f"{literal(k)} {100 * v:.0f}%" for k, v in table.items())
 
 
 def preview_values(r: dict[str, Any], currency: str) -> dict[str, str]:
-    """One column of preview's table: a run's headline KPIs, formatted."""
+    """One column of preview's table: a run's headline KPIs, formatted (as rich markup: names are ``literal``)."""
     e, m = r["experience"], r["money"]
     return {
         "orders": fmt(r["journey"]["orders"]),
@@ -235,8 +245,8 @@ def preview_values(r: dict[str, Any], currency: str) -> dict[str, str]:
         "NPS": fmt(e["nps"], "nps"),
         "affected customers' NPS": fmt(e["affected"]["nps"], "nps"),
         "repeat purchase rate": fmt(e["repeat_purchase_rate"], "fraction"),
-        **{f"{ch} contacts": fmt(c["offered"]) for ch, c in r["channels"].items()},
-        f"profit ({currency})": fmt(m["profit"]),
+        **{f"{literal(ch)} contacts": fmt(c["offered"]) for ch, c in r["channels"].items()},
+        f"profit ({literal(currency)})": fmt(m["profit"]),
     }
 
 
@@ -245,10 +255,11 @@ def print_lessons(results: list[Any]) -> None:
     failed = 0
     for res in results:
         d = res.difference
-        mark = "[green]holds[/]" if res.holds else f"[yellow]{res.verdict}[/]"
+        mark = "[green]holds[/]" if res.holds else f"[yellow]{literal(res.verdict)}[/]"
         failed += not res.holds
         out.print(
-            f"  {mark}: {res.lesson.says}\n      {res.lesson.kpi}: {res.lesson.policy} - {res.lesson.baseline} = "
+            f"  {mark}: {literal(res.lesson.says)}\n      {literal(res.lesson.kpi)}: {literal(res.lesson.policy)} - "
+            f"{literal(res.lesson.baseline)} = "
             f"{d.mean:+.4g} (95 % CI {d.low:+.4g} to {d.high:+.4g})",
             highlight=False,
         )

@@ -1,6 +1,7 @@
 """Progress bars on stderr: sim days of one run, or finished runs of many.
 
 They are drawn only in a terminal (``show``); elsewhere the work runs the same, silently.
+A bar's label and its task's description (a policy's name) are text, never markup nor a format.
 """
 
 from __future__ import annotations
@@ -14,6 +15,17 @@ from sim.cli.console import err
 
 if TYPE_CHECKING:
     from sim.engine.simulation import Simulation
+
+
+class LabelColumn(ProgressColumn):
+    """A fixed label in bold, shown as written (``TextColumn`` would read it as markup and a format string)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        super().__init__()
+
+    def render(self, task: Task) -> Text:
+        return Text(self.label, style="bold")
 
 
 class RateColumn(ProgressColumn):
@@ -34,7 +46,7 @@ def run_with_progress(sim: Simulation, show: bool) -> None:
         sim.run()
         return
     columns = (
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         TextColumn("day {task.completed:.1f}/{task.total:.1f}"),
         TimeElapsedColumn(),
@@ -51,7 +63,11 @@ def run_with_progress(sim: Simulation, show: bool) -> None:
 
 def runs_bar(label: str, show: bool, *, unit: str = " runs", rate: bool = False) -> Progress:
     """A bar that counts finished runs (``label  ━━━  3/10 runs``), with their rate if ``rate``."""
-    columns: list[ProgressColumn] = [TextColumn(f"[bold]{label}"), BarColumn(), TextColumn("{task.completed}/{task.total}" + unit)]
+    columns: list[ProgressColumn] = [
+        LabelColumn(label),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}" + unit.replace("{", "{{").replace("}", "}}"), markup=False),
+    ]
     if rate:
         columns.append(RateColumn())
     columns += [TimeElapsedColumn(), TimeRemainingColumn()]

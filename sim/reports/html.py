@@ -4,6 +4,10 @@
 page a manager can forward: headline numbers with their confidence intervals, the verdicts in
 plain words, and charts of KPIs per policy, of loyalty and money over time, and of sweep curves
 with confidence bands. Colours are the Okabe-Ito palette, safe for colour-blind readers.
+
+Every string from the results file (the scenario's title and file, policy names, labels,
+verdicts, sweep keys and values) is text: escaped in the page (``_h``), and drawn in the charts
+with matplotlib's math notation off, so a ``$`` or ``<`` shows as written and cannot break the page.
 """
 
 from __future__ import annotations
@@ -40,6 +44,17 @@ class ReportError(SimError):
     """The results file is not something cxsim wrote."""
 
 
+def _h(value: object) -> str:
+    """User text (or any value from the results file) as HTML text: ``<``, ``>``, ``&`` and quotes escaped."""
+    return html.escape(str(value))
+
+
+def _legend(label: object) -> str:
+    """A legend entry shown as written: matplotlib leaves out labels that start with '_'; a zero-width space keeps them."""
+    text = str(label)
+    return "\u200b" + text if text.startswith("_") else text
+
+
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
@@ -47,11 +62,11 @@ def _png(fig: Any) -> str:
     return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
-def _page(title: str, subtitle: str, body: list[str]) -> str:
+def _page(title: object, subtitle: str, body: list[str]) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"<style>{CSS}</style></head><body><h1>{html.escape(title)}</h1><p class='meta'>{html.escape(subtitle)}</p>"
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_h(title)}</title>"
+        f"<style>{CSS}</style></head><body><h1>{_h(title)}</h1><p class='meta'>{_h(subtitle)}</p>"
         + "\n".join(body)
         + f"<footer>Made by cxsim on {stamp}. Numbers are means over replications with 95 % confidence intervals"
         " (Student t); comparisons are paired on the same seeds.</footer></body></html>\n"
@@ -79,7 +94,7 @@ def _kpi_bars(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str:
         factor, ylab = _scale(unit)
         means = [summary[p].get(metric, {}).get("mean", float("nan")) * factor for p in policies]
         errs = [summary[p].get(metric, {}).get("half_width", 0.0) * factor for p in policies]
-        ax.bar(policies, means, yerr=errs, capsize=5, color=PALETTE[: len(policies)], hatch=None)
+        ax.bar([str(p) for p in policies], means, yerr=errs, capsize=5, color=PALETTE[: len(policies)], hatch=None)
         for i, patch in enumerate(ax.patches):  # shapes as well as colours
             patch.set_hatch(("", "//", "..", "xx", "\\\\")[i % 5])
         _style(ax, label, currency if unit == "currency" else ylab)
@@ -107,7 +122,7 @@ def _over_time(data: dict[str, Any]) -> str:
                 continue
             iv = [summary[p][f"daily.{field}.{d}"] for d in days]
             mean = [v["mean"] * factor for v in iv]
-            ax.plot(days, mean, color=PALETTE[i], label=p, marker=("o", "s", "^", "D")[i % 4], markersize=3)
+            ax.plot(days, mean, color=PALETTE[i], label=_legend(p), marker=("o", "s", "^", "D")[i % 4], markersize=3)
             ax.fill_between(
                 days, [v["ci_low"] * factor for v in iv], [v["ci_high"] * factor for v in iv], color=PALETTE[i], alpha=0.18
             )
@@ -148,7 +163,7 @@ def _queues_over_time(data: dict[str, Any]) -> str | None:
                     color=PALETTE[n % 8],
                     marker=("o", "s", "^", "D")[n % 4],
                     markersize=3,
-                    label=label,
+                    label=_legend(label),
                 )
                 ax.fill_between(
                     days,
@@ -167,7 +182,7 @@ def _queues_over_time(data: dict[str, Any]) -> str | None:
 
 def _summary_table(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str:
     policies, summary, currency = data["policies"], data["summary"], data.get("currency", "")
-    head = "".join(f"<th>{html.escape(p)}</th>" for p in policies)
+    head = "".join(f"<th>{_h(p)}</th>" for p in policies)
     rows = []
     for metric, label, unit in kpis:
         if not any(metric in summary[p] for p in policies):
@@ -176,8 +191,8 @@ def _summary_table(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> st
         for p in policies:
             iv = summary[p].get(metric)
             text = "–" if iv is None else format_interval(iv["mean"], iv["half_width"], unit, currency)
-            cells.append(f"<td>{html.escape(text)}</td>")
-        rows.append(f"<tr><td>{html.escape(label)}</td>{''.join(cells)}</tr>")
+            cells.append(f"<td>{_h(text)}</td>")
+        rows.append(f"<tr><td>{_h(label)}</td>{''.join(cells)}</tr>")
     return f"<table><tr><th>KPI (mean ± 95 % CI)</th>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -191,10 +206,10 @@ def _experiment_report(data: dict[str, Any]) -> str:
     )
     body = ["<h2>Headline numbers</h2>", _summary_table(data, kpis)]
     if data.get("comparisons"):
-        body.append(f"<h2>Verdicts: compared with {html.escape(data['policies'][0])}</h2>")
+        body.append(f"<h2>Verdicts: compared with {_h(data['policies'][0])}</h2>")
         for c in data["comparisons"]:
             cls = "no" if c["verdict"].startswith("no detectable") else "yes"
-            body.append(f"<p class='verdict {cls}'>{html.escape(c['verdict'])}</p>")
+            body.append(f"<p class='verdict {cls}'>{_h(c['verdict'])}</p>")
     body += ["<h2>KPIs per policy</h2>", _kpi_bars(data, list(HEADLINE))]
     if any(k.startswith("daily.") for p in data["policies"] for k in data["summary"][p]):
         body += ["<h2>Loyalty and money over time</h2>", _over_time(data)]
@@ -218,7 +233,6 @@ def _varies(data: dict[str, Any], metric: str) -> bool:
 def _sweep_report(data: dict[str, Any]) -> str:
     key = data["keys"][0]
     xs = [pt["set"][key] for pt in data["points"]]
-    numeric = all(isinstance(x, int | float) for x in xs)
     channels = sorted(
         {
             m.split(".")[1]
@@ -229,6 +243,21 @@ def _sweep_report(data: dict[str, Any]) -> str:
         }
     )
     kpis = [k for k in headline(channels) if _varies(data, k[0])][:12]
+    sub = f"sweep over {', '.join(data['keys'])}; {data['reps']} replications per point and policy; base seed {data['base_seed']}"
+    body = ["<h2>KPIs across the sweep (mean and 95 % band)</h2>"]
+    if kpis:
+        body.append(_sweep_chart(data, kpis, key, xs))
+    else:  # e.g. a sweep over a text key: nothing to draw, and the tables below show the numbers
+        body.append("<p>No headline KPI changes across the sweep: every point gives the same numbers.</p>")
+    for pt in data["points"]:
+        label = ", ".join(f"{k} = {v}" for k, v in pt["set"].items())
+        body += [f"<h2>{_h(label)}</h2>", _summary_table({**data, "summary": pt["summary"]}, kpis or headline(channels))]
+    return _page(data["scenario"]["title"], sub, body)
+
+
+def _sweep_chart(data: dict[str, Any], kpis: list[tuple[str, str, str]], key: object, xs: list[Any]) -> str:
+    """One panel per KPI that varies: its mean and 95 % band against the first key, a line per policy."""
+    numeric = all(isinstance(x, int | float) for x in xs)
     cols = 4
     rows = (len(kpis) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(12, 2.9 * rows), squeeze=False)
@@ -238,25 +267,20 @@ def _sweep_report(data: dict[str, Any]) -> str:
         for i, p in enumerate(data["policies"]):
             iv = [pt["summary"][p].get(metric) for pt in data["points"]]
             mean = [v["mean"] * factor if v else float("nan") for v in iv]
-            ax.plot(positions, mean, color=PALETTE[i], marker=("o", "s", "^", "D")[i % 4], label=p)
+            ax.plot(positions, mean, color=PALETTE[i], marker=("o", "s", "^", "D")[i % 4], label=_legend(p))
             ax.fill_between(
                 positions, [v["ci_low"] * factor if v else float("nan") for v in iv],
                 [v["ci_high"] * factor if v else float("nan") for v in iv], color=PALETTE[i], alpha=0.18,
             )  # fmt: skip
         _style(ax, label, data.get("currency", "") if unit == "currency" else ylab)
-        ax.set_xlabel(key if len(key) <= 24 else ".".join(key.split(".")[-3:]))
+        ax.set_xlabel(str(key) if len(str(key)) <= 24 else ".".join(str(key).split(".")[-3:]))
         if not numeric:
             ax.set_xticks(positions, [str(x) for x in xs])
     for ax in list(axes.flat)[len(kpis) :]:
         ax.axis("off")
     axes[0][0].legend(frameon=False)
     fig.tight_layout()
-    sub = f"sweep over {', '.join(data['keys'])}; {data['reps']} replications per point and policy; base seed {data['base_seed']}"
-    body = ["<h2>KPIs across the sweep (mean and 95 % band)</h2>", _png(fig)]
-    for pt in data["points"]:
-        label = ", ".join(f"{k} = {v}" for k, v in pt["set"].items())
-        body += [f"<h2>{html.escape(label)}</h2>", _summary_table({**data, "summary": pt["summary"]}, kpis)]
-    return _page(data["scenario"]["title"], sub, body)
+    return _png(fig)
 
 
 def _run_report(data: dict[str, Any]) -> str:
@@ -290,8 +314,9 @@ def _run_report(data: dict[str, Any]) -> str:
 def render(data: dict[str, Any]) -> str:
     """The HTML page for results written by cxsim run, compare or sweep."""
     fmt = data.get("format") if isinstance(data, dict) else None
-    if fmt == "cxsim.run/1":
-        return _run_report(data)
-    if fmt == "cxsim.experiment/1":
-        return _sweep_report(data) if data.get("kind") == "sweep" else _experiment_report(data)
+    with plt.rc_context({"text.parse_math": False, "text.usetex": False}):  # chart text is text, never math or TeX
+        if fmt == "cxsim.run/1":
+            return _run_report(data)
+        if fmt == "cxsim.experiment/1":
+            return _sweep_report(data) if data.get("kind") == "sweep" else _experiment_report(data)
     raise ReportError(f"not a cxsim results file (its format is {fmt!r}); write one with cxsim run/compare/sweep --json")

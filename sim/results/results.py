@@ -359,10 +359,16 @@ def tidy_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def to_csv(results: dict[str, Any]) -> str:
-    """The tidy rows as CSV text."""
+    """The tidy rows as CSV text.
+
+    A text cell a spreadsheet would run as a formula starts with ``'`` (``unit`` holds the
+    scenario's currency, which is user text); ``seed`` and ``value`` are numbers, written as they are.
+    """
+    from sim.textsafe import csv_text_fields
+
     buf = io.StringIO()
     rows = tidy_rows(results)
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_text_fields(row, ("policy", "section", "scope", "metric", "unit")) for row in rows)
     return buf.getvalue()
