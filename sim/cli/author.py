@@ -61,7 +61,6 @@ def new(
     target = Path(name if name.endswith(".toml") else f"{name}.toml")
     if target.exists() and not force:
         raise fail(f"{target} already exists (use --force to overwrite it)")
-    check_writable(target)
     candidates = [TEMPLATE_DIR / f"{from_template}.toml", BUNDLED_DIR / f"{from_template}.toml", Path(from_template)]
     source = next((c for c in candidates if c.is_file()), None)
     if source is None:
@@ -69,6 +68,7 @@ def new(
 
         known = ["starter", *sorted(p.stem for p in BUNDLED_DIR.glob("*.toml"))]
         raise fail(f"--from: unknown template '{from_template}'{did_you_mean(from_template, known)}")
+    check_writable(target, inputs=[source])
     text = source.read_text(encoding="utf-8")
     title = Path(name).stem.replace("-", " ").replace("_", " ").strip().capitalize() or "New scenario"
     schema = BUNDLED_DIR / "scenario.schema.json"
@@ -146,6 +146,7 @@ def schema(
     from sim.atomic import write_text_atomic
     from sim.scenario.schema import Scenario
 
+    check_writable(out_path)
     text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
     if out_path is None:
         sys.stdout.write(text)

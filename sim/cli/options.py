@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +20,14 @@ from sim.cli.console import err, fail
 
 SeedOpt = Annotated[int | None, typer.Option(min=0, help="Random seed, or base seed of replications (default: the scenario's).")]
 DaysOpt = Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")]
-WorkersOpt = Annotated[int | None, typer.Option(min=1, help="Worker processes for replications (default: all cores).")]
+MAX_WORKERS = 256  # more processes than this is a typo, not a machine
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=1, max=MAX_WORKERS,
+        help="Worker processes for replications (default: all cores; never more than there are replications to run).",
+    ),
+]  # fmt: skip
 JsonOpt = Annotated[
     str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
 ]
@@ -98,14 +105,73 @@ def with_study_flags(command: Callable[..., None]) -> Callable[..., None]:
     return with_flags
 
 
-def check_writable(*targets: str | Path | None) -> None:
-    """Exit 2 unless the folder of every output file exists (None and '-' for stdout pass)."""
+def check_writable(*targets: str | Path | None, inputs: Iterable[str | Path | None] = ()) -> None:
+    """Exit 2 unless every output file can be written, before any work is done.
+
+    Each target (None and '-' for stdout pass) must be a file name (not '', '.' or a folder), in
+    a folder that exists and takes new files, not an existing non-file (a device, a pipe), not
+    one of ``inputs`` (``--json scenarios/x.toml`` must not overwrite the scenario) and not
+    another target.
+    """
+    from sim.atomic import can_create
+
+    seen: dict[str, str] = {}
     for target in targets:
-        if target in (None, "-"):
+        if target is None or target == "-":
             continue
-        parent = Path(str(target)).parent
+        text = str(target)
+        path = Path(text)
+        if not text.strip() or path.name in ("", ".", "..") or text.endswith(("/", os.sep)):
+            raise fail(f"cannot write '{text}': not a file name")
+        if path.is_dir():
+            raise fail(f"cannot write {text}: it is a folder (name a file in it)")
+        if path.exists() and not path.is_file():
+            raise fail(f"cannot write {text}: it exists and is not a regular file")
+        parent = path.parent
         if not parent.is_dir():
-            raise fail(f"cannot write {target}: folder {parent} does not exist")
+            what = "is not a folder" if parent.exists() else "does not exist"
+            raise fail(f"cannot write {text}: folder {parent} {what}")
+        for source in inputs:
+            if source is not None and source != "-" and _same_file(path, Path(str(source))):
+                raise fail(f"cannot write {text}: it is the input file {source}, which would be overwritten")
+        key = os.path.normcase(os.path.abspath(text))
+        if key in seen:
+            raise fail(f"cannot write {text}: two outputs name the same file")
+        seen[key] = text
+        problem = can_create(path)
+        if problem is not None:
+            reason = problem.strerror or type(problem).__name__
+            raise fail(f"cannot write {text}: folder {parent} does not take new files ({reason.lower()})")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when the paths name one file (the same path, a link to it, or a hard link)."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def journal_path(json_out: str | Path) -> Path:
+    """Where a study writing ``--json PATH`` keeps its finished replications: ``PATH.partial.jsonl``."""
+    return Path(f"{json_out}.partial.jsonl")
+
+
+def leftover(journal: Path, *, same_command: bool = True) -> str:
+    """The line naming a journal an interrupted study left, and what to do with it."""
+    finish = "add --resume to finish it" if same_command else "finish it by running its command again with --resume"
+    return f"an interrupted run left {journal}: {finish}, or delete it to start over"
+
+
+def note_leftover(json_out: str | Path | None) -> None:
+    """One line on stderr if an interrupted study left its journal next to ``json_out`` (another command's output)."""
+    if json_out is None or json_out == "-":
+        return
+    journal = journal_path(json_out)
+    if journal.is_file() and journal.stat().st_size > 0:
+        err.print(f"note: {leftover(journal, same_command=False)}", highlight=False, soft_wrap=True, markup=False)
 
 
 def check_policies(names: list[str], known: Collection[str], flag: str) -> None:

@@ -21,6 +21,7 @@ from sim.cli.options import (
     WorkersOpt,
     check_policies,
     check_writable,
+    note_leftover,
 )
 
 
@@ -103,7 +104,8 @@ def run(
     print_lines(loaded.warnings)
     if policy is not None:
         check_policies([policy], scenario.policies, "--policy")
-    check_writable(json_out, csv_out)
+    check_writable(json_out, csv_out, inputs=[file])
+    note_leftover(json_out)
     sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
     run_with_progress(sim, progress and err.is_terminal)
     results = build_results(sim, scenario_file=str(file), scenario_sha256=loaded.sha256)

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.console import err, fail, out, print_lines, print_written
-from sim.cli.options import FileArg, StudyFlags, check_policies, check_writable, split_policies, with_study_flags
+from sim.cli.options import (
+    FileArg,
+    StudyFlags,
+    check_policies,
+    check_writable,
+    journal_path,
+    leftover,
+    split_policies,
+    with_study_flags,
+)
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -78,7 +87,7 @@ def replications(
         raise fail(f"{flag}: a policy is named twice")
     if compare and len(names) < 2:
         raise fail(f"{file}: needs at least two policies to compare (it has {len(scenario.policies)})")
-    check_writable(flags.json_out, flags.csv_out)
+    check_writable(flags.json_out, flags.csv_out, inputs=[file])
     base_seed = scenario.seed if flags.seed is None else flags.seed
     data_bytes = Path(file).read_bytes()
     jobs = plan(data_bytes, str(file), names, base_seed, reps, flags.days)
@@ -164,7 +173,7 @@ def sweep(
     points = grid(set_)
     for point in points:
         validate_point(raw, point, str(file))
-    check_writable(flags.json_out, flags.csv_out)
+    check_writable(flags.json_out, flags.csv_out, inputs=[file])
     base_seed = scenario.seed if flags.seed is None else flags.seed
     jobs_by_point = [plan(data, str(file), names, base_seed, reps, flags.days, point) for point in points]
     jobs = [job for group in jobs_by_point for job in group]
@@ -248,25 +257,34 @@ def _journal(flags: StudyFlags) -> Iterator[Journal]:
     It is removed when the block ends without error; an interrupted study keeps the one next to
     --json PATH, for --resume.
     """
-    from sim.experiments.experiment import Journal
+    from sim.experiments.experiment import Journal, JournalBusy
 
     if flags.scratch:
         if flags.resume:
             raise fail("--resume needs --json PATH: the finished replications are kept next to that file")
         journal = Journal.scratch()
     else:
-        journal = Journal(Path(f"{flags.json_out}.partial.jsonl"))
-        if journal.path.exists() and not flags.resume:
-            raise fail(f"{journal.path} holds an interrupted run: add --resume to finish it, or delete the file to start over")
-        if flags.resume and not journal.path.exists():
+        journal = Journal(journal_path(str(flags.json_out)))
+        existed = journal.path.exists()
+        try:
+            journal.lock()  # held until the block ends: a second run on the same journal is refused, not interleaved
+        except JournalBusy as exc:
+            raise fail(str(exc)) from None
+        if not flags.resume and not journal.is_empty():
+            journal.release()
+            raise fail(leftover(journal.path))
+        if flags.resume and not existed:
+            journal.remove()
             raise fail(f"--resume: nothing to resume ({journal.path} does not exist)")
     finished = False
     try:
         yield journal
         finished = True
     finally:
-        if finished or flags.scratch:
+        if finished or flags.scratch or journal.is_empty():
             journal.remove()
+        else:
+            journal.release()
 
 
 def _run_saving(jobs: list[Job], flags: StudyFlags, bar: Progress, task: TaskID, journal: Journal, *, reload: bool = True) -> None:
@@ -283,6 +301,8 @@ def _run_saving(jobs: list[Job], flags: StudyFlags, bar: Progress, task: TaskID,
         bar.stop()
         if flags.scratch:
             err.print("interrupted; nothing was kept (pass --json PATH to keep finished replications)", highlight=False)
+        elif not len(journal):
+            err.print("interrupted before any replication finished; nothing was kept", highlight=False)
         else:
             kept = len(journal)
             err.print(

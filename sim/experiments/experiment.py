@@ -8,12 +8,16 @@ processes. Policies compared on the same seeds meet the same customers and the s
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
 import os
 import signal
+import sys
 import tempfile
+import threading
+import time
 import tomllib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -123,13 +127,61 @@ def _run_on_dask(jobs: Sequence[Job], address: str, results: list[Any], on_done:
                 on_done(i)
 
 
-def _ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C to the main process, which saves what finished and explains."""
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_held_locks: set[int] = set()  # descriptors of the journal locks this process holds (see Journal.lock)
+
+
+def _worker_init(parent: int) -> None:
+    """Set up a worker process: it ends with its parent, leaves Ctrl-C to it, and holds no journal lock.
+
+    The main process saves what finished and explains on Ctrl-C. If it dies (kill -9, a crash)
+    its workers must not run on: on Linux the kernel sends them SIGTERM (``PR_SET_PDEATHSIG``),
+    elsewhere a watchdog thread ends them once the parent is gone. A forked worker shares the
+    parent's journal lock; it lets go of its copy so the lock ends with the parent.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for fd in list(_held_locks):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held_locks.clear()
+    armed = _die_with_parent()
+    if not _alive(parent):  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="cxsim-parent-watch").start()
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to send SIGTERM to this process when its parent ends; False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _alive(pid: int) -> bool:
+    from sim.atomic import pid_alive
+
+    return pid_alive(pid)
+
+
+def _watch_parent(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(0.5)
+    os._exit(1)
 
 
 class JournalError(SimError):
     """A journal of finished replications does not belong to this experiment."""
+
+
+class JournalBusy(JournalError):
+    """Another process is using the journal (two runs appending to one journal would corrupt it)."""
 
 
 def _job_id(job: Job) -> list[Any]:
@@ -149,13 +201,77 @@ class Journal:
         self.path = path
         self.offsets: dict[int, tuple[int, int]] = {}
         self._reader: Any = None
+        self._lock: int | None = None
 
     @classmethod
     def scratch(cls) -> Journal:
-        """A journal in a temporary file (no --json PATH to keep it next to)."""
-        fd, name = tempfile.mkstemp(prefix="cxsim-", suffix=".jsonl")
+        """A journal in a temporary file (no --json PATH to keep it next to), named after this process.
+
+        Scratch journals that a killed process left behind (``cxsim-PID-HOST-*.jsonl`` whose
+        process is gone) are removed first.
+        """
+        from sim.atomic import host_tag, pid_alive
+
+        folder = Path(tempfile.gettempdir())
+        tag = host_tag()
+        with contextlib.suppress(OSError):
+            for stale in folder.glob(f"cxsim-*-{tag}-*.jsonl"):
+                pid = stale.name.split("-")[1]
+                if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
+                    with contextlib.suppress(OSError):
+                        stale.unlink()
+        fd, name = tempfile.mkstemp(prefix=f"cxsim-{os.getpid()}-{tag}-", suffix=".jsonl", dir=folder)
         os.close(fd)
         return cls(Path(name))
+
+    def lock(self) -> None:
+        """Hold the journal (creating it, empty, if there is none) until ``release`` or the end of the process.
+
+        A second process asking for the same journal gets ``JournalBusy`` at once instead of
+        interleaving its lines with this one's. The lock is the kernel's (``flock``), so it ends
+        with the process however it ends: a kill -9 leaves no stale lock.
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - no flock on this platform: unlocked, as before
+            return
+        for _ in range(20):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0), 0o666)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise JournalBusy(
+                    f"{self.path} is in use by another cxsim run writing the same output: let it finish (or stop it) first"
+                ) from None
+            try:
+                held, now = os.fstat(fd), os.stat(self.path)
+                same = (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._lock = fd
+                _held_locks.add(fd)
+                return
+            os.close(fd)  # the run that held it finished and removed it meanwhile: lock the new file
+        raise JournalBusy(f"{self.path} keeps being replaced by another cxsim run")  # pragma: no cover
+
+    def release(self) -> None:
+        """Let go of the lock (the journal stays, for --resume)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._lock is not None:
+            _held_locks.discard(self._lock)
+            os.close(self._lock)
+            self._lock = None
+
+    def is_empty(self) -> bool:
+        """True when no replication has been saved (or there is no journal)."""
+        try:
+            return self.path.stat().st_size == 0
+        except FileNotFoundError:
+            return True
 
     def load(self, jobs: Sequence[Job]) -> set[int]:
         """Indices of the jobs already in the journal; raises JournalError if it is from another plan."""
@@ -209,11 +325,12 @@ class Journal:
         return len(self.offsets)
 
     def remove(self) -> None:
-        """Forget the journal once the final results are written."""
+        """Forget the journal once the final results are written (removed before its lock is let go)."""
         if self._reader is not None:
             self._reader.close()
             self._reader = None
         self.path.unlink(missing_ok=True)
+        self.release()
 
 
 def run_jobs(
@@ -249,8 +366,8 @@ def run_jobs(
     elif workers <= 1 or len(todo) <= 1:
         for i in todo:
             finished(i, run_job(jobs[i]))
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    else:  # never more processes than jobs to run
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init, initargs=(os.getpid(),))
         futures = {pool.submit(run_job, jobs[i]): i for i in todo}
         try:
             for future in as_completed(futures):
