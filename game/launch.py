@@ -37,8 +37,12 @@ def brief(host: Host, path: Path) -> str | None:
     return None
 
 
-def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | None = None) -> None:
-    """Open the play screen on a new session, or on a saved one (``record``) replayed to where it stopped."""
+def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | None = None, autosave: Path | None = None) -> None:
+    """Open the play screen on a new session, or on a saved one (``record``, from ``autosave``) replayed to where it stopped.
+
+    A new session takes a file name no other session in the save folder uses; a saved one keeps
+    writing its own autosave.
+    """
     view = LiveView(loaded.scenario)
     opts = host.options
     if record is None:
@@ -47,7 +51,7 @@ def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | Non
             observers=[view],
         )  # fmt: skip
     else:
-        session = Session.resume(loaded, record, folder=opts.save_dir, observers=[view])
+        session = Session.resume(loaded, record, folder=opts.save_dir, observers=[view], autosave=autosave)
     host.session = session
     session.autosave()
     host.replace("play", session=session, view=view)
@@ -59,5 +63,5 @@ def resume_saved(host: Host, path: Path) -> str | None:
         loaded, record = load_saved(path)
     except SimError as exc:
         return first_problem(exc)
-    open_session(host, loaded, record)
+    open_session(host, loaded, record, autosave=path)
     return None
