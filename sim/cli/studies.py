@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from rich.table import Table
 
-    from sim.experiments.experiment import Job, Journal
+    from sim.experiments.experiment import Job
+    from sim.experiments.journal import Journal
     from sim.scenario.loader import LoadedScenario
 
 
@@ -257,7 +258,7 @@ def _journal(flags: StudyFlags) -> Iterator[Journal]:
     It is removed when the block ends without error; an interrupted study keeps the one next to
     --json PATH, for --resume.
     """
-    from sim.experiments.experiment import Journal, JournalBusy
+    from sim.experiments.journal import Journal, JournalBusy
 
     if flags.scratch:
         if flags.resume:

@@ -8,27 +8,24 @@ processes. Policies compared on the same seeds meet the same customers and the s
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import math
 import os
-import signal
-import sys
-import tempfile
-import threading
-import time
 import tomllib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
 
 from sim import __version__
 from sim.engine.simulation import Simulation
 from sim.errors import SimError
+from sim.experiments.journal import Journal as Journal  # re-exported: the journal lived here
+from sim.experiments.journal import JournalBusy as JournalBusy
+from sim.experiments.journal import JournalError as JournalError
 from sim.experiments.stats import Interval, Running, welch_half_width
+from sim.experiments.workers import worker_init
 from sim.results import kpis
 from sim.results.results import build_results
 from sim.rng import replication_seeds
@@ -127,212 +124,6 @@ def _run_on_dask(jobs: Sequence[Job], address: str, results: list[Any], on_done:
                 on_done(i)
 
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-_held_locks: set[int] = set()  # descriptors of the journal locks this process holds (see Journal.lock)
-
-
-def _worker_init(parent: int) -> None:
-    """Set up a worker process: it ends with its parent, leaves Ctrl-C to it, and holds no journal lock.
-
-    The main process saves what finished and explains on Ctrl-C. If it dies (kill -9, a crash)
-    its workers must not run on: on Linux the kernel sends them SIGTERM (``PR_SET_PDEATHSIG``),
-    elsewhere a watchdog thread ends them once the parent is gone. A forked worker shares the
-    parent's journal lock; it lets go of its copy so the lock ends with the parent.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for fd in list(_held_locks):
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    _held_locks.clear()
-    armed = _die_with_parent()
-    if not _alive(parent):  # the parent died before the signal was armed
-        os._exit(1)
-    if not armed:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="cxsim-parent-watch").start()
-
-
-def _die_with_parent() -> bool:
-    """Ask Linux to send SIGTERM to this process when its parent ends; False where that is not available."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _alive(pid: int) -> bool:
-    from sim.atomic import pid_alive
-
-    return pid_alive(pid)
-
-
-def _watch_parent(parent: int) -> None:
-    while _alive(parent):
-        time.sleep(0.5)
-    os._exit(1)
-
-
-class JournalError(SimError):
-    """A journal of finished replications does not belong to this experiment."""
-
-
-class JournalBusy(JournalError):
-    """Another process is using the journal (two runs appending to one journal would corrupt it)."""
-
-
-def _job_id(job: Job) -> list[Any]:
-    return [job.policy, job.seed, [list(o) for o in job.overrides], job.days]
-
-
-class Journal:
-    """Finished replications appended as JSON lines: the experiment's results, on disk.
-
-    Results are never all held in memory: the journal keeps each line's offset and reads a
-    replication back when it is needed, so a 1,000-replication sweep stays flat in memory. With
-    ``--json PATH`` the journal sits next to PATH and an interrupted experiment resumes from it;
-    without, it is a scratch file removed at the end.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.offsets: dict[int, tuple[int, int]] = {}
-        self._reader: Any = None
-        self._lock: int | None = None
-
-    @classmethod
-    def scratch(cls) -> Journal:
-        """A journal in a temporary file (no --json PATH to keep it next to), named after this process.
-
-        Scratch journals that a killed process left behind (``cxsim-PID-HOST-*.jsonl`` whose
-        process is gone) are removed first.
-        """
-        from sim.atomic import host_tag, pid_alive
-
-        folder = Path(tempfile.gettempdir())
-        tag = host_tag()
-        with contextlib.suppress(OSError):
-            for stale in folder.glob(f"cxsim-*-{tag}-*.jsonl"):
-                pid = stale.name.split("-")[1]
-                if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
-                    with contextlib.suppress(OSError):
-                        stale.unlink()
-        fd, name = tempfile.mkstemp(prefix=f"cxsim-{os.getpid()}-{tag}-", suffix=".jsonl", dir=folder)
-        os.close(fd)
-        return cls(Path(name))
-
-    def lock(self) -> None:
-        """Hold the journal (creating it, empty, if there is none) until ``release`` or the end of the process.
-
-        A second process asking for the same journal gets ``JournalBusy`` at once instead of
-        interleaving its lines with this one's. The lock is the kernel's (``flock``), so it ends
-        with the process however it ends: a kill -9 leaves no stale lock.
-        """
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - no flock on this platform: unlocked, as before
-            return
-        for _ in range(20):
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0), 0o666)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                raise JournalBusy(
-                    f"{self.path} is in use by another cxsim run writing the same output: let it finish (or stop it) first"
-                ) from None
-            try:
-                held, now = os.fstat(fd), os.stat(self.path)
-                same = (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
-            except FileNotFoundError:
-                same = False
-            if same:
-                self._lock = fd
-                _held_locks.add(fd)
-                return
-            os.close(fd)  # the run that held it finished and removed it meanwhile: lock the new file
-        raise JournalBusy(f"{self.path} keeps being replaced by another cxsim run")  # pragma: no cover
-
-    def release(self) -> None:
-        """Let go of the lock (the journal stays, for --resume)."""
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
-        if self._lock is not None:
-            _held_locks.discard(self._lock)
-            os.close(self._lock)
-            self._lock = None
-
-    def is_empty(self) -> bool:
-        """True when no replication has been saved (or there is no journal)."""
-        try:
-            return self.path.stat().st_size == 0
-        except FileNotFoundError:
-            return True
-
-    def load(self, jobs: Sequence[Job]) -> set[int]:
-        """Indices of the jobs already in the journal; raises JournalError if it is from another plan."""
-        self.offsets = {}
-        if not self.path.exists():
-            return set()
-        with self.path.open("rb") as handle:
-            lines = handle.readlines()
-        pos = 0
-        for n, raw in enumerate(lines, start=1):
-            try:
-                entry = json.loads(raw)
-                i = int(entry["i"])
-                ok = 0 <= i < len(jobs) and entry["job"] == _job_id(jobs[i])
-            except (ValueError, KeyError, TypeError):
-                if n == len(lines):  # the last line, cut short by the interruption: run that job again
-                    self._truncate(pos)
-                    break
-                raise JournalError(f"{self.path}:{n}: not a line of a cxsim journal") from None
-            if not ok:
-                raise JournalError(
-                    f"{self.path}:{n}: written by a different experiment (other flags or file); remove it to start over"
-                )
-            self.offsets[i] = (pos, len(raw))
-            pos += len(raw)
-        return set(self.offsets)
-
-    def _truncate(self, size: int) -> None:
-        with self.path.open("r+b") as handle:
-            handle.truncate(size)
-
-    def add(self, i: int, job: Job, result: dict[str, float]) -> None:
-        """Append one finished replication."""
-        line = (json.dumps({"i": i, "job": _job_id(job), "metrics": result}) + "\n").encode("utf-8")
-        with self.path.open("ab") as handle:
-            pos = handle.seek(0, os.SEEK_END)
-            handle.write(line)
-            handle.flush()
-        self.offsets[i] = (pos, len(line))
-
-    def get(self, i: int) -> dict[str, float]:
-        """The metrics of finished job ``i``, read back from disk."""
-        pos, size = self.offsets[i]
-        if self._reader is None:
-            self._reader = self.path.open("rb")
-        self._reader.seek(pos)
-        metrics: dict[str, float] = json.loads(self._reader.read(size))["metrics"]
-        return metrics
-
-    def __len__(self) -> int:
-        return len(self.offsets)
-
-    def remove(self) -> None:
-        """Forget the journal once the final results are written (removed before its lock is let go)."""
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
-        self.path.unlink(missing_ok=True)
-        self.release()
-
-
 def run_jobs(
     jobs: Sequence[Job],
     workers: int,
@@ -367,7 +158,7 @@ def run_jobs(
         for i in todo:
             finished(i, run_job(jobs[i]))
     else:  # never more processes than jobs to run
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=worker_init, initargs=(os.getpid(),))
         futures = {pool.submit(run_job, jobs[i]): i for i in todo}
         try:
             for future in as_completed(futures):

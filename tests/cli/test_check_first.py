@@ -18,7 +18,7 @@ from helpers import ROOT, SCENARIOS
 
 from sim.atomic import can_create
 from sim.experiments import experiment
-from sim.experiments.experiment import Journal, JournalBusy
+from sim.experiments.journal import Journal, JournalBusy
 
 TUTORIAL = SCENARIOS / "tutorial.toml"
 

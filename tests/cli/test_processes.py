@@ -89,10 +89,10 @@ def worker_init(parent: int, *, armed: bool = True) -> subprocess.Popen[str]:
     """A process that sets itself up as a replication worker of ``parent``, then waits."""
     code = textwrap.dedent(f"""
         import time
-        from sim.experiments import experiment
+        from sim.experiments import workers
         if not {armed}:
-            experiment._die_with_parent = lambda: False  # as where prctl is not available: the watchdog thread
-        experiment._worker_init({parent})
+            workers._die_with_parent = lambda: False  # as where prctl is not available: the watchdog thread
+        workers.worker_init({parent})
         print("ready", flush=True)
         time.sleep(60)
     """)
