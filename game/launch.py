@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.errors import SimError
+from sim.experiments.workload import customers_per_run, describe, repeated
 from sim.scenario.loader import LoadedScenario, read_scenario
 from sim.session.file import SessionRecord
 
@@ -28,11 +29,19 @@ def first_problem(exc: SimError) -> str:
 
 
 def brief(host: Host, path: Path) -> str | None:
-    """Open the briefing of the scenario at ``path``; returns an error line if it cannot be read."""
+    """Open the briefing of the scenario at ``path``; returns an error line if it cannot be read or is too large.
+
+    A scenario picked in the game is checked for size here (the one ``cxsim play FILE`` opens was
+    checked by the command, which may have been given ``--allow-large``).
+    """
     try:
         loaded = read_scenario(path)
     except SimError as exc:
         return first_problem(exc)
+    if host.options.scenario is None or Path(path) != Path(host.options.scenario):
+        work = repeated(customers_per_run(loaded.scenario, host.options.days), 1, "")
+        if work.large:
+            return f"{path}: one session would simulate {describe(work)}, too many to play here (cxsim play {path} --allow-large)"
     host.push("briefing", loaded=loaded)
     return None
 

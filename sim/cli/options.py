@@ -12,11 +12,14 @@ import os
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from sim.cli.console import err, fail
+
+if TYPE_CHECKING:
+    from sim.experiments.workload import Workload
 
 SeedOpt = Annotated[int | None, typer.Option(min=0, help="Random seed, or base seed of replications (default: the scenario's).")]
 DaysOpt = Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")]
@@ -38,6 +41,12 @@ SchedulerOpt = Annotated[
     typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
 ]
 ResumeOpt = Annotated[bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")]
+AllowLargeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-large", help="Run even when the scenario would bring more than 5 million customers in all (hours of work)."
+    ),
+]
 FileArg = Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)]
 
 
@@ -53,6 +62,7 @@ class StudyFlags:
     progress: bool = True
     scheduler: str | None = None
     resume: bool = False
+    allow_large: bool = False
 
     @property
     def n_workers(self) -> int:
@@ -78,6 +88,7 @@ _STUDY_FLAGS = {
     "progress": ProgressOpt,
     "scheduler": SchedulerOpt,
     "resume": ResumeOpt,
+    "allow_large": AllowLargeOpt,
 }
 
 
@@ -85,7 +96,7 @@ def with_study_flags(command: Callable[..., None]) -> Callable[..., None]:
     """Give a study command the StudyFlags options, after its own (``--help`` lists them in that order).
 
     The command declares its own parameters and a last one, ``flags: StudyFlags``; Typer sees
-    the eight options in its place, and the command receives them gathered in ``flags``.
+    the nine options in its place, and the command receives them gathered in ``flags``.
     """
     own = inspect.signature(command, eval_str=True)
     defaults = StudyFlags()
@@ -172,6 +183,17 @@ def note_leftover(json_out: str | Path | None) -> None:
     journal = journal_path(json_out)
     if journal.is_file() and journal.stat().st_size > 0:
         err.print(f"note: {leftover(journal, same_command=False)}", highlight=False, soft_wrap=True, markup=False)
+
+
+def check_workload(work: Workload, what: str, allow_large: bool) -> None:
+    """Exit 2 with one line naming the estimate if ``work`` is above the limit and not allowed; else say it if large."""
+    from sim.experiments.workload import check
+
+    refused, note = check(work, what, allow_large)
+    if refused is not None:
+        raise fail(refused)
+    if note is not None:
+        err.print(note, highlight=False, soft_wrap=True, markup=False)
 
 
 def check_policies(names: list[str], known: Collection[str], flag: str) -> None:

@@ -21,6 +21,7 @@ from sim.cli.options import (
     FileArg,
     StudyFlags,
     check_policies,
+    check_workload,
     check_writable,
     journal_path,
     leftover,
@@ -76,6 +77,7 @@ def replications(
     from sim.cli.present import print_experiment
     from sim.cli.progress import runs_bar
     from sim.experiments.experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict
+    from sim.experiments.workload import customers_per_run, repeated
     from sim.scenario.loader import read_scenario
 
     flag = "--policies" if compare else "--policy"
@@ -89,6 +91,10 @@ def replications(
     if compare and len(names) < 2:
         raise fail(f"{file}: needs at least two policies to compare (it has {len(scenario.policies)})")
     check_writable(flags.json_out, flags.csv_out, inputs=[file])
+    check_workload(
+        repeated(customers_per_run(scenario, flags.days), reps * len(names), _times(reps, "replication", len(names))),
+        "this comparison" if compare else "this run", flags.allow_large,
+    )  # fmt: skip
     base_seed = scenario.seed if flags.seed is None else flags.seed
     data_bytes = Path(file).read_bytes()
     jobs = plan(data_bytes, str(file), names, base_seed, reps, flags.days)
@@ -163,6 +169,7 @@ def sweep(
     from sim.cli.progress import runs_bar
     from sim.experiments.experiment import plan
     from sim.experiments.sweep import grid, validate_point
+    from sim.experiments.workload import customers_per_run, workload
     from sim.scenario.loader import read_scenario
 
     loaded = read_scenario(file)
@@ -172,9 +179,16 @@ def sweep(
     names = split_policies(policies) if policies else [scenario.default_policy_name]
     check_policies(names, scenario.policies, "--policies")
     points = grid(set_)
-    for point in points:
-        validate_point(raw, point, str(file))
+    point_scenarios = [validate_point(raw, point, str(file)) for point in points]
     check_writable(flags.json_out, flags.csv_out, inputs=[file])
+    runs_each = reps * len(names)
+    check_workload(
+        workload(
+            ((customers_per_run(s, flags.days), runs_each) for s in point_scenarios),
+            f"{len(points):,} point{'s' if len(points) != 1 else ''} x " + _times(reps, "replication", len(names)),
+        ),
+        "this sweep", flags.allow_large,
+    )  # fmt: skip
     base_seed = scenario.seed if flags.seed is None else flags.seed
     jobs_by_point = [plan(data, str(file), names, base_seed, reps, flags.days, point) for point in points]
     jobs = [job for group in jobs_by_point for job in group]
@@ -186,6 +200,12 @@ def sweep(
     if flags.json_out != "-":
         out.print(table)
     print_written(flags.json_out, flags.csv_out)
+
+
+def _times(reps: int, unit: str, policies: int) -> str:
+    """'30 replications x 2 policies' (or '20 replications' for one policy)."""
+    text = f"{reps:,} {unit}{'s' if reps != 1 else ''}"
+    return text + (f" x {policies} policies" if policies > 1 else "")
 
 
 def _write_sweep(

@@ -16,6 +16,7 @@ from typing import Any
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import validate_data
+from sim.scenario.schema import Scenario
 
 Override = tuple[str, Any]
 MAX_POINTS = 10_000
@@ -125,10 +126,10 @@ def apply(raw: dict[str, Any], overrides: tuple[Override, ...]) -> dict[str, Any
     return data
 
 
-def validate_point(raw: dict[str, Any], overrides: tuple[Override, ...], name: str) -> None:
-    """Raise a SweepError naming the --set key if the scenario with these overrides is invalid."""
+def validate_point(raw: dict[str, Any], overrides: tuple[Override, ...], name: str) -> Scenario:
+    """The scenario with these overrides; a SweepError naming the --set key if it is invalid."""
     try:
-        validate_data(apply(raw, overrides), name)
+        return validate_data(apply(raw, overrides), name).scenario
     except SweepError:
         raise
     except ScenarioError as exc:
