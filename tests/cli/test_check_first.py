@@ -223,3 +223,21 @@ def test_an_empty_journal_left_by_a_run_killed_before_any_replication_is_no_obst
     res = cxsim("compare", str(TUTORIAL), "--reps", "2", "--days", "1", "--workers", "1", "--json", str(out))
     assert res.exit_code == 0, res.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json"]
+
+
+def test_a_scratch_journal_left_by_a_killed_run_is_removed_by_the_next(tmp_path, monkeypatch):
+    import tempfile
+
+    from sim.atomic import host_tag
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    stale = tmp_path / f"cxsim-{gone.pid}-{host_tag()}-x1y2.jsonl"
+    live = tmp_path / f"cxsim-{os.getppid()}-{host_tag()}-x1y2.jsonl"  # a live process's: kept
+    for path in (stale, live):
+        path.write_text("")
+    journal = Journal.scratch()
+    assert journal.path.parent == tmp_path and journal.path.name.startswith(f"cxsim-{os.getpid()}-")
+    assert not stale.exists() and live.exists()
+    journal.remove()
