@@ -59,6 +59,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         window: Annotated[str, typer.Option(help="Window size, WIDTHxHEIGHT.")] = "1280x720",
         resume: Annotated[Path | None, typer.Option(help="Continue an autosaved session file.")] = None,
+        allow_large: Annotated[
+            bool, typer.Option("--allow-large", help="Play even a scenario that brings more than 5 million customers.")
+        ] = False,
         unthrottled: Annotated[bool, typer.Option(hidden=True, help="Do not wait for the frame clock (tests).")] = False,
     ) -> None:
         """Open the training game (needs the 'game' extra: pip install 'cxsim[game]').
@@ -66,7 +69,9 @@ def register(app: typer.Typer) -> None:
         Keys: Space pause, 1-5 speed, End fast-forward, 1-4 on a decision card, Tab/arrows and
         Enter everywhere, Esc menu, F11 full screen, Ctrl +/- text size.
         """
+        from sim.cli.options import check_workload
         from sim.errors import CommandError
+        from sim.experiments.workload import customers_per_run, repeated
         from sim.scenario.loader import read_scenario
 
         size = _parse_size(window)
@@ -75,12 +80,21 @@ def register(app: typer.Typer) -> None:
             loaded = read_scenario(file)  # a broken file fails here, one line per problem, exit 2
             if policy is not None and policy not in loaded.scenario.policies:
                 raise CommandError(f"--policy: unknown policy '{policy}' (policies: {', '.join(loaded.scenario.policies)})")
+            check_workload(repeated(customers_per_run(loaded.scenario, days), 1, ""), "this session", allow_large)
         if resume is not None:
             if not resume.is_file():
                 raise CommandError(f"--resume: {resume}: no such session file")
-            from sim.session.file import read_session
+            from sim.errors import SimError
+            from sim.session.file import read_session, resolve_scenario_path
 
-            read_session(resume)  # a broken or foreign file fails here, one line, exit 2
+            record = read_session(resume)  # a broken or foreign file fails here, one line, exit 2
+            try:
+                saved = read_scenario(resolve_scenario_path(resume, record.scenario_file)).scenario
+            except SimError:
+                saved = None  # the game says why it cannot resume, on the title screen
+            if saved is not None:
+                work = repeated(customers_per_run(saved, record.horizon_days), 1, "")
+                check_workload(work, "this session", allow_large)
         try:
             import pygame  # noqa: F401
             import pygame_gui  # noqa: F401

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.errors import SimError
+from sim.experiments.workload import customers_per_run, describe, repeated
 from sim.scenario.loader import LoadedScenario, read_scenario
 from sim.session.file import SessionRecord
 
@@ -28,17 +29,29 @@ def first_problem(exc: SimError) -> str:
 
 
 def brief(host: Host, path: Path) -> str | None:
-    """Open the briefing of the scenario at ``path``; returns an error line if it cannot be read."""
+    """Open the briefing of the scenario at ``path``; returns an error line if it cannot be read or is too large.
+
+    A scenario picked in the game is checked for size here (the one ``cxsim play FILE`` opens was
+    checked by the command, which may have been given ``--allow-large``).
+    """
     try:
         loaded = read_scenario(path)
     except SimError as exc:
         return first_problem(exc)
+    if host.options.scenario is None or Path(path) != Path(host.options.scenario):
+        work = repeated(customers_per_run(loaded.scenario, host.options.days), 1, "")
+        if work.large:
+            return f"{path}: one session would simulate {describe(work)}, too many to play here (cxsim play {path} --allow-large)"
     host.push("briefing", loaded=loaded)
     return None
 
 
-def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | None = None) -> None:
-    """Open the play screen on a new session, or on a saved one (``record``) replayed to where it stopped."""
+def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | None = None, autosave: Path | None = None) -> None:
+    """Open the play screen on a new session, or on a saved one (``record``, from ``autosave``) replayed to where it stopped.
+
+    A new session takes a file name no other session in the save folder uses; a saved one keeps
+    writing its own autosave.
+    """
     view = LiveView(loaded.scenario)
     opts = host.options
     if record is None:
@@ -47,7 +60,7 @@ def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | Non
             observers=[view],
         )  # fmt: skip
     else:
-        session = Session.resume(loaded, record, folder=opts.save_dir, observers=[view])
+        session = Session.resume(loaded, record, folder=opts.save_dir, observers=[view], autosave=autosave)
     host.session = session
     session.autosave()
     host.replace("play", session=session, view=view)
@@ -59,5 +72,5 @@ def resume_saved(host: Host, path: Path) -> str | None:
         loaded, record = load_saved(path)
     except SimError as exc:
         return first_problem(exc)
-    open_session(host, loaded, record)
+    open_session(host, loaded, record, autosave=path)
     return None

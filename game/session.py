@@ -20,7 +20,7 @@ from sim.atomic import write_text_atomic
 from sim.commands import Choose, LoggedCommand
 from sim.engine.decisions import default_option
 from sim.engine.simulation import Observer, Simulation
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, SimError
 from sim.results.results import build_results
 from sim.scenario.loader import LoadedScenario, read_scenario
 from sim.scenario.schema import Decision, Scenario
@@ -44,20 +44,30 @@ CSV_COLUMNS = (
 )
 
 
+AUTOSAVE_SUFFIX = ".autosave.json"
+RESULTS_SUFFIX = ".results.json"
+
+
 @dataclass(frozen=True)
 class SessionPaths:
-    """Where a session's files go: the autosave while playing, results when it ends."""
+    """Where a session's files go: the autosave while playing, results when it ends.
+
+    Both are ``FOLDER/STEM.autosave.json`` and ``FOLDER/STEM.results.json``, with a stem no
+    other session in the folder uses (see ``free_stem``), except that a session resumed from an
+    autosave elsewhere keeps writing that file (``autosave_file``).
+    """
 
     folder: Path
     stem: str
+    autosave_file: Path | None = None
 
     @property
     def autosave(self) -> Path:
-        return self.folder / f"{self.stem}.autosave.json"
+        return self.autosave_file or self.folder / f"{self.stem}{AUTOSAVE_SUFFIX}"
 
     @property
     def results(self) -> Path:
-        return self.folder / f"{self.stem}.results.json"
+        return self.folder / f"{self.stem}{RESULTS_SUFFIX}"
 
     @property
     def csv(self) -> Path:
@@ -67,6 +77,66 @@ class SessionPaths:
 def slug(text: str) -> str:
     """A file-name-safe version of a name."""
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "trainee"
+
+
+def base_stem(scenario_file: str | Path, trainee: str) -> str:
+    """``SCENARIO-TRAINEE``: the name of a trainee's first session of a scenario (``hike-launch-ada``)."""
+    return f"{Path(scenario_file).stem}-{slug(trainee)}"
+
+
+def free_stem(folder: Path, base: str) -> str:
+    """``base`` if no session in ``folder`` uses it, else ``base-2``, ``base-3``...: the first free one.
+
+    A stem is taken while its autosave or its results file exists, so a new session never
+    overwrites an unfinished one or the results of a finished one.
+    """
+    n = 1
+    while True:
+        stem = base if n == 1 else f"{base}-{n}"
+        if not (folder / f"{stem}{AUTOSAVE_SUFFIX}").exists() and not (folder / f"{stem}{RESULTS_SUFFIX}").exists():
+            return stem
+        n += 1
+
+
+def stem_of(autosave: Path) -> str:
+    """The stem of an autosave file's name (``hike-launch-ada-2.autosave.json`` -> ``hike-launch-ada-2``)."""
+    name = autosave.name
+    if name.endswith(AUTOSAVE_SUFFIX):
+        return name[: -len(AUTOSAVE_SUFFIX)]
+    return autosave.stem
+
+
+def unfinished_sessions(folder: Path, trainee: str, scenario: Path | None = None) -> list[tuple[Path, SessionRecord]]:
+    """The autosaves in ``folder`` by this trainee (and of this scenario file, if given), newest first.
+
+    A trainee is matched by the name written on the files (``slug``), so "Ada" and "ada" are one
+    trainee; files that cannot be read are left out.
+    """
+    found: list[tuple[float, Path, SessionRecord]] = []
+    try:
+        saves = list(folder.glob(f"*{AUTOSAVE_SUFFIX}"))
+    except OSError:
+        return []
+    for path in saves:
+        try:
+            record = read_session(path)
+            mtime = path.stat().st_mtime
+        except (SimError, OSError):
+            continue
+        if slug(record.trainee) != slug(trainee):
+            continue
+        if scenario is not None and not _same_file(resolve_scenario_path(path, record.scenario_file), scenario):
+            continue
+        found.append((mtime, path, record))
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [(path, record) for _, path, record in found]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 def option_cost(scenario: Scenario, decision: Decision, option: str) -> float:
@@ -114,11 +184,19 @@ class Session:
         )
 
     @classmethod
-    def resume(cls, loaded: LoadedScenario, record: SessionRecord, *, folder: Path, observers: Iterable[Observer] = ()) -> Session:
-        """A saved session continued: its trainee, policy, seed and horizon, its commands replayed to its saved minute."""
+    def resume(
+        cls, loaded: LoadedScenario, record: SessionRecord, *, folder: Path, observers: Iterable[Observer] = (),
+        autosave: Path | None = None,
+    ) -> Session:  # fmt: skip
+        """A saved session continued: its trainee, policy, seed and horizon, its commands replayed to its saved minute.
+
+        ``autosave``: the file it was resumed from, which it keeps writing (and removes when it
+        finishes); without one it gets a new name of its own, like a new session.
+        """
         return cls(
             loaded, folder=folder, trainee=record.trainee, policy=record.policy, seed=record.seed,
             horizon_days=record.horizon_days, observers=observers, commands=record.commands, resume_to=record.sim_minutes,
+            autosave=autosave,
         )  # fmt: skip
 
     def __init__(
@@ -133,6 +211,7 @@ class Session:
         commands: Iterable[LoggedCommand] = (),
         resume_to: float = 0.0,
         horizon_days: float | None = None,
+        autosave: Path | None = None,
     ) -> None:
         self.loaded = loaded
         self.scenario = loaded.scenario
@@ -148,7 +227,10 @@ class Session:
             started_at=started,
             horizon_days=horizon_days,
         )
-        self.paths = SessionPaths(folder, f"{Path(loaded.path).stem}-{slug(trainee)}")
+        if autosave is not None:  # continuing a saved session: its own file, and results under its name
+            self.paths = SessionPaths(folder, stem_of(autosave), autosave_file=autosave)
+        else:  # a new session: the first name no session in the folder uses (nothing is overwritten)
+            self.paths = SessionPaths(folder, free_stem(folder, base_stem(loaded.path, trainee)))
         self.horizon_days = horizon_days
         commands = list(commands)
         if commands or resume_to > 0:
@@ -210,8 +292,15 @@ class Session:
         return self.paths.autosave
 
     def finish(self) -> Path:
-        """Save the results JSON and a line in the trainer's CSV; drop the autosave."""
+        """Save the results JSON and a line in the trainer's CSV (naming that file); drop the autosave.
+
+        If a results file of that name appeared meanwhile (another game on the same folder), the
+        results take the next free name: a finished session is never overwritten.
+        """
         self.paths.folder.mkdir(parents=True, exist_ok=True)
+        if self.paths.results.exists():
+            stem = free_stem(self.paths.folder, base_stem(self.loaded.path, self.trainee))
+            self.paths = SessionPaths(self.paths.folder, stem, autosave_file=self.paths.autosave)
         rec = self._sync_record()
         self.results = build_results(self.sim, scenario_file=self.loaded.path, scenario_sha256=self.loaded.sha256)
         rec.results = self.results

@@ -14,6 +14,7 @@ from sim.clock import MINUTES_PER_DAY
 from sim.engine.simulation import Simulation
 from sim.engine.staffing import staffing_timeline
 from sim.errors import Problem
+from sim.experiments.workload import LIMIT, Workload, amount, customers_per_run, describe, repeated
 from sim.records import DecisionRequested
 from sim.rng import replication_seeds
 from sim.scenario.loader import LoadedScenario, _located
@@ -24,15 +25,21 @@ TRIGGER_RUNS = 20
 WEEK_MIN = 7 * MINUTES_PER_DAY
 
 
-def lint(loaded: LoadedScenario, text: str) -> list[Problem]:
-    """Every warning for a loaded scenario (``text`` is its source, for line numbers)."""
+def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False) -> list[Problem]:
+    """Every warning for a loaded scenario (``text`` is its source, for line numbers).
+
+    The seeded runs that look for silent decisions are skipped, with a warning saying so, when
+    they would simulate more customers than cxsim runs without asking, unless ``allow_large``.
+    """
     lines = KeyLines(text)
     s = loaded.scenario
+    seeded = allow_large or not seeded_workload(s).large
     found: list[tuple[tuple[str | int, ...], str]] = [
         *identical_options(s),
         *overloaded_channels(s),
         *short_horizon(s),
-        *silent_decisions(s),
+        *large_runs(s),
+        *(silent_decisions(s) if seeded else unchecked_decisions(s)),
         *missing_lessons(s),
     ]
     return [*loaded.warnings, *(_located(loaded.path, lines, path, "warning: " + msg) for path, msg in found)]
@@ -142,14 +149,47 @@ def short_horizon(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
         )
 
 
-def silent_decisions(s: Scenario, runs: int = TRIGGER_RUNS) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Decisions on random failures or KPI thresholds that never come up in ``runs`` seeded runs."""
-    chancy = [
+def chancy_decisions(s: Scenario) -> list[str]:
+    """Decisions on random failures or KPI thresholds: whether they come up takes seeded runs to tell."""
+    return [
         name
         for name, dec in s.decisions.items()
         if isinstance(dec.trigger, KpiTrigger)
         or (isinstance(dec.trigger, FailureTrigger) and isinstance(s.failures.get(dec.trigger.failure), RandomFailure))
     ]
+
+
+def seeded_workload(s: Scenario, runs: int = TRIGGER_RUNS) -> Workload:
+    """The customers of the seeded runs ``silent_decisions`` does (none if no decision needs them)."""
+    n = runs if chancy_decisions(s) else 0
+    return repeated(customers_per_run(s), n, f"{n} seeded runs")
+
+
+def large_runs(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """One run of the scenario is more than cxsim runs without --allow-large: probably a typo in the rates."""
+    one = repeated(customers_per_run(s), 1, "")
+    if one.large:
+        yield (
+            ("arrivals", "customers_per_hour"),
+            f"one run of {s.horizon_days:g} days brings {describe(one)}, more than the {amount(LIMIT)} cxsim runs "
+            "without asking: run, compare and play will need --allow-large; lower the rate or shorten horizon_days",
+        )
+
+
+def unchecked_decisions(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The seeded runs were skipped as too large: say which decisions were not checked."""
+    work = seeded_workload(s)
+    for name in chancy_decisions(s)[:1]:
+        yield (
+            ("decisions", name, "trigger"),
+            f"decisions on random triggers were not checked: {work.runs} seeded runs would simulate about "
+            f"{amount(work.customers)} customers; add --allow-large to check them",
+        )
+
+
+def silent_decisions(s: Scenario, runs: int = TRIGGER_RUNS) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Decisions on random failures or KPI thresholds that never come up in ``runs`` seeded runs."""
+    chancy = chancy_decisions(s)
     if not chancy:
         return
     fired: set[str] = set()

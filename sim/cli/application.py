@@ -1,15 +1,18 @@
 """The ``cxsim`` application: its commands, the front ends' commands, and the exit codes.
 
-Exit codes: 0 ok, 2 bad input (scenario, flags, files), 130 interrupted, 1 a bug in cxsim.
-Every error is one line per problem on stderr, never a traceback (set CXSIM_DEBUG=1 to see
-one for a bug). The mapping lives in the root group's ``main``, so the console script and an
-in-process ``typer.testing.CliRunner().invoke(app, ...)`` exit the same way.
+Exit codes (``EXIT_CODES``): 0 ok, 1 a finding (lint warnings, a replay that differs), 2 bad
+input (scenario, flags, paths, session files), 3 an internal error in cxsim, 130 interrupted.
+A script can tell a finding from a crash. Every error is one line per problem on stderr, never
+a traceback (set CXSIM_DEBUG=1 to see one for an internal error). The mapping lives in the root
+group's ``main``, so the console script and an in-process ``typer.testing.CliRunner().invoke(app,
+...)`` exit the same way.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -22,6 +25,12 @@ from sim.cli import author, run, sessions, studies
 from sim.cli.console import err, out, print_lines
 from sim.errors import SimError
 
+OK, FINDING, BAD_INPUT, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CODES = (
+    "Exit codes: 0 ok, 1 a finding (lint warnings, a replay that differs), 2 bad input (a scenario, a flag,"
+    " a path, a session file), 3 an internal error in cxsim, 130 interrupted."
+)
+
 
 def exit_code(invoke: Callable[[], object]) -> int:
     """Run ``invoke`` and turn how it ended into cxsim's exit code, printing one line per error."""
@@ -32,22 +41,25 @@ def exit_code(invoke: Callable[[], object]) -> int:
         command = ctx.command_path.split(" ", 1)[1] + " " if ctx is not None and " " in ctx.command_path else ""
         message = exc.format_message()
         err.print(f"error: {message} (see 'cxsim {command}--help')", highlight=False, soft_wrap=True, markup=False)
-        return 2
+        return BAD_INPUT
     except typer.Abort:
         err.print("interrupted", highlight=False)
-        return 130
+        return INTERRUPTED
     except SimError as exc:
         print_lines(getattr(exc, "problems", None) or [exc])
-        return 2
+        return BAD_INPUT
     except KeyboardInterrupt:
         err.print("interrupted", highlight=False)
-        return 130
+        return INTERRUPTED
     except Exception as exc:
         if os.environ.get("CXSIM_DEBUG"):
-            raise
-        err.print(f"internal error in cxsim ({type(exc).__name__}: {exc}); rerun with CXSIM_DEBUG=1 and report it", markup=False)
-        return 1
-    return code if isinstance(code, int) else 0
+            traceback.print_exc(file=sys.stderr)
+        else:
+            err.print(
+                f"internal error in cxsim ({type(exc).__name__}: {exc}); rerun with CXSIM_DEBUG=1 and report it", markup=False
+            )
+        return INTERNAL_ERROR
+    return code if isinstance(code, int) else OK
 
 
 class CxsimGroup(TyperGroup):
@@ -68,6 +80,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
+    epilog=EXIT_CODES,
     cls=CxsimGroup,
 )
 

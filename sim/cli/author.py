@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from sim.cli.console import err, fail, out, print_lines, print_written
-from sim.cli.options import DaysOpt, FileArg, ProgressOpt, WorkersOpt, check_writable
+from sim.cli.options import AllowLargeOpt, DaysOpt, FileArg, ProgressOpt, WorkersOpt, check_workload, check_writable
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "authoring" / "templates"
 BUNDLED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -18,21 +18,29 @@ BUNDLED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 def lint(
     files: Annotated[list[Path], typer.Argument(help="Scenario files (.toml).", show_default=False)],
+    allow_large: AllowLargeOpt = False,
 ) -> None:
     """Warn about what is valid but probably wrong: unreachable touchpoints, decisions that never
     come up, options that do the same, staffing below the offered load, a horizon too short for
     repeat purchases, no stated lesson.
 
-    Exit 0 when every file is clean, 1 when there are warnings, 2 when a file is invalid.
+    Exit 0 when every file is clean, 1 when there are warnings, 2 when a file is invalid. A
+    scenario too large to run without --allow-large is a warning, and its seeded runs are
+    skipped unless --allow-large is given.
     """
     from sim.authoring.lint import lint as lint_scenario
+    from sim.authoring.lint import seeded_workload
+    from sim.experiments.workload import notice
     from sim.scenario.loader import read_scenario
 
     warned = False
     for file in files:
         loaded = read_scenario(file)
+        seeded = seeded_workload(loaded.scenario)
+        if seeded.runs and (allow_large or not seeded.large) and seeded.worth_saying:
+            err.print(notice(seeded), highlight=False, soft_wrap=True, markup=False)
         with err.status(f"linting {file} (decisions on random triggers are checked over 20 seeded runs)..."):
-            problems = lint_scenario(loaded, file.read_text(encoding="utf-8"))
+            problems = lint_scenario(loaded, file.read_text(encoding="utf-8"), allow_large=allow_large)
         print_lines(problems)
         if problems:
             warned = True
@@ -61,7 +69,6 @@ def new(
     target = Path(name if name.endswith(".toml") else f"{name}.toml")
     if target.exists() and not force:
         raise fail(f"{target} already exists (use --force to overwrite it)")
-    check_writable(target)
     candidates = [TEMPLATE_DIR / f"{from_template}.toml", BUNDLED_DIR / f"{from_template}.toml", Path(from_template)]
     source = next((c for c in candidates if c.is_file()), None)
     if source is None:
@@ -69,6 +76,7 @@ def new(
 
         known = ["starter", *sorted(p.stem for p in BUNDLED_DIR.glob("*.toml"))]
         raise fail(f"--from: unknown template '{from_template}'{did_you_mean(from_template, known)}")
+    check_writable(target, inputs=[source])
     text = source.read_text(encoding="utf-8")
     title = Path(name).stem.replace("-", " ").replace("_", " ").strip().capitalize() or "New scenario"
     schema = BUNDLED_DIR / "scenario.schema.json"
@@ -91,6 +99,7 @@ def preview(
     days: DaysOpt = None,
     workers: WorkersOpt = None,
     progress: ProgressOpt = True,
+    allow_large: AllowLargeOpt = False,
 ) -> None:
     """A quick look before a session: the journey as a diagram, headline KPIs under each policy,
     and whether each stated lesson holds over paired replications.
@@ -101,12 +110,20 @@ def preview(
     from sim.cli.present import journey_tree, preview_values, print_lessons
     from sim.cli.progress import run_with_progress, runs_bar
     from sim.engine.simulation import Simulation
+    from sim.experiments.workload import customers_per_run, workload
     from sim.results.results import build_results
     from sim.scenario.loader import read_scenario
 
     loaded = read_scenario(file)
     s = loaded.scenario
     print_lines(loaded.warnings)
+    n_policies = len({p for lesson in s.lessons for p in (lesson.policy, lesson.baseline)})
+    per_run = customers_per_run(s, days)
+    lessons = f", then {reps} replications x {n_policies} policies for the lessons" if s.lessons else ""
+    check_workload(
+        workload([(per_run, len(s.policies)), (per_run, reps * n_policies)], f"{len(s.policies)} policies{lessons}"),
+        "this preview", allow_large,
+    )  # fmt: skip
     out.print(f"[bold]{s.title}[/]  ({s.horizon_days:g} days, seed {s.seed})", highlight=False)
     out.print(journey_tree(s))
 
@@ -127,7 +144,6 @@ def preview(
         out.print("no [[lessons]] stated: nothing to check (see docs/authoring.md)")
         return
     out.print(f"Checking {len(s.lessons)} lesson(s) over {reps} paired replications...", highlight=False)
-    n_policies = len({p for lesson in s.lessons for p in (lesson.policy, lesson.baseline)})
     with runs_bar("lessons", progress and err.is_terminal) as bar:
         task = bar.add_task("runs", total=reps * n_policies)
         results = check_lessons(
@@ -146,6 +162,7 @@ def schema(
     from sim.atomic import write_text_atomic
     from sim.scenario.schema import Scenario
 
+    check_writable(out_path)
     text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
     if out_path is None:
         sys.stdout.write(text)

@@ -9,18 +9,28 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from sim.cli.console import err, fail
 
+if TYPE_CHECKING:
+    from sim.experiments.workload import Workload
+
 SeedOpt = Annotated[int | None, typer.Option(min=0, help="Random seed, or base seed of replications (default: the scenario's).")]
 DaysOpt = Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")]
-WorkersOpt = Annotated[int | None, typer.Option(min=1, help="Worker processes for replications (default: all cores).")]
+MAX_WORKERS = 256  # more processes than this is a typo, not a machine
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=1, max=MAX_WORKERS,
+        help="Worker processes for replications (default: all cores; never more than there are replications to run).",
+    ),
+]  # fmt: skip
 JsonOpt = Annotated[
     str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
 ]
@@ -31,6 +41,12 @@ SchedulerOpt = Annotated[
     typer.Option(metavar="tcp://HOST:PORT", help="Run replications on this Dask scheduler instead of local processes."),
 ]
 ResumeOpt = Annotated[bool, typer.Option(help="Finish an interrupted run from the replications saved next to --json PATH.")]
+AllowLargeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-large", help="Run even when the scenario would bring more than 5 million customers in all (hours of work)."
+    ),
+]
 FileArg = Annotated[Path, typer.Argument(help="Scenario file (.toml).", show_default=False)]
 
 
@@ -46,6 +62,7 @@ class StudyFlags:
     progress: bool = True
     scheduler: str | None = None
     resume: bool = False
+    allow_large: bool = False
 
     @property
     def n_workers(self) -> int:
@@ -71,6 +88,7 @@ _STUDY_FLAGS = {
     "progress": ProgressOpt,
     "scheduler": SchedulerOpt,
     "resume": ResumeOpt,
+    "allow_large": AllowLargeOpt,
 }
 
 
@@ -78,7 +96,7 @@ def with_study_flags(command: Callable[..., None]) -> Callable[..., None]:
     """Give a study command the StudyFlags options, after its own (``--help`` lists them in that order).
 
     The command declares its own parameters and a last one, ``flags: StudyFlags``; Typer sees
-    the eight options in its place, and the command receives them gathered in ``flags``.
+    the nine options in its place, and the command receives them gathered in ``flags``.
     """
     own = inspect.signature(command, eval_str=True)
     defaults = StudyFlags()
@@ -98,14 +116,84 @@ def with_study_flags(command: Callable[..., None]) -> Callable[..., None]:
     return with_flags
 
 
-def check_writable(*targets: str | Path | None) -> None:
-    """Exit 2 unless the folder of every output file exists (None and '-' for stdout pass)."""
+def check_writable(*targets: str | Path | None, inputs: Iterable[str | Path | None] = ()) -> None:
+    """Exit 2 unless every output file can be written, before any work is done.
+
+    Each target (None and '-' for stdout pass) must be a file name (not '', '.' or a folder), in
+    a folder that exists and takes new files, not an existing non-file (a device, a pipe), not
+    one of ``inputs`` (``--json scenarios/x.toml`` must not overwrite the scenario) and not
+    another target.
+    """
+    from sim.atomic import can_create
+
+    seen: dict[str, str] = {}
     for target in targets:
-        if target in (None, "-"):
+        if target is None or target == "-":
             continue
-        parent = Path(str(target)).parent
+        text = str(target)
+        path = Path(text)
+        if not text.strip() or path.name in ("", ".", "..") or text.endswith(("/", os.sep)):
+            raise fail(f"cannot write '{text}': not a file name")
+        if path.is_dir():
+            raise fail(f"cannot write {text}: it is a folder (name a file in it)")
+        if path.exists() and not path.is_file():
+            raise fail(f"cannot write {text}: it exists and is not a regular file")
+        parent = path.parent
         if not parent.is_dir():
-            raise fail(f"cannot write {target}: folder {parent} does not exist")
+            what = "is not a folder" if parent.exists() else "does not exist"
+            raise fail(f"cannot write {text}: folder {parent} {what}")
+        for source in inputs:
+            if source is not None and source != "-" and _same_file(path, Path(str(source))):
+                raise fail(f"cannot write {text}: it is the input file {source}, which would be overwritten")
+        key = os.path.normcase(os.path.abspath(text))
+        if key in seen:
+            raise fail(f"cannot write {text}: two outputs name the same file")
+        seen[key] = text
+        problem = can_create(path)
+        if problem is not None:
+            reason = problem.strerror or type(problem).__name__
+            raise fail(f"cannot write {text}: folder {parent} does not take new files ({reason.lower()})")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when the paths name one file (the same path, a link to it, or a hard link)."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def journal_path(json_out: str | Path) -> Path:
+    """Where a study writing ``--json PATH`` keeps its finished replications: ``PATH.partial.jsonl``."""
+    return Path(f"{json_out}.partial.jsonl")
+
+
+def leftover(journal: Path, *, same_command: bool = True) -> str:
+    """The line naming a journal an interrupted study left, and what to do with it."""
+    finish = "add --resume to finish it" if same_command else "finish it by running its command again with --resume"
+    return f"an interrupted run left {journal}: {finish}, or delete it to start over"
+
+
+def note_leftover(json_out: str | Path | None) -> None:
+    """One line on stderr if an interrupted study left its journal next to ``json_out`` (another command's output)."""
+    if json_out is None or json_out == "-":
+        return
+    journal = journal_path(json_out)
+    if journal.is_file() and journal.stat().st_size > 0:
+        err.print(f"note: {leftover(journal, same_command=False)}", highlight=False, soft_wrap=True, markup=False)
+
+
+def check_workload(work: Workload, what: str, allow_large: bool) -> None:
+    """Exit 2 with one line naming the estimate if ``work`` is above the limit and not allowed; else say it if large."""
+    from sim.experiments.workload import check
+
+    refused, note = check(work, what, allow_large)
+    if refused is not None:
+        raise fail(refused)
+    if note is not None:
+        err.print(note, highlight=False, soft_wrap=True, markup=False)
 
 
 def check_policies(names: list[str], known: Collection[str], flag: str) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from sim.cli.console import err, fail, out, print_lines, print_written
 from sim.cli.options import (
+    AllowLargeOpt,
     CsvOpt,
     DaysOpt,
     FileArg,
@@ -20,7 +21,9 @@ from sim.cli.options import (
     StudyFlags,
     WorkersOpt,
     check_policies,
+    check_workload,
     check_writable,
+    note_leftover,
 )
 
 
@@ -70,6 +73,7 @@ def run(
     max_reps: Annotated[int, typer.Option(min=2, help="Most replications --precision may run.")] = 200,
     scheduler: SchedulerOpt = None,
     resume: ResumeOpt = False,
+    allow_large: AllowLargeOpt = False,
 ) -> None:
     """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
 
@@ -84,7 +88,7 @@ def run(
 
         flags = StudyFlags(
             seed=seed, days=days, workers=workers, json_out=json_out, csv_out=csv_out, progress=progress, scheduler=scheduler,
-            resume=resume,
+            resume=resume, allow_large=allow_large,
         )  # fmt: skip
         stop = Precision(precision, kpi or ["money.profit"], max_reps) if precision is not None else None
         replications(file, [policy] if policy else None, reps, flags, compare=False, stop=stop)
@@ -95,6 +99,7 @@ def run(
         raise fail("--kpi only makes sense with --precision")
     from sim.cli.progress import run_with_progress
     from sim.engine.simulation import Simulation
+    from sim.experiments.workload import customers_per_run, repeated
     from sim.results.results import build_results
     from sim.scenario.loader import read_scenario
 
@@ -103,7 +108,9 @@ def run(
     print_lines(loaded.warnings)
     if policy is not None:
         check_policies([policy], scenario.policies, "--policy")
-    check_writable(json_out, csv_out)
+    check_writable(json_out, csv_out, inputs=[file])
+    check_workload(repeated(customers_per_run(scenario, days), 1, ""), "this run", allow_large)
+    note_leftover(json_out)
     sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
     run_with_progress(sim, progress and err.is_terminal)
     results = build_results(sim, scenario_file=str(file), scenario_sha256=loaded.sha256)

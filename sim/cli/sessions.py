@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sim.cli.console import err, fail, print_written
-from sim.cli.options import CsvOpt, JsonOpt, check_writable
+from sim.cli.options import CsvOpt, JsonOpt, check_writable, journal_path, leftover, note_leftover
 
 
 def report(
@@ -26,14 +26,17 @@ def report(
     from sim.reports.html import ReportError, render
 
     if not results.is_file():
-        raise fail(f"{results}: {'is a directory' if results.is_dir() else 'file not found'}")
+        journal = journal_path(results)
+        hint = f" ({leftover(journal, same_command=False)})" if journal.is_file() else ""
+        raise fail(f"{results}: {'is a directory' if results.is_dir() else 'file not found'}{hint}")
+    note_leftover(results)
     try:
         data = json.loads(results.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = f":{exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise fail(f"{results}{line}: not a JSON results file ({exc.__class__.__name__})") from exc
     target = out_path or results.with_suffix(".html")
-    check_writable(target)
+    check_writable(target, inputs=[results])
     try:
         page = render(data)
     except ReportError as exc:
@@ -65,6 +68,7 @@ def replay(
     rec = read_session(file)
     scenario_path = resolve_scenario_path(file, rec.scenario_file)
     loaded = read_scenario(scenario_path)
+    check_writable(json_out, csv_out, inputs=[file, scenario_path])
     if rec.scenario_sha256 and loaded.sha256 != rec.scenario_sha256:
         raise fail(
             f"{file}: scenario.sha256: {scenario_path} has changed since the session was played; it cannot be replayed exactly"

@@ -17,13 +17,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.console import err, fail, out, print_lines, print_written
-from sim.cli.options import FileArg, StudyFlags, check_policies, check_writable, split_policies, with_study_flags
+from sim.cli.options import (
+    FileArg,
+    StudyFlags,
+    check_policies,
+    check_workload,
+    check_writable,
+    journal_path,
+    leftover,
+    split_policies,
+    with_study_flags,
+)
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from rich.table import Table
 
-    from sim.experiments.experiment import Job, Journal
+    from sim.experiments.experiment import Job
+    from sim.experiments.journal import Journal
     from sim.scenario.loader import LoadedScenario
 
 
@@ -66,6 +77,7 @@ def replications(
     from sim.cli.present import print_experiment
     from sim.cli.progress import runs_bar
     from sim.experiments.experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict
+    from sim.experiments.workload import customers_per_run, repeated
     from sim.scenario.loader import read_scenario
 
     flag = "--policies" if compare else "--policy"
@@ -78,7 +90,11 @@ def replications(
         raise fail(f"{flag}: a policy is named twice")
     if compare and len(names) < 2:
         raise fail(f"{file}: needs at least two policies to compare (it has {len(scenario.policies)})")
-    check_writable(flags.json_out, flags.csv_out)
+    check_writable(flags.json_out, flags.csv_out, inputs=[file])
+    check_workload(
+        repeated(customers_per_run(scenario, flags.days), reps * len(names), _times(reps, "replication", len(names))),
+        "this comparison" if compare else "this run", flags.allow_large,
+    )  # fmt: skip
     base_seed = scenario.seed if flags.seed is None else flags.seed
     data_bytes = Path(file).read_bytes()
     jobs = plan(data_bytes, str(file), names, base_seed, reps, flags.days)
@@ -153,6 +169,7 @@ def sweep(
     from sim.cli.progress import runs_bar
     from sim.experiments.experiment import plan
     from sim.experiments.sweep import grid, validate_point
+    from sim.experiments.workload import customers_per_run, workload
     from sim.scenario.loader import read_scenario
 
     loaded = read_scenario(file)
@@ -162,9 +179,16 @@ def sweep(
     names = split_policies(policies) if policies else [scenario.default_policy_name]
     check_policies(names, scenario.policies, "--policies")
     points = grid(set_)
-    for point in points:
-        validate_point(raw, point, str(file))
-    check_writable(flags.json_out, flags.csv_out)
+    point_scenarios = [validate_point(raw, point, str(file)) for point in points]
+    check_writable(flags.json_out, flags.csv_out, inputs=[file])
+    runs_each = reps * len(names)
+    check_workload(
+        workload(
+            ((customers_per_run(s, flags.days), runs_each) for s in point_scenarios),
+            f"{len(points):,} point{'s' if len(points) != 1 else ''} x " + _times(reps, "replication", len(names)),
+        ),
+        "this sweep", flags.allow_large,
+    )  # fmt: skip
     base_seed = scenario.seed if flags.seed is None else flags.seed
     jobs_by_point = [plan(data, str(file), names, base_seed, reps, flags.days, point) for point in points]
     jobs = [job for group in jobs_by_point for job in group]
@@ -176,6 +200,12 @@ def sweep(
     if flags.json_out != "-":
         out.print(table)
     print_written(flags.json_out, flags.csv_out)
+
+
+def _times(reps: int, unit: str, policies: int) -> str:
+    """'30 replications x 2 policies' (or '20 replications' for one policy)."""
+    text = f"{reps:,} {unit}{'s' if reps != 1 else ''}"
+    return text + (f" x {policies} policies" if policies > 1 else "")
 
 
 def _write_sweep(
@@ -248,25 +278,34 @@ def _journal(flags: StudyFlags) -> Iterator[Journal]:
     It is removed when the block ends without error; an interrupted study keeps the one next to
     --json PATH, for --resume.
     """
-    from sim.experiments.experiment import Journal
+    from sim.experiments.journal import Journal, JournalBusy
 
     if flags.scratch:
         if flags.resume:
             raise fail("--resume needs --json PATH: the finished replications are kept next to that file")
         journal = Journal.scratch()
     else:
-        journal = Journal(Path(f"{flags.json_out}.partial.jsonl"))
-        if journal.path.exists() and not flags.resume:
-            raise fail(f"{journal.path} holds an interrupted run: add --resume to finish it, or delete the file to start over")
-        if flags.resume and not journal.path.exists():
+        journal = Journal(journal_path(str(flags.json_out)))
+        existed = journal.path.exists()
+        try:
+            journal.lock()  # held until the block ends: a second run on the same journal is refused, not interleaved
+        except JournalBusy as exc:
+            raise fail(str(exc)) from None
+        if not flags.resume and not journal.is_empty():
+            journal.release()
+            raise fail(leftover(journal.path))
+        if flags.resume and not existed:
+            journal.remove()
             raise fail(f"--resume: nothing to resume ({journal.path} does not exist)")
     finished = False
     try:
         yield journal
         finished = True
     finally:
-        if finished or flags.scratch:
+        if finished or flags.scratch or journal.is_empty():
             journal.remove()
+        else:
+            journal.release()
 
 
 def _run_saving(jobs: list[Job], flags: StudyFlags, bar: Progress, task: TaskID, journal: Journal, *, reload: bool = True) -> None:
@@ -283,6 +322,8 @@ def _run_saving(jobs: list[Job], flags: StudyFlags, bar: Progress, task: TaskID,
         bar.stop()
         if flags.scratch:
             err.print("interrupted; nothing was kept (pass --json PATH to keep finished replications)", highlight=False)
+        elif not len(journal):
+            err.print("interrupted before any replication finished; nothing was kept", highlight=False)
         else:
             kept = len(journal)
             err.print(

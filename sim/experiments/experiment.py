@@ -12,19 +12,20 @@ import functools
 import json
 import math
 import os
-import signal
-import tempfile
 import tomllib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
 
 from sim import __version__
 from sim.engine.simulation import Simulation
 from sim.errors import SimError
+from sim.experiments.journal import Journal as Journal  # re-exported: the journal lived here
+from sim.experiments.journal import JournalBusy as JournalBusy
+from sim.experiments.journal import JournalError as JournalError
 from sim.experiments.stats import Interval, Running, welch_half_width
+from sim.experiments.workers import worker_init
 from sim.results import kpis
 from sim.results.results import build_results
 from sim.rng import replication_seeds
@@ -123,99 +124,6 @@ def _run_on_dask(jobs: Sequence[Job], address: str, results: list[Any], on_done:
                 on_done(i)
 
 
-def _ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C to the main process, which saves what finished and explains."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-class JournalError(SimError):
-    """A journal of finished replications does not belong to this experiment."""
-
-
-def _job_id(job: Job) -> list[Any]:
-    return [job.policy, job.seed, [list(o) for o in job.overrides], job.days]
-
-
-class Journal:
-    """Finished replications appended as JSON lines: the experiment's results, on disk.
-
-    Results are never all held in memory: the journal keeps each line's offset and reads a
-    replication back when it is needed, so a 1,000-replication sweep stays flat in memory. With
-    ``--json PATH`` the journal sits next to PATH and an interrupted experiment resumes from it;
-    without, it is a scratch file removed at the end.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.offsets: dict[int, tuple[int, int]] = {}
-        self._reader: Any = None
-
-    @classmethod
-    def scratch(cls) -> Journal:
-        """A journal in a temporary file (no --json PATH to keep it next to)."""
-        fd, name = tempfile.mkstemp(prefix="cxsim-", suffix=".jsonl")
-        os.close(fd)
-        return cls(Path(name))
-
-    def load(self, jobs: Sequence[Job]) -> set[int]:
-        """Indices of the jobs already in the journal; raises JournalError if it is from another plan."""
-        self.offsets = {}
-        if not self.path.exists():
-            return set()
-        with self.path.open("rb") as handle:
-            lines = handle.readlines()
-        pos = 0
-        for n, raw in enumerate(lines, start=1):
-            try:
-                entry = json.loads(raw)
-                i = int(entry["i"])
-                ok = 0 <= i < len(jobs) and entry["job"] == _job_id(jobs[i])
-            except (ValueError, KeyError, TypeError):
-                if n == len(lines):  # the last line, cut short by the interruption: run that job again
-                    self._truncate(pos)
-                    break
-                raise JournalError(f"{self.path}:{n}: not a line of a cxsim journal") from None
-            if not ok:
-                raise JournalError(
-                    f"{self.path}:{n}: written by a different experiment (other flags or file); remove it to start over"
-                )
-            self.offsets[i] = (pos, len(raw))
-            pos += len(raw)
-        return set(self.offsets)
-
-    def _truncate(self, size: int) -> None:
-        with self.path.open("r+b") as handle:
-            handle.truncate(size)
-
-    def add(self, i: int, job: Job, result: dict[str, float]) -> None:
-        """Append one finished replication."""
-        line = (json.dumps({"i": i, "job": _job_id(job), "metrics": result}) + "\n").encode("utf-8")
-        with self.path.open("ab") as handle:
-            pos = handle.seek(0, os.SEEK_END)
-            handle.write(line)
-            handle.flush()
-        self.offsets[i] = (pos, len(line))
-
-    def get(self, i: int) -> dict[str, float]:
-        """The metrics of finished job ``i``, read back from disk."""
-        pos, size = self.offsets[i]
-        if self._reader is None:
-            self._reader = self.path.open("rb")
-        self._reader.seek(pos)
-        metrics: dict[str, float] = json.loads(self._reader.read(size))["metrics"]
-        return metrics
-
-    def __len__(self) -> int:
-        return len(self.offsets)
-
-    def remove(self) -> None:
-        """Forget the journal once the final results are written."""
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
-        self.path.unlink(missing_ok=True)
-
-
 def run_jobs(
     jobs: Sequence[Job],
     workers: int,
@@ -249,8 +157,8 @@ def run_jobs(
     elif workers <= 1 or len(todo) <= 1:
         for i in todo:
             finished(i, run_job(jobs[i]))
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    else:  # never more processes than jobs to run
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=worker_init, initargs=(os.getpid(),))
         futures = {pool.submit(run_job, jobs[i]): i for i in todo}
         try:
             for future in as_completed(futures):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 import tomllib
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation, localcontext
 from typing import Any
 
 from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import validate_data
+from sim.scenario.schema import Scenario
 
 Override = tuple[str, Any]
 MAX_POINTS = 10_000
@@ -30,13 +32,36 @@ def _bad(message: str) -> SweepError:
 
 def _value(text: str, flag: str) -> Any:
     try:
-        return tomllib.loads(f"v = {text.strip()}")["v"]
+        value = tomllib.loads(f"v = {text.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         raise _bad(f"{flag}: '{text.strip()}' is not a value (numbers, true/false, or \"quoted text\")") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _bad(f"{flag}: '{text.strip()}' is not a finite number")
+    return value
 
 
-def parse_set(flag: str) -> tuple[str, list[Any]]:
-    """'key=spec' into the key and its list of values."""
+def _number(text: str, key: str, spec: str) -> Decimal:
+    try:
+        number = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        raise _bad(f"{key}: a range needs numbers (got '{spec}')") from None
+    if not number.is_finite():
+        raise _bad(f"{key}: a range needs finite numbers (got '{text.strip()}' in '{spec}')")
+    return number
+
+
+def range_size(start: Decimal, stop: Decimal, step: Decimal) -> int | None:
+    """How many values START:STOP:STEP has (both ends included), without listing them; None if too many to count."""
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 60
+            return int(((stop - start) / step).to_integral_value(rounding=ROUND_FLOOR)) + 1
+    except (DecimalException, OverflowError):
+        return None
+
+
+def parse_set(flag: str, limit: int = MAX_POINTS) -> tuple[str, list[Any]]:
+    """'key=spec' into the key and its list of values (a range of more than ``limit`` values is refused unbuilt)."""
     key, sep, spec = flag.partition("=")
     key = key.strip()
     if not sep or not key or not spec.strip():
@@ -45,34 +70,35 @@ def parse_set(flag: str) -> tuple[str, list[Any]]:
         parts = spec.split(":")
         if len(parts) not in (2, 3):
             raise _bad(f"{key}: a range is START:STOP or START:STOP:STEP (got '{spec}')")
-        try:
-            start, stop = Decimal(parts[0].strip()), Decimal(parts[1].strip())
-            step = Decimal(parts[2].strip()) if len(parts) == 3 else Decimal(1)
-        except InvalidOperation:
-            raise _bad(f"{key}: a range needs numbers (got '{spec}')") from None
+        start, stop = _number(parts[0], key, spec), _number(parts[1], key, spec)
+        step = _number(parts[2], key, spec) if len(parts) == 3 else Decimal(1)
         if step <= 0:
             raise _bad(f"{key}: the step must be positive (got {step})")
         if stop < start:
             raise _bad(f"{key}: the range {spec} is empty (stop is below start)")
+        size = range_size(start, stop, step)
+        if size is None or size > limit:
+            count = "too many values to count" if size is None else f"{size:,} values"
+            raise _bad(f"{key}: the range {spec} has {count}; a grid has at most {MAX_POINTS:,} points")
+        integral = all("." not in p for p in parts)
         values: list[Any] = []
-        v = start
-        while v <= stop:
-            values.append(int(v) if v == v.to_integral_value() and all("." not in p for p in parts) else float(v))
-            v += step
+        for n in range(size):
+            v = start + n * step
+            values.append(int(v) if integral and v == v.to_integral_value() else float(v))
         return key, values
     return key, [_value(item, key) for item in spec.split(",")]
 
 
 def grid(flags: list[str]) -> list[tuple[Override, ...]]:
-    """Every combination of the --set values, in flag order."""
+    """Every combination of the --set values, in flag order (the size is checked before the grid is built)."""
     parsed = [parse_set(f) for f in flags]
     keys = [k for k, _ in parsed]
     if len(set(keys)) != len(keys):
         raise _bad("a key is set twice")
-    points = [tuple(zip(keys, combo, strict=True)) for combo in itertools.product(*(v for _, v in parsed))]
-    if len(points) > MAX_POINTS:
-        raise _bad(f"the grid has {len(points):,} points; at most {MAX_POINTS:,}")
-    return points
+    size = math.prod(len(v) for _, v in parsed)
+    if size > MAX_POINTS:
+        raise _bad(f"the grid has {size:,} points; at most {MAX_POINTS:,}")
+    return [tuple(zip(keys, combo, strict=True)) for combo in itertools.product(*(v for _, v in parsed))]
 
 
 def apply(raw: dict[str, Any], overrides: tuple[Override, ...]) -> dict[str, Any]:
@@ -100,10 +126,10 @@ def apply(raw: dict[str, Any], overrides: tuple[Override, ...]) -> dict[str, Any
     return data
 
 
-def validate_point(raw: dict[str, Any], overrides: tuple[Override, ...], name: str) -> None:
-    """Raise a SweepError naming the --set key if the scenario with these overrides is invalid."""
+def validate_point(raw: dict[str, Any], overrides: tuple[Override, ...], name: str) -> Scenario:
+    """The scenario with these overrides; a SweepError naming the --set key if it is invalid."""
     try:
-        validate_data(apply(raw, overrides), name)
+        return validate_data(apply(raw, overrides), name).scenario
     except SweepError:
         raise
     except ScenarioError as exc:

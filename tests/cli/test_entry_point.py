@@ -75,14 +75,14 @@ BUG = (
 )
 
 
-def test_a_bug_is_one_line_and_exit_1_unless_debugging():
+def test_a_bug_is_one_line_and_exit_3_unless_debugging():
     res = python(BUG, CXSIM_DEBUG="")
-    assert res.returncode == 1
+    assert res.returncode == 3
     message = " ".join(res.stderr.split())  # rich wraps it at the width of stderr
     assert message == "internal error in cxsim (RuntimeError: boom); rerun with CXSIM_DEBUG=1 and report it"
     assert "Traceback" not in res.stderr
     debug = python(BUG, CXSIM_DEBUG="1")
-    assert debug.returncode == 1 and "Traceback" in debug.stderr and "RuntimeError: boom" in debug.stderr
+    assert debug.returncode == 3 and "Traceback" in debug.stderr and "RuntimeError: boom" in debug.stderr
 
 
 def test_ctrl_c_in_a_command_exits_130():

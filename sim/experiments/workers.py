@@ -1,0 +1,63 @@
+"""The set-up of a replication worker process: it ends with its parent and leaves Ctrl-C to it.
+
+``run_jobs`` starts its ``ProcessPoolExecutor`` with ``worker_init`` as the initializer. Without
+it, a kill -9 of the main process left its workers running for ever (they wait on a pipe the
+other workers keep open).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+held_locks: set[int] = set()  # descriptors of the journal locks this process holds (see Journal.lock)
+
+
+def worker_init(parent: int) -> None:
+    """Set up a worker process: it ends with its parent, leaves Ctrl-C to it, and holds no journal lock.
+
+    The main process saves what finished and explains on Ctrl-C. If it dies (kill -9, a crash)
+    its workers must not run on: on Linux the kernel sends them SIGTERM (``PR_SET_PDEATHSIG``),
+    elsewhere a watchdog thread ends them once the parent is gone. A forked worker shares the
+    parent's journal lock; it lets go of its copy so the lock ends with the parent.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for fd in list(held_locks):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    held_locks.clear()
+    armed = _die_with_parent()
+    if not _alive(parent):  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="cxsim-parent-watch").start()
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to send SIGTERM to this process when its parent ends; False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _alive(pid: int) -> bool:
+    from sim.atomic import pid_alive
+
+    return pid_alive(pid)
+
+
+def _watch_parent(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(0.5)
+    os._exit(1)

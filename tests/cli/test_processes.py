@@ -1,0 +1,147 @@
+"""Real processes: workers end when the main process is killed, and a journal is locked while in use.
+
+Each test starts ``python -m sim`` as a user would and acts on it from outside (kill -9, a second
+command on the same output), so these run in new processes, not in-process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, SCENARIOS
+
+HIKE = str(SCENARIOS / "hike-launch.toml")
+LONG_COMPARE = ["compare", HIKE, "--policies", "reactive,proactive", "--reps", "40", "--days", "8", "--no-progress"]
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+
+
+def children(pid: int) -> set[int]:
+    """Live (not zombie) processes whose parent is ``pid``."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == pid and state != "Z":
+            found.add(int(entry))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sim", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+
+
+def test_kill_9_of_the_main_process_ends_its_workers(tmp_path):
+    proc = start(*LONG_COMPARE, "--workers", "2", "--json", str(tmp_path / "c.json"))
+    workers: set[int] = set()
+    try:
+        wait_for(lambda: len(children(proc.pid)) >= 2, 60, "two worker processes")
+        workers = children(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        wait_for(lambda: not any(running(w) for w in workers), 10, f"workers {sorted(workers)} to end")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of its process group (the workers, if they ran on)
+        stop(proc)
+
+
+def worker_init(parent: int, *, armed: bool = True) -> subprocess.Popen[str]:
+    """A process that sets itself up as a replication worker of ``parent``, then waits."""
+    code = textwrap.dedent(f"""
+        import time
+        from sim.experiments import workers
+        if not {armed}:
+            workers._die_with_parent = lambda: False  # as where prctl is not available: the watchdog thread
+        workers.worker_init({parent})
+        print("ready", flush=True)
+        time.sleep(60)
+    """)
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
+
+def test_a_worker_whose_parent_died_before_it_started_ends_at_once():
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    worker = worker_init(gone.pid)
+    out, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 1 and "ready" not in out
+
+
+def test_without_the_death_signal_a_watchdog_ends_the_worker():
+    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    worker = worker_init(parent.pid, armed=False)
+    try:
+        assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
+        parent.kill()
+        parent.wait()
+        worker.wait(timeout=10)
+        assert worker.returncode == 1
+    finally:
+        parent.kill()
+        worker.kill()
+        worker.wait()
+        parent.wait()
+
+
+def test_a_second_run_on_a_journal_in_use_is_refused_in_one_line(tmp_path):
+    out = tmp_path / "c.json"
+    journal = Path(f"{out}.partial.jsonl")
+    first = start(*LONG_COMPARE, "--workers", "1", "--json", str(out))
+    try:
+        wait_for(lambda: journal.exists() and journal.read_text().count("\n") >= 1, 60, "the first replication")
+        for extra in ([], ["--resume"]):  # a plain retry, and two resumes of one journal (which corrupted it)
+            second = subprocess.run(
+                [sys.executable, "-m", "sim", *LONG_COMPARE, "--workers", "1", "--json", str(out), *extra],
+                cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+            )  # fmt: skip
+            assert second.returncode == 2, second.stderr
+            lines = second.stderr.strip().splitlines()
+            assert lines == [f"error: {journal} is in use by another cxsim run writing the same output: let it finish (or stop it) first"]
+        assert first.poll() is None, "the first run was disturbed"
+        os.killpg(first.pid, signal.SIGINT)
+        _, stderr = first.communicate(timeout=60)
+        assert first.returncode == 130, stderr
+    finally:
+        stop(first)
+    for line in journal.read_text().splitlines():  # every line whole: nothing interleaved
+        assert line.startswith('{"i": ') and line.endswith("}")
