@@ -8,10 +8,12 @@ same customers and failures), in worker processes so the debrief screen stays re
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.experiments.workers import worker_init
 from sim.results.results import build_results
 from sim.scenario.schema import Scenario
 from sim.session.replay import run_with_choices
@@ -88,7 +90,10 @@ class CounterfactualRuns:
     def start(self) -> None:
         # NOTE: "spawn" so workers never inherit the game's SDL window or its threads.
         ctx = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=max(1, min(self.workers, len(self.alts))), mp_context=ctx)
+        self._pool = ProcessPoolExecutor(
+            max_workers=max(1, min(self.workers, len(self.alts))), mp_context=ctx,
+            initializer=worker_init, initargs=(os.getpid(),),  # the replays end with the game, even on kill -9
+        )  # fmt: skip
         self.futures = [
             self._pool.submit(run_alternative, self.scenario, alt, self.policy, self.seed, self.horizon_days) for alt in self.alts
         ]

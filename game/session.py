@@ -343,10 +343,12 @@ def _round(value: float | None) -> str:
 
 def append_csv_row(path: Path, row: dict[str, Any]) -> None:
     """Add a line to the trainer's CSV, rewriting it atomically (a crash keeps the old file)."""
+    from sim.textsafe import csv_text_fields
+
     existing = path.read_text(encoding="utf-8") if path.is_file() else ""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     if not existing:
         writer.writeheader()
-    writer.writerow(row)
+    writer.writerow(csv_text_fields(row, ("trainee", "scenario", "decisions", "currency", "session_file")))
     write_text_atomic(path, existing + buf.getvalue())

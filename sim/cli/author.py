@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.console import err, fail, out, print_lines, print_written
+from sim.cli.console import err, fail, literal, out, print_lines, print_written
 from sim.cli.options import AllowLargeOpt, DaysOpt, FileArg, ProgressOpt, WorkersOpt, check_workload, check_writable
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "authoring" / "templates"
@@ -39,13 +39,13 @@ def lint(
         seeded = seeded_workload(loaded.scenario)
         if seeded.runs and (allow_large or not seeded.large) and seeded.worth_saying:
             err.print(notice(seeded), highlight=False, soft_wrap=True, markup=False)
-        with err.status(f"linting {file} (decisions on random triggers are checked over 20 seeded runs)..."):
+        with err.status(f"linting {literal(file)} (decisions on random triggers are checked over 20 seeded runs)..."):
             problems = lint_scenario(loaded, file.read_text(encoding="utf-8"), allow_large=allow_large)
         print_lines(problems)
         if problems:
             warned = True
         else:
-            out.print(f"{file}: clean", highlight=False)
+            out.print(f"{file}: clean", highlight=False, markup=False)
     if warned:
         raise typer.Exit(1)
 
@@ -90,7 +90,9 @@ def new(
 
     parse_scenario(text.encode("utf-8"), str(target))  # never write a file that does not validate
     write_text_atomic(target, text)
-    out.print(f"wrote {target} (from {source.name}); next: cxsim lint {target}, cxsim preview {target}", highlight=False)
+    out.print(
+        f"wrote {target} (from {source.name}); next: cxsim lint {target}, cxsim preview {target}", highlight=False, markup=False
+    )
 
 
 def preview(
@@ -124,7 +126,7 @@ def preview(
         workload([(per_run, len(s.policies)), (per_run, reps * n_policies)], f"{len(s.policies)} policies{lessons}"),
         "this preview", allow_large,
     )  # fmt: skip
-    out.print(f"[bold]{s.title}[/]  ({s.horizon_days:g} days, seed {s.seed})", highlight=False)
+    out.print(f"[bold]{literal(s.title)}[/]  ({s.horizon_days:g} days, seed {s.seed})", highlight=False)
     out.print(journey_tree(s))
 
     table = Table(title="Headline KPIs, one run per policy (same seed)", title_justify="left")
@@ -141,7 +143,7 @@ def preview(
         table.add_row(key, *values)
     out.print(table)
     if not s.lessons:
-        out.print("no [[lessons]] stated: nothing to check (see docs/authoring.md)")
+        out.print("no [[lessons]] stated: nothing to check (see docs/authoring.md)", markup=False)
         return
     out.print(f"Checking {len(s.lessons)} lesson(s) over {reps} paired replications...", highlight=False)
     with runs_bar("lessons", progress and err.is_terminal) as bar:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.console import err, fail, print_written
+from sim.cli.console import err, fail, literal, print_written
 from sim.cli.options import CsvOpt, JsonOpt, check_writable, journal_path, leftover, note_leftover
 
 
@@ -78,7 +78,7 @@ def replay(
     sim = replay_session(loaded.scenario, rec.commands, policy=rec.policy, seed=rec.seed, horizon_days=rec.horizon_days)
     results = build_results(sim, scenario_file=rec.scenario_file, scenario_sha256=rec.scenario_sha256 or loaded.sha256)
     write_results(results, json_out, csv_out)
-    who = f" by {rec.trainee}" if rec.trainee else ""
+    who = f" by {literal(rec.trainee)}" if rec.trainee else ""
     err.print(f"replayed {len(rec.commands)} decision(s){who} on seed {rec.seed}, policy {rec.policy}", highlight=False)
     if rec.results is None:
         if sim.paused:
@@ -91,7 +91,7 @@ def replay(
         err.print("reproduced exactly: every saved KPI matches", highlight=False)
         return
     differing = _first_difference(rec.results, json.loads(to_json(results)))
-    err.print(f"[bold red]not reproduced:[/] {differing}", highlight=False)
+    err.print(f"[bold red]not reproduced:[/] {literal(differing)}", highlight=False)
     raise typer.Exit(1)
 
 

@@ -217,6 +217,7 @@ def _write_sweep(
     from sim.atomic import open_atomic
     from sim.cli.present import SweepTable
     from sim.experiments.experiment import STREAM_TOKEN, collect, replication_rows, to_dict
+    from sim.textsafe import csv_line
 
     scenario, sha256, file_name = loaded.scenario, loaded.sha256, str(file)
     days = flags.days if flags.days is not None else scenario.horizon_days
@@ -247,15 +248,14 @@ def _write_sweep(
     if flags.csv_out is not None:
         keys: list[str] = [k for k, _ in points[0]]
         with open_atomic(flags.csv_out) as handle:
-            handle.write(",".join([*keys, "policy", "replication", "seed", "metric", "value"]) + "\n")
+            handle.write(csv_line([*keys, "policy", "replication", "seed", "metric", "value"], text=range(len(keys))))
+            text_cells = range(len(keys) + 1)  # the grid values (a text key's value is trainer text) and the policy
             for pt, exp in zip(out_points, exps, strict=True):
-                head = [str(pt["set"][k]) for k in keys]
+                head = [pt["set"][k] for k in keys]
                 for row in replication_rows(exp):
                     for metric, value in row["metrics"].items():
-                        handle.write(
-                            ",".join([*head, row["policy"], str(row["replication"]), str(row["seed"]), metric, repr(value)])
-                            + "\n"
-                        )
+                        cells = [*head, row["policy"], row["replication"], row["seed"], metric, repr(value)]
+                        handle.write(csv_line(cells, text=text_cells))
     return table.table
 
 

@@ -123,10 +123,6 @@ def test_sweep_over_a_text_key_prints_the_grid_values_literally(wide, hostile: P
     assert f"│ {HOSTILE} │ reactive │" in res.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/cli/author.py preview() prints f'[bold]{s.title}[/] ...' as markup: it needs literal(s.title)",
-)
 def test_preview_prints_the_title_tree_and_lessons_literally(wide, hostile: Path):
     res = wide("preview", str(hostile), "--reps", "2", "--days", "3", "--workers", "1", "--no-progress")
     assert res.exit_code == 0, res.output
@@ -174,10 +170,6 @@ def test_errors_quote_what_the_user_typed_literally(wide, hostile: Path, tmp_pat
     assert f"wrote {target}" in res.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/cli/author.py lint() prints err.status(f'linting {file} ...') and f'{file}: clean' as markup: they need literal(file)",
-)
 def test_lint_prints_a_path_with_brackets_literally(wide, tmp_path: Path):
     folder = tmp_path / "x[" / "b]"  # the path reads "x[/b]/..."
     folder.mkdir(parents=True)
@@ -227,10 +219,6 @@ def test_run_csv_keeps_the_currency_as_text_and_numbers_as_numbers(wide, hostile
     assert [r["scope"] for r in parsed] == [t["scope"] for t in tidy]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/cli/studies.py _write_sweep() writes --set values into the CSV as they are: it needs sim.textsafe.csv_line",
-)
 def test_sweep_csv_keeps_text_grid_values_as_text(wide, hostile: Path, tmp_path: Path):
     target = tmp_path / "sweep.csv"
     res = wide(

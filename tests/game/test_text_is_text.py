@@ -151,10 +151,6 @@ def test_autoplay_finishes_the_hostile_scenario(tmp_path: Path):
     assert data["finished"] and data["trainee"] == TRAINEE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="game/session.py csv_row()/append_csv_row() write the trainee and title as they are: they need sim.textsafe",
-)
 def test_the_trainers_results_csv_keeps_formula_like_text_as_text(tmp_path: Path):
     _finished_session(tmp_path, TRAINEE).finish()
     row = next(csv.DictReader((tmp_path / "results.csv").open(encoding="utf-8")))
@@ -174,10 +170,6 @@ def _finished_session(tmp_path: Path, trainee: str):
     return session
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/cli/sessions.py replay() prints f'replayed ... by {rec.trainee}' as markup: it needs literal(rec.trainee)",
-)
 def test_replay_prints_the_trainees_name_literally(tmp_path: Path):
     from typer.testing import CliRunner
 
