@@ -32,7 +32,7 @@ def report(
     note_leftover(results)
     try:
         data = json.loads(results.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         line = f":{exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise fail(f"{results}{line}: not a JSON results file ({exc.__class__.__name__})") from exc
     target = out_path or results.with_suffix(".html")

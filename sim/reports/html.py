@@ -314,9 +314,16 @@ def _run_report(data: dict[str, Any]) -> str:
 def render(data: dict[str, Any]) -> str:
     """The HTML page for results written by cxsim run, compare or sweep."""
     fmt = data.get("format") if isinstance(data, dict) else None
-    with plt.rc_context({"text.parse_math": False, "text.usetex": False}):  # chart text is text, never math or TeX
-        if fmt == "cxsim.run/1":
-            return _run_report(data)
-        if fmt == "cxsim.experiment/1":
-            return _sweep_report(data) if data.get("kind") == "sweep" else _experiment_report(data)
+    try:
+        with plt.rc_context({"text.parse_math": False, "text.usetex": False}):  # chart text is text, never math or TeX
+            if fmt == "cxsim.run/1":
+                return _run_report(data)
+            if fmt == "cxsim.experiment/1":
+                return _sweep_report(data) if data.get("kind") == "sweep" else _experiment_report(data)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        # A results file cxsim wrote always has every key; one that lacks some was cut or edited.
+        what = f"key {exc.args[0]!r} is missing" if isinstance(exc, KeyError) and exc.args else "a value has the wrong shape"
+        raise ReportError(
+            f"an incomplete or edited {fmt} file ({what}); write it again with cxsim run/compare/sweep --json"
+        ) from exc
     raise ReportError(f"not a cxsim results file (its format is {fmt!r}); write one with cxsim run/compare/sweep --json")
