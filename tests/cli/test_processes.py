@@ -19,7 +19,7 @@ import pytest
 from helpers import ROOT, SCENARIOS
 
 HIKE = str(SCENARIOS / "hike-launch.toml")
-LONG_COMPARE = ["compare", HIKE, "--policies", "reactive,proactive", "--reps", "40", "--days", "8", "--no-progress"]
+LONG_COMPARE = ["compare", HIKE, "--policies", "reactive,proactive", "--reps", "150", "--days", "8", "--no-progress"]  # long enough to outlast each test (which stops it), short of the cost note
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
