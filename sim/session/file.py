@@ -159,8 +159,9 @@ def read_session(path: str | Path) -> SessionRecord:
     except RecursionError as exc:  # pragma: no cover - _too_deep_text catches it first
         raise _bad(path, "", "JSON nested too deeply: not a cxsim session file") from exc
     if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
-        found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise _bad(path, "format", f"expected '{SESSION_FORMAT}', found {found!r}: not a cxsim session file")
+        found = repr(data.get("format")) if isinstance(data, dict) else type(data).__name__
+        found = found if len(found) <= 40 else found[:37] + "..."
+        raise _bad(path, "format", f"expected '{SESSION_FORMAT}', found {found}: not a cxsim session file")
     if _depth(data, MAX_JSON_NESTING):
         raise _bad(path, "", f"JSON nested deeper than {MAX_JSON_NESTING} levels: not a cxsim session file")
     try:
