@@ -89,14 +89,14 @@ def read_scenario(path: str | Path) -> LoadedScenario:
     """Load and validate a scenario file, keeping its hash and warnings."""
     name = str(path)
     p = Path(path)
-    if not p.exists():
-        raise ScenarioError([Problem(name, None, "", "file not found")])
-    if p.is_dir():
-        raise ScenarioError([Problem(name, None, "", "is a directory; give a .toml scenario file")])
-    try:
+    try:  # exists() and is_dir() raise, too, on a name the system refuses (too long, say)
+        if not p.exists():
+            raise ScenarioError([Problem(name, None, "", "file not found")])
+        if p.is_dir():
+            raise ScenarioError([Problem(name, None, "", "is a directory; give a .toml scenario file")])
         data = p.read_bytes()
     except OSError as err:
-        raise ScenarioError([Problem(name, None, "", f"cannot read file ({err.strerror})")]) from err
+        raise ScenarioError([Problem(name, None, "", f"cannot read file ({err.strerror or err})")]) from err
     return parse_scenario(data, name)
 
 
