@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/mypy
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q -n 2 -m "not slow"
 
-## test-slow: the long statistical tests (Erlang C/A over long runs)
+## test-slow: the long statistical tests (Erlang C/A over long runs) and the long fuzzing budget (tests/fuzz)
 test-slow: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q -n 2 -m slow
 

@@ -18,11 +18,12 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
 def parse_clock(text: str) -> int:
     """Minutes after midnight of a "HH:MM" clock time ("24:00" is the end of the day)."""
     m = _CLOCK.match(text.strip())
+    shown = repr(text if len(text) <= 20 else text[:17] + "...")
     if not m:
-        raise ValueError(f"expected a clock time like '09:30' (got {text!r})")
+        raise ValueError(f"expected a clock time like '09:30' (got {shown})")
     hours, minutes = int(m.group(1)), int(m.group(2))
     if hours == 24 and minutes:
-        raise ValueError(f"expected a clock time no later than '24:00' (got {text!r})")
+        raise ValueError(f"expected a clock time no later than '24:00' (got {shown})")
     return hours * MINUTES_PER_HOUR + minutes
 
 

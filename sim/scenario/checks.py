@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sim.clock import MINUTES_PER_DAY, at_day
 from sim.results.results import result_keys
 from sim.scenario.schema import CONTACT, END, RESERVED_TARGETS, Scenario, ScheduledFailure, TimeTrigger
+from sim.scenario.show import clip
 
 TOLERANCE = 1e-6
 
@@ -161,7 +162,8 @@ def check_scenario(s: Scenario) -> list[Finding]:
         keys = result_keys(s)
         for i, lesson in enumerate(s.lessons):
             if lesson.kpi not in keys:
-                out.append(Finding(("lessons", i, "kpi"), f"unknown results key '{lesson.kpi}'{did_you_mean(lesson.kpi, keys)}"))
+                kpi = clip(lesson.kpi)
+                out.append(Finding(("lessons", i, "kpi"), f"unknown results key '{kpi}'{did_you_mean(kpi, keys)}"))
 
     for tp in unreachable_touchpoints(s):
         out.append(Finding(("touchpoints", tp), "no route leads here, so no customer ever visits it", True))

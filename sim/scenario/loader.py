@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sim.errors import Problem, ScenarioError
 from sim.scenario.checks import check_scenario, did_you_mean
 from sim.scenario.schema import Scenario
+from sim.scenario.show import clip, show
 from sim.scenario.toml_lines import KeyLines
 
 TAG_FIELDS = ("dist", "kind", "effect", "on")
@@ -88,14 +89,14 @@ def read_scenario(path: str | Path) -> LoadedScenario:
     """Load and validate a scenario file, keeping its hash and warnings."""
     name = str(path)
     p = Path(path)
-    if not p.exists():
-        raise ScenarioError([Problem(name, None, "", "file not found")])
-    if p.is_dir():
-        raise ScenarioError([Problem(name, None, "", "is a directory; give a .toml scenario file")])
-    try:
+    try:  # exists() and is_dir() raise, too, on a name the system refuses (too long, say)
+        if not p.exists():
+            raise ScenarioError([Problem(name, None, "", "file not found")])
+        if p.is_dir():
+            raise ScenarioError([Problem(name, None, "", "is a directory; give a .toml scenario file")])
         data = p.read_bytes()
     except OSError as err:
-        raise ScenarioError([Problem(name, None, "", f"cannot read file ({err.strerror})")]) from err
+        raise ScenarioError([Problem(name, None, "", f"cannot read file ({err.strerror or err})")]) from err
     return parse_scenario(data, name)
 
 
@@ -179,7 +180,7 @@ def _syntax_problem(name: str, err: tomllib.TOMLDecodeError) -> Problem:
 
 
 def _located(name: str, lines: KeyLines, path: tuple[str | int, ...], message: str) -> Problem:
-    return Problem(name, lines.line_of(path), ".".join(str(p) for p in path), message)
+    return Problem(name, lines.line_of(path), ".".join(clip(str(p), 80) for p in path), message)  # names are at most 64
 
 
 def _clean_loc(loc: tuple[Any, ...], raw: Any) -> tuple[str | int, ...]:
@@ -212,7 +213,7 @@ def _problem(name: str, lines: KeyLines, raw: Any, e: Any) -> Problem:
     got = e.get("input")
     ctx = e.get("ctx") or {}
     if kind == "extra_forbidden":
-        key = str(path[-1]) if path else "?"
+        key = clip(str(path[-1])) if path else "?"
         allowed = allowed_keys(path[:-1], raw)
         message = f"unknown key '{key}'{did_you_mean(key, allowed)}"
     elif kind == "missing":
@@ -220,30 +221,24 @@ def _problem(name: str, lines: KeyLines, raw: Any, e: Any) -> Problem:
     elif kind == "union_tag_invalid":
         tag = ctx.get("discriminator", "").strip("'")
         expected = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",")]
-        message = f"unknown {tag} '{ctx.get('tag')}'{did_you_mean(str(ctx.get('tag')), expected)}"
+        found = clip(str(ctx.get("tag")))
+        message = f"unknown {tag} '{found}'{did_you_mean(found, expected)}"
         path = (*path, tag)
     elif kind == "union_tag_not_found":
         tag = str(ctx.get("discriminator", "")).strip("'")
         message = f"needs a '{tag}' key saying which kind it is"
     elif kind == "literal_error":
         expected = [t.strip().strip("'") for t in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
-        message = f"'{got}' is not allowed{did_you_mean(str(got), expected)}"
+        found = clip(str(got))
+        message = f"'{found}' is not allowed{did_you_mean(found, expected)}"
     else:
         msg = str(e["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         msg = msg.replace("Input should be", "must be").replace("Dictionary", "a table").replace("dictionary", "table")
         msg = msg[:1].lower() + msg[1:]
         if not isinstance(got, dict | list) and kind not in ("value_error", "assertion_error"):
-            msg += f" (got {_show(got)})"
+            msg += f" (got {show(got)})"
         message = msg
     return _located(name, lines, path, message)
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def allowed_keys(path: tuple[str | int, ...], raw: Any) -> list[str]:

@@ -73,8 +73,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, allow_inf_nan=False, strict=True)
 
 
+MAX_PATH_CHARS = 1024
+
+
 class _ScenarioRef(_Strict):
-    file: str = Field(min_length=1)
+    file: str = Field(min_length=1, max_length=MAX_PATH_CHARS)
     sha256: str = ""
     title: str = ""
 
@@ -159,8 +162,9 @@ def read_session(path: str | Path) -> SessionRecord:
     except RecursionError as exc:  # pragma: no cover - _too_deep_text catches it first
         raise _bad(path, "", "JSON nested too deeply: not a cxsim session file") from exc
     if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
-        found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise _bad(path, "format", f"expected '{SESSION_FORMAT}', found {found!r}: not a cxsim session file")
+        found = repr(data.get("format")) if isinstance(data, dict) else type(data).__name__
+        found = found if len(found) <= 40 else found[:37] + "..."
+        raise _bad(path, "format", f"expected '{SESSION_FORMAT}', found {found}: not a cxsim session file")
     if _depth(data, MAX_JSON_NESTING):
         raise _bad(path, "", f"JSON nested deeper than {MAX_JSON_NESTING} levels: not a cxsim session file")
     try:
@@ -221,7 +225,15 @@ def _too_deep_text(text: str) -> bool:
 def resolve_scenario_path(session_path: str | Path, scenario_file: str) -> Path:
     """Find the session's scenario: as written, else relative to the session file's folder."""
     candidate = Path(scenario_file)
-    if candidate.is_file() or candidate.is_absolute():
+    if _is_file(candidate) or candidate.is_absolute():
         return candidate
     beside = Path(session_path).parent / candidate
-    return beside if beside.is_file() else candidate
+    return beside if _is_file(beside) else candidate
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False where the system refuses the name (too long for a file name, say)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False

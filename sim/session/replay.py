@@ -26,11 +26,14 @@ def replay(
     it, the run stops at sim minute ``until`` (resuming a saved session where it was left).
     """
     sim = Simulation(scenario, policy=policy, seed=seed, observers=observers, interactive=True, horizon_days=horizon_days)
-    for logged in commands:
-        sim.advance_to(logged.time)
-        if isinstance(logged.command, Choose):
-            sim.settle(logged.command.decision)
-        sim.apply(logged.command)
+    for i, logged in enumerate(commands):
+        try:
+            sim.advance_to(logged.time)
+            if isinstance(logged.command, Choose):
+                sim.settle(logged.command.decision)
+            sim.apply(logged.command)
+        except CommandError as exc:  # a hand-edited log: say which command the scenario refuses
+            raise CommandError(f"commands[{i}]: {exc}") from exc
     if until is not None:
         sim.advance_to(until)
         return sim
