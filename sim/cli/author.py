@@ -39,7 +39,7 @@ def lint(
         seeded = seeded_workload(loaded.scenario)
         if seeded.runs and (allow_large or not seeded.large) and seeded.worth_saying:
             err.print(notice(seeded), highlight=False, soft_wrap=True, markup=False)
-        with err.status(f"linting {literal(file)} (decisions on random triggers are checked over 20 seeded runs)..."):
+        with err.status(f"linting {literal(file)} (decisions on random triggers are checked over seeded runs)..."):
             problems = lint_scenario(loaded, file.read_text(encoding="utf-8"), allow_large=allow_large)
         print_lines(problems)
         if problems:

@@ -60,6 +60,7 @@ def replay(
     """
     from sim.cli.run import write_results
     from sim.clock import format_time
+    from sim.errors import CommandError
     from sim.results.results import build_results, to_json
     from sim.scenario.loader import read_scenario
     from sim.session.file import read_session, resolve_scenario_path
@@ -75,7 +76,10 @@ def replay(
         )
     if rec.policy not in loaded.scenario.policies:
         raise fail(f"{file}: policy: '{rec.policy}' is not a policy of {scenario_path}")
-    sim = replay_session(loaded.scenario, rec.commands, policy=rec.policy, seed=rec.seed, horizon_days=rec.horizon_days)
+    try:
+        sim = replay_session(loaded.scenario, rec.commands, policy=rec.policy, seed=rec.seed, horizon_days=rec.horizon_days)
+    except CommandError as exc:  # a saved command this scenario refuses
+        raise fail(f"{file}: {exc}") from exc
     results = build_results(sim, scenario_file=rec.scenario_file, scenario_sha256=rec.scenario_sha256 or loaded.sha256)
     write_results(results, json_out, csv_out)
     who = f" by {literal(rec.trainee)}" if rec.trainee else ""

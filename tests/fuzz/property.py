@@ -35,16 +35,7 @@ FINDINGS = {"lint": "warning: ", "replay": "not reproduced: "}  # the commands w
 # Crashes the fuzzer found in code being changed elsewhere right now (sim/cli/): each is pinned by a
 # strict xfail test in test_known_crashes.py, which fails as soon as it is fixed; then drop it here.
 # (what, command, exit codes, a pattern on stderr)
-KNOWN_ELSEWHERE: list[tuple[str, str, set[int], re.Pattern[str]]] = [
-    (
-        "replay: a command the scenario refuses is one line naming the command but not the session file",
-        "replay", {2}, re.compile(r"^commands\[\d+\]: ", re.M),
-    ),
-    (
-        "replay: a trainee name or policy holding rich markup ('[/b]') is an internal error (MarkupError)",
-        "replay", {1, 3}, re.compile(r"^internal error in cxsim \(MarkupError: ", re.M),
-    ),
-]  # fmt: skip
+KNOWN_ELSEWHERE: list[tuple[str, str, set[int], re.Pattern[str]]] = []  # crashes found elsewhere and not fixed yet
 
 
 class Hang(BaseException):

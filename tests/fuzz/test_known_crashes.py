@@ -1,16 +1,9 @@
-"""Crashes the fuzzer found in code other work is changing now (sim/cli/), pinned as strict xfails.
-
-Each test is the smallest failing example. When the fix lands, its test passes, the strict xfail
-fails the suite, and both the marker here and the matching KNOWN_ELSEWHERE entry in
-tests/fuzz/property.py go.
-"""
+"""Crashes the fuzzer found in the CLI, each the smallest failing example, kept as regression tests."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pytest
 
 from fuzz.property import check
 from fuzz.targets import SESSION_SCENARIO, scenario_bytes, session_document
@@ -25,26 +18,14 @@ def session_file(folder: Path, **changes: object) -> str:
     return str(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/cli/sessions.py prints the trainee name with rich markup on: 'replayed ... by [/b]' raises MarkupError (exit 1, internal error)",
-)
 def test_a_trainee_name_with_markup_replays(tmp_path: Path):
     check("replay", session_file(tmp_path, trainee="[/b]"), names=(SESSION_SCENARIO,), known=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/cli/sessions.py reports an unknown policy through console.fail, which renders markup: policy '[/b]' raises MarkupError",
-)
 def test_an_unknown_policy_with_markup_is_one_line(tmp_path: Path):
     check("replay", session_file(tmp_path, policy="[/b]"), names=(SESSION_SCENARIO,), known=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/cli/sessions.py prints a refused command ('commands[0]: decision ...') without the session file's name",
-)
 def test_a_refused_command_names_the_session_file(tmp_path: Path):
     doc = session_document()
     doc["commands"][0]["decision"] = "no_such_decision"
