@@ -208,7 +208,7 @@ class Journey(Strict):
     routes: dict[Name, Route] = Field(
         default_factory=dict, description="Routes keyed by the touchpoint they leave; no route means the journey ends there."
     )
-    max_steps: int = Field(50, ge=1, description="Safety limit on touchpoints per journey (stops loops).")
+    max_steps: int = Field(50, ge=1, le=1000, description="Safety limit on touchpoints per journey (stops loops).")
 
 
 # --- failures --------------------------------------------------------------------------------------

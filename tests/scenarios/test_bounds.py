@@ -88,3 +88,12 @@ def test_the_cli_refuses_a_deeply_nested_file_with_exit_2(tmp_path):
         )
         assert res.returncode == 2, (command, res.stderr)
         assert "nested deeper than 16 levels" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_zero_delay_self_loop_ends_within_the_step_limit():
+    """A route back to the same touchpoint with no delay loops; max_steps (at most 1,000) stops each journey."""
+    text = replace_first(BOOK, r"^max_steps = .*$", "max_steps = 1000000") if "max_steps" in BOOK else None
+    if text is not None:
+        assert any("max_steps" in p for p in problems_of(text))
+    looping = HIKE.replace("[journey]", "[journey]\nmax_steps = 1000000", 1)
+    assert any("journey.max_steps" in p for p in problems_of(looping))
