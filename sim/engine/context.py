@@ -83,8 +83,8 @@ class PopulationBoard(Protocol):
     def new_customer(self, seg_name: str, source: Literal["new", "referral"], cid: int) -> None: ...
 
 
-class DecisionBoard(Protocol):
-    """Decision points (``sim.engine.decisions``)."""
+class DecisionTrigger(Protocol):
+    """What a failure tells the decision points (``sim.engine.decisions.DecisionBoard``)."""
 
     def failure_started(self, incident: Incident) -> None: ...
 
@@ -133,7 +133,7 @@ class RunContext:
     # Set once the boards exist (they are built with the context).
     incidents: IncidentBoard
     outcomes: OutcomeBoard
-    decisions: DecisionBoard
+    decisions: DecisionTrigger
     population: PopulationBoard
 
     def __init__(

@@ -99,8 +99,8 @@ class Simulation:
         ctx.incidents = self._incidents = Incidents(ctx, self.metrics.failures)
         ctx.decisions = self.decisions = DecisionBoard(ctx)
 
-        for ch_name, ch in ctx.channels.items():
-            spec = scenario.staffed()[ch_name]
+        for ch in ctx.channels.values():
+            spec = ch.spec
             if spec.shifts:
                 timeline = staffing_timeline(spec.shifts, self.horizon)
                 ch.set_staffing(scheduled=timeline[0][1])

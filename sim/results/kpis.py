@@ -71,8 +71,3 @@ def headline_kpis(channels: Sequence[str]) -> list[Kpi]:
     for ch in channels:
         out += [Kpi(f"channels.{ch}.{k.key}", f"{ch} {k.label}", k.unit, k.higher_is_better) for k in CHANNEL]
     return out
-
-
-def find(key: str, channels: Sequence[str] = ()) -> Kpi | None:
-    """The catalogue entry for a results key, if it has one."""
-    return next((k for k in headline_kpis(channels) if k.key == key), None)

@@ -153,14 +153,12 @@ def read_session(path: str | Path) -> SessionRecord:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _bad(path, "", "not a text file (it is not valid UTF-8): not a cxsim session file") from exc
-    if text.count("[") + text.count("{") > 0 and _too_deep_text(text):
-        raise _bad(path, "", f"JSON nested deeper than {MAX_JSON_NESTING} levels: not a cxsim session file")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _bad(path, "", f"not valid JSON ({exc.msg})", exc.lineno) from exc
-    except RecursionError as exc:  # pragma: no cover - _too_deep_text catches it first
-        raise _bad(path, "", "JSON nested too deeply: not a cxsim session file") from exc
+    except RecursionError as exc:  # the parser gives up past the interpreter's recursion limit
+        raise _bad(path, "", f"JSON nested deeper than {MAX_JSON_NESTING} levels: not a cxsim session file") from exc
     if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
         found = repr(data.get("format")) if isinstance(data, dict) else type(data).__name__
         found = found if len(found) <= 40 else found[:37] + "..."
@@ -198,28 +196,6 @@ def _command(c: _Choose | _ApplyResponse | _SetAgents) -> Command:
     if isinstance(c, _ApplyResponse):
         return ApplyResponse(response=c.response, failure=c.failure)
     return SetAgents(touchpoint=c.touchpoint, extra_agents=c.extra_agents)
-
-
-def _too_deep_text(text: str) -> bool:
-    """Brackets nested deeper than the limit outside JSON strings (json.loads would recurse that deep)."""
-    depth, in_string, escaped = 0, False, False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_JSON_NESTING:
-                return True
-        elif ch in "]}":
-            depth -= 1
-    return False
 
 
 def resolve_scenario_path(session_path: str | Path, scenario_file: str) -> Path:
