@@ -236,8 +236,13 @@ class JourneyRemembered(Record):
     customer: int
     segment: str
     journey: int
+    started: float  # sim minute the journey began (warm-up journeys are left out of results)
     affected: bool
     contacted: bool
+    contacts: int  # contacts with staffed touchpoints this journey (transfers not counted twice)
+    switches: int  # channel switches this journey
+    recovered: bool  # every failure of the journey was answered by the brand
+    reached_first: bool  # at least one failure was answered proactively, before the customer called
     thanked: bool
     memory: float
     attitude: float

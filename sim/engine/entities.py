@@ -61,6 +61,7 @@ class Hit:
     prior_failures: int
     quality: float = 0.0
     recovered: bool = False
+    proactive: bool = False  # the brand reached the customer first
 
 
 class Customer:
@@ -82,6 +83,7 @@ class Customer:
         "patience_factor",
         "segment",
         "settled",
+        "switches",
         "trust",
         "voice",
     )
@@ -103,6 +105,7 @@ class Customer:
         self.moments: list[float] = []
         self.effort = 0
         self.contacts = 0
+        self.switches = 0  # channel switches this journey
         self.ordered = False
         self.last_channel: str | None = None
         self.hits: dict[Incident, Hit] = {}

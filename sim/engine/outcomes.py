@@ -160,7 +160,10 @@ class Outcomes:
         ctx.emit(
             JourneyRemembered(
                 time=env.now, customer=customer.id, segment=customer.segment, journey=customer.journeys,
-                affected=bool(customer.hits), contacted=customer.contacts > 0, thanked=thanked, memory=memory,
+                started=customer.arrived, affected=bool(customer.hits), contacted=customer.contacts > 0,
+                contacts=customer.contacts, switches=customer.switches,
+                recovered=bool(customer.hits) and all(h.recovered for h in customer.hits.values()),
+                reached_first=any(h.proactive for h in customer.hits.values()), thanked=thanked, memory=memory,
                 attitude=attitude, trust=trust, effort=effort, ces=ces(effort, lo.ces_per_effort), csat=csat, ltr=ltr,
                 repeat_probability=p_repeat, returns=returns, review_stars=stars, referrals=referrals, nwom=nwom,
                 lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, lo.discount_rate),

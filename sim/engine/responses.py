@@ -74,6 +74,7 @@ def deliver(ctx: RunContext, customer: Customer, hit: Hit, names: tuple[str, ...
     )
     hit.quality = quality
     hit.recovered = True
+    hit.proactive = hit.proactive or proactive
     if not customer.settled:
         customer.moments[hit.index] = failure_moment(hit.severity, hit.attribution, quality, ctx.model.moments)
     customer.trust = trust_after_recovery(customer.trust, hit.trust_before, quality, proactive, ctx.model.memory)

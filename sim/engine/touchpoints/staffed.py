@@ -68,6 +68,7 @@ def contact(
         if customer.contacts > 1:
             add_effort(ctx, customer)  # a repeat contact
         if customer.last_channel is not None and customer.last_channel != kind:
+            customer.switches += 1
             add_effort(ctx, customer)  # a channel switch
     customer.last_channel = kind
     ticket = yield channel.join(customer.id, customer.patience_factor)
