@@ -260,6 +260,17 @@ class JourneyRemembered(Record):
 
 
 @dataclass(**_REC)
+class ReviewPosted(Record):
+    """A customer posted a review; ``answered`` if the brand replied, at ``cost`` (currency)."""
+
+    customer: int
+    segment: str
+    stars: int
+    answered: bool
+    cost: float
+
+
+@dataclass(**_REC)
 class JourneyEnded(Record):
     """A customer's journey is over; ``stages`` and ``visited`` list what they reached, in order."""
 

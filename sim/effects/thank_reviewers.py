@@ -13,4 +13,4 @@ class ThankReviewers(Operational):
     effect: Literal["thank_reviewers"]
 
     def apply(self, ctx: EffectContext, incident: IncidentHandle | None) -> None:
-        ctx.thank_reviewers()
+        ctx.thank_reviewers(self.cost_per_customer)

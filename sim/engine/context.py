@@ -71,6 +71,7 @@ class OutcomeBoard(Protocol):
     pending: deque[tuple[float, Customer]]
     nwom_pool: int
     thanks_reviewers: bool
+    thanks_cost: float
 
     def journey_ended(self, customer: Customer) -> None: ...
 
@@ -169,6 +170,7 @@ class RunContext:
         """The staffed touchpoint ``touchpoint``'s agents."""
         return self.channels[touchpoint]
 
-    def thank_reviewers(self) -> None:
-        """From now on every reviewer hears back personally."""
+    def thank_reviewers(self, cost_per_reviewer: float) -> None:
+        """From now on every reviewer hears back personally, at ``cost_per_reviewer`` each."""
         self.outcomes.thanks_reviewers = True
+        self.outcomes.thanks_cost = cost_per_reviewer

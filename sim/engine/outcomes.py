@@ -34,7 +34,7 @@ from sim.engine.context import RunContext
 from sim.engine.entities import Customer
 from sim.engine.journey import journey
 from sim.engine.walk import Walk
-from sim.records import CustomerArrived, JourneyRemembered
+from sim.records import CustomerArrived, JourneyRemembered, ReviewPosted
 from sim.rng import KeyedUniform
 from sim.scenario.distributions import sampler, uniform_sampler
 
@@ -86,6 +86,7 @@ class Outcomes:
         self._timer = False
         self.nwom_pool = 0  # people told bad things who have not arrived yet
         self.thanks_reviewers = False
+        self.thanks_cost = 0.0  # per reviewer answered
 
     def journey_ended(self, customer: Customer) -> None:
         """A journey is over: its memory settles after the survey delay."""
@@ -142,6 +143,13 @@ class Outcomes:
         thanked = bool(stars) and self.thanks_reviewers
         if thanked:  # the reviewer hears back personally: remembered with the next journey's attitude
             customer.attitude = min(1.0, customer.attitude + lo.thanks_attitude_gain)
+        if stars:
+            ctx.emit(
+                ReviewPosted(
+                    time=env.now, customer=customer.id, segment=customer.segment, stars=stars, answered=thanked,
+                    cost=self.thanks_cost if thanked else 0.0,
+                )
+            )
         group = nps_group(ltr)
         referrals = 0
         feedback = m.feedback

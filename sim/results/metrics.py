@@ -31,6 +31,7 @@ from sim.records import (
     Record,
     RecoveryDelivered,
     ResponseApplied,
+    ReviewPosted,
     ServiceStarted,
     StaffingChanged,
     TouchpointVisited,
@@ -207,6 +208,7 @@ class Metrics:
             DecisionMade: self._decision,
             JourneyEnded: self._journey,
             JourneyRemembered: self._remembered,
+            ReviewPosted: self._review,
             ProspectDeterred: self._deterred,
         }
 
@@ -414,6 +416,12 @@ class Metrics:
         self.day(r.time).costs += r.cost
         if r.time >= self.warmup:
             self.response_cost += r.cost
+
+    def _review(self, r: ReviewPosted) -> None:
+        if r.cost:
+            self.day(r.time).costs += r.cost
+            if r.time >= self.warmup:
+                self.response_cost += r.cost
 
     def _recovery(self, r: RecoveryDelivered) -> None:
         self.day(r.time).costs += r.cost + r.compensation
