@@ -77,8 +77,10 @@ class Customer:
         "id",
         "journeys",
         "last_channel",
+        "lost_order",
         "moments",
         "needless",
+        "order_value",
         "ordered",
         "patience_factor",
         "segment",
@@ -107,6 +109,8 @@ class Customer:
         self.contacts = 0
         self.switches = 0  # channel switches this journey
         self.ordered = False
+        self.order_value = 0.0  # value of this journey's order, placed or lost
+        self.lost_order: str | None = None  # the failure that lost this journey's order, if one did
         self.last_channel: str | None = None
         self.hits: dict[Incident, Hit] = {}
         self.voice: Incident | None = None

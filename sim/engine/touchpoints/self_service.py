@@ -77,7 +77,9 @@ def self_service(ctx: RunContext, customer: Customer, step: SelfServiceTouchpoin
         add_effort(ctx, customer)
     if spec.places_order and natural:
         value = ctx.order_value[customer.segment]()
+        customer.order_value = value
         if incident is not None:
+            customer.lost_order = incident.name
             ctx.emit(OrderLost(time=env.now, customer=customer.id, touchpoint=name, value=value, failure=incident.name))
         else:
             customer.ordered = True
