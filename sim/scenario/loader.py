@@ -21,6 +21,7 @@ from sim.errors import Problem, ScenarioError
 from sim.scenario.checks import check_scenario, did_you_mean
 from sim.scenario.schema import Scenario
 from sim.scenario.show import clip, show
+from sim.scenario.syntax_hints import explain
 from sim.scenario.toml_lines import KeyLines
 
 TAG_FIELDS = ("dist", "kind", "effect", "on")
@@ -116,10 +117,11 @@ def parse_scenario(data: bytes, name: str = "<scenario>") -> LoadedScenario:
     if deep is not None:
         message = f"arrays or inline tables nested deeper than {MAX_NESTING} levels; no scenario key needs that"
         raise ScenarioError([Problem(name, deep, "", message)])
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write: not part of the TOML
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ScenarioError([_syntax_problem(name, err)]) from err
+        raise ScenarioError([_syntax_problem(name, err, text)]) from err
     return validate_data(raw, name, text, hashlib.sha256(data).hexdigest())
 
 
@@ -166,21 +168,50 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _syntax_problem(name: str, err: tomllib.TOMLDecodeError) -> Problem:
+def _syntax_problem(name: str, err: tomllib.TOMLDecodeError, text: str) -> Problem:
     # tomllib messages end with "(at line L, column C)"; keep the words, move the line up front.
     msg = str(err)
     line = getattr(err, "lineno", None)
+    column = getattr(err, "colno", None)
     if line is None and "(at line " in msg:
         try:
-            line = int(msg.rsplit("(at line ", 1)[1].split(",")[0])
-        except ValueError:
-            line = None
+            where = msg.rsplit("(at line ", 1)[1]
+            line = int(where.split(",")[0])
+            column = int(where.split("column ")[1].rstrip(")"))
+        except (ValueError, IndexError):
+            pass
     words = msg.split(" (at line ")[0]
-    return Problem(name, line, "", f"TOML syntax error: {words[:1].lower()}{words[1:]}")
+    return Problem(name, line, "", f"TOML syntax error: {explain(text, line, column, words)}")
+
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def ordinal(n: int) -> str:
+    """'first' ... 'tenth', then '11th', '21st', '22nd', '23rd' ..."""
+    if 1 <= n <= len(ORDINALS):
+        return ORDINALS[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def shown_path(path: tuple[str | int, ...]) -> str:
+    """A key path for a trainer: list positions counted from one, in words ('responses (the third item)')."""
+    parts: list[str] = []
+    for step in path:
+        if isinstance(step, int):
+            item = f"the {ordinal(step + 1)} item"
+            if parts:
+                parts[-1] += f" ({item})"
+            else:
+                parts.append(item)
+        else:
+            parts.append(clip(str(step), 80))  # names are at most 64
+    return ".".join(parts)
 
 
 def _located(name: str, lines: KeyLines, path: tuple[str | int, ...], message: str) -> Problem:
-    return Problem(name, lines.line_of(path), ".".join(clip(str(p), 80) for p in path), message)  # names are at most 64
+    return Problem(name, lines.line_of(path), shown_path(path), message)
 
 
 def _clean_loc(loc: tuple[Any, ...], raw: Any) -> tuple[str | int, ...]:

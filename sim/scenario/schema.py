@@ -119,6 +119,11 @@ class Shift(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Shift:
         if parse_clock(self.end) <= parse_clock(self.start):
+            if parse_clock(self.end) < parse_clock(self.start):  # a night shift: the format has no wrap-around
+                raise ValueError(
+                    f"end ({self.end}) is before start ({self.start}): a shift past midnight is written as two shifts,"
+                    f" {self.start}-24:00 and 00:00-{self.end}"
+                )
             raise ValueError(f"end ({self.end}) must be later than start ({self.start})")
         return self
 

@@ -51,7 +51,7 @@ def test_a_line_break_in_a_value_is_shown_escaped():
 
 def test_a_huge_unknown_lesson_kpi_is_quoted_short():
     found = problems_of(TUTORIAL.replace('kpi = "experience', 'kpi = "' + "z" * 10_000 + "experience", 1))
-    assert len(found) == 1 and "lessons.0.kpi: unknown results key 'zzz" in found[0] and len(found[0]) < 200
+    assert len(found) == 1 and "lessons (the first item).kpi: unknown results key 'zzz" in found[0] and len(found[0]) < 200
 
 
 def test_a_session_file_of_another_format_is_quoted_short(tmp_path: Path):

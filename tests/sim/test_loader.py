@@ -90,7 +90,7 @@ def test_option_naming_unknown_response():
     (error,) = _broken('responses = ["chat_backup"]', 'responses = ["chat_bakup"]')
     line = _line_of(CENTRE, 'responses = ["chat_backup"]')
     assert error == (
-        f"s.toml:{line}: decisions.outage.options.move_to_chat.responses.0: "
+        f"s.toml:{line}: decisions.outage.options.move_to_chat.responses (the first item): "
         "unknown response 'chat_bakup'; did you mean 'chat_backup'?"
     )
 
@@ -122,3 +122,40 @@ def test_unreachable_touchpoint_is_a_warning_not_an_error():
     loaded = parse_scenario(text.encode(), "s.toml")
     (warning,) = loaded.warnings
     assert "touchpoints.store: warning: no route leads here" in str(warning)
+
+
+def test_a_byte_order_mark_is_not_an_error():
+    assert parse_scenario(b"\xef\xbb\xbf" + CENTRE.encode(), "s.toml").scenario.title
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("horizon_days = 7\n", "horizon_days = 7\nhorizon_days = 8\n", "'horizon_days' is set twice (first set at line "),
+        ('title = "', "title = Surge #", "the value of 'title' is text, so it needs quotes: title = \"Surge\""),
+        ("customers_per_hour = 60", "customers_per_hour = 60,5", "write decimals with a point (60.5, not 60,5)"),
+        ("{ chat = 0.3, end = 0.7 }", "{ chat = 0.3, end = 0.7, }", "the last entry of an inline table { ... } takes no comma"),
+        ("horizon_days = 7", "horizon_days: 7", "write 'horizon_days = value' with '=', not ':'"),
+        ("horizon_days = 7", "horizon_days = 7;", "remove the ';' at the end of the line"),
+        ("[arrivals]", "[arrivals]\n[arrivals]", "table [arrivals] is declared twice (first at line "),
+    ],
+)
+def test_common_syntax_slips_are_explained(old, new, expected):
+    assert old in CENTRE, old
+    (error,) = _errors(CENTRE.replace(old, new, 1))
+    assert "TOML syntax error: " in error and expected in error, error
+
+
+def test_list_positions_count_from_one():
+    from sim.scenario.loader import ordinal, shown_path
+
+    assert shown_path(("lessons", 0, "kpi")) == "lessons (the first item).kpi"
+    assert [ordinal(n) for n in (3, 11, 12, 13, 21, 22, 23, 101)] == [
+        "third", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st",
+    ]  # fmt: skip
+
+
+def test_a_night_shift_says_how_to_write_it():
+    (error,) = _broken('{ start = "20:00", end = "24:00", agents = 3 }', '{ start = "20:00", end = "08:00", agents = 3 }')
+    assert "touchpoints.phone.shifts (the fourth item): end (08:00) is before start (20:00)" in error
+    assert "a shift past midnight is written as two shifts, 20:00-24:00 and 00:00-08:00" in error

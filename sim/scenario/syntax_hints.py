@@ -1,0 +1,72 @@
+"""TOML syntax errors in a trainer's words: what went wrong on the line, and how to write it.
+
+``tomllib`` reports *where* it stopped ("invalid value (at line 4, column 9)") but not *why* in
+terms a trainer knows. The mistakes people actually make when they write a scenario by hand
+are few: text without quotes, a decimal comma, a trailing comma in an inline table, a key set
+twice, a table declared twice, ``:`` instead of ``=``. Each gets a message that names the key
+and shows the fix; anything else keeps the parser's own words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sim.scenario.toml_lines import Path, key_at, split_dotted
+
+_DECIMAL_COMMA = re.compile(r"=\s*([-+]?\d+),(\d+)")
+_TABLE_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
+
+
+def explain(source: str, line: int | None, column: int | None, parser_words: str) -> str:
+    """The message for a syntax error ``parser_words`` that ``tomllib`` raised at ``line``/``column``."""
+    lines = source.splitlines()
+    text = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    before = text[: (column or 1) - 1]
+    key = _key_of(text)
+    if parser_words == "Cannot overwrite a value" and line is not None:
+        found = key_at(source, line)
+        if found is not None:
+            path, first = found
+            where = f" (first set at line {first})" if first is not None and first != line else ""
+            return f"'{_dotted(path)}' is set twice{where}; keep one of them"
+    table = _TABLE_TWICE.match(parser_words)
+    if table is not None and line is not None:
+        found = key_at(source, line)
+        name = _dotted(found[0]) if found is not None else table.group(1)
+        first = found[1] if found is not None else None
+        where = f" (first at line {first})" if first is not None and first != line else ""
+        return f"table [{name}] is declared twice{where}; put all its keys under one header"
+    if parser_words == "Invalid value" and key:
+        value = text.split("=", 1)[1].strip() if "=" in text else ""
+        if value[:1].isalpha() and value.split()[0] not in ("true", "false", "inf", "nan"):
+            shown = value.split("#", 1)[0].strip()
+            return f"the value of '{key}' is text, so it needs quotes: {key} = \"{shown}\""
+        if value[:1].isalpha():
+            return f"'{key}' has an invalid value; true and false are written in lower case, without quotes"
+    if parser_words.startswith("Expected newline or end of document"):
+        comma = _DECIMAL_COMMA.search(text)
+        if comma is not None:
+            whole, part = comma.groups()
+            return f"'{key}' uses a decimal comma; write decimals with a point ({whole}.{part}, not {whole},{part})"
+        if text.rstrip().split("#", 1)[0].rstrip().endswith(";"):
+            return "remove the ';' at the end of the line: TOML lines need no terminator"
+        return f"{_lower(parser_words)}; put one key = value per line"
+    if parser_words == "Invalid initial character for a key part" and before.rstrip().endswith(","):
+        return "a comma before '}': the last entry of an inline table { ... } takes no comma"
+    if parser_words == "Expected '=' after a key in a key/value pair" and ":" in text:
+        return f"write '{key or 'key'} = value' with '=', not ':'"
+    return _lower(parser_words)
+
+
+def _key_of(text: str) -> str:
+    """The key written at the start of a ``key = value`` (or ``key: value``) line, if any."""
+    head = re.split(r"[=:]", text, maxsplit=1)[0].strip()
+    return ".".join(split_dotted(head)) if head and not head.startswith("[") else ""
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(str(p) for p in path if not isinstance(p, int))
+
+
+def _lower(words: str) -> str:
+    return words[:1].lower() + words[1:]
