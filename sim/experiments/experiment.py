@@ -9,6 +9,7 @@ processes. Policies compared on the same seeds meet the same customers and the s
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import os
@@ -72,6 +73,17 @@ class Job:
     seed: int
     days: float | None
     overrides: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def content(self) -> str:
+        """A digest of what the scenario says (not how it is written): a resume must run the same model."""
+        return content_digest(self.scenario, self.name)
+
+
+@functools.lru_cache(maxsize=8)
+def content_digest(data: bytes, name: str) -> str:
+    """SHA-256 of the validated scenario, so comments and layout may change but no value may."""
+    return hashlib.sha256(_scenario(data, name, ()).model_dump_json().encode()).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=8)

@@ -29,6 +29,8 @@ class JobLike(Protocol):
     def overrides(self) -> tuple[tuple[str, Any], ...]: ...
     @property
     def days(self) -> float | None: ...
+    @property
+    def content(self) -> str: ...
 
 
 class JournalError(SimError):
@@ -40,7 +42,27 @@ class JournalBusy(JournalError):
 
 
 def _job_id(job: JobLike) -> list[Any]:
-    return [job.policy, job.seed, [list(o) for o in job.overrides], job.days]
+    return [job.policy, job.seed, [list(o) for o in job.overrides], job.days, job.content]
+
+
+def _mismatch(path: Path, n: int, saved: Any, wanted: list[Any]) -> str:
+    """Why journal line ``n`` cannot be continued by this experiment, in one line."""
+    where = f"{path}:{n}: cannot resume"
+    if not isinstance(saved, list) or len(saved) != len(wanted):
+        return f"{where}: it was written by another version of cxsim; remove it to start over"
+    policy, seed, overrides, days, content = saved
+    if content != wanted[4]:
+        return (
+            f"{where}: the scenario's content changed since these replications ran (arrivals, staffing, ...);"
+            " restore the file, or remove the journal to start over"
+        )
+    if overrides != wanted[2]:
+        return f"{where}: --set values differ from the interrupted run's; repeat them, or remove the journal to start over"
+    if days != wanted[3]:
+        return f"{where}: --days differs from the interrupted run's ({days}); repeat it, or remove the journal to start over"
+    if policy != wanted[0]:
+        return f"{where}: the policies differ from the interrupted run's; repeat them, or remove the journal to start over"
+    return f"{where}: --seed or --reps differ from the interrupted run's (seed {seed}); remove the journal to start over"
 
 
 class Journal:
@@ -140,16 +162,17 @@ class Journal:
             try:
                 entry = json.loads(raw)
                 i = int(entry["i"])
-                ok = 0 <= i < len(jobs) and entry["job"] == _job_id(jobs[i])
+                saved = entry["job"]
+                ok = 0 <= i < len(jobs) and saved == _job_id(jobs[i])
             except (ValueError, KeyError, TypeError):
                 if n == len(lines):  # the last line, cut short by the interruption: run that job again
                     self._truncate(pos)
                     break
                 raise JournalError(f"{self.path}:{n}: not a line of a cxsim journal") from None
             if not ok:
-                raise JournalError(
-                    f"{self.path}:{n}: written by a different experiment (other flags or file); remove it to start over"
-                )
+                if 0 <= i < len(jobs):
+                    raise JournalError(_mismatch(self.path, n, saved, _job_id(jobs[i])))
+                raise JournalError(f"{self.path}:{n}: cannot resume: it holds more replications than asked for")
             self.offsets[i] = (pos, len(raw))
             pos += len(raw)
         return set(self.offsets)
