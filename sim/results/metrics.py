@@ -2,8 +2,10 @@
 
 Nothing here grows with the number of customers: counts, sums, time-weighted integrals and a
 fixed-size wait histogram (1-second bins to an hour, 1-minute bins to two days). Everything
-before the warm-up is left out: contacts and journeys count if they started after it, and
-time averages integrate from it.
+before the warm-up is left out, in the totals and in the daily series alike: contacts and
+journeys count if they started after it (survey answers too: a journey that began in the
+warm-up is never surveyed in the results), events (orders, failures, costs) if they happened
+after it, and time averages integrate from it. Days wholly inside the warm-up have no row.
 """
 
 from __future__ import annotations
@@ -224,7 +226,14 @@ class Metrics:
     # --- handlers ----------------------------------------------------------------------------------
 
     def close_day(self, day: int, start: float, end: float) -> None:
-        """Snapshot each channel's day from its running totals (called once at every midnight)."""
+        """Snapshot each channel's day from its running totals (called once at every midnight).
+
+        The totals count from the warm-up, so a day wholly inside it has nothing to show (and no
+        row); the day the warm-up ends averages its queue over the part after it.
+        """
+        if end <= self.warmup:
+            return
+        start = max(start, self.warmup)
         stats = self.days.setdefault(day, DayStats())
         for name, c in self.channels.items():
             agent_min = c.agents.integral(end)
@@ -253,7 +262,7 @@ class Metrics:
         return self.experience_affected.merged(self.experience_unaffected)
 
     def day(self, t: float) -> DayStats:
-        """The counters of the day containing sim minute t."""
+        """The counters of the day containing sim minute t (callers pass only times after the warm-up)."""
         d = int(t // 1440) + 1
         if d == self._day_index:
             return self._day
@@ -269,9 +278,10 @@ class Metrics:
     # is one implementation either way.
 
     def on_arrived(self, time: float, customer: int, segment: str, source: str, journey: int) -> None:
-        if time >= self.warmup:
-            self.arrived += 1
-            self.arrived_by_source[source] += 1
+        if time < self.warmup:
+            return
+        self.arrived += 1
+        self.arrived_by_source[source] += 1
         day = self._day if int(time // 1440) + 1 == self._day_index else self.day(time)
         day.arrivals += 1
         if source == "returning":
@@ -283,21 +293,22 @@ class Metrics:
         self.on_arrived(r.time, r.customer, r.segment, r.source, r.journey)
 
     def _deterred(self, r: ProspectDeterred) -> None:
-        self.day(r.time).deterred += 1
         if r.time >= self.warmup:
             self.deterred += 1
+            self.day(r.time).deterred += 1
 
     def _remembered(self, r: JourneyRemembered) -> None:
-        day = self.day(r.time)
+        if r.started < self.warmup:  # a warm-up journey: its survey is not part of the results
+            return
+        day = self.day(r.time)  # the day of the survey
         day.surveyed += 1
         day.csat_total += r.csat
         day.promoters += r.ltr >= 9
         day.detractors += r.ltr <= 6
         day.returns += r.returns
-        if r.time >= self.warmup:
-            (self.experience_affected if r.affected else self.experience_unaffected).add(r)
-            if r.contacted:
-                self.experience_contacted.add(r)
+        (self.experience_affected if r.affected else self.experience_unaffected).add(r)
+        if r.contacted:
+            self.experience_contacted.add(r)
 
     def _visited(self, r: TouchpointVisited) -> None:
         if r.time - r.duration_min < self.warmup:
@@ -385,10 +396,10 @@ class Metrics:
             c.waits.add(r.wait_min)
 
     def _ordered(self, r: OrderPlaced) -> None:
-        day = self.day(r.time)
-        day.orders += 1
-        day.revenue += r.value
         if r.time >= self.warmup:
+            day = self.day(r.time)
+            day.orders += 1
+            day.revenue += r.value
             self.orders += 1
             self.revenue += r.value
 
@@ -398,8 +409,8 @@ class Metrics:
             self.lost_revenue += r.value
 
     def _affected(self, r: CustomerAffected) -> None:
-        self.day(r.time).affected += 1
         if r.time >= self.warmup:
+            self.day(r.time).affected += 1
             self.affected += 1
             self.failures[r.failure]["customers_affected"] += 1
 
@@ -412,21 +423,22 @@ class Metrics:
         if r.time > start:
             self.failures[r.failure]["downtime_min"] += r.time - start
 
+    # Costs count when they are paid: after the warm-up, whoever they are paid for.
+
     def _response(self, r: ResponseApplied) -> None:
-        self.day(r.time).costs += r.cost
         if r.time >= self.warmup:
+            self.day(r.time).costs += r.cost
             self.response_cost += r.cost
 
     def _review(self, r: ReviewPosted) -> None:
-        if r.cost:
+        if r.cost and r.time >= self.warmup:
             self.day(r.time).costs += r.cost
-            if r.time >= self.warmup:
-                self.response_cost += r.cost
+            self.response_cost += r.cost
 
     def _recovery(self, r: RecoveryDelivered) -> None:
-        self.day(r.time).costs += r.cost + r.compensation
         if r.time < self.warmup:
             return
+        self.day(r.time).costs += r.cost + r.compensation
         if r.proactive:
             self.recoveries_proactive += 1
         else:
