@@ -172,7 +172,6 @@ class Metrics:
         self._channel_totals: dict[str, tuple[int, int, float, float]] = {}
         self._agent_min: dict[str, float] = {}
         self.journeys = 0
-        self.journeys_ordered = 0
         self.journey_steps = 0
         self.stage_reach = dict.fromkeys(STAGE_ORDER, 0)
         self.touchpoint_reach = dict.fromkeys(scenario.touchpoints, 0)
@@ -462,8 +461,6 @@ class Metrics:
             return
         self.journeys += 1
         self.journey_steps += steps
-        if ordered:
-            self.journeys_ordered += 1
         for stage in stages:
             self.stage_reach[stage] += 1
         for tp in visited if len(visited) == 1 else set(visited):

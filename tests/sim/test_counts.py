@@ -1,28 +1,44 @@
 """Counts that are real: every number of the results is what the record stream says happened.
 
-Journeys that began in the warm-up are never surveyed in the results nor in the daily series.
+Journeys that began in the warm-up are never surveyed in the results nor in the daily series;
+referrals count the referred customers who arrived; conversion is orders / journeys started,
+one definition everywhere.
 """
 
 from __future__ import annotations
 
 import functools
+import io
+import math
+import re
+from collections import Counter
 from typing import Any
 
 import pytest
 from helpers import SCENARIOS, make_scenario
+from rich.console import Console
 
 from sim import Simulation
 from sim.records import (
     CustomerArrived,
     JourneyRemembered,
+    OrderPlaced,
     Record,
 )
-from sim.results.results import build_results
+from sim.results.results import build_results, conversion_rate
 from sim.scenario.schema import Scenario
 
 
 def scenario_text(name: str) -> str:
     return (SCENARIOS / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def with_model(text: str, **keys: object) -> str:
+    """The scenario with ``[customer_model]`` keys set (the bundled files have no such table but contact-centre's)."""
+    lines = "".join(f"{k} = {str(v).lower() if isinstance(v, bool) else v}\n" for k, v in keys.items())
+    if "\n[customer_model]\n" in text:
+        return text.replace("\n[customer_model]\n", "\n[customer_model]\n" + lines, 1)
+    return text + "\n[customer_model]\n" + lines
 
 
 def run(scenario: Scenario, *, policy: str | None = None, days: float | None = None, seed: int = 1,
@@ -33,6 +49,28 @@ def run(scenario: Scenario, *, policy: str | None = None, days: float | None = N
     sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days, observers=[log.append])
     sim.run()
     return sim, log, build_results(sim)
+
+
+def printed(results: dict[str, Any]) -> str:
+    """What ``cxsim run`` prints for these results, as plain text."""
+    from sim.cli import present
+
+    console = Console(file=io.StringIO(), width=200, color_system=None, emoji=False)
+    saved = present.out
+    present.out = console
+    try:
+        present.print_results(results)
+    finally:
+        present.out = saved
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def cell(text: str, label: str) -> str:
+    """The value column of a row of the 'Customers and money' table."""
+    match = re.search(rf"│ {re.escape(label)}\s+│\s+([^│]+?)\s+│", text)
+    assert match, f"no row {label!r} in:\n{text}"
+    return match.group(1)
+
 
 
 # --- the warm-up ---------------------------------------------------------------------------------------
@@ -78,3 +116,73 @@ def test_the_daily_series_starts_after_the_warm_up_and_adds_up_to_the_totals():
     assert total["profit"] == pytest.approx(money["profit"])
 
 
+# --- referrals ---------------------------------------------------------------------------------------
+
+
+@functools.cache
+def hike(feedback: bool) -> tuple[list[Record], dict[str, Any]]:
+    text = scenario_text("hike-launch")
+    _, log, results = run(make_scenario(text if feedback else with_model(text, feedback=False)), days=20)
+    return log, results
+
+
+@pytest.mark.parametrize("feedback", [True, False])
+def test_referred_customers_are_those_who_arrived_by_referral(feedback):
+    log, results = hike(feedback)
+    arrived = Counter(r.source for r in log if isinstance(r, CustomerArrived))
+    assert results["customers"]["referred"] == arrived["referral"]
+    assert results["customers"]["returning"] == arrived["returning"]
+    assert results["customer_model"] == {"enabled": True, "feedback": feedback}
+    drawn = sum(r.referrals for r in log if isinstance(r, JourneyRemembered))
+    assert results["experience"]["referrals"] == drawn > 0  # friends won over: drawn either way
+    if feedback:
+        assert arrived["referral"] > 0 and arrived["returning"] > 0
+    else:
+        assert arrived["referral"] == arrived["returning"] == 0 == results["experience"]["prospects_deterred"]
+
+
+def test_with_feedback_off_the_table_shows_no_referral_return_or_deterred_rows():
+    off, on = printed(hike(False)[1]), printed(hike(True)[1])
+    for gone in ("referr", "returning", "won over", "kept away"):
+        assert gone not in off, gone
+        assert gone in on, gone
+    assert "feedback is off" in off
+    assert cell(on, "  new customers from referrals") == f"{hike(True)[1]['customers']['referred']:,}"
+
+
+# --- conversion ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["hike-launch", "late-delivery"])
+def test_printed_conversion_is_orders_over_journeys_started(name):
+    _, _, results = run(make_scenario(scenario_text(name)), days=3)
+    text = printed(results)
+    orders = int(cell(text, "orders").replace(",", ""))
+    journeys = int(cell(text, "journeys started (customers arrived)").replace(",", ""))
+    assert cell(text, "conversion (orders / journeys started)") == f"{100 * orders / journeys:.1f} %"
+    assert results["journey"]["conversion_rate"] == conversion_rate(orders, journeys) == orders / journeys
+    assert orders == results["journey"]["orders"] and journeys == results["customers"]["arrived"]
+
+
+def test_conversion_of_a_short_run_is_the_share_of_its_journeys_that_order():
+    """Journeys still under way at the horizon (buyers waiting for their parcel) do not bias it."""
+    scenario = make_scenario(scenario_text("hike-launch"))
+    _, _, short = run(scenario, days=3)
+    _, log, _ = run(scenario, days=10)  # the same journeys, followed to their end
+    journey_start: dict[int, float] = {}  # customer -> start of their journey under way
+    began = ordered = 0
+    for r in log:
+        if isinstance(r, CustomerArrived):
+            journey_start[r.customer] = r.time
+            began += r.time < 3 * 1440
+        elif isinstance(r, OrderPlaced):
+            ordered += journey_start[r.customer] < 3 * 1440
+    assert began == short["customers"]["arrived"]
+    assert short["journey"]["conversion_rate"] == pytest.approx(ordered / began, abs=0.01)
+    assert short["journey"]["conversion_rate"] < short["journey"]["orders"] / short["customers"]["journeys_completed"] - 0.05
+
+
+
+def test_conversion_rate_is_none_without_journeys():
+    assert conversion_rate(0, 0) is None
+    assert math.isclose(conversion_rate(1, 4) or 0.0, 0.25)
