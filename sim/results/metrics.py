@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.effects.notify import Notify
+from sim.effects.offer_callback import OfferCallback
 from sim.records import (
     CallbackAccepted,
     ContactAbandoned,
@@ -27,6 +29,7 @@ from sim.records import (
     FailureStarted,
     JourneyEnded,
     JourneyRemembered,
+    NoticeSent,
     OrderLost,
     OrderPlaced,
     ProspectDeterred,
@@ -185,6 +188,10 @@ class Metrics:
         self.compensation = 0.0
         self.recovery_cost = 0.0
         self.response_cost = 0.0
+        # per-customer costs the records do not carry: the notice in force per failure (for the
+        # needless notices sent with it) and the call-back offer in force per staffed touchpoint
+        self._notice_cost: dict[str, float] = {}
+        self._callback_cost: dict[str, float] = {}
         self.failures: dict[str, dict[str, float]] = {
             name: {"occurrences": 0, "downtime_min": 0.0, "customers_affected": 0} for name in scenario.failures
         }
@@ -211,6 +218,7 @@ class Metrics:
             JourneyRemembered: self._remembered,
             ReviewPosted: self._review,
             ProspectDeterred: self._deterred,
+            NoticeSent: self._notice,
         }
 
     def __call__(self, record: Record) -> None:
@@ -393,6 +401,10 @@ class Metrics:
         if r.since >= self.warmup:
             c.callbacks += 1
             c.waits.add(r.wait_min)
+        cost = self._callback_cost.get(r.touchpoint, 0.0)  # the offer's cost_per_customer, per call-back taken
+        if cost and r.time >= self.warmup:
+            self.day(r.time).costs += cost
+            self.response_cost += cost
 
     def _ordered(self, r: OrderPlaced) -> None:
         if r.time >= self.warmup:
@@ -425,6 +437,9 @@ class Metrics:
     # Costs count when they are paid: after the warm-up, whoever they are paid for.
 
     def _response(self, r: ResponseApplied) -> None:
+        spec = self.scenario.responses[r.response]
+        if isinstance(spec, OfferCallback):  # the offer in force on its touchpoint from now on
+            self._callback_cost[spec.touchpoint] = spec.cost_per_customer
         if r.time >= self.warmup:
             self.day(r.time).costs += r.cost
             self.response_cost += r.cost
@@ -434,7 +449,17 @@ class Metrics:
             self.day(r.time).costs += r.cost
             self.response_cost += r.cost
 
+    def _notice(self, r: NoticeSent) -> None:
+        """A needless notice costs what the notice costs per customer (an affected one pays it with the recovery)."""
+        if r.notice == "needless" and r.time >= self.warmup:
+            cost = self._notice_cost.get(r.failure, 0.0)
+            self.day(r.time).costs += cost
+            self.response_cost += cost
+
     def _recovery(self, r: RecoveryDelivered) -> None:
+        lead = self.scenario.responses[r.responses[0]] if r.proactive and r.responses else None
+        if isinstance(lead, Notify):  # a notice leads the responses it delivers (follow-ups come alone)
+            self._notice_cost[r.failure] = lead.cost_per_customer
         if r.time < self.warmup:
             return
         self.day(r.time).costs += r.cost + r.compensation

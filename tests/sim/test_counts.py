@@ -2,7 +2,7 @@
 
 Journeys that began in the warm-up are never surveyed in the results nor in the daily series;
 referrals count the referred customers who arrived; conversion is orders / journeys started,
-one definition everywhere.
+one definition everywhere; every cost a response declares is charged, once.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import functools
 import io
 import math
 import re
+import tomllib
 from collections import Counter
 from typing import Any
 
@@ -19,11 +20,20 @@ from helpers import SCENARIOS, make_scenario
 from rich.console import Console
 
 from sim import Simulation
+from sim.effects.compensate import Compensate
+from sim.effects.notify import Notify
+from sim.effects.offer_callback import OfferCallback
+from sim.effects.thank_reviewers import ThankReviewers
 from sim.records import (
+    CallbackAccepted,
     CustomerArrived,
     JourneyRemembered,
+    NoticeSent,
     OrderPlaced,
     Record,
+    RecoveryDelivered,
+    ResponseApplied,
+    ReviewPosted,
 )
 from sim.results.results import build_results, conversion_rate
 from sim.scenario.schema import Scenario
@@ -180,6 +190,99 @@ def test_conversion_of_a_short_run_is_the_share_of_its_journeys_that_order():
     assert began == short["customers"]["arrived"]
     assert short["journey"]["conversion_rate"] == pytest.approx(ordered / began, abs=0.01)
     assert short["journey"]["conversion_rate"] < short["journey"]["orders"] / short["customers"]["journeys_completed"] - 0.05
+
+
+# --- costs -----------------------------------------------------------------------------------------------
+
+
+BUNDLED = sorted(p.stem for p in SCENARIOS.glob("*.toml"))
+# Days long enough for each scenario's first failures and the responses to them (random failures: mtbf).
+DAYS = {"b2b-engineering-services": 40.0, "book-review-service": 8.0, "late-delivery": 8.0, "retail-store": 4.0}
+
+
+def declared_costs(scenario: Scenario, log: list[Record], warmup: float) -> dict[str, float]:
+    """What the responses declare, summed over what the records say they reached (after the warm-up)."""
+    specs = scenario.responses
+    response = recovery = compensation = 0.0
+    thanks = 0.0  # cost_per_customer of the thank_reviewers in force
+    callback: dict[str, float] = {}  # touchpoint -> cost_per_customer of the call-back offer in force
+    notice: dict[str, float] = {}  # failure -> cost_per_customer of the notice that reached its customers
+    for r in log:
+        if isinstance(r, ResponseApplied):
+            spec = specs[r.response]
+            assert r.cost == spec.cost_fixed
+            if isinstance(spec, ThankReviewers):
+                thanks = spec.cost_per_customer
+            if isinstance(spec, OfferCallback):
+                callback[spec.touchpoint] = spec.cost_per_customer
+            response += spec.cost_fixed * (r.time >= warmup)
+        elif isinstance(r, RecoveryDelivered):
+            reached = [specs[n] for n in r.responses]
+            if r.proactive and isinstance(reached[0], Notify):  # a notice and what it brings
+                notice[r.failure] = reached[0].cost_per_customer
+            else:  # on contact, or a follow-up once the failure is over
+                assert not r.proactive or all(s.after_incident for s in reached)
+            if r.time >= warmup:
+                recovery += sum(s.cost_per_customer for s in reached)
+                compensation += sum(s.amount for s in reached if isinstance(s, Compensate))
+        elif isinstance(r, ReviewPosted):
+            assert r.cost == (thanks if r.answered else 0.0)
+            response += r.cost * (r.time >= warmup)
+        elif isinstance(r, NoticeSent) and r.notice == "needless" and r.time >= warmup:
+            response += notice[r.failure]
+        elif isinstance(r, CallbackAccepted) and r.time >= warmup:
+            response += callback.get(r.touchpoint, 0.0)
+    return {"response_cost": response, "recovery_cost": recovery, "compensation": compensation}
+
+
+def cases() -> list[tuple[str, str]]:
+    return [(name, policy) for name in BUNDLED for policy in tomllib.loads(scenario_text(name))["policies"]]
+
+
+@pytest.mark.parametrize(("name", "policy"), cases())
+def test_every_declared_cost_is_charged_in_every_bundled_scenario(name, policy):
+    scenario = make_scenario(scenario_text(name))
+    sim, log, results = run(scenario, policy=policy, days=DAYS.get(name, 3.0), warmup_days=0.5)
+    expected = declared_costs(scenario, log, sim.warmup)
+    money = results["money"]
+    for key, value in expected.items():
+        assert money[key] == pytest.approx(value, abs=1e-9), key
+    assert sum(row["costs"] for row in results["daily"]) == pytest.approx(
+        money["agent_cost"] + sum(expected.values()), abs=1e-6
+    )
+
+
+def test_each_kind_of_per_customer_cost_is_charged_once():
+    """Thanks to reviewers, needless notices and call-backs, with a cost each (the bundled files price few of them)."""
+    text = scenario_text("contact-centre").replace(
+        'effect = "offer_callback"', 'effect = "offer_callback"\ncost_per_customer = 0.25'
+    )
+    text = text.replace("horizon_days = 7", "horizon_days = 4")
+    costed = make_scenario(text)
+    assert any(isinstance(s, OfferCallback) and s.cost_per_customer for s in costed.responses.values())
+    hits: Counter[str] = Counter()
+    totals = {key: 0.0 for key in ("response_cost", "recovery_cost", "compensation")}
+    for policy in costed.policies:
+        sim, log, results = run(costed, policy=policy)
+        hits.update(type(r).__name__ for r in log if isinstance(r, CallbackAccepted | NoticeSent))
+        for key, value in declared_costs(costed, log, sim.warmup).items():
+            assert results["money"][key] == pytest.approx(value, abs=1e-9), (policy, key)
+            totals[key] += value
+    hike = make_scenario(scenario_text("hike-launch").replace("cost_per_customer = 0.0", "cost_per_customer = 0.4"))
+    sim, log, results = run(hike, policy="proactive", days=10)  # reviews are answered from day 8
+    assert any(isinstance(r, ReviewPosted) and r.answered for r in log)
+    assert any(isinstance(r, NoticeSent) and r.notice == "needless" for r in log)
+    for key, value in declared_costs(hike, log, sim.warmup).items():
+        assert results["money"][key] == pytest.approx(value, abs=1e-9), key
+    assert hits["CallbackAccepted"] > 0 and totals["response_cost"] > 0
+
+
+def test_no_bundled_response_declares_a_cost_nothing_would_charge():
+    """A cost_per_customer on a fix or a staffing change reaches no customer: it would be silently ignored."""
+    for name in BUNDLED:
+        for rname, spec in make_scenario(scenario_text(name)).responses.items():
+            reaches_customers = spec.attaches or isinstance(spec, ThankReviewers | OfferCallback)
+            assert spec.cost_per_customer == 0 or reaches_customers, f"{name}: responses.{rname}"
 
 
 
