@@ -51,10 +51,10 @@ def print_lines(items: Iterable[object]) -> None:
         err.print(str(item), highlight=False, soft_wrap=True, markup=False)
 
 
-def print_written(json_out: object, csv_out: object = None) -> None:
-    """``wrote PATH`` on stderr for each file written; nothing when the JSON went to stdout ('-')."""
+def print_written(json_out: object, *others: object) -> None:
+    """``wrote PATH`` on stderr for each file written (None: not asked for); nothing when the JSON went to stdout ('-')."""
     if json_out == "-":
         return
-    for target in (json_out, csv_out):
+    for target in (json_out, *others):
         if target is not None:
             err.print(f"wrote {target}", highlight=False, markup=False)

@@ -35,6 +35,13 @@ JsonOpt = Annotated[
     str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
 ]
 CsvOpt = Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")]
+CustomersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--customers", metavar="PATH",
+        help="Write one CSV row per surveyed customer journey to PATH (columns: docs/results-format.md).",
+    ),
+]  # fmt: skip
 ProgressOpt = Annotated[bool, typer.Option(help="Show a progress bar on stderr.")]
 SchedulerOpt = Annotated[
     str | None,

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from sim.cli.console import literal, out
 from sim.clock import format_time
-from sim.results.kpis import CHANNEL_DETAIL
+from sim.results.kpis import CHANNEL_DETAIL, CONVERSION
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -50,10 +50,15 @@ def print_results(results: dict[str, Any]) -> None:
     c = results["customers"]
     j = results["journey"]
     m = results["money"]
-    summary.add_row("customers arrived", fmt(c["arrived"]))
+    # Old results files have no customer_model block: their rows show as they always did.
+    feedback = results.get("customer_model", {}).get("feedback", True)
+    summary.add_row("journeys started (customers arrived)", fmt(c["arrived"]))
+    if feedback:  # with feedback off nobody comes back or is referred: no rows for what cannot happen
+        summary.add_row("  returning customers", fmt(c["returning"]))
+        summary.add_row("  new customers from referrals", fmt(c["referred"]))
     summary.add_row("journeys completed", fmt(c["journeys_completed"]))
     summary.add_row("orders", fmt(j["orders"]))
-    summary.add_row("conversion (orders / journeys)", fmt(j["conversion_rate"], "fraction"))
+    summary.add_row(CONVERSION.label, fmt(j["conversion_rate"], CONVERSION.unit))
     summary.add_row("orders lost to failures", fmt(j["lost_orders"]))
     summary.add_row("customers hit by a failure", fmt(results["recovery"]["customers_affected"]))
     summary.add_row("  reached first (proactive)", fmt(results["recovery"]["proactive"]))
@@ -115,16 +120,21 @@ def print_results(results: dict[str, Any]) -> None:
             ("lifetime_value_mean", "customer lifetime value", cur),
             ("reviews_posted", "reviews posted", ""),
             ("review_stars_mean", "mean review stars (1-5)", ""),
-            ("referrals", "new customers from referrals", ""),
+            *((("referrals", "friends won over (arrive later)", ""),) if feedback else ()),
         ):
             t.add_row(label, *(fmt(g[key], unit) for g in groups))
         out.print(t)
-        c = results["customers"]
-        out.print(
-            f"arrivals: {c['new']:,} new, {c['referred']:,} by referral, {c['returning']:,} returning; "
-            f"{exp['prospects_deterred']:,} prospects kept away by negative word of mouth",
-            highlight=False,
-        )
+        if feedback:
+            out.print(
+                f"arrivals: {c['new']:,} new, {c['referred']:,} by referral, {c['returning']:,} returning; "
+                f"{exp['prospects_deterred']:,} prospects kept away by negative word of mouth",
+                highlight=False,
+            )
+        else:
+            out.print(
+                "feedback is off ([customer_model] feedback = false): what customers remember does not change who arrives",
+                highlight=False,
+            )
     for d in results["decisions"]:
         when = format_time(d["time_min"])
         out.print(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,6 +13,7 @@ from sim.cli.console import err, fail, out, print_lines, print_written
 from sim.cli.options import (
     AllowLargeOpt,
     CsvOpt,
+    CustomersOpt,
     DaysOpt,
     FileArg,
     JsonOpt,
@@ -25,6 +28,9 @@ from sim.cli.options import (
     check_writable,
     note_leftover,
 )
+
+if TYPE_CHECKING:
+    from sim.results.customer_export import CustomerExport
 
 
 def validate(
@@ -58,6 +64,7 @@ def run(
     days: DaysOpt = None,
     json_out: JsonOpt = None,
     csv_out: CsvOpt = None,
+    customers_out: CustomersOpt = None,
     progress: ProgressOpt = True,
     reps: Annotated[int, typer.Option(min=1, help="Replications; above 1, every KPI gets a 95 % confidence interval.")] = 1,
     workers: WorkersOpt = None,
@@ -79,10 +86,13 @@ def run(
 
     The same file, policy and seed always give the same numbers. With --reps N the run is
     replicated on N seeds spawned from --seed, and every KPI is reported as a mean with its
-    95 % confidence interval; the results do not depend on --workers.
+    95 % confidence interval; the results do not depend on --workers. --customers PATH writes
+    one row per surveyed journey of a single run, for analysis outside cxsim.
     """
     if precision is not None and reps < 2:
         reps = 5
+    if customers_out is not None and reps > 1:
+        raise fail("--customers writes the journeys of one run: leave out --reps and --precision")
     if reps > 1:
         from sim.cli.studies import Precision, replications
 
@@ -108,14 +118,37 @@ def run(
     print_lines(loaded.warnings)
     if policy is not None:
         check_policies([policy], scenario.policies, "--policy")
-    check_writable(json_out, csv_out, inputs=[file])
+    check_writable(json_out, csv_out, customers_out, inputs=[file])
+    if customers_out is not None and not scenario.customer_model.enabled:
+        raise fail(
+            f"--customers: nothing to export: {file} turns the customer model off ([customer_model] enabled = false), "
+            "so no journey is surveyed"
+        )
     check_workload(repeated(customers_per_run(scenario, days), 1, ""), "this run", allow_large)
     note_leftover(json_out)
     sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
-    run_with_progress(sim, progress and err.is_terminal)
+    with customers_file(customers_out, sim.warmup) as export:
+        if export is not None:
+            sim.subscribe(export)
+        run_with_progress(sim, progress and err.is_terminal)
     results = build_results(sim, scenario_file=str(file), scenario_sha256=loaded.sha256)
     write_results(results, json_out, csv_out)
-    print_written(json_out, csv_out)
+    print_written(json_out, csv_out, customers_out)
+
+
+@contextlib.contextmanager
+def customers_file(path: Path | None, warmup_min: float) -> Iterator[CustomerExport | None]:
+    """The per-customer export onto ``path`` while the run goes (None without --customers).
+
+    It leaves out the journeys that began in the run's warm-up, as the results do.
+    """
+    if path is None:
+        yield None
+        return
+    from sim.results.customer_export import customer_export
+
+    with customer_export(path, warmup_min) as export:
+        yield export
 
 
 def write_results(results: dict[str, Any], json_out: str | None, csv_out: Path | None) -> None:

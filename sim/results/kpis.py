@@ -39,6 +39,10 @@ HEADLINE: tuple[Kpi, ...] = (
     Kpi("recovery.customers_affected", "customers hit by a failure", "customers", False),
 )
 
+# Conversion, as every table prints it: orders placed after the warm-up / journeys started after
+# it (``customers.arrived``), a fraction; computed only by ``sim.results.results.conversion_rate``.
+CONVERSION = Kpi("journey.conversion_rate", "conversion (orders / journeys started)", "fraction", True)
+
 # Per staffed channel: the key under channels.<name>, its label after the channel's name.
 CHANNEL: tuple[Kpi, ...] = (
     Kpi("abandon_rate", "abandonment", "fraction", False),

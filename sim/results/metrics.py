@@ -2,8 +2,10 @@
 
 Nothing here grows with the number of customers: counts, sums, time-weighted integrals and a
 fixed-size wait histogram (1-second bins to an hour, 1-minute bins to two days). Everything
-before the warm-up is left out: contacts and journeys count if they started after it, and
-time averages integrate from it.
+before the warm-up is left out, in the totals and in the daily series alike: contacts and
+journeys count if they started after it (survey answers too: a journey that began in the
+warm-up is never surveyed in the results), events (orders, failures, costs) if they happened
+after it, and time averages integrate from it. Days wholly inside the warm-up have no row.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.effects.notify import Notify
+from sim.effects.offer_callback import OfferCallback
 from sim.records import (
     CallbackAccepted,
     ContactAbandoned,
@@ -25,6 +29,7 @@ from sim.records import (
     FailureStarted,
     JourneyEnded,
     JourneyRemembered,
+    NoticeSent,
     OrderLost,
     OrderPlaced,
     ProspectDeterred,
@@ -170,7 +175,6 @@ class Metrics:
         self._channel_totals: dict[str, tuple[int, int, float, float]] = {}
         self._agent_min: dict[str, float] = {}
         self.journeys = 0
-        self.journeys_ordered = 0
         self.journey_steps = 0
         self.stage_reach = dict.fromkeys(STAGE_ORDER, 0)
         self.touchpoint_reach = dict.fromkeys(scenario.touchpoints, 0)
@@ -184,6 +188,10 @@ class Metrics:
         self.compensation = 0.0
         self.recovery_cost = 0.0
         self.response_cost = 0.0
+        # per-customer costs the records do not carry: the notice in force per failure (for the
+        # needless notices sent with it) and the call-back offer in force per staffed touchpoint
+        self._notice_cost: dict[str, float] = {}
+        self._callback_cost: dict[str, float] = {}
         self.failures: dict[str, dict[str, float]] = {
             name: {"occurrences": 0, "downtime_min": 0.0, "customers_affected": 0} for name in scenario.failures
         }
@@ -210,6 +218,7 @@ class Metrics:
             JourneyRemembered: self._remembered,
             ReviewPosted: self._review,
             ProspectDeterred: self._deterred,
+            NoticeSent: self._notice,
         }
 
     def __call__(self, record: Record) -> None:
@@ -224,7 +233,14 @@ class Metrics:
     # --- handlers ----------------------------------------------------------------------------------
 
     def close_day(self, day: int, start: float, end: float) -> None:
-        """Snapshot each channel's day from its running totals (called once at every midnight)."""
+        """Snapshot each channel's day from its running totals (called once at every midnight).
+
+        The totals count from the warm-up, so a day wholly inside it has nothing to show (and no
+        row); the day the warm-up ends averages its queue over the part after it.
+        """
+        if end <= self.warmup:
+            return
+        start = max(start, self.warmup)
         stats = self.days.setdefault(day, DayStats())
         for name, c in self.channels.items():
             agent_min = c.agents.integral(end)
@@ -253,7 +269,7 @@ class Metrics:
         return self.experience_affected.merged(self.experience_unaffected)
 
     def day(self, t: float) -> DayStats:
-        """The counters of the day containing sim minute t."""
+        """The counters of the day containing sim minute t (callers pass only times after the warm-up)."""
         d = int(t // 1440) + 1
         if d == self._day_index:
             return self._day
@@ -269,9 +285,10 @@ class Metrics:
     # is one implementation either way.
 
     def on_arrived(self, time: float, customer: int, segment: str, source: str, journey: int) -> None:
-        if time >= self.warmup:
-            self.arrived += 1
-            self.arrived_by_source[source] += 1
+        if time < self.warmup:
+            return
+        self.arrived += 1
+        self.arrived_by_source[source] += 1
         day = self._day if int(time // 1440) + 1 == self._day_index else self.day(time)
         day.arrivals += 1
         if source == "returning":
@@ -283,21 +300,22 @@ class Metrics:
         self.on_arrived(r.time, r.customer, r.segment, r.source, r.journey)
 
     def _deterred(self, r: ProspectDeterred) -> None:
-        self.day(r.time).deterred += 1
         if r.time >= self.warmup:
             self.deterred += 1
+            self.day(r.time).deterred += 1
 
     def _remembered(self, r: JourneyRemembered) -> None:
-        day = self.day(r.time)
+        if r.started < self.warmup:  # a warm-up journey: its survey is not part of the results
+            return
+        day = self.day(r.time)  # the day of the survey
         day.surveyed += 1
         day.csat_total += r.csat
         day.promoters += r.ltr >= 9
         day.detractors += r.ltr <= 6
         day.returns += r.returns
-        if r.time >= self.warmup:
-            (self.experience_affected if r.affected else self.experience_unaffected).add(r)
-            if r.contacted:
-                self.experience_contacted.add(r)
+        (self.experience_affected if r.affected else self.experience_unaffected).add(r)
+        if r.contacted:
+            self.experience_contacted.add(r)
 
     def _visited(self, r: TouchpointVisited) -> None:
         if r.time - r.duration_min < self.warmup:
@@ -383,12 +401,16 @@ class Metrics:
         if r.since >= self.warmup:
             c.callbacks += 1
             c.waits.add(r.wait_min)
+        cost = self._callback_cost.get(r.touchpoint, 0.0)  # the offer's cost_per_customer, per call-back taken
+        if cost and r.time >= self.warmup:
+            self.day(r.time).costs += cost
+            self.response_cost += cost
 
     def _ordered(self, r: OrderPlaced) -> None:
-        day = self.day(r.time)
-        day.orders += 1
-        day.revenue += r.value
         if r.time >= self.warmup:
+            day = self.day(r.time)
+            day.orders += 1
+            day.revenue += r.value
             self.orders += 1
             self.revenue += r.value
 
@@ -398,8 +420,8 @@ class Metrics:
             self.lost_revenue += r.value
 
     def _affected(self, r: CustomerAffected) -> None:
-        self.day(r.time).affected += 1
         if r.time >= self.warmup:
+            self.day(r.time).affected += 1
             self.affected += 1
             self.failures[r.failure]["customers_affected"] += 1
 
@@ -412,21 +434,35 @@ class Metrics:
         if r.time > start:
             self.failures[r.failure]["downtime_min"] += r.time - start
 
+    # Costs count when they are paid: after the warm-up, whoever they are paid for.
+
     def _response(self, r: ResponseApplied) -> None:
-        self.day(r.time).costs += r.cost
+        spec = self.scenario.responses[r.response]
+        if isinstance(spec, OfferCallback):  # the offer in force on its touchpoint from now on
+            self._callback_cost[spec.touchpoint] = spec.cost_per_customer
         if r.time >= self.warmup:
+            self.day(r.time).costs += r.cost
             self.response_cost += r.cost
 
     def _review(self, r: ReviewPosted) -> None:
-        if r.cost:
+        if r.cost and r.time >= self.warmup:
             self.day(r.time).costs += r.cost
-            if r.time >= self.warmup:
-                self.response_cost += r.cost
+            self.response_cost += r.cost
+
+    def _notice(self, r: NoticeSent) -> None:
+        """A needless notice costs what the notice costs per customer (an affected one pays it with the recovery)."""
+        if r.notice == "needless" and r.time >= self.warmup:
+            cost = self._notice_cost.get(r.failure, 0.0)
+            self.day(r.time).costs += cost
+            self.response_cost += cost
 
     def _recovery(self, r: RecoveryDelivered) -> None:
-        self.day(r.time).costs += r.cost + r.compensation
+        lead = self.scenario.responses[r.responses[0]] if r.proactive and r.responses else None
+        if isinstance(lead, Notify):  # a notice leads the responses it delivers (follow-ups come alone)
+            self._notice_cost[r.failure] = lead.cost_per_customer
         if r.time < self.warmup:
             return
+        self.day(r.time).costs += r.cost + r.compensation
         if r.proactive:
             self.recoveries_proactive += 1
         else:
@@ -450,8 +486,6 @@ class Metrics:
             return
         self.journeys += 1
         self.journey_steps += steps
-        if ordered:
-            self.journeys_ordered += 1
         for stage in stages:
             self.stage_reach[stage] += 1
         for tp in visited if len(visited) == 1 else set(visited):
