@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from sim import __version__
 from sim.commands import LoggedCommand
-from sim.results.metrics import ChannelStats, ExperienceStats, Metrics
+from sim.results.metrics import Metrics
+from sim.results.tallies import ChannelStats, ExperienceStats
 from sim.scenario.schema import STAGE_ORDER, Scenario
 
 if TYPE_CHECKING:
