@@ -88,8 +88,8 @@ class ResponseSpec(Strict):
         tag: str = getattr(self, "effect")  # noqa: B009  (each effect class declares it as a Literal)
         return tag
 
-    def compensation_amount(self) -> float:
-        """Value given to each customer reached, currency (compensation only)."""
+    def compensation_amount(self, order_value: float = 0.0) -> float:
+        """Value given to each customer reached, currency (compensation only); ``order_value`` is their order's."""
         return 0.0
 
 
