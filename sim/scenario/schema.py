@@ -53,6 +53,29 @@ class Segment(Strict):
     starting_trust: float = Field(0.7, ge=0, le=1, description="Trust in the brand's reliability, 0 to 1.")
 
 
+class Campaign(Strict):
+    """A window of one day when more (or fewer) customers arrive: a launch, a sale, a TV spot."""
+
+    label: str = Field("", description="What brings them, in a few words (e.g. 'Launch e-mail').")
+    day: int = Field(ge=1, description="Day of the campaign (1 = the first day).")
+    start: str = Field("00:00", description="Start clock time, 'HH:MM'.")
+    end: str = Field("24:00", description="End clock time, 'HH:MM' ('24:00' for midnight); later than start.")
+    multiplier: float = Field(1.0, ge=0, description="Multiplies the usual arrival rate during the window (3 = three times).")
+    extra_per_hour: float = Field(
+        0.0, ge=0, description="Customers per hour added on top during the window (after the multiplier)."
+    )
+
+    _v_clock = field_validator("start", "end")(_clock)
+
+    @model_validator(mode="after")
+    def _window(self) -> Campaign:
+        if parse_clock(self.end) <= parse_clock(self.start):
+            raise ValueError(f"end ({self.end}) must be later than start ({self.start})")
+        if self.multiplier == 1.0 and self.extra_per_hour == 0.0:
+            raise ValueError("changes nothing: give a multiplier other than 1 or a positive extra_per_hour")
+        return self
+
+
 class Arrivals(Strict):
     """New customers arriving: a Poisson stream whose rate follows the clock and the calendar."""
 
@@ -69,14 +92,28 @@ class Arrivals(Strict):
         max_length=7,
         description="7 multipliers of the base rate, Monday first.",
     )
+    campaigns: list[Campaign] = Field(
+        default_factory=list,
+        description="Windows with more (or fewer) arrivals, e.g. a launch-day spike: [[arrivals.campaigns]] tables.",
+    )
 
     @model_validator(mode="after")
     def _peak_rate(self) -> Arrivals:
-        peak = self.customers_per_hour * max(self.hour_profile) * max(self.weekday_profile)
+        usual = self.customers_per_hour * max(self.hour_profile) * max(self.weekday_profile)
+        peak = usual
+        for c in self.campaigns:  # the rate as c starts, with every campaign in force then (they multiply and add)
+            start = parse_clock(c.start)
+            factor, extra = 1.0, 0.0
+            for o in self.campaigns:
+                if o.day == c.day and parse_clock(o.start) <= start < parse_clock(o.end):
+                    factor *= o.multiplier
+                    extra += o.extra_per_hour
+            peak = max(peak, usual * factor + extra)
         if peak > MAX_CUSTOMERS_PER_HOUR:
+            campaigns = " and the campaigns in force" if peak > usual else ""
             raise ValueError(
                 f"the busiest hour brings {peak:,.0f} customers (customers_per_hour x the largest hour and weekday"
-                f" multipliers); at most {MAX_CUSTOMERS_PER_HOUR:,} per hour can be simulated"
+                f" multipliers{campaigns}); at most {MAX_CUSTOMERS_PER_HOUR:,} per hour can be simulated"
             )
         return self
 
