@@ -34,6 +34,7 @@ from sim.records import (
     ReviewPosted,
     ServiceStarted,
     StaffingChanged,
+    TouchDelivered,
     TouchpointVisited,
 )
 from sim.results.counters import Level, WaitHistogram
@@ -210,6 +211,7 @@ class Metrics:
             JourneyRemembered: self._remembered,
             ReviewPosted: self._review,
             ProspectDeterred: self._deterred,
+            TouchDelivered: self._touch,
         }
 
     def __call__(self, record: Record) -> None:
@@ -422,6 +424,11 @@ class Metrics:
             self.day(r.time).costs += r.cost
             if r.time >= self.warmup:
                 self.response_cost += r.cost
+
+    def _touch(self, r: TouchDelivered) -> None:  # an experience touch: its cost per customer reached
+        self.day(r.time).costs += r.cost
+        if r.time >= self.warmup:
+            self.response_cost += r.cost
 
     def _recovery(self, r: RecoveryDelivered) -> None:
         self.day(r.time).costs += r.cost + r.compensation

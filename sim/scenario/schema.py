@@ -51,6 +51,16 @@ class Segment(Strict):
         0.1, ge=-1, le=1, description="Attitude to the brand before the first journey, -1 (hostile) to 1 (fan)."
     )
     starting_trust: float = Field(0.7, ge=0, le=1, description="Trust in the brand's reliability, 0 to 1.")
+    product_quality: Probability = Field(
+        0.5,
+        description=(
+            "How good the product is against what these customers expect: 0.5 = as expected, 1 = far better, 0 = far worse."
+            " Felt at a touchpoint with product_moment = true."
+        ),
+    )
+    product_quality_sd: float = Field(
+        0.15, ge=0, le=0.5, description="How much quality varies between customers' units (fit, flaws), on the same scale."
+    )
 
 
 class Campaign(Strict):
@@ -138,9 +148,20 @@ class SelfService(Strict):
         0.0, description="Chance this step is an effort driver for the customer (re-entering details, a confusing form)."
     )
     delight_probability: Probability = Field(
-        0.0, description="Chance a successful visit delights the customer (a handwritten note, a surprise)."
+        0.0,
+        description=(
+            "Chance a successful visit delights the customer by chance (a surprise), free and the same under every"
+            " policy; a designed touch with a cost (a handwritten note) is a 'touch' response."
+        ),
     )
     places_order: bool = Field(False, description="A successful visit places an order (a checkout).")
+    product_moment: bool = Field(
+        False,
+        description=(
+            "This is where customers experience the product (unboxing, the first run): a successful visit feels the"
+            " segment's product_quality."
+        ),
+    )
 
 
 class Shift(Strict):
