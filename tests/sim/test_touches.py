@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 import statistics
 
 import pytest
-from helpers import make_scenario
+from helpers import ROOT, make_scenario
 
 from sim import Simulation, parse_scenario
 from sim.behaviour.experience import remembered
@@ -256,3 +257,93 @@ def test_a_touch_audience_is_everyone_or_affected():
     text = _toml(extra='\n[responses.bad]\neffect = "touch"\nat = "delivery"\naudience = "vips"\n')
     with pytest.raises(ScenarioError, match=r"responses\.bad\.audience: .*'everyone'.*'affected'"):
         parse_scenario(text.encode(), "parcel.toml")
+
+
+GUIDE_SCENARIO = """
+schema_version = 1
+title = "the guide's examples"
+horizon_days = 0.5
+
+[segments.casual]
+share = 0.4
+order_value = { dist = "constant", value = 90 }
+
+[arrivals]
+customers_per_hour = 40
+
+[touchpoints.checkout]
+kind = "self_service"
+channel = "checkout"
+stage = "purchase"
+places_order = true
+
+[touchpoints.delivery]
+kind = "self_service"
+channel = "delivery"
+stage = "delivery"
+
+[touchpoints.phone]
+kind = "staffed"
+channel = "phone"
+agents = 3
+handle_min = { dist = "constant", value = 5 }
+
+[journey]
+entry = { checkout = 1.0 }
+
+[journey.routes.checkout]
+next = { delivery = 1.0 }
+
+[journey.routes.delivery]
+next = { review = 1.0 }
+
+[failures.crash]
+kind = "scheduled"
+touchpoint = "delivery"
+effect = "delay"
+delay_min = 30
+day = 1
+time = "01:00"
+duration_min = 60
+"""
+
+
+def test_the_authoring_guides_examples_work_as_written():
+    guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    section = guide.split("## Experience touches, discounts, product quality and campaigns", 1)[1]
+    blocks = re.findall(r"```toml\n(.*?)```", section, re.S)
+    assert len(blocks) == 4
+    text = GUIDE_SCENARIO + "\n".join(blocks) + '\n[policies.reactive]\non_failure = ["discount_on_call"]\n'
+    records: list = []
+    sim = Simulation(make_scenario(text), policy="proactive", observers=[records.append])
+    sim.run()
+    reached = {r.response for r in records if isinstance(r, TouchDelivered)}
+    assert reached == {"handwritten_note", "eco_packaging", "early_access"}
+
+
+def test_the_worked_numbers_of_model_md_section_9_follow_from_the_equations():
+    from sim.behaviour.experience import updated_attitude
+    from sim.behaviour.loyalty import repeat_probability
+    from sim.scenario.customer_model import CustomerModel
+
+    model = CustomerModel()
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8").split("## 9.", 1)[1]
+    rows = re.findall(r"^\| flawless[^|]*\| ([+-][\d.]+) \| ([+-][\d.]+) \| ([+-][\d.]+) \| ([\d.]+) \|$", text, re.M)
+    assert len(rows) == 4
+    for moment, memory, attitude, p_repeat in rows:
+        moments = [A_OK] * 4 + [float(moment), A_OK]  # the six-moment journey, the touch at delivery
+        r = remembered(moments, model.memory)
+        a = updated_attitude(0.10, r, 0, model.memory)
+        p = repeat_probability(a, 0.70, 0, r, A_OK, model.memory.trust_reference, model.loyalty)
+        assert (round(r, 3), round(a, 3), round(p, 3)) == (float(memory), float(attitude), float(p_repeat))
+    quality_rows = re.findall(
+        r"^\| ([\d.]+)(?: \(as expected\))? \| ([+−-][\d.]+) \| ([+-][\d.]+) \| ([+-][\d.]+) \| ([\d.]+) \|$", text, re.M
+    )
+    assert len(quality_rows) == 4
+    for quality, moment, memory, attitude, p_repeat in quality_rows:
+        product_moment = A_OK + product_affect(float(quality))
+        assert round(product_moment, 2) == float(moment.replace("−", "-"))
+        r = remembered([A_OK] * 5 + [product_moment], model.memory)
+        a = updated_attitude(0.10, r, 0, model.memory)
+        p = repeat_probability(a, 0.70, 0, r, A_OK, model.memory.trust_reference, model.loyalty)
+        assert (round(r, 3), round(a, 3), round(p, 3)) == (float(memory), float(attitude), float(p_repeat))
