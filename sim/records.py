@@ -195,6 +195,17 @@ class RecoveryDelivered(Record):
 
 
 @dataclass(**_REC)
+class TouchDelivered(Record):
+    """An experience touch (a handwritten note, eco packaging, early access) reached a customer; ``cost`` in currency."""
+
+    customer: int
+    touchpoint: str
+    response: str
+    affect: float
+    cost: float
+
+
+@dataclass(**_REC)
 class StaffingChanged(Record):
     """The number of agents on duty at a staffed touchpoint changed."""
 

@@ -25,7 +25,7 @@ from sim.scenario.loader import MAX_NESTING
 
 SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
     ("Top level", "The keys at the top of the file.", [s.Scenario]),
-    ("Customers", "`[segments.NAME]` and `[arrivals]`.", [s.Segment, s.Arrivals]),
+    ("Customers", "`[segments.NAME]`, `[arrivals]` and `[[arrivals.campaigns]]`.", [s.Segment, s.Arrivals, s.Campaign]),
     (
         "Touchpoints",
         '`[touchpoints.NAME]`, with `kind = "self_service"` or `kind = "staffed"`.',

@@ -21,6 +21,7 @@ from sim.effects.move_agents import MoveAgents
 from sim.effects.notify import Notify
 from sim.effects.offer_callback import OfferCallback
 from sim.effects.thank_reviewers import ThankReviewers
+from sim.effects.touch import Touch
 
 
 def _registry(*classes: type[ResponseSpec]) -> dict[str, type[ResponseSpec]]:
@@ -38,6 +39,7 @@ EFFECTS: dict[str, type[ResponseSpec]] = _registry(
     Compensate,
     FollowUp,
     ThankReviewers,
+    Touch,
     Fix,
     Notify,
     OfferCallback,
@@ -61,4 +63,5 @@ __all__ = [
     "Operational",
     "ResponseSpec",
     "ThankReviewers",
+    "Touch",
 ]

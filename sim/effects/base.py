@@ -55,6 +55,22 @@ class IncidentHandle(Protocol):
     def fixed(self) -> simpy.Event: ...
 
 
+class TouchSpec(Protocol):
+    """An experience touch as the engine reads it (``sim.effects.touch.Touch``)."""
+
+    @property
+    def at(self) -> str: ...
+
+    @property
+    def affect(self) -> float: ...
+
+    @property
+    def audience(self) -> str: ...
+
+    @property
+    def cost_per_customer(self) -> float: ...
+
+
 class EffectContext(Protocol):
     """What an operational effect may touch in a running simulation."""
 
@@ -66,6 +82,8 @@ class EffectContext(Protocol):
     def agent_pool(self, touchpoint: str) -> AgentPool: ...
 
     def thank_reviewers(self, cost_per_reviewer: float) -> None: ...
+
+    def start_touch(self, touch: TouchSpec) -> None: ...
 
 
 class ResponseSpec(Strict):
@@ -88,8 +106,8 @@ class ResponseSpec(Strict):
         tag: str = getattr(self, "effect")  # noqa: B009  (each effect class declares it as a Literal)
         return tag
 
-    def compensation_amount(self) -> float:
-        """Value given to each customer reached, currency (compensation only)."""
+    def compensation_amount(self, order_value: float = 0.0) -> float:
+        """Value given to each customer reached, currency (compensation only); ``order_value`` is their order's."""
         return 0.0
 
 

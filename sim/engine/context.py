@@ -23,6 +23,7 @@ from sim.engine.channels import StaffedChannel
 from sim.engine.entities import Customer, Incident
 from sim.engine.hot_records import HotRecords
 from sim.engine.routing import Router
+from sim.engine.touches import Touches
 from sim.records import Record
 from sim.rng import KeyedUniform, RandomStreams
 from sim.scenario.customer_model import CustomerModel
@@ -30,7 +31,7 @@ from sim.scenario.distributions import Sampler
 from sim.scenario.schema import Policy, Scenario
 
 if TYPE_CHECKING:
-    from sim.effects.base import AgentPool, IncidentHandle
+    from sim.effects.base import AgentPool, IncidentHandle, TouchSpec
 
 
 class Touchpoint(Protocol):
@@ -127,6 +128,7 @@ class RunContext:
         "scenario",
         "seed",
         "streams",
+        "touches",
         "touchpoints",
         "tracks_experience",
     )
@@ -159,6 +161,7 @@ class RunContext:
         self.incident_at: dict[str, Incident] = {}  # the newest incident in progress at each failing touchpoint
         self.router = Router(scenario, self.streams)
         self.order_value: dict[str, Sampler] = {}
+        self.touches = Touches(scenario, seed, env, emit)  # experience touches in force and product moments
 
     # --- what response effects may use (sim.effects.base.EffectContext) -----------------------------------
 
@@ -174,3 +177,7 @@ class RunContext:
         """From now on every reviewer hears back personally, at ``cost_per_reviewer`` each."""
         self.outcomes.thanks_reviewers = True
         self.outcomes.thanks_cost = cost_per_reviewer
+
+    def start_touch(self, touch: TouchSpec) -> None:
+        """From now on every visit to ``touch.at`` that goes as expected carries the touch, for its audience."""
+        self.touches.start(touch)

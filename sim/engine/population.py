@@ -1,8 +1,9 @@
 """Where customers come from: new arrivals by hour and weekday, referred friends, and deterred prospects.
 
-New customers arrive as the non-homogeneous Poisson process of ``sim.engine.arrivals``, one
-Exp(1) draw each; a prospect who heard bad things about the brand may stay away; everyone who
-comes gets a segment by the scenario's shares and starts a journey. Referred customers (from
+New customers arrive as the non-homogeneous Poisson process of ``sim.engine.arrivals`` (with
+the scenario's campaign windows, if any), one Exp(1) draw each; a prospect who heard bad things
+about the brand may stay away; everyone who comes gets a segment by the scenario's shares and
+starts a journey. Referred customers (from
 ``sim.engine.outcomes``) come in through ``new_customer`` too.
 """
 
@@ -12,7 +13,7 @@ from typing import Literal, cast
 
 from simpy.events import Event, Timeout
 
-from sim.engine.arrivals import next_arrival, weekly_rates_per_min
+from sim.engine.arrivals import campaign_windows, next_arrival, next_arrival_with_campaigns, weekly_rates_per_min
 from sim.engine.context import RunContext
 from sim.engine.entities import Customer
 from sim.engine.journey import journey
@@ -63,12 +64,17 @@ class Population:
     def start(self) -> None:
         """Schedule the first arrival."""
         self._rates = weekly_rates_per_min(self.ctx.scenario.arrivals)
+        self._windows = campaign_windows(self.ctx.scenario.arrivals)  # launch days, sales: none in most scenarios
         budget = self.ctx.streams["arrivals"]
         self._arrival_draws = Sampler(lambda n: budget.exponential(1.0, n))
         self._schedule_arrival(0.0)
 
     def _schedule_arrival(self, after: float) -> None:
-        t = next_arrival(after, self._arrival_draws(), self._rates)
+        windows = self._windows
+        if windows and windows[-1].end > after:
+            t = next_arrival_with_campaigns(after, self._arrival_draws(), self._rates, windows)
+        else:
+            t = next_arrival(after, self._arrival_draws(), self._rates)
         ctx = self.ctx
         if t < ctx.horizon:
             Timeout(ctx.env, t - ctx.env.now, t).callbacks.append(self._on_arrival)

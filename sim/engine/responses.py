@@ -86,10 +86,19 @@ def deliver(ctx: RunContext, customer: Customer, hit: Hit, names: tuple[str, ...
             responses=names,
             proactive=proactive,
             cost=sum(spec.cost_per_customer for spec in specs),
-            compensation=sum(spec.compensation_amount() for spec in specs if spec.recovery_component == "compensation"),
+            compensation=sum(
+                spec.compensation_amount(order_value(ctx, customer))
+                for spec in specs
+                if spec.recovery_component == "compensation"
+            ),
             quality=quality,
         )
     )
+
+
+def order_value(ctx: RunContext, customer: Customer) -> float:
+    """The value a percentage discount is of: the journey's order (placed or lost), else the segment's mean order."""
+    return customer.order_value or ctx.scenario.segments[customer.segment].order_value.mean_value()
 
 
 def deliver_on_contact(ctx: RunContext, customer: Customer, resolved: bool) -> None:

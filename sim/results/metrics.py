@@ -38,6 +38,7 @@ from sim.records import (
     ReviewPosted,
     ServiceStarted,
     StaffingChanged,
+    TouchDelivered,
     TouchpointVisited,
 )
 from sim.results.tallies import ChannelStats, DayStats, ExperienceStats, StepStats
@@ -110,6 +111,7 @@ class Metrics:
             ReviewPosted: self._review,
             ProspectDeterred: self._deterred,
             NoticeSent: self._notice,
+            TouchDelivered: self._touch,
         }
 
     def __call__(self, record: Record) -> None:
@@ -346,6 +348,11 @@ class Metrics:
             cost = self._notice_cost.get(r.failure, 0.0)
             self.day(r.time).costs += cost
             self.response_cost += cost
+
+    def _touch(self, r: TouchDelivered) -> None:  # an experience touch: its cost per customer reached
+        if r.time >= self.warmup:
+            self.day(r.time).costs += r.cost
+            self.response_cost += r.cost
 
     def _recovery(self, r: RecoveryDelivered) -> None:
         lead = self.scenario.responses[r.responses[0]] if r.proactive and r.responses else None

@@ -117,6 +117,10 @@ def check_scenario(s: Scenario) -> list[Finding]:
             named_tp: str | None = getattr(resp, key, None)
             if named_tp is not None and named_tp not in staffed:
                 out.append(Finding(("responses", name, key), _unknown("staffed touchpoint", named_tp, staffed)))
+        touch_at: str | None = getattr(resp, "at", None)  # an experience touch is felt at a self-service step
+        if touch_at is not None and (touch_at not in s.touchpoints or touch_at in staffed):
+            self_service = [tp for tp in touchpoints if tp not in staffed]
+            out.append(Finding(("responses", name, "at"), _unknown("self-service touchpoint", touch_at, self_service)))
         named_failure: str | None = getattr(resp, "failure", None)
         if named_failure is not None and named_failure not in s.failures:
             out.append(Finding(("responses", name, "failure"), _unknown("failure", named_failure, s.failures)))

@@ -51,6 +51,39 @@ class Segment(Strict):
         0.1, ge=-1, le=1, description="Attitude to the brand before the first journey, -1 (hostile) to 1 (fan)."
     )
     starting_trust: float = Field(0.7, ge=0, le=1, description="Trust in the brand's reliability, 0 to 1.")
+    product_quality: Probability = Field(
+        0.5,
+        description=(
+            "How good the product is against what these customers expect: 0.5 = as expected, 1 = far better, 0 = far worse."
+            " Felt at a touchpoint with product_moment = true."
+        ),
+    )
+    product_quality_sd: float = Field(
+        0.15, ge=0, le=0.5, description="How much quality varies between customers' units (fit, flaws), on the same scale."
+    )
+
+
+class Campaign(Strict):
+    """A window of one day when more (or fewer) customers arrive: a launch, a sale, a TV spot."""
+
+    label: str = Field("", description="What brings them, in a few words (e.g. 'Launch e-mail').")
+    day: int = Field(ge=1, description="Day of the campaign (1 = the first day).")
+    start: str = Field("00:00", description="Start clock time, 'HH:MM'.")
+    end: str = Field("24:00", description="End clock time, 'HH:MM' ('24:00' for midnight); later than start.")
+    multiplier: float = Field(1.0, ge=0, description="Multiplies the usual arrival rate during the window (3 = three times).")
+    extra_per_hour: float = Field(
+        0.0, ge=0, description="Customers per hour added on top during the window (after the multiplier)."
+    )
+
+    _v_clock = field_validator("start", "end")(_clock)
+
+    @model_validator(mode="after")
+    def _window(self) -> Campaign:
+        if parse_clock(self.end) <= parse_clock(self.start):
+            raise ValueError(f"end ({self.end}) must be later than start ({self.start})")
+        if self.multiplier == 1.0 and self.extra_per_hour == 0.0:
+            raise ValueError("changes nothing: give a multiplier other than 1 or a positive extra_per_hour")
+        return self
 
 
 class Arrivals(Strict):
@@ -69,14 +102,28 @@ class Arrivals(Strict):
         max_length=7,
         description="7 multipliers of the base rate, Monday first.",
     )
+    campaigns: list[Campaign] = Field(
+        default_factory=list,
+        description="Windows with more (or fewer) arrivals, e.g. a launch-day spike: [[arrivals.campaigns]] tables.",
+    )
 
     @model_validator(mode="after")
     def _peak_rate(self) -> Arrivals:
-        peak = self.customers_per_hour * max(self.hour_profile) * max(self.weekday_profile)
+        usual = self.customers_per_hour * max(self.hour_profile) * max(self.weekday_profile)
+        peak = usual
+        for c in self.campaigns:  # the rate as c starts, with every campaign in force then (they multiply and add)
+            start = parse_clock(c.start)
+            factor, extra = 1.0, 0.0
+            for o in self.campaigns:
+                if o.day == c.day and parse_clock(o.start) <= start < parse_clock(o.end):
+                    factor *= o.multiplier
+                    extra += o.extra_per_hour
+            peak = max(peak, usual * factor + extra)
         if peak > MAX_CUSTOMERS_PER_HOUR:
+            campaigns = " and the campaigns in force" if peak > usual else ""
             raise ValueError(
                 f"the busiest hour brings {peak:,.0f} customers (customers_per_hour x the largest hour and weekday"
-                f" multipliers); at most {MAX_CUSTOMERS_PER_HOUR:,} per hour can be simulated"
+                f" multipliers{campaigns}); at most {MAX_CUSTOMERS_PER_HOUR:,} per hour can be simulated"
             )
         return self
 
@@ -101,9 +148,20 @@ class SelfService(Strict):
         0.0, description="Chance this step is an effort driver for the customer (re-entering details, a confusing form)."
     )
     delight_probability: Probability = Field(
-        0.0, description="Chance a successful visit delights the customer (a handwritten note, a surprise)."
+        0.0,
+        description=(
+            "Chance a successful visit delights the customer by chance (a surprise), free and the same under every"
+            " policy; a designed touch with a cost (a handwritten note) is a 'touch' response."
+        ),
     )
     places_order: bool = Field(False, description="A successful visit places an order (a checkout).")
+    product_moment: bool = Field(
+        False,
+        description=(
+            "This is where customers experience the product (unboxing, the first run): a successful visit feels the"
+            " segment's product_quality."
+        ),
+    )
 
 
 class Shift(Strict):

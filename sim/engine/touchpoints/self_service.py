@@ -71,6 +71,7 @@ def self_service(ctx: RunContext, customer: Customer, step: SelfServiceTouchpoin
     elif ok:
         delight = spec.delight_probability > 0 and step.delight() < spec.delight_probability
         customer.moments.append(m.met_expectations + (m.delight_bonus if delight else 0.0))
+        ctx.touches.felt(customer, name)  # experience touches in force here, and the product (sim.engine.touches)
     else:
         customer.moments.append(m.met_expectations - m.natural_failure_severity)
     if spec.effort > 0 and step.effort() < spec.effort:
