@@ -136,11 +136,11 @@ def test_a_closed_day_has_no_arrivals():
 @pytest.mark.parametrize(
     ("campaign", "message"),
     [
-        ('day = 1\nstart = "12:00"\nend = "10:00"\nmultiplier = 2', "arrivals.campaigns.0: end (10:00) must be later than start (12:00)"),
-        ("day = 1\nmultiplier = 1", "arrivals.campaigns.0: changes nothing: give a multiplier other than 1"),
-        ("day = 0\nmultiplier = 2", "arrivals.campaigns.0.day: must be greater than or equal to 1 (got 0)"),
-        ('day = 1\nstart = "25:00"\nmultiplier = 2', "arrivals.campaigns.0.start: expected a clock time like '09:30'"),
-        ("day = 1\nmultipler = 2", "arrivals.campaigns.0.multipler: unknown key 'multipler'; did you mean 'multiplier'?"),
+        ('day = 1\nstart = "12:00"\nend = "10:00"\nmultiplier = 2', "arrivals.campaigns (the first item): end (10:00) must be later than start (12:00)"),
+        ("day = 1\nmultiplier = 1", "arrivals.campaigns (the first item): changes nothing: give a multiplier other than 1"),
+        ("day = 0\nmultiplier = 2", "arrivals.campaigns (the first item).day: must be greater than or equal to 1 (got 0)"),
+        ('day = 1\nstart = "25:00"\nmultiplier = 2', "arrivals.campaigns (the first item).start: expected a clock time like '09:30'"),
+        ("day = 1\nmultipler = 2", "arrivals.campaigns (the first item).multipler: unknown key 'multipler'; did you mean 'multiplier'?"),
         ("day = 1\nmultiplier = 5000", "the busiest hour brings 150,000 customers"),
     ],
 )

@@ -24,6 +24,7 @@ from sim.effects.compensate import Compensate
 from sim.effects.notify import Notify
 from sim.effects.offer_callback import OfferCallback
 from sim.effects.thank_reviewers import ThankReviewers
+from sim.effects.touch import Touch
 from sim.records import (
     CallbackAccepted,
     CustomerArrived,
@@ -34,6 +35,7 @@ from sim.records import (
     RecoveryDelivered,
     ResponseApplied,
     ReviewPosted,
+    TouchDelivered,
 )
 from sim.results.results import build_results, conversion_rate
 from sim.scenario.schema import Scenario
@@ -224,12 +226,17 @@ def declared_costs(scenario: Scenario, log: list[Record], warmup: float) -> dict
                 assert not r.proactive or all(s.after_incident for s in reached)
             if r.time >= warmup:
                 recovery += sum(s.cost_per_customer for s in reached)
-                compensation += sum(s.amount for s in reached if isinstance(s, Compensate))
+                fixed = [s.amount for s in reached if isinstance(s, Compensate)]
+                # a percentage discount depends on the customer's order: the record's own amount stands for it
+                compensation += sum(fixed) if None not in fixed else r.compensation
         elif isinstance(r, ReviewPosted):
             assert r.cost == (thanks if r.answered else 0.0)
             response += r.cost * (r.time >= warmup)
         elif isinstance(r, NoticeSent) and r.notice == "needless" and r.time >= warmup:
             response += notice[r.failure]
+        elif isinstance(r, TouchDelivered):
+            assert r.cost == specs[r.response].cost_per_customer
+            response += r.cost * (r.time >= warmup)
         elif isinstance(r, CallbackAccepted) and r.time >= warmup:
             response += callback.get(r.touchpoint, 0.0)
     return {"response_cost": response, "recovery_cost": recovery, "compensation": compensation}
@@ -281,7 +288,7 @@ def test_no_bundled_response_declares_a_cost_nothing_would_charge():
     """A cost_per_customer on a fix or a staffing change reaches no customer: it would be silently ignored."""
     for name in BUNDLED:
         for rname, spec in make_scenario(scenario_text(name)).responses.items():
-            reaches_customers = spec.attaches or isinstance(spec, ThankReviewers | OfferCallback)
+            reaches_customers = spec.attaches or isinstance(spec, ThankReviewers | OfferCallback | Touch)
             assert spec.cost_per_customer == 0 or reaches_customers, f"{name}: responses.{rname}"
 
 
