@@ -32,7 +32,9 @@ from sim.records import (
     OrderPlaced,
     Record,
     RecoveryDelivered,
+    ReviewPosted,
     ServiceStarted,
+    TouchDelivered,
     TouchpointVisited,
 )
 from sim.scenario.schema import Scenario
@@ -115,6 +117,8 @@ class LiveView:
             DecisionMade: self._decided,
             JourneyEnded: self._ended,
             JourneyRemembered: self._remembered,
+            TouchDelivered: self._touched,
+            ReviewPosted: self._reviewed,
         }
 
     def __call__(self, record: Record) -> None:
@@ -236,6 +240,16 @@ class LiveView:
             self._mood(r.customer, Mood.CONTENT)
         how = "was reached first" if r.proactive else "got a response on contact"
         self._note(r.customer, r.time, f"{how}: {', '.join(x.replace('_', ' ') for x in r.responses)}")
+
+    def _touched(self, r: TouchDelivered) -> None:
+        spec = self.scenario.responses.get(r.response)
+        what = spec.label if spec is not None and spec.label else r.response.replace("_", " ")
+        self._mood(r.customer, Mood.DELIGHTED if r.affect >= 0.15 else Mood.CONTENT)
+        self._note(r.customer, r.time, f"at {r.touchpoint}: {what}")
+
+    def _reviewed(self, r: ReviewPosted) -> None:
+        stars = f"{r.stars} star" + ("s" if r.stars != 1 else "")
+        self._note(r.customer, r.time, f"posted a {stars} review" + ("; the brand answered it" if r.answered else ""))
 
     def _notice(self, r: NoticeSent) -> None:
         self._note(r.customer, r.time, f"received a {r.notice} notice")
