@@ -19,6 +19,8 @@ from simpy.events import Event, Timeout
 
 from sim.behaviour.experience import ces, remembered, updated_attitude
 from sim.behaviour.loyalty import (
+    after_needless_notices,
+    cycle_discount_rate,
     lifetime_value,
     logit,
     nps_group,
@@ -79,6 +81,7 @@ class Outcomes:
         self._referral_ids = REFERRAL_ID_BASE
         self._ltr_cuts = cut_points(lo.ltr_baseline)
         self._csat_cuts = cut_points(lo.csat_baseline)
+        self._cycle_discount = cycle_discount_rate(lo.annual_discount_rate, lo.repeat_after_days.mean_value())
         self._order_margin = {seg: lo.margin * spec.order_value.mean_value() for seg, spec in ctx.scenario.segments.items()}
         self._refer_p = {g: refer_probability(g, w) for g in GROUPS}
         self._nwom_p = {g: nwom_probability(g, w) for g in GROUPS}
@@ -132,8 +135,8 @@ class Outcomes:
         customer.settled = True
         trust, effort = customer.trust, customer.effort
         p_repeat = repeat_probability(attitude, trust, effort, memory, ref_a, ref_t, lo)
-        if customer.needless:  # over-contact raises the churn hazard (Ascarza et al. 2016)
-            p_repeat = 1.0 - min(1.0, (1.0 - p_repeat) * m.recovery.needless_churn_factor**customer.needless)
+        if customer.needless:  # over-contact raises the odds of leaving (Ascarza et al. 2016)
+            p_repeat = after_needless_notices(p_repeat, m.recovery.needless_churn_factor, customer.needless)
             customer.needless = 0
         latent = survey_latent(attitude, trust, memory, ref_a, ref_t, lo)
         key = customer.id, customer.journeys
@@ -174,7 +177,7 @@ class Outcomes:
                 reached_first=any(h.proactive for h in customer.hits.values()), thanked=thanked, memory=memory,
                 attitude=attitude, trust=trust, effort=effort, ces=ces(effort, lo.ces_per_effort), csat=csat, ltr=ltr,
                 repeat_probability=p_repeat, returns=returns, review_stars=stars, referrals=referrals, nwom=nwom,
-                lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, lo.discount_rate),
+                lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, self._cycle_discount),
             )
         )  # fmt: skip
         if returns and feedback:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from sim.behaviour.experience import paradox_eligible, recovery_quality, remembered, trust_after_recovery
-from sim.behaviour.loyalty import complain_probability, expected_nps, ordered_distribution
+from sim.behaviour.loyalty import (
+    after_needless_notices,
+    complain_probability,
+    cycle_discount_rate,
+    expected_nps,
+    lifetime_value,
+    ordered_distribution,
+)
 from sim.behaviour.worked_cases import CASES, evaluate
 from sim.scenario.customer_model import CustomerModel
 
@@ -124,6 +131,21 @@ def test_baseline_answers_give_nps_plus_29_and_shift_with_the_latent():
     assert expected_nps(ordered_distribution(0.0, base)) == pytest.approx(29.0)
     assert sum(ordered_distribution(-2.0, base)) == pytest.approx(1.0)
     assert expected_nps(ordered_distribution(1.0, base)) > 29 > expected_nps(ordered_distribution(-1.0, base))
+
+
+def test_needless_notices_multiply_the_odds_of_leaving():
+    """Ascarza et al. 2016: churn 6.4 % -> 10.0 % after a needless contact; the odds form stays a probability."""
+    factor = P.recovery.needless_churn_factor
+    assert 1 - after_needless_notices(1 - 0.064, factor, 1) == pytest.approx(0.100, abs=0.003)
+    assert 0 < after_needless_notices(0.28, factor, 3) < after_needless_notices(0.28, factor, 1) < 0.28
+    assert after_needless_notices(0.28, factor, 0) == 0.28
+
+
+def test_lifetime_value_discounts_a_year_at_the_annual_rate():
+    d = cycle_discount_rate(0.10, 30.0)
+    assert d == pytest.approx(0.0079, abs=0.0001)
+    assert (1 + d) ** (365 / 30) == pytest.approx(1.10)
+    assert lifetime_value(30.0, 0.28, d) == pytest.approx(30.0 * 0.28 / (1 + d - 0.28))
 
 
 def test_peak_end_memory_neglects_duration():
