@@ -134,9 +134,20 @@ class Loyalty(_Table):
         default_factory=lambda: [0.02, 0.01, 0.01, 0.02, 0.02, 0.04, 0.04, 0.13, 0.26, 0.20, 0.25],
         description="Shares answering 0..10 to 'would you recommend us?' after a normal journey (NPS +29).",
     )
-    nps_attitude: float = Field(3.0, description="Weight of attitude in the survey answer.")
-    nps_trust: float = Field(1.5, description="Weight of trust in the survey answer.")
-    nps_memory: float = Field(1.5, description="Weight of the remembered experience in the survey answer.")
+    nps_attitude: float = Field(3.0, description="Weight of attitude in the journey's evaluation behind every survey answer.")
+    nps_trust: float = Field(1.5, description="Weight of trust in the journey's evaluation behind every survey answer.")
+    nps_memory: float = Field(
+        1.5, description="Weight of the remembered experience in the journey's evaluation behind every survey answer."
+    )
+    nps_effort: float = Field(
+        -0.25,
+        le=0,
+        description="Weight of each effort driver in the journey's evaluation (SQM: an extra contact costs 15 % of top-box CSAT).",
+    )
+    answer_noise_share: Probability = Field(
+        0.30,
+        description="Share of the answers' noise that is each answer's own; the rest is one disturbance shared by CSAT, recommend and stars of a journey (0.30 gives CSAT vs recommend rank correlation about 0.6).",
+    )
     csat_baseline: list[Annotated[float, Field(ge=0)]] = Field(
         default_factory=lambda: [0.03, 0.05, 0.12, 0.40, 0.40],
         description="Shares answering CSAT 1..5 after a normal journey (80 % top-2).",
