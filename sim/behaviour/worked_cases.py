@@ -1,7 +1,9 @@
 """Worked cases of the customer model: one customer, one journey, computed from the formulas.
 
 They are the model's test oracle (tests/sim/test_customer_model.py) and the table in
-docs/model.md (``python -m sim.behaviour.worked_cases`` prints it). A standard journey has six moments
+docs/model.md (``python -m sim.behaviour.worked_cases`` prints it). Expected NPS and CSAT top-2
+are averaged over the survey noise (the journey's shared disturbance and each answer's own), so
+they come from the structural score alone. A standard journey has six moments
 (ad, website, assistant, checkout, delivery, review); a failure replaces the moment of the step
 where it happens; a lost order ends the journey at delivery.
 """
@@ -69,6 +71,7 @@ class Outcome:
     ces: float
     repeat: float
     nps: float
+    csat_top2: float
 
 
 def evaluate(case: Case) -> Outcome:
@@ -101,9 +104,10 @@ def evaluate(case: Case) -> Outcome:
     attitude = updated_attitude(case.attitude, memory, case.journeys_before, mem)
     ref_a, ref_t = m.met_expectations, mem.trust_reference
     repeat = repeat_probability(attitude, trust, effort, memory, ref_a, ref_t, lo)
-    latent = survey_latent(attitude, trust, memory, ref_a, ref_t, lo)
+    latent = survey_latent(attitude, trust, memory, effort, ref_a, ref_t, lo)
     nps = expected_nps(ordered_distribution(latent, lo.ltr_baseline))
-    return Outcome(memory, attitude, trust, effort, ces(effort, lo.ces_per_effort), repeat, nps)
+    top2 = sum(ordered_distribution(latent, lo.csat_baseline)[3:])
+    return Outcome(memory, attitude, trust, effort, ces(effort, lo.ces_per_effort), repeat, nps, top2)
 
 
 CRASH, LATE, LOST = 0.4, 0.3, 0.9
@@ -156,14 +160,14 @@ CASES: tuple[Case, ...] = (
 def table() -> str:
     """The worked cases as a Markdown table."""
     rows = [
-        "| case | memory R | attitude A | trust T | effort E | CES | P(buy again) | expected NPS |",
-        "|---|---|---|---|---|---|---|---|",
+        "| case | memory R | attitude A | trust T | effort E | CES | P(buy again) | expected NPS | expected CSAT top-2 |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for case in CASES:
         o = evaluate(case)
         rows.append(
             f"| {case.name} | {o.memory:+.3f} | {o.attitude:+.3f} | {o.trust:.3f} | {o.effort} | {o.ces:.1f} "
-            f"| {o.repeat:.3f} | {o.nps:+.0f} |"
+            f"| {o.repeat:.3f} | {o.nps:+.0f} | {100 * o.csat_top2:.0f} % |"
         )
     return "\n".join(rows) + "\n"
 

@@ -1,26 +1,31 @@
 """After the journey: the memory settles, the survey is answered, and the customer decides what next.
 
-A day after a journey (``survey_delay_min``) its moments become a memory; memory, attitude and
-trust give the survey answers (NPS, CSAT, CES), perhaps a review, a referral or negative word of
-mouth, and the decision to buy again, which brings the customer back for another journey. Every
-decision that belongs to one customer uses keyed random numbers (customer, journey), so the same
-customer faces the same dice under every policy.
+A day after a journey (``survey_delay_min``) its moments become a memory; memory, attitude,
+trust and effort give one latent evaluation of the journey (its structural score plus one shared
+disturbance), from which every survey answer (recommend 0-10, CSAT 1-5), whether to review and
+the review's stars follow with a smaller noise of their own; then perhaps a referral or negative
+word of mouth, and the decision to buy again (a behavioural logistic, not a survey answer), which
+brings the customer back for another journey. Every decision that belongs to one customer uses
+keyed random numbers (customer, journey), so the same customer faces the same dice under every
+policy.
 """
 
 from __future__ import annotations
 
-import math
-from bisect import bisect_left
 from collections import deque
-from collections.abc import Sequence
 from typing import cast
 
 from simpy.events import Event, Timeout
 
 from sim.behaviour.experience import ces, remembered, updated_attitude
 from sim.behaviour.loyalty import (
+    after_needless_notices,
+    answer,
+    cut_points,
+    cycle_discount_rate,
     lifetime_value,
-    logit,
+    noise_sds,
+    normal_quantile,
     nps_group,
     nwom_probability,
     refer_probability,
@@ -42,21 +47,6 @@ REFERRAL_ID_BASE = 1 << 40
 GROUPS = ("promoter", "passive", "detractor")
 
 
-def logistic_noise(u: float) -> float:
-    """A standard logistic variate from a uniform one (inverse CDF)."""
-    u = min(max(u, 1e-12), 1 - 1e-12)
-    return math.log(u / (1 - u))
-
-
-def cut_points(baseline: Sequence[float]) -> list[float]:
-    """Ordered-logit cut points logit(F0(k)) of a baseline answer distribution (all but the last answer)."""
-    out, total = [], 0.0
-    for share in baseline[:-1]:
-        total += share
-        out.append(logit(total))
-    return out
-
-
 class Outcomes:
     """Settles journeys into memories and survey answers, and sends customers back, or away."""
 
@@ -70,8 +60,10 @@ class Outcomes:
         self._review_draw = KeyedUniform(seed, "review")
         self._refer_draw = KeyedUniform(seed, "refer")
         self._nwom_draw = KeyedUniform(seed, "nwom")
-        self._survey_draw = KeyedUniform(seed, "survey")
+        self._experience_draw = KeyedUniform(seed, "experience")  # the journey's disturbance, shared by every answer
+        self._survey_draw = KeyedUniform(seed, "survey")  # the recommend answer's own noise
         self._csat_draw = KeyedUniform(seed, "csat")
+        self._stars_draw = KeyedUniform(seed, "stars")
         self._wom = streams["word_of_mouth"]
         self._return_after = sampler(lo.repeat_after_days, streams["return_after"])
         self._referral_after = sampler(w.referral_delay_days, streams["referral_after"])
@@ -79,6 +71,8 @@ class Outcomes:
         self._referral_ids = REFERRAL_ID_BASE
         self._ltr_cuts = cut_points(lo.ltr_baseline)
         self._csat_cuts = cut_points(lo.csat_baseline)
+        self._shared_sd, self._answer_sd = noise_sds(lo)
+        self._cycle_discount = cycle_discount_rate(lo.annual_discount_rate, lo.repeat_after_days.mean_value())
         self._order_margin = {seg: lo.margin * spec.order_value.mean_value() for seg, spec in ctx.scenario.segments.items()}
         self._refer_p = {g: refer_probability(g, w) for g in GROUPS}
         self._nwom_p = {g: nwom_probability(g, w) for g in GROUPS}
@@ -132,14 +126,19 @@ class Outcomes:
         customer.settled = True
         trust, effort = customer.trust, customer.effort
         p_repeat = repeat_probability(attitude, trust, effort, memory, ref_a, ref_t, lo)
-        if customer.needless:  # over-contact raises the churn hazard (Ascarza et al. 2016)
-            p_repeat = 1.0 - min(1.0, (1.0 - p_repeat) * m.recovery.needless_churn_factor**customer.needless)
+        if customer.needless:  # over-contact raises the odds of leaving (Ascarza et al. 2016)
+            p_repeat = after_needless_notices(p_repeat, m.recovery.needless_churn_factor, customer.needless)
             customer.needless = 0
-        latent = survey_latent(attitude, trust, memory, ref_a, ref_t, lo)
         key = customer.id, customer.journeys
-        ltr = bisect_left(self._ltr_cuts, latent + logistic_noise(self._survey_draw(*key)))
-        csat = 1 + bisect_left(self._csat_cuts, latent + logistic_noise(self._csat_draw(*key)))
-        stars = review_stars(ltr) if self._review_draw(*key) < review_probability(ltr, lo) else 0
+        # one evaluation of the journey; each answer adds only its own, smaller noise (docs/model.md section 4)
+        latent = survey_latent(attitude, trust, memory, effort, ref_a, ref_t, lo)
+        latent += self._shared_sd * normal_quantile(self._experience_draw(*key))
+        own = self._answer_sd
+        ltr = answer(self._ltr_cuts, latent + own * normal_quantile(self._survey_draw(*key)))
+        csat = 1 + answer(self._csat_cuts, latent + own * normal_quantile(self._csat_draw(*key)))
+        stars = 0
+        if self._review_draw(*key) < review_probability(ltr, lo):  # stars: the review's own answer on the 0-10 scale
+            stars = review_stars(answer(self._ltr_cuts, latent + own * normal_quantile(self._stars_draw(*key))))
         thanked = bool(stars) and self.thanks_reviewers
         if thanked:  # the reviewer hears back personally: remembered with the next journey's attitude
             customer.attitude = min(1.0, customer.attitude + lo.thanks_attitude_gain)
@@ -174,7 +173,7 @@ class Outcomes:
                 reached_first=any(h.proactive for h in customer.hits.values()), thanked=thanked, memory=memory,
                 attitude=attitude, trust=trust, effort=effort, ces=ces(effort, lo.ces_per_effort), csat=csat, ltr=ltr,
                 repeat_probability=p_repeat, returns=returns, review_stars=stars, referrals=referrals, nwom=nwom,
-                lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, lo.discount_rate),
+                lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, self._cycle_discount),
             )
         )  # fmt: skip
         if returns and feedback:

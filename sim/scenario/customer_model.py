@@ -76,7 +76,10 @@ class Recovery(_Table):
         0.05, ge=0, le=1, description="Notices that reach recent customers who were not affected, per affected customer notified."
     )
     needless_churn_factor: float = Field(
-        1.1, ge=1, le=3, description="A needless notice multiplies the customer's chance of leaving (churn hazard) by this."
+        1.6,
+        ge=1,
+        le=3,
+        description="A needless notice multiplies the customer's odds of leaving by this (Ascarza et al. 2016: about 1.6).",
     )
 
 
@@ -131,9 +134,20 @@ class Loyalty(_Table):
         default_factory=lambda: [0.02, 0.01, 0.01, 0.02, 0.02, 0.04, 0.04, 0.13, 0.26, 0.20, 0.25],
         description="Shares answering 0..10 to 'would you recommend us?' after a normal journey (NPS +29).",
     )
-    nps_attitude: float = Field(3.0, description="Weight of attitude in the survey answer.")
-    nps_trust: float = Field(1.5, description="Weight of trust in the survey answer.")
-    nps_memory: float = Field(1.5, description="Weight of the remembered experience in the survey answer.")
+    nps_attitude: float = Field(3.0, description="Weight of attitude in the journey's evaluation behind every survey answer.")
+    nps_trust: float = Field(1.5, description="Weight of trust in the journey's evaluation behind every survey answer.")
+    nps_memory: float = Field(
+        1.5, description="Weight of the remembered experience in the journey's evaluation behind every survey answer."
+    )
+    nps_effort: float = Field(
+        -0.25,
+        le=0,
+        description="Weight of each effort driver in the journey's evaluation (SQM: an extra contact costs 15 % of top-box CSAT).",
+    )
+    answer_noise_share: Probability = Field(
+        0.30,
+        description="Share of the answers' noise that is each answer's own; the rest is one disturbance shared by CSAT, recommend and stars of a journey (0.30 gives CSAT vs recommend rank correlation about 0.6).",
+    )
     csat_baseline: list[Annotated[float, Field(ge=0)]] = Field(
         default_factory=lambda: [0.03, 0.05, 0.12, 0.40, 0.40],
         description="Shares answering CSAT 1..5 after a normal journey (80 % top-2).",
@@ -149,7 +163,12 @@ class Loyalty(_Table):
     thanks_attitude_gain: float = Field(
         0.05, ge=0, le=0.5, description="Attitude gained by a reviewer the brand thanks personally (thank_reviewers)."
     )
-    discount_rate: float = Field(0.1, ge=0, le=1, description="Discount rate per purchase cycle (for customer lifetime value).")
+    annual_discount_rate: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        description="Discount rate a year for customer lifetime value, converted to the mean repeat cycle (repeat_after_days).",
+    )
 
     _v_ltr = field_validator("ltr_baseline")(_baseline(11))
     _v_csat = field_validator("csat_baseline")(_baseline(5))
@@ -165,17 +184,17 @@ class Loyalty(_Table):
 class WordOfMouth(_Table):
     """Referrals that bring customers and negative word of mouth that keeps them away."""
 
-    refer_promoter: Probability = Field(0.30, description="Chance a promoter (9-10) refers someone.")
-    refer_passive: Probability = Field(0.08, description="Chance a passive (7-8) refers someone.")
-    refer_detractor: Probability = Field(0.02, description="Chance a detractor (0-6) refers someone.")
+    refer_promoter: Probability = Field(0.53, description="Chance a promoter (9-10) refers someone after a journey.")
+    refer_passive: Probability = Field(0.14, description="Chance a passive (7-8) refers someone after a journey.")
+    refer_detractor: Probability = Field(0.03, description="Chance a detractor (0-6) refers someone after a journey.")
     extra_people_told_mean: float = Field(1.0, ge=0, description="People told per referrer beyond the first (Poisson mean).")
     referral_conversion: Probability = Field(0.125, description="Chance a referred person becomes a customer.")
     referral_delay_days: Distribution = Field(
         default_factory=lambda: Exponential(dist="exponential", mean=7.0),
         description="Days from a referral to the new customer's arrival.",
     )
-    nwom_detractor: Probability = Field(0.28, description="Chance a detractor spreads negative word of mouth.")
-    nwom_passive: Probability = Field(0.03, description="Chance a passive spreads negative word of mouth.")
+    nwom_detractor: Probability = Field(0.50, description="Chance a detractor spreads negative word of mouth after a journey.")
+    nwom_passive: Probability = Field(0.05, description="Chance a passive spreads negative word of mouth after a journey.")
     nwom_deterrence: Probability = Field(0.08, description="Chance negative word of mouth stops a prospect from coming.")
 
 
