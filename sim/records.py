@@ -239,7 +239,7 @@ class JourneyRemembered(Record):
     started: float  # sim minute the journey began (warm-up journeys are left out of results)
     affected: bool
     contacted: bool
-    contacts: int  # contacts with staffed touchpoints this journey (transfers not counted twice)
+    contacts: int  # contacts with service (staffed touchpoints of the service stage) this journey, blocked ones too; a transfer is not a new one
     switches: int  # channel switches this journey
     recovered: bool  # every failure of the journey was answered by the brand
     reached_first: bool  # at least one failure was answered proactively, before the customer called
