@@ -78,6 +78,7 @@ class Customer:
         "journeys",
         "last_channel",
         "lost_order",
+        "met_incident",
         "moments",
         "needless",
         "open_issue",
@@ -114,6 +115,7 @@ class Customer:
         self.lost_order: str | None = None  # the failure that lost this journey's order, if one did
         self.last_channel: str | None = None
         self.open_issue = False  # the last contact of this journey left the issue unresolved (its effort is charged)
+        self.met_incident = False  # the step just visited met an incident (set by self-service visits)
         self.hits: dict[Incident, Hit] = {}
         self.voice: Incident | None = None
         self.settled = False
