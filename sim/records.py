@@ -123,11 +123,16 @@ class CallbackAccepted(Record):
 
 @dataclass(**_REC)
 class OrderPlaced(Record):
-    """A customer ordered; ``value`` in the scenario currency."""
+    """A customer ordered; ``value`` in the scenario currency.
+
+    ``recovered_from`` names the failure that had lost the order when an agent completed it
+    during a contact (``touchpoint`` is then the staffed touchpoint); None for an ordinary order.
+    """
 
     customer: int
     touchpoint: str
     value: float
+    recovered_from: str | None = None
 
 
 @dataclass(**_REC)

@@ -45,7 +45,7 @@ def journey(ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, 
         if stage not in stages:
             stages.append(stage)
         channel = channels.get(target)
-        if channel is not None and not track and target not in incident_at:
+        if channel is not None and not track and target not in incident_at and customer.lost_order is None:
             # NOTE: the queueing-study fast path: no sub-generator, no experience bookkeeping.
             ticket: Ticket = yield channel.join(customer.id, customer.patience_factor)
             ok = ticket.outcome == RESOLVED
@@ -54,7 +54,9 @@ def journey(ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, 
             ok = yield from tp.visit(ctx, customer)
             if customer.voice is not None:  # they hit a failure and speak up: contact service now
                 customer.voice = None
+                ordered = customer.ordered
                 steps = yield from speak_up(ctx, customer, visited, steps)
+                ok = ok or (customer.ordered and not ordered)  # an agent completed the lost order: the step is done
             if customer.met_incident and not ok:
                 target = router.after_incident(target, customer.segment)
                 continue

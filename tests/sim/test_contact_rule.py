@@ -3,7 +3,8 @@
 A checkout that crashes from 01:00 to 02:00, a phone line with enough agents that nobody waits,
 constant times, and customers who arrive only in chosen hours. For a step that fails because of
 an incident the complaint model decides who contacts (once); the route's contact targets apply
-only to natural failures. Each test checks what it needs of its seed's arrivals first.
+only to natural failures. A resolved contact at a touchpoint with ``completes_orders`` completes
+the order the crash lost. Each test checks what it needs of its seed's arrivals first.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from helpers import make_scenario
 
 from sim import Simulation
 from sim.records import Record
+from sim.results.results import build_results
 from sim.rng import KeyedUniform
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -69,6 +71,7 @@ def shop(
     severity: float = 0.4,
     complain: float | None = None,
     success: float = 1.0,
+    completes: bool = False,
     resolution: float = 1.0,
     notice: str | None = None,
     phone_route: str = "",
@@ -107,6 +110,7 @@ channel = "phone"
 agents = 200
 handle_min = {{ dist = "constant", value = 10 }}
 resolution_probability = {resolution}
+completes_orders = {str(completes).lower()}
 
 [journey]
 entry = {{ checkout = 1.0 }}
@@ -289,6 +293,94 @@ def test_a_clear_notice_reduces_contacts_exactly_for_the_customers_whose_draw_li
     assert set(contacts_by_customer(none)) == {c for c in hit if voice(c, 1) < p_none}
     assert set(contacts_by_customer(clear)) == {c for c in hit if voice(c, 1) < 0.20}
     assert len(contacts_by_customer(clear)) < len(contacts_by_customer(none))
+
+
+# --- an agent completes the order the crash lost --------------------------------------------------------------
+
+
+def test_an_agent_who_resolves_the_call_completes_the_lost_order_and_its_revenue_counts():
+    sim, log = run(shop(complain=40.0, completes=True), seed=1)
+    a = arrivals(log)
+    assert len(a) == 1 and 60 < a[0] < 108
+    t = a[0] + 2
+    assert timeline(log) == norm(
+        [
+            (0.0, "staffing_changed", 200),
+            (60.0, "failure_started", "crash"),
+            (a[0], "customer_arrived", 0),
+            (t, "customer_affected", 0, "crash"),
+            (t, "order_lost", 0, "checkout", 80.0, "crash"),
+            (t, "touchpoint_visited", 0, "checkout", 2.0, "incident"),
+            (t, "service_started", 0, 0.0),
+            (t + 10, "contact_served", 0, 10.0, True),
+            (t + 10, "order_placed", 0, "phone", 80.0, "crash"),  # the agent completes the lost order
+            (t + 10, "recovery_delivered", 0, "crash", False),
+            (t + 10, "journey_ended", 0, True),  # the step is done: the route's next ('end' here)
+            (t + 10, "journey_remembered", 0, 1, 0, 0, 7.0),
+            (120.0, "failure_ended", "crash", 1),
+        ]
+    )
+    res = build_results(sim)
+    assert (res["journey"]["orders"], res["money"]["revenue"]) == (1, 80.0)
+    assert (res["journey"]["lost_orders"], res["money"]["lost_revenue"]) == (1, 80.0)  # lost at the checkout, then recovered
+
+
+def test_without_completes_orders_the_resolved_call_recovers_no_order():
+    sim, log = run(shop(complain=40.0, completes=False), seed=1)
+    assert [r.kind for r in log if r.kind.startswith("order")] == ["order_lost"]
+    assert next(r for r in log if r.kind == "journey_ended").ordered is False  # type: ignore[attr-defined]
+    res = build_results(sim)
+    assert (res["journey"]["orders"], res["money"]["revenue"]) == (0, 0.0)
+
+
+def test_an_agent_completes_the_lost_order_in_a_queueing_study_too():
+    # With the customer model off (no experience bookkeeping) orders and revenue still count.
+    text = shop(complain=40.0, completes=True).replace("feedback = false", "enabled = false")
+    sim, log = run(text, seed=1)
+    placed = [(r.touchpoint, r.value, r.recovered_from) for r in log if r.kind == "order_placed"]  # type: ignore[attr-defined]
+    assert placed == [("phone", 80.0, "crash")]
+    assert build_results(sim)["money"]["revenue"] == 80.0
+
+
+def test_an_unresolved_call_completes_no_order():
+    sim, log = run(shop(complain=40.0, completes=True, resolution=0.0), seed=1)
+    assert [r.kind for r in log if r.kind.startswith("order")] == ["order_lost"]
+    assert build_results(sim)["money"]["revenue"] == 0.0
+
+
+def test_a_completed_order_sends_the_customer_on_as_if_the_checkout_had_worked():
+    # With a delivery step after the checkout, the customer whose order the agent completed goes
+    # on to delivery (the route's next), not back to the failed checkout's on_failure.
+    delivery = """
+[touchpoints.delivery]
+kind = "self_service"
+channel = "delivery"
+stage = "delivery"
+delay_min = { dist = "constant", value = 30 }
+"""
+    text = shop(complain=40.0, completes=True, on_failure="{ checkout = 1.0 }", extra="")
+    text = text.replace("[journey.routes.checkout]\n", "[journey.routes.checkout]\nnext = { delivery = 1.0 }\n") + delivery
+    _, log = run(text, seed=1)
+    a = arrivals(log)
+    assert len(a) == 1
+    visits = [(r.touchpoint, r.outcome) for r in log if r.kind == "touchpoint_visited"]  # type: ignore[attr-defined]
+    assert visits == [("checkout", "incident"), ("delivery", "ok")]
+    assert [(r.kind, r.value) for r in log if r.kind.startswith("order")] == [("order_lost", 80.0), ("order_placed", 80.0)]  # type: ignore[attr-defined]
+
+
+def test_a_customer_who_orders_on_a_retry_has_no_lost_order_left_to_complete():
+    # 20-minute checkouts, retried until they work: the crash loses the order, the retry after
+    # 02:00 places it, and the resolved call that follows (the route's next) completes nothing more.
+    text = shop(complain=-40.0, completes=True, on_failure="{ checkout = 1.0 }")
+    text = text.replace('value = 2 }', 'value = 20 }').replace(
+        "[journey.routes.checkout]\n", "[journey.routes.checkout]\nnext = { phone = 1.0 }\n"
+    )
+    _, log = run(text, seed=1)
+    assert len(arrivals(log)) == 1
+    orders = [(r.kind, r.touchpoint, getattr(r, "recovered_from", None)) for r in log if r.kind.startswith("order")]  # type: ignore[attr-defined]
+    assert orders[0] == ("order_lost", "checkout", None) and orders[-1] == ("order_placed", "checkout", None)
+    assert len(orders) >= 2 and all(o[0] == "order_lost" for o in orders[:-1])
+    assert contacts_by_customer(log) == {0: 1}
 
 
 # --- lint: a route's contact share that the complaint model overrides -------------------------------------------

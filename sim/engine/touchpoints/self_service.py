@@ -85,6 +85,7 @@ def self_service(ctx: RunContext, customer: Customer, step: SelfServiceTouchpoin
             ctx.emit(OrderLost(time=env.now, customer=customer.id, touchpoint=name, value=value, failure=incident.name))
         else:
             customer.ordered = True
+            customer.lost_order = None  # ordered after all (a retry): nothing left for an agent to recover
             ctx.emit(OrderPlaced(time=env.now, customer=customer.id, touchpoint=name, value=value))
     ctx.emit(
         TouchpointVisited(time=env.now, customer=customer.id, touchpoint=name, duration_min=env.now - start, outcome=outcome)

@@ -18,6 +18,7 @@ from sim.engine.channels import ABANDONED, BALKED, RESOLVED, StaffedChannel, Tic
 from sim.engine.context import RunContext
 from sim.engine.entities import Customer
 from sim.engine.responses import deliver_on_contact
+from sim.records import OrderPlaced
 from sim.rng import stream_key
 from sim.scenario.schema import Staffed
 
@@ -72,6 +73,18 @@ def unresolved(ctx: RunContext, customer: Customer) -> None:
     customer.open_issue = True
 
 
+def complete_order(ctx: RunContext, customer: Customer, touchpoint: str) -> None:
+    """The agent completes the order a failure lost: the same order, its value recovered."""
+    failure = customer.lost_order
+    customer.lost_order = None
+    customer.ordered = True
+    ctx.emit(
+        OrderPlaced(
+            time=ctx.env.now, customer=customer.id, touchpoint=touchpoint, value=customer.order_value, recovered_from=failure
+        )
+    )
+
+
 def contact(
     ctx: RunContext, customer: Customer, channel: StaffedChannel, transferred: bool = False
 ) -> Generator[simpy.Event, Any, bool]:
@@ -98,6 +111,8 @@ def contact(
         yield ctx.env.timeout(incident.spec.delay_min)
     if not track:
         ticket: Ticket = yield channel.join(customer.id, customer.patience_factor)
+        if ticket.outcome == RESOLVED and spec.completes_orders and customer.lost_order is not None:
+            complete_order(ctx, customer, channel.name)
         return ticket.outcome == RESOLVED
     m = ctx.model.moments
     if service:
@@ -126,6 +141,8 @@ def contact(
     resolved = outcome == RESOLVED
     if resolved:
         customer.open_issue = False
+        if spec.completes_orders and customer.lost_order is not None:
+            complete_order(ctx, customer, channel.name)
     else:
         unresolved(ctx, customer)
     if customer.hits:
