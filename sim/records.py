@@ -123,11 +123,16 @@ class CallbackAccepted(Record):
 
 @dataclass(**_REC)
 class OrderPlaced(Record):
-    """A customer ordered; ``value`` in the scenario currency."""
+    """A customer ordered; ``value`` in the scenario currency.
+
+    ``recovered_from`` names the failure that had lost the order when an agent completed it
+    during a contact (``touchpoint`` is then the staffed touchpoint); None for an ordinary order.
+    """
 
     customer: int
     touchpoint: str
     value: float
+    recovered_from: str | None = None
 
 
 @dataclass(**_REC)
@@ -250,7 +255,7 @@ class JourneyRemembered(Record):
     started: float  # sim minute the journey began (warm-up journeys are left out of results)
     affected: bool
     contacted: bool
-    contacts: int  # contacts with staffed touchpoints this journey (transfers not counted twice)
+    contacts: int  # contacts with service (staffed touchpoints of the service stage) this journey, blocked ones too; a transfer is not a new one
     switches: int  # channel switches this journey
     recovered: bool  # every failure of the journey was answered by the brand
     reached_first: bool  # at least one failure was answered proactively, before the customer called

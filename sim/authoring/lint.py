@@ -37,6 +37,7 @@ def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False) -> lis
     seeded = allow_large or not seeded_workload(s).large
     found: list[tuple[tuple[str | int, ...], str]] = [
         *identical_options(s),
+        *contact_routes_on_failing_steps(s),
         *overloaded_channels(s),
         *short_horizon(s),
         *large_runs(s),
@@ -59,6 +60,46 @@ def identical_options(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]
                 )
             else:
                 seen[key] = opt_name
+
+
+def contact_routes_on_failing_steps(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """An ``on_failure`` route that sends customers to contact from a self-service step that has failures.
+
+    When the step fails because of one of its failures, whether the customer contacts is the
+    complaint model's decision (severity, the notice in force), once; the route's contact share
+    is ignored (docs/authoring.md, "Who contacts the brand, and how often"). It still applies to
+    the step's natural failures, if it has any.
+    """
+    staffed = s.staffed()
+    service = {n for n, spec in staffed.items() if spec.stage == "service"} or set(staffed)
+    failing: dict[str, list[str]] = {}
+    for name, failure in s.failures.items():
+        failing.setdefault(failure.touchpoint, []).append(name)
+    for src, route in s.journey.routes.items():
+        spec = s.touchpoints.get(src)
+        if src not in failing or spec is None or isinstance(spec, Staffed):
+            continue
+        tables: list[tuple[tuple[str | int, ...], dict[str, float]]] = [(("journey", "routes", src, "on_failure"), route.on_failure)]
+        tables += [
+            (("journey", "routes", src, "segments", seg, "on_failure"), o.on_failure)
+            for seg, o in route.segments.items()
+            if o.on_failure is not None
+        ]
+        for path, targets in tables:
+            contact = sum(p for t, p in targets.items() if t == CONTACT or t in service)
+            if contact <= 0:
+                continue
+            natural = (
+                f"it applies only to the step's natural failures (success_probability {spec.success_probability:g})"
+                if spec.success_probability < 1
+                else "the step never fails otherwise (success_probability 1), so it is never used"
+            )
+            yield (
+                path,
+                f"sends {contact:.0%} of customers to contact, but when '{src}' fails because of "
+                f"{', '.join(repr(f) for f in failing[src])} the complaint model decides who contacts (severity, the notice "
+                f"in force) and this share is ignored; {natural}",
+            )
 
 
 def visits_per_customer(s: Scenario) -> dict[str, float]:

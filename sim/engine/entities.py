@@ -78,8 +78,10 @@ class Customer:
         "journeys",
         "last_channel",
         "lost_order",
+        "met_incident",
         "moments",
         "needless",
+        "open_issue",
         "order_value",
         "ordered",
         "patience_factor",
@@ -112,6 +114,8 @@ class Customer:
         self.order_value = 0.0  # value of this journey's order, placed or lost
         self.lost_order: str | None = None  # the failure that lost this journey's order, if one did
         self.last_channel: str | None = None
+        self.open_issue = False  # the last contact of this journey left the issue unresolved (its effort is charged)
+        self.met_incident = False  # the step just visited met an incident (set by self-service visits)
         self.hits: dict[Incident, Hit] = {}
         self.voice: Incident | None = None
         self.settled = False

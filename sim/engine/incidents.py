@@ -17,6 +17,23 @@ from sim.records import CustomerAffected, NoticeSent
 from sim.rng import stream_key
 
 
+def contact_probability(ctx: RunContext, incident: Incident) -> float:
+    """The chance a customer who runs into ``incident`` speaks up (contacts service), given the notice in force.
+
+    Without a notice the complaint curve of severity decides. A clear notice answers the
+    questions a customer would call about, so it never makes contacting more likely than hearing
+    nothing: at most ``contact_after_clear_notice``. A vague one raises questions it does not
+    answer, so it never makes contacting less likely: at least ``contact_after_vague_notice``.
+    """
+    r = ctx.model.recovery
+    p = complain_probability(incident.spec.severity, r)
+    if incident.notify is not None and incident.detected:
+        if incident.notify[1].notice == "clear":
+            return min(p, r.contact_after_clear_notice)
+        return max(p, r.contact_after_vague_notice)
+    return p
+
+
 class Incidents:
     """The incidents of one run (satisfies ``context.IncidentBoard``)."""
 
@@ -90,12 +107,7 @@ class Incidents:
             )
         )
         if voice and ctx.channels:
-            r = m.recovery
-            if incident.notify is not None and incident.detected:
-                notice = incident.notify[1].notice
-                p = r.contact_after_clear_notice if notice == "clear" else r.contact_after_vague_notice
-            else:
-                p = complain_probability(spec.severity, r)
+            p = contact_probability(ctx, incident)
             if ctx.draws.voice(customer.id, customer.journeys * 1024 + len(customer.hits)) < p:
                 customer.voice = incident
 

@@ -33,10 +33,10 @@ def pick(table: Table, u: float) -> str:
 
 
 def choose(table: Table, draw: Sampler) -> str:
-    """Pick a target; a table with one target needs no random draw."""
+    """Pick a target; a table with one target (or none: 'end') needs no random draw."""
     names = table[1]
-    if len(names) == 1:
-        return names[0]
+    if len(names) <= 1:
+        return names[0] if names else END
     return pick(table, draw())
 
 
@@ -49,7 +49,10 @@ class Router:
         self._entry_draw = uniform_sampler(streams["route.entry"])
         self._repeat_entry = _table(journey.repeat_entry) if journey.repeat_entry is not None else self._entry
         self._repeat_draw = uniform_sampler(streams["route.repeat_entry"])
-        self._routes: dict[tuple[str, str], tuple[Table, Table]] = {}
+        staffed = scenario.staffed()
+        service = [n for n, spec in staffed.items() if spec.stage == "service"] or list(staffed)
+        contacts = {CONTACT, *service}  # contacting the brand (a till at the purchase stage is a step, not a contact)
+        self._routes: dict[tuple[str, str], tuple[Table, Table, Table]] = {}
         self._draws: dict[str, Sampler] = {}
         for src, route in journey.routes.items():
             self._draws[src] = uniform_sampler(streams[f"route.{src}"])
@@ -57,12 +60,12 @@ class Router:
                 override = route.segments.get(seg)
                 nxt = override.next if override and override.next is not None else route.next
                 bad = override.on_failure if override and override.on_failure is not None else route.on_failure
-                self._routes[(src, seg)] = (_table(nxt), _table(bad))
-        staffed = list(scenario.staffed())
+                silent = {t: p for t, p in bad.items() if t not in contacts}
+                self._routes[(src, seg)] = (_table(nxt), _table(bad), _table(silent))
         self._contact: dict[str, Table] = {}
         self._contact_draw: dict[str, Sampler] = {}
         for seg_name, segment in scenario.segments.items():
-            prefs = segment.channel_preferences or dict.fromkeys(staffed, 1.0)
+            prefs = segment.channel_preferences or dict.fromkeys(service, 1.0)
             self._contact[seg_name] = _table(prefs)
             self._contact_draw[seg_name] = uniform_sampler(streams[f"contact.{seg_name}"])
 
@@ -81,8 +84,21 @@ class Router:
             return END
         return choose(tables[0] if ok else tables[1], self._draws[touchpoint])
 
+    def after_incident(self, touchpoint: str, segment: str) -> str:
+        """Next target after a step that failed because of an incident: ``on_failure`` without its contact targets.
+
+        Whether such a customer contacts the brand is the complaint model's decision (they have
+        already contacted, or chosen not to), so 'contact' and staffed touchpoints are left out and
+        the other targets keep their relative weights; nothing left means 'end'. A staffed
+        touchpoint outside the service stage (a store's tills) is a step of the journey and stays.
+        """
+        tables = self._routes.get((touchpoint, segment))
+        if tables is None:
+            return END
+        return choose(tables[2], self._draws[touchpoint])
+
     def contact(self, segment: str) -> str:
-        """The staffed touchpoint a customer of ``segment`` contacts."""
+        """The staffed touchpoint a customer of ``segment`` contacts: by the segment's preferences, else any service touchpoint."""
         return choose(self._contact[segment], self._contact_draw[segment])
 
 

@@ -218,6 +218,13 @@ class Staffed(Strict):
         0.0, description="Chance an agent transfers the customer to transfer_to, where they queue again (an effort driver)."
     )
     transfer_to: Name | None = Field(None, description="Staffed touchpoint that receives transfers.")
+    completes_orders: bool = Field(
+        False,
+        description=(
+            "Agents can complete an order a failure lost (a checkout crash): when they resolve the contact of a "
+            "customer whose order was lost, the order is placed, with its value, and counts in orders and revenue."
+        ),
+    )
 
     @model_validator(mode="after")
     def _agents_or_shifts(self) -> Staffed:

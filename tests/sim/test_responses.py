@@ -145,7 +145,7 @@ def test_time_trigger_fires_at_its_clock_time_and_policy_answers():
 
 def test_kpi_trigger_fires_when_the_queue_grows():
     text = _with_decision('on = "kpi", touchpoint = "phone", metric = "queue_length", above = 2, check_every_min = 5')
-    busy = text.replace("agents = 4", "agents = 1").replace("on_failure = { end = 1.0 }", "on_failure = { phone = 1.0 }")
+    busy = text.replace("agents = 4", "agents = 1") + "\n[customer_model.recovery]\ncomplain_intercept = 40.0\n"  # all call
     _, records = _run(busy, policy="eager")
     (made,) = [r for r in records if isinstance(r, DecisionMade)]
     assert made.time % 5 == 0 and made.option == "boost"

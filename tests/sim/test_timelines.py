@@ -696,3 +696,81 @@ def test_a_finished_run_closes_its_last_day():
     sim.run()
     assert sim.finished and sim.now == 2880
     assert [(row["day"], "phone_wait_mean_min" in row) for row in build_results(sim)["daily"]] == [(1, True), (2, True)]
+
+
+# --- effort that counts: what each contact costs (docs/model.md, section 1) -----------------------------------
+
+EXPERIENCE = "enabled = true\nfeedback = false\n\n[customer_model.memory]\nsurvey_delay_min = 0"
+CHAT = """
+[touchpoints.chat]
+kind = "staffed"
+channel = "chat"
+agents = 5
+handle_min = { dist = "constant", value = 10 }
+RESOLUTION
+"""
+
+
+def remembered(log: Iterable[Record]) -> dict[int, tuple[int, int, int, float]]:
+    """(contacts, switches, effort, CES) of each customer's journey, by customer id."""
+    return {
+        r.customer: (r.contacts, r.switches, r.effort, r.ces)  # type: ignore[attr-defined]
+        for r in log
+        if r.kind == "journey_remembered"
+    }
+
+
+def test_a_blocked_call_is_a_failed_contact_and_the_chat_after_it_a_channel_switch():
+    # Phones down 01:00-02:00; a failed call goes on to chat. A caller turned away has made one
+    # contact that failed (unresolved, E + 1) and then switches channel (E + 1): CES 7 - 2 x 1.5.
+    text = scenario_toml(
+        handle=30, hours=(0, 1, 2), per_hour=2, model=EXPERIENCE,
+        extra=OUTAGE + CHAT.replace("RESOLUTION", "") + "\n[journey.routes.phone]\non_failure = { chat = 1.0 }\n",
+    )  # fmt: skip
+    log = run(text, seed=12)
+    a = arrivals(log)
+    assert len(a) == 7 and a[1] < 60 < a[2] < a[4] < 120 < a[5], "seed 12: callers 2-4 during the outage"
+    got = remembered(log)
+    for c in (2, 3, 4):
+        assert got[c] == (2, 1, 2, 4.0), c
+    assert got[0] == got[5] == got[6] == (1, 0, 0, 7.0)
+    kinds = [r.kind for r in log if getattr(r, "customer", None) == 2]
+    assert kinds[:4] == ["customer_arrived", "customer_affected", "contact_balked", "service_started"]
+
+
+@pytest.mark.parametrize(("patience", "expected"), [(5, (1, 0, 1, 5.5)), (12, (1, 0, 2, 4.0))], ids=["short", "long-hold"])
+def test_an_abandoned_wait_is_one_effort_driver_and_one_more_beyond_the_long_hold(patience, expected):
+    text = scenario_toml(phone=f'patience_min = {{ dist = "constant", value = {patience} }}', model=EXPERIENCE)
+    log = run(text, seed=6)
+    a = arrivals(log)
+    assert len(a) == 3 and a[1] + 20 < a[0] + 60, "seed 6: customer 1 gives up while the agent is busy"
+    assert [r.wait_min for r in log if r.kind == "contact_abandoned" and r.customer == 1] == [patience]  # type: ignore[attr-defined]
+    assert remembered(log)[1] == expected
+
+
+def test_a_call_abandoned_and_tried_again_on_the_same_line_is_not_charged_twice():
+    # Customer 1 hangs up after 5 minutes and calls again at once (phone on_failure = phone), while
+    # the only agent is still busy, so hangs up again: two failed calls, E = 2. The second call
+    # is not charged again as a repeat contact (the first failure's E + 1 stands for it).
+    text = scenario_toml(
+        phone='patience_min = { dist = "constant", value = 5 }', model=EXPERIENCE,
+        journey="entry = { phone = 1.0 }\nmax_steps = 2", extra="[journey.routes.phone]\non_failure = { phone = 1.0 }",
+    )  # fmt: skip
+    log = run(text, seed=6)
+    a = arrivals(log)
+    assert len(a) == 3 and a[1] + 20 < a[0] + 60, "seed 6: customer 1 calls twice while the agent is busy"
+    assert [r.time for r in log if r.kind == "contact_abandoned" and r.customer == 1] == [a[1] + 5, a[1] + 10]  # type: ignore[attr-defined]
+    assert remembered(log)[1] == (2, 0, 2, 4.0)
+
+
+@pytest.mark.parametrize(("resolution", "expected"), [("", (1, 0, 1, 5.5)), ("resolution_probability = 0.0", (1, 0, 2, 4.0))])
+def test_a_transfer_is_charged_once_and_never_as_a_repeat_contact_or_a_switch(resolution, expected):
+    # Every phone call is transferred to chat: one effort driver for the transfer, none for the
+    # change of channel (the brand's doing); an unresolved chat leg adds its own.
+    text = scenario_toml(
+        staffing="agents = 5", handle=5, phone="transfer_probability = 1.0\ntransfer_to = \"chat\"", model=EXPERIENCE,
+        extra=CHAT.replace("RESOLUTION", resolution),
+    )  # fmt: skip
+    log = run(text, seed=3)
+    assert len(arrivals(log)) == 3
+    assert set(remembered(log).values()) == {expected}

@@ -64,10 +64,12 @@ def self_service(ctx: RunContext, customer: Customer, step: SelfServiceTouchpoin
     if incident is not None:
         ctx.incidents.affect(customer, incident, voice=True)  # the failure moment stands for this step
         outcome = "incident"
+        customer.met_incident = True  # whether the customer contacts is the complaint model's call, not the route's
         if incident.spec.effect == "error":
             ok = False
     elif delayed_by is not None:
         outcome = "incident"
+        customer.met_incident = True
     elif ok:
         delight = spec.delight_probability > 0 and step.delight() < spec.delight_probability
         customer.moments.append(m.met_expectations + (m.delight_bonus if delight else 0.0))
@@ -84,6 +86,7 @@ def self_service(ctx: RunContext, customer: Customer, step: SelfServiceTouchpoin
             ctx.emit(OrderLost(time=env.now, customer=customer.id, touchpoint=name, value=value, failure=incident.name))
         else:
             customer.ordered = True
+            customer.lost_order = None  # ordered after all (a retry): nothing left for an agent to recover
             ctx.emit(OrderPlaced(time=env.now, customer=customer.id, touchpoint=name, value=value))
     ctx.emit(
         TouchpointVisited(time=env.now, customer=customer.id, touchpoint=name, duration_min=env.now - start, outcome=outcome)
