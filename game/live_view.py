@@ -215,7 +215,11 @@ class LiveView:
 
     def _ordered(self, r: OrderPlaced) -> None:
         self._mood(r.customer, Mood.CONTENT, worse_only=False)
-        self._note(r.customer, r.time, f"ordered for {r.value:.0f} {self.scenario.currency}")
+        if r.recovered_from is not None:
+            lost = r.recovered_from.replace("_", " ")
+            self._note(r.customer, r.time, f"the agent completed the order ({r.value:.0f} {self.scenario.currency}) {lost} had lost")
+        else:
+            self._note(r.customer, r.time, f"ordered for {r.value:.0f} {self.scenario.currency}")
 
     def _lost(self, r: OrderLost) -> None:
         self._note(r.customer, r.time, f"order of {r.value:.0f} {self.scenario.currency} lost to {r.failure.replace('_', ' ')}")

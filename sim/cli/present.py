@@ -60,6 +60,8 @@ def print_results(results: dict[str, Any]) -> None:
     summary.add_row("orders", fmt(j["orders"]))
     summary.add_row(CONVERSION.label, fmt(j["conversion_rate"], CONVERSION.unit))
     summary.add_row("orders lost to failures", fmt(j["lost_orders"]))
+    if j["recovered_orders"]:
+        summary.add_row("  completed by an agent during the contact", fmt(j["recovered_orders"]))
     summary.add_row("customers hit by a failure", fmt(results["recovery"]["customers_affected"]))
     summary.add_row("  reached first (proactive)", fmt(results["recovery"]["proactive"]))
     summary.add_row("  recovered on contact (reactive)", fmt(results["recovery"]["on_contact"]))

@@ -74,6 +74,8 @@ class Metrics:
         self.revenue = 0.0
         self.lost_orders = 0
         self.lost_revenue = 0.0
+        self.recovered_orders = 0  # lost orders an agent completed during the contact
+        self.recovered_revenue = 0.0
         self.affected = 0
         self.recoveries_proactive = 0
         self.recoveries_on_contact = 0
@@ -306,6 +308,9 @@ class Metrics:
             day.revenue += r.value
             self.orders += 1
             self.revenue += r.value
+            if r.recovered_from is not None:
+                self.recovered_orders += 1
+                self.recovered_revenue += r.value
 
     def _lost(self, r: OrderLost) -> None:
         if r.time >= self.warmup:

@@ -58,6 +58,7 @@ UNITS: dict[str, str] = {
     "orders": "orders",
     "conversion_rate": "fraction",
     "lost_orders": "orders",
+    "recovered_orders": "orders",
     "occurrences": "failures",
     "downtime_min": "min",
     "customers_affected": "customers",
@@ -269,6 +270,7 @@ def results_document(
             "orders": m.orders,
             "conversion_rate": conversion_rate(m.orders, m.arrived),
             "lost_orders": m.lost_orders,
+            "recovered_orders": m.recovered_orders,
         },
         "failures": {name: dict(v) for name, v in m.failures.items()},
         "recovery": {
@@ -287,6 +289,7 @@ def results_document(
             "revenue": m.revenue,
             "gross_margin": gross_margin,
             "lost_revenue": m.lost_revenue,
+            "recovered_revenue": m.recovered_revenue,
             "agent_cost": agent_cost,
             "response_cost": m.response_cost,
             "recovery_cost": m.recovery_cost,
@@ -372,7 +375,7 @@ def tidy_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
         for scope, values in results[section].items():
             for k, v in values.items():
                 add(section, scope, k, v)
-    for k in ("orders", "conversion_rate", "lost_orders"):
+    for k in ("orders", "conversion_rate", "lost_orders", "recovered_orders"):
         add("journey", "all", k, results["journey"][k])
     for stage, values in results["journey"]["stages"].items():
         for k, v in values.items():
