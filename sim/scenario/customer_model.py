@@ -40,7 +40,12 @@ class Moments(_Table):
         -0.10, ge=-1, le=0, description="Extra affect of an effort driver (repeat contact, transfer, struggle)."
     )
     unresolved_penalty: float = Field(0.15, ge=0, le=1, description="Affect lost when a contact does not resolve the issue.")
-    delight_bonus: float = Field(0.20, ge=0, le=1, description="Extra affect of a chance delight (a touchpoint's delight_probability: a surprise the brand does not choose).")
+    delight_bonus: float = Field(
+        0.20,
+        ge=0,
+        le=1,
+        description="Extra affect of a chance delight (a touchpoint's delight_probability: a surprise the brand does not choose).",
+    )
     external_attribution: float = Field(
         0.8, ge=0, le=1, description="Share of the blame customers put on the brand for an external failure (carrier, weather)."
     )
@@ -70,8 +75,12 @@ class Recovery(_Table):
     complain_intercept: float = Field(-4.0, description="Complaint probability is logistic(intercept + slope x severity).")
     complain_slope: float = Field(5.5, ge=0, description="See complain_intercept: 3 % complain at severity 0.1, 72 % at 0.9.")
     detect_probability: Probability = Field(0.9, description="Chance the brand detects an incident to notify customers about it.")
-    contact_after_clear_notice: Probability = Field(0.20, description="Most customers who still contact after a clear notice (never more than without a notice).")
-    contact_after_vague_notice: Probability = Field(0.66, description="Fewest customers who still contact after a vague notice (never fewer than without a notice).")
+    contact_after_clear_notice: Probability = Field(
+        0.20, description="Most customers who still contact after a clear notice (never more than without a notice)."
+    )
+    contact_after_vague_notice: Probability = Field(
+        0.66, description="Fewest customers who still contact after a vague notice (never fewer than without a notice)."
+    )
     needless_outreach_share: float = Field(
         0.05, ge=0, le=1, description="Notices that reach recent customers who were not affected, per affected customer notified."
     )
