@@ -284,6 +284,7 @@ class ReviewPosted(Record):
     stars: int
     answered: bool
     cost: float
+    touchpoint: str | None = None  # the touchpoint with posts_reviews = true, if the scenario has one
 
 
 @dataclass(**_REC)

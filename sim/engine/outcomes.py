@@ -81,6 +81,8 @@ class Outcomes:
         self.nwom_pool = 0  # people told bad things who have not arrived yet
         self.thanks_reviewers = False
         self.thanks_cost = 0.0  # per reviewer answered
+        pages = [n for n, tp in ctx.scenario.touchpoints.items() if getattr(tp, "posts_reviews", False)]
+        self.review_page = pages[0] if pages else None  # where reviews appear (and are answered), if anywhere
 
     def journey_ended(self, customer: Customer) -> None:
         """A journey is over: its memory settles after the survey delay."""
@@ -145,8 +147,13 @@ class Outcomes:
         if stars:
             ctx.emit(
                 ReviewPosted(
-                    time=env.now, customer=customer.id, segment=customer.segment, stars=stars, answered=thanked,
+                    time=env.now,
+                    customer=customer.id,
+                    segment=customer.segment,
+                    stars=stars,
+                    answered=thanked,
                     cost=self.thanks_cost if thanked else 0.0,
+                    touchpoint=self.review_page,
                 )
             )
         group = nps_group(ltr)

@@ -343,6 +343,11 @@ class Metrics:
             self.response_cost += r.cost
 
     def _review(self, r: ReviewPosted) -> None:
+        if r.touchpoint is not None and r.time >= self.warmup:
+            page = self.steps[r.touchpoint]
+            page.reviews += 1
+            page.review_stars_total += r.stars
+            page.reviews_answered += r.answered
         if r.cost and r.time >= self.warmup:
             self.day(r.time).costs += r.cost
             self.response_cost += r.cost

@@ -76,6 +76,7 @@ UNITS: dict[str, str] = {
     "repeat_probability_mean": "fraction",
     "churn_rate": "fraction",
     "reviews_posted": "reviews",
+    "reviews_answered": "reviews",
     "review_stars_mean": "stars",
     "referrals": "customers",
     "nwom_spreaders": "customers",
@@ -221,9 +222,7 @@ def results_document(
 ) -> dict[str, Any]:  # fmt: skip
     """The results document (``cxsim.run/1``) of a run's metrics at sim time ``now`` (minutes)."""
     upto = max(now, warmup)  # statistics cover warm-up end to now (a paused run is partial)
-    channels = {
-        name: _channel(m.channels[name], spec.service_level_sec, upto, warmup) for name, spec in s.staffed().items()
-    }
+    channels = {name: _channel(m.channels[name], spec.service_level_sec, upto, warmup) for name, spec in s.staffed().items()}
     touchpoints = {
         name: {
             "visits": st.visits,
@@ -234,6 +233,14 @@ def results_document(
         }
         for name, st in m.steps.items()
     }
+    for name, tp in s.touchpoints.items():
+        if getattr(tp, "posts_reviews", False):  # the review page: the reviews the model posted there, and the answers
+            st = m.steps[name]
+            touchpoints[name].update(
+                reviews_posted=st.reviews,
+                review_stars_mean=_ratio(st.review_stars_total, st.reviews),
+                reviews_answered=st.reviews_answered,
+            )
     for name in channels:
         channels[name]["reach"] = _ratio(m.touchpoint_reach[name], m.journeys)
     stages = {

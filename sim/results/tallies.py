@@ -118,3 +118,6 @@ class StepStats:
     failed: int = 0
     incident: int = 0
     duration_total: float = 0.0
+    reviews: int = 0  # at a touchpoint with posts_reviews: reviews posted here, their stars, those the brand answered
+    review_stars_total: int = 0
+    reviews_answered: int = 0

@@ -58,6 +58,14 @@ def check_scenario(s: Scenario) -> list[Finding]:
             if tp not in staffed:
                 out.append(Finding(("segments", name, "channel_preferences", tp), _unknown("staffed touchpoint", tp, staffed)))
 
+    review_pages = [name for name, tp in s.touchpoints.items() if getattr(tp, "posts_reviews", False)]
+    for name in review_pages[1:]:
+        out.append(
+            Finding(
+                ("touchpoints", name, "posts_reviews"), f"only one touchpoint can take the reviews ('{review_pages[0]}' does)"
+            )
+        )
+
     if s.warmup_days >= s.horizon_days:
         out.append(Finding(("warmup_days",), f"must be shorter than horizon_days ({s.horizon_days:g}) (got {s.warmup_days:g})"))
     if s.default_policy is not None and s.default_policy not in s.policies:

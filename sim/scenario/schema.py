@@ -155,6 +155,13 @@ class SelfService(Strict):
         ),
     )
     places_order: bool = Field(False, description="A successful visit places an order (a checkout).")
+    posts_reviews: bool = Field(
+        False,
+        description=(
+            "Customers post their reviews here (the shop's review page, an app store): the reviews the customer model"
+            " draws a day after each journey, and the brand's answers to them, are counted at this touchpoint. At most one."
+        ),
+    )
     product_moment: bool = Field(
         False,
         description=(

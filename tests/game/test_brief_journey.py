@@ -83,7 +83,7 @@ def test_every_step_of_the_brief_happens_to_one_runner_in_order():
         "TouchDelivered:delivery",
         "TouchpointVisited:delivery",
         "TouchpointVisited:review",
-        "ReviewPosted:",
+        "ReviewPosted:review",  # posted on the review page, after the journey
         "JourneyRemembered:",
     ]
     positions = [order.index(step) for step in steps]
@@ -118,6 +118,9 @@ def test_the_journey_shows_in_the_results():
     assert 0 < notes < parcels  # the note goes only to runners a failure hit; eco packaging to every parcel
     assert money["response_cost"] == pytest.approx(0.6 * notes + 0.4 * parcels + 1.0 * answered)
     assert results["experience"]["reviews_posted"] >= answered > 0
+    page = results["touchpoints"]["review"]  # the touchpoint with posts_reviews: the reviews and the brand's answers
+    assert page["reviews_posted"] == results["experience"]["reviews_posted"] and page["reviews_answered"] == answered
+    assert 1 <= page["review_stars_mean"] <= 5
 
 
 class StoryOf(LiveView):

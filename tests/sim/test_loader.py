@@ -159,3 +159,11 @@ def test_a_night_shift_says_how_to_write_it():
     (error,) = _broken('{ start = "20:00", end = "24:00", agents = 3 }', '{ start = "20:00", end = "08:00", agents = 3 }')
     assert "touchpoints.phone.shifts (the fourth item): end (08:00) is before start (20:00)" in error
     assert "a shift past midnight is written as two shifts, 20:00-24:00 and 00:00-08:00" in error
+
+
+def test_only_one_touchpoint_takes_the_reviews():
+    text = (SCENARIOS / "hike-launch.toml").read_text().replace(
+        'label = "Product page and reviews"', 'label = "Product page and reviews"\nposts_reviews = true'
+    )
+    (error,) = _errors(text)
+    assert "touchpoints." in error and "posts_reviews: only one touchpoint can take the reviews" in error
