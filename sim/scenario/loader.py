@@ -122,7 +122,27 @@ def parse_scenario(data: bytes, name: str = "<scenario>") -> LoadedScenario:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError([_syntax_problem(name, err, text)]) from err
+    nested = deepest_path(raw)
+    if len(nested) > MAX_NESTING:  # dotted keys (a.b.c... = 1) nest without brackets
+        where = nested[: MAX_NESTING + 1]
+        message = f"keys nested deeper than {MAX_NESTING} levels; no scenario key needs that"
+        raise ScenarioError([Problem(name, KeyLines(text).line_of(where), shown_path(where[:3]) + "...", message)])
     return validate_data(raw, name, text, hashlib.sha256(data).hexdigest())
+
+
+def deepest_path(data: Any) -> tuple[str | int, ...]:
+    """The key path to the most deeply nested value of parsed TOML, found without recursion."""
+    deepest: tuple[str | int, ...] = ()
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > len(deepest):
+            deepest = path
+        if len(path) > MAX_NESTING:
+            return path  # deep enough to refuse: no need to walk the rest
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        stack.extend((child, (*path, key)) for key, child in items)
+    return deepest
 
 
 def validate_data(raw: dict[str, Any], name: str, text: str = "", sha256: str = "") -> LoadedScenario:

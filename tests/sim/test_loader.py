@@ -167,3 +167,10 @@ def test_only_one_touchpoint_takes_the_reviews():
     )
     (error,) = _errors(text)
     assert "touchpoints." in error and "posts_reviews: only one touchpoint can take the reviews" in error
+
+
+def test_dotted_keys_nested_thousands_deep_are_one_line_not_a_crash():
+    deep = "schema_version" + ".a" * 2000 + " = 1\n"
+    (error,) = _errors(CENTRE.replace("schema_version = 1\n", deep, 1))
+    assert "keys nested deeper than 16 levels" in error and error.startswith("s.toml:")
+    assert len(error) < 200
