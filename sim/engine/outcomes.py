@@ -81,7 +81,7 @@ class Outcomes:
         self.nwom_pool = 0  # people told bad things who have not arrived yet
         self.thanks_reviewers = False
         self.thanks_cost = 0.0  # per reviewer answered
-        pages = [n for n, tp in ctx.scenario.touchpoints.items() if getattr(tp, "posts_reviews", False)]
+        pages = ctx.scenario.review_pages()
         self.review_page = pages[0] if pages else None  # where reviews appear (and are answered), if anywhere
 
     def journey_ended(self, customer: Customer) -> None:

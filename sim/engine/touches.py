@@ -28,7 +28,7 @@ from sim.effects.base import TouchSpec
 from sim.engine.entities import Customer
 from sim.records import Record, TouchDelivered
 from sim.rng import KeyedUniform
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, SelfService
 
 
 def touched_moment(moment: float, extras: Iterable[float]) -> float:
@@ -57,7 +57,7 @@ class Touches:
         self._responses = scenario.responses
         self._quality = {name: (seg.product_quality, seg.product_quality_sd) for name, seg in scenario.segments.items()}
         self._draw = KeyedUniform(seed, "product_quality")
-        self._product = {name for name, tp in scenario.touchpoints.items() if getattr(tp, "product_moment", False)}
+        self._product = {name for name, tp in scenario.touchpoints.items() if isinstance(tp, SelfService) and tp.product_moment}
         self.at: dict[str, list[InForce]] = {name: [] for name in self._product}  # touchpoints whose moment gets extras
 
     def start(self, touch: TouchSpec) -> None:

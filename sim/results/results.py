@@ -233,14 +233,13 @@ def results_document(
         }
         for name, st in m.steps.items()
     }
-    for name, tp in s.touchpoints.items():
-        if getattr(tp, "posts_reviews", False):  # the review page: the reviews the model posted there, and the answers
-            st = m.steps[name]
-            touchpoints[name].update(
-                reviews_posted=st.reviews,
-                review_stars_mean=_ratio(st.review_stars_total, st.reviews),
-                reviews_answered=st.reviews_answered,
-            )
+    for name in s.review_pages():  # the review page: the reviews the model posted there, and the answers
+        st = m.steps[name]
+        touchpoints[name].update(
+            reviews_posted=st.reviews,
+            review_stars_mean=_ratio(st.review_stars_total, st.reviews),
+            reviews_answered=st.reviews_answered,
+        )
     for name in channels:
         channels[name]["reach"] = _ratio(m.touchpoint_reach[name], m.journeys)
     stages = {

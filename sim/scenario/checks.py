@@ -58,7 +58,7 @@ def check_scenario(s: Scenario) -> list[Finding]:
             if tp not in staffed:
                 out.append(Finding(("segments", name, "channel_preferences", tp), _unknown("staffed touchpoint", tp, staffed)))
 
-    review_pages = [name for name, tp in s.touchpoints.items() if getattr(tp, "posts_reviews", False)]
+    review_pages = s.review_pages()
     for name in review_pages[1:]:
         out.append(
             Finding(

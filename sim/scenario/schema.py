@@ -468,3 +468,7 @@ class Scenario(Strict):
     def staffed(self) -> dict[str, Staffed]:
         """The staffed touchpoints, in file order."""
         return {k: v for k, v in self.touchpoints.items() if isinstance(v, Staffed)}
+
+    def review_pages(self) -> list[str]:
+        """The touchpoints with ``posts_reviews = true``, in file order (a valid scenario has at most one)."""
+        return [k for k, v in self.touchpoints.items() if isinstance(v, SelfService) and v.posts_reviews]
