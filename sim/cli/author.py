@@ -108,34 +108,44 @@ def preview(
     """
     from rich.table import Table
 
-    from sim.authoring.lessons import check_lessons
+    from sim.authoring.lessons import check_lessons, sides
     from sim.cli.present import journey_tree, preview_values, print_lessons
     from sim.cli.progress import run_with_progress, runs_bar
     from sim.engine.simulation import Simulation
     from sim.experiments.workload import customers_per_run, workload
     from sim.results.results import build_results
     from sim.scenario.loader import read_scenario
+    from sim.scenario.schema import Scenario
+    from sim.session.paths import STYLES, style_answers
+    from sim.session.replay import with_choices
 
     loaded = read_scenario(file)
     s = loaded.scenario
     print_lines(loaded.warnings)
-    n_policies = len({p for lesson in s.lessons for p in (lesson.policy, lesson.baseline)})
+    n_policies = len({side for lesson in s.lessons for side in sides(s, lesson)})
     per_run = customers_per_run(s, days)
-    lessons = f", then {reps} replications x {n_policies} policies for the lessons" if s.lessons else ""
+    lessons = f", then {reps} replications x {n_policies} policies or paths for the lessons" if s.lessons else ""
     check_workload(
-        workload([(per_run, len(s.policies)), (per_run, reps * n_policies)], f"{len(s.policies)} policies{lessons}"),
+        workload([(per_run, len(s.policies) + 2 * bool(s.decisions)), (per_run, reps * n_policies)], f"{len(s.policies)} policies{lessons}"),
         "this preview", allow_large,
     )  # fmt: skip
     out.print(f"[bold]{literal(s.title)}[/]  ({s.horizon_days:g} days, seed {s.seed})", highlight=False)
     out.print(journey_tree(s))
 
-    table = Table(title="Headline KPIs, one run per policy (same seed)", title_justify="left")
+    # every policy, then (with decisions) the reactive and proactive paths a trainee can play
+    columns: list[tuple[str, Scenario, str]] = [(policy, s, policy) for policy in s.policies]
+    if s.decisions:
+        for style in STYLES:
+            changed, name = with_choices(s, style_answers(s, style))
+            columns.append((f"{style} path", changed, name))
+    title = "Headline KPIs, one run per policy" + (" and decision path" if s.decisions else "") + " (same seed)"
+    table = Table(title=title, title_justify="left")
     table.add_column("KPI")
-    for policy in s.policies:
-        table.add_column(policy, justify="right")
+    for label, _, _ in columns:
+        table.add_column(literal(label), justify="right")
     rows: dict[str, list[str]] = {}
-    for policy in s.policies:
-        sim = Simulation(s, policy=policy, horizon_days=days)
+    for _, scenario, policy in columns:
+        sim = Simulation(scenario, policy=policy, horizon_days=days)
         run_with_progress(sim, progress and err.is_terminal)
         for key, value in preview_values(build_results(sim), s.currency).items():
             rows.setdefault(key, []).append(value)

@@ -269,10 +269,14 @@ def print_lessons(results: list[Any]) -> None:
         d = res.difference
         mark = "[green]holds[/]" if res.holds else f"[yellow]{literal(res.verdict)}[/]"
         failed += not res.holds
+        lesson = res.lesson
+        side, base = res.names
+        window = f" over days {lesson.days[0]}-{lesson.days[1]}" if lesson.days else ""
+        margin = f", same means within +/- {lesson.margin:g}" if lesson.margin is not None else ""
         out.print(
-            f"  {mark}: {literal(res.lesson.says)}\n      {literal(res.lesson.kpi)}: {literal(res.lesson.policy)} - "
-            f"{literal(res.lesson.baseline)} = "
-            f"{d.mean:+.4g} (95 % CI {d.low:+.4g} to {d.high:+.4g})",
+            f"  {mark}: {literal(lesson.says)}\n      {literal(lesson.kpi)}{window}: {literal(side)} - "
+            f"{literal(base)} = "
+            f"{d.mean:+.4g} (95 % CI {d.low:+.4g} to {d.high:+.4g}{margin})",
             highlight=False,
         )
     if failed:

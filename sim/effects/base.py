@@ -97,6 +97,7 @@ class ResponseSpec(Strict):
     attaches: ClassVar[bool] = False  # put in force for incidents and delivered to affected customers
     recovery_component: ClassVar[RecoveryComponent | None] = None
     after_incident: ClassVar[bool] = False  # delivered once the incident is over (a follow-up), not on contact
+    per_incident: ClassVar[bool] = False  # answers one incident at a time, so a standing rule repeats it for each new one
 
     def apply(self, ctx: EffectContext, incident: IncidentHandle | None) -> None:
         """Change the running system now (operational effects); ``incident`` is the failure answered, if any."""
@@ -115,6 +116,7 @@ class CustomerFacing(ResponseSpec):
     """Reaches affected customers: on contact (reactive) or first, with a notice in force (proactive)."""
 
     attaches: ClassVar[bool] = True
+    per_incident: ClassVar[bool] = True
 
 
 class Operational(ResponseSpec):

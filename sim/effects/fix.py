@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -14,6 +14,7 @@ class Fix(Operational):
     """Repair the failure: it ends after_min minutes from now."""
 
     effect: Literal["fix"]
+    per_incident: ClassVar[bool] = True
     failure: Name | None = Field(None, description="Failure to fix; default the one that triggered the response.")
     after_min: float = Field(0.0, ge=0, description="Minutes from the decision until the fix takes effect.")
 

@@ -95,8 +95,11 @@ class DecisionBoard:
         self.pending.pop(name, None)
         ctx = self.ctx
         ctx.emit(DecisionMade(time=ctx.env.now, decision=name, option=option, by=by))
-        for response in ctx.scenario.decisions[name].options[option].responses:
+        spec = ctx.scenario.decisions[name]
+        for response in spec.options[option].responses:
             apply_response(ctx, response, incident if incident is not None and incident.active else None)
+            if spec.from_now_on and ctx.scenario.responses[response].per_incident:
+                ctx.incidents.add_rule(response)
 
     def _time_out(self, name: str) -> None:
         pending = self.pending.get(name)

@@ -48,13 +48,26 @@ class Incidents:
         """Incidents still in progress, oldest first."""
         return [i for i in self.incidents if i.active]
 
+    def active_names(self) -> set[str]:
+        """The failures in progress now."""
+        return {i.name for i in self.incidents if i.active}
+
+    def add_rule(self, name: str) -> None:
+        """A standing rule ('from now on'): response ``name`` answers every incident that starts later."""
+        if name not in self.standing and name not in self.ctx.policy.on_failure:
+            self.standing.append(name)
+
     def start(self, incident: Incident) -> None:
         """A failure began: mark its touchpoint and put standing and policy responses in force."""
         ctx = self.ctx
         self.incidents.append(incident)
         self.at[incident.spec.touchpoint] = incident
+        responses = ctx.scenario.responses
         for name in self.standing:
-            attach(ctx, incident, name)
+            if responses[name].attaches:
+                attach(ctx, incident, name)
+            else:  # a standing fix: applied (and paid) for each incident of its failure
+                apply_response(ctx, name, incident)
         for name in ctx.policy.on_failure:
             apply_response(ctx, name, incident)
         ctx.decisions.failure_started(incident)

@@ -25,6 +25,9 @@ from sim.records import NoticeSent, RecoveryDelivered, ResponseApplied
 def apply_response(ctx: RunContext, name: str, incident: Incident | None) -> None:
     """Apply response ``name``; ``incident`` is the failure it answers, if any."""
     spec = ctx.scenario.responses[name]
+    named: str | None = getattr(spec, "failure", None)
+    if named is not None and (incident.name != named if incident is not None else named not in ctx.incidents.active_names()):
+        return  # a response for another failure (a fix of the crash, when the carrier is late): nothing to do, nothing to pay
     ctx.emit(
         ResponseApplied(
             time=ctx.env.now, response=name, effect=spec.effect_tag(), failure=incident.name if incident else None,
@@ -33,7 +36,7 @@ def apply_response(ctx: RunContext, name: str, incident: Incident | None) -> Non
     )  # fmt: skip
     if spec.attaches:
         targets = [incident] if incident is not None else ctx.incidents.active()
-        if incident is None:
+        if incident is None and name not in ctx.incidents.standing:
             ctx.incidents.standing.append(name)  # also answers every later incident
         for inc in targets:
             attach(ctx, inc, name)

@@ -32,11 +32,12 @@ from sim.results.results import build_results
 from sim.rng import replication_seeds
 from sim.scenario.loader import parse_scenario, validate_data
 from sim.scenario.schema import Scenario
+from sim.session.replay import with_choices
 
 EXPERIMENT_FORMAT = "cxsim.experiment/1"
 SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily"}
-DAILY_FIELDS = ("orders", "revenue", "profit", "arrivals", "affected", "nps", "repeat_purchase_rate")
-CHANNEL_DAILY = ("abandon_rate", "wait_mean_min", "queue_length_mean")
+DAILY_FIELDS = kpis.DAILY_FIELDS
+CHANNEL_DAILY = kpis.CHANNEL_DAILY
 
 # The KPIs shown in tables and verdicts, as (metric, label, unit): from the one catalogue.
 HEADLINE: tuple[tuple[str, str, str], ...] = tuple(k.row() for k in kpis.HEADLINE)
@@ -73,6 +74,7 @@ class Job:
     seed: int
     days: float | None
     overrides: tuple[tuple[str, Any], ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()  # a decision path: the policy answers these decisions this way
 
     @property
     def content(self) -> str:
@@ -101,7 +103,10 @@ def run_job(job: Job) -> dict[str, float]:
     The daily series are kept as ``daily.<field>.<day>`` so that every day gets its own interval.
     """
     scenario = _scenario(job.scenario, job.name, job.overrides)
-    sim = Simulation(scenario, policy=job.policy, seed=job.seed, horizon_days=job.days)
+    policy = job.policy
+    if job.choices:
+        scenario, policy = with_choices(scenario, dict(job.choices), policy=policy)
+    sim = Simulation(scenario, policy=policy, seed=job.seed, horizon_days=job.days)
     sim.run()
     results = build_results(sim)
     flat = flatten(results)

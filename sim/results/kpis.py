@@ -26,6 +26,13 @@ class Kpi:
         return self.key, self.label, self.unit
 
 
+# The columns of the daily series kept per replication (``daily.<column>.<day>``) and that a lesson
+# with a ``days`` window may name; channel columns are ``<channel>_<column>``.
+DAILY_FIELDS = ("orders", "revenue", "costs", "profit", "arrivals", "affected", "nps", "repeat_purchase_rate")
+CHANNEL_DAILY = ("abandon_rate", "wait_mean_min", "queue_length_mean")
+DAILY_RATES = frozenset({"nps", "repeat_purchase_rate", *CHANNEL_DAILY})  # averaged over a window, not summed
+
+
 HEADLINE: tuple[Kpi, ...] = (
     Kpi("money.profit", "profit", "currency", True),
     Kpi("money.revenue", "revenue", "currency", True),

@@ -8,13 +8,16 @@ things that are valid but probably wrong (an unreachable touchpoint).
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sim.clock import MINUTES_PER_DAY, at_day
+from sim.results.kpis import CHANNEL_DAILY, DAILY_FIELDS
 from sim.results.results import result_keys
-from sim.scenario.schema import CONTACT, END, RESERVED_TARGETS, Scenario, ScheduledFailure, TimeTrigger
+from sim.scenario.schema import CONTACT, END, RESERVED_TARGETS, Lesson, Scenario, ScheduledFailure, TimeTrigger
 from sim.scenario.show import clip
+from sim.session.paths import path_choices
 
 TOLERANCE = 1e-6
 
@@ -164,18 +167,18 @@ def check_scenario(s: Scenario) -> list[Finding]:
                     out.append(Finding(where, _unknown("response", resp_name, s.responses)))
 
     for i, lesson in enumerate(s.lessons):
-        for key in ("policy", "baseline"):
-            name = getattr(lesson, key)
-            if name not in s.policies:
-                out.append(Finding(("lessons", i, key), _unknown("policy", name, s.policies)))
-        if lesson.policy == lesson.baseline:
-            out.append(Finding(("lessons", i, "baseline"), f"must differ from policy ('{lesson.policy}')"))
+        out.extend(_lesson_findings(s, i, lesson))
     if s.lessons and not any(not f.warning for f in out):
         keys = result_keys(s)
+        daily = daily_columns(s)
         for i, lesson in enumerate(s.lessons):
-            if lesson.kpi not in keys:
+            known = daily if lesson.days is not None else keys
+            if lesson.kpi not in known:
                 kpi = clip(lesson.kpi)
-                out.append(Finding(("lessons", i, "kpi"), f"unknown results key '{kpi}'{did_you_mean(kpi, keys)}"))
+                kind = "daily column" if lesson.days is not None else "results key"
+                out.append(Finding(("lessons", i, "kpi"), f"unknown {kind} '{kpi}'{did_you_mean(kpi, sorted(known))}"))
+            elif lesson.days is not None and lesson.days[1] > math.ceil(s.horizon_days):
+                out.append(Finding(("lessons", i, "days"), f"the run has {math.ceil(s.horizon_days)} days, not {lesson.days[1]}"))
 
     for tp in unreachable_touchpoints(s):
         out.append(Finding(("touchpoints", tp), "no route leads here, so no customer ever visits it", True))
@@ -212,3 +215,35 @@ def unreachable_touchpoints(s: Scenario) -> list[str]:
                 if p > 0:
                     stack.extend(expand(target))
     return [tp for tp in s.touchpoints if tp not in seen]
+
+
+def _lesson_findings(s: Scenario, i: int, lesson: Lesson) -> list[Finding]:
+    """Names a lesson uses that the scenario does not have; two sides that are the same."""
+    out: list[Finding] = []
+    if not lesson.on_paths:
+        for key in ("policy", "baseline"):
+            name = getattr(lesson, f"{key}_name")
+            if name not in s.policies:
+                out.append(Finding(("lessons", i, key), _unknown("policy", name, s.policies)))
+        if lesson.policy_name == lesson.baseline_name:
+            out.append(Finding(("lessons", i, "baseline"), f"must differ from policy ('{lesson.policy_name}')"))
+        return out
+    if not s.decisions:
+        return [Finding(("lessons", i, "answers"), "compares decision paths, but the scenario has no decisions")]
+    for key in ("choices", "baseline_choices"):
+        for dec_name, option in getattr(lesson, key).items():
+            if dec_name not in s.decisions:
+                out.append(Finding(("lessons", i, key, dec_name), _unknown("decision", dec_name, s.decisions)))
+            elif option not in s.decisions[dec_name].options:
+                out.append(Finding(("lessons", i, key, dec_name), _unknown("option", option, s.decisions[dec_name].options)))
+    if not out:
+        side = path_choices(s, lesson.answers, lesson.choices)
+        base = path_choices(s, lesson.baseline_answers, lesson.baseline_choices)
+        if side == base:
+            out.append(Finding(("lessons", i, "baseline_answers"), "both paths give the same answers: nothing is compared"))
+    return out
+
+
+def daily_columns(s: Scenario) -> set[str]:
+    """The columns of the daily series a lesson with ``days`` may name."""
+    return {*DAILY_FIELDS, *(f"{ch}_{key}" for ch in s.staffed() for key in CHANNEL_DAILY)}

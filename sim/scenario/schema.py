@@ -15,8 +15,12 @@ from pydantic import Field, field_validator, model_validator
 
 from sim.clock import parse_clock
 from sim.effects import EFFECTS, ResponseSpec
+from sim.scenario import teaching
 from sim.scenario.customer_model import CustomerModel
 from sim.scenario.distributions import Constant, Distribution
+from sim.scenario.teaching import Decision as Decision
+from sim.scenario.teaching import Lesson as Lesson
+from sim.scenario.teaching import Policy as Policy
 from sim.scenario.types import ALL_WEEKDAYS, Channel, Name, Probability, Stage, Strict, Weekday
 from sim.scenario.types import CONTACT as CONTACT
 from sim.scenario.types import END as END
@@ -338,95 +342,14 @@ else:
     Response = Annotated[Union[tuple(EFFECTS.values())], Field(discriminator="effect")]  # noqa: UP007
 
 
-# --- policies and decisions ---------------------------------------------------------------------------
-
-
-class Policy(Strict):
-    """A named way of running the business: standing responses plus a choice at every decision point."""
-
-    description: str = Field("", description="What this policy does, in a sentence.")
-    at_start: list[Name] = Field(default_factory=list, description="Responses in force from the start (staffing, call-backs).")
-    on_failure: list[Name] = Field(default_factory=list, description="Responses applied whenever a failure starts.")
-    decisions: dict[Name, Name] = Field(
-        default_factory=dict, description="The option this policy picks at each decision point (default: the decision's default)."
-    )
-
-
-class FailureTrigger(Strict):
-    """Fire when a failure starts."""
-
-    on: Literal["failure_started"]
-    failure: Name = Field(description="The failure whose start triggers the decision.")
-
-
-class TimeTrigger(Strict):
-    """Fire at a day and clock time."""
-
-    on: Literal["time"]
-    day: int = Field(ge=1, description="Day (1 = the first day).")
-    time: str = Field("00:00", description="Clock time, 'HH:MM'.")
-
-    _v_time = field_validator("time")(_clock)
-
-
-class KpiTrigger(Strict):
-    """Fire when a staffed touchpoint's indicator crosses a threshold."""
-
-    on: Literal["kpi"]
-    touchpoint: Name = Field(description="Staffed touchpoint to watch.")
-    metric: Literal["queue_length", "abandon_rate", "wait_mean_min", "service_level"] = Field(
-        description="Indicator to watch (rates are fractions 0-1, since the start)."
-    )
-    above: float | None = Field(None, description="Fire when the indicator rises above this.")
-    below: float | None = Field(None, description="Fire when the indicator falls below this.")
-    check_every_min: float = Field(15.0, ge=0.1, description="How often to look, minutes (at least 0.1).")
-
-    @model_validator(mode="after")
-    def _one_threshold(self) -> KpiTrigger:
-        if (self.above is None) == (self.below is None):
-            raise ValueError("give exactly one of above or below")
-        return self
-
-
-Trigger = Annotated[FailureTrigger | TimeTrigger | KpiTrigger, Field(discriminator="on")]
-
-
-class Option(Strict):
-    """One answer on a decision card."""
-
-    label: str = Field(description="Text on the card.")
-    responses: list[Name] = Field(default_factory=list, description="Responses applied when chosen (may be empty: do nothing).")
-    style: Literal["reactive", "proactive", "neutral"] = Field("neutral", description="Which way of thinking it shows.")
-    feedback: str = Field("", description="Shown right after the choice.")
-
-
-class Decision(Strict):
-    """A moment where the trainee (or a policy) must choose how the brand responds."""
-
-    trigger: Trigger = Field(description="What makes the decision come up.")
-    prompt: str = Field(description="The situation, as the trainee reads it.")
-    options: dict[Name, Option] = Field(min_length=1, max_length=4, description="Up to 4 options, keyed by name.")
-    default_option: Name | None = Field(None, description="Taken when nobody chooses in time (default: the first option).")
-    pause: bool = Field(True, description="Time stops while the trainee decides.")
-    respond_within_min: float | None = Field(
-        None, gt=0, description="When time keeps running: minutes before the default option is taken."
-    )
-    show_style: bool = Field(False, description="Label options as reactive or proactive before the choice.")
-    debrief: str = Field("", description="What the debrief says about this decision.")
-    once: bool = Field(True, description="Come up only the first time the trigger fires.")
-
-
-class Lesson(Strict):
-    """A claim the scenario teaches, checked over paired replications (``cxsim preview``, the tests)."""
-
-    says: str = Field(min_length=1, description="The lesson in one sentence, as the debrief and preview show it.")
-    kpi: str = Field(
-        min_length=1,
-        description="Dotted results key it rests on, e.g. 'channels.phone.offered' or 'experience.affected.nps' (see docs/results-format.md).",
-    )
-    direction: Literal["higher", "lower"] = Field(description="Whether policy gives a higher or a lower value than baseline.")
-    policy: Name = Field("proactive", description="The policy the lesson is about.")
-    baseline: Name = Field("reactive", description="The policy it is compared with, on the same seeds.")
+# Policies, decisions and lessons live in sim.scenario.teaching; these names are kept here for importers.
+FailureTrigger = teaching.FailureTrigger
+TimeTrigger = teaching.TimeTrigger
+KpiTrigger = teaching.KpiTrigger
+Trigger = teaching.Trigger
+Option = teaching.Option
+Answers = teaching.Answers
+PATH_KEYS = teaching.PATH_KEYS
 
 
 # --- the scenario ------------------------------------------------------------------------------------
