@@ -45,7 +45,16 @@ def register(app: typer.Typer) -> None:
         autoplay: Annotated[
             bool, typer.Option(help="Play by itself from title to saved results, then exit (demos, tests).")
         ] = False,
-        policy: Annotated[str | None, typer.Option(help="Base policy; in autoplay it also answers the decisions.")] = None,
+        policy: Annotated[
+            str | None, typer.Option(help="Base policy; in autoplay it also answers the decisions (unless --answers).")
+        ] = None,
+        answers: Annotated[
+            str | None,
+            typer.Option(
+                help="Autoplay as a trainee: answer every decision 'reactive' or 'proactive' (the first option of that style), "
+                "or DECISION=OPTION,... (after a style, to change single answers); the base policy stays the scenario's default."
+            ),
+        ] = None,
         speed: Annotated[str, typer.Option(help="Autoplay speed: 1, 4, 16, 64 (x 5 sim minutes per second) or max.")] = "64",
         frames: Annotated[int | None, typer.Option(min=1, help="Stop after this many frames (the session autosaves).")] = None,
         screenshots: Annotated[Path | None, typer.Option(help="Save a PNG of every screen the game passes through here.")] = None,
@@ -81,6 +90,14 @@ def register(app: typer.Typer) -> None:
             if policy is not None and policy not in loaded.scenario.policies:
                 raise CommandError(f"--policy: unknown policy '{policy}' (policies: {', '.join(loaded.scenario.policies)})")
             check_workload(repeated(customers_per_run(loaded.scenario, days), 1, ""), "this session", allow_large)
+            if answers is not None:
+                from sim.session.paths import parse_answers
+
+                parse_answers(answers, loaded.scenario)  # an unknown decision or option: one line, exit 2
+        if answers is not None and not autoplay:
+            raise CommandError("--answers: only with --autoplay (a trainee answers the cards themselves)")
+        if answers is not None and file is None:
+            raise CommandError("--answers: name the scenario file too (the answers are its decisions' options)")
         if resume is not None:
             if not resume.is_file():
                 raise CommandError(f"--resume: {resume}: no such session file")
@@ -107,7 +124,7 @@ def register(app: typer.Typer) -> None:
         from .options import GameOptions
 
         options = GameOptions(
-            scenario=file, autoplay=autoplay, policy=policy, speed=autoplay_speed, frames=frames, screenshots=screenshots,
+            scenario=file, autoplay=autoplay, policy=policy, answers=answers, speed=autoplay_speed, frames=frames, screenshots=screenshots,
             save_dir=save_dir, trainee=name, seed=seed, days=days, size=size, realtime=not unthrottled, resume=resume,
         )  # fmt: skip
         code = run_game(options)

@@ -14,6 +14,7 @@ from sim.errors import SimError
 from sim.experiments.workload import customers_per_run, describe, repeated
 from sim.scenario.loader import LoadedScenario, read_scenario
 from sim.session.file import SessionRecord
+from sim.session.paths import parse_answers
 
 from .live_view import LiveView
 from .session import Session, load_saved
@@ -61,6 +62,8 @@ def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | Non
         )  # fmt: skip
     else:
         session = Session.resume(loaded, record, folder=opts.save_dir, observers=[view], autosave=autosave)
+    if opts.answers:  # checked by `cxsim play` before the window opens
+        session.answers = parse_answers(opts.answers, loaded.scenario)
     host.session = session
     session.autosave()
     host.replace("play", session=session, view=view)

@@ -15,6 +15,7 @@ class GameOptions:
     scenario: Path | None = None
     autoplay: bool = False
     policy: str | None = None
+    answers: str | None = None  # autoplay answers: 'reactive', 'proactive' or 'DECISION=OPTION,...' (sim.session.paths)
     speed: float = 64.0  # autoplay speed multiplier; 0 means as fast as possible
     frames: int | None = None
     screenshots: Path | None = None

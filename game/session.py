@@ -216,6 +216,7 @@ class Session:
         self.loaded = loaded
         self.scenario = loaded.scenario
         self.trainee = trainee
+        self.answers: dict[str, str] | None = None  # autoplay as a trainee: these answers, on the base policy
         started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.record = SessionRecord(
             scenario_file=loaded.path,
@@ -257,8 +258,22 @@ class Session:
     # --- playing ---------------------------------------------------------------------------------
 
     def advance_to(self, t: float) -> None:
-        """Advance the engine (it stops early when a pausing decision comes up)."""
-        self.sim.advance_to(t)
+        """Advance the engine (it stops early when a pausing decision comes up).
+
+        Autoplaying a path (``answers``), every decision is answered the instant it comes up, pausing
+        or not, as the headless run of that path answers it: the saved results are that path's.
+        """
+        if self.answers is None:
+            self.sim.advance_to(t)
+            return
+        self.sim.halt_at_decisions = True
+        while True:
+            self.sim.advance_to(t)
+            waiting = [name for name, p in self.sim.pending_decisions.items() if not p.spec.pause]
+            if not waiting:
+                return
+            for name in waiting:
+                self.choose(name, self.policy_choice(name))
 
     @property
     def finished(self) -> bool:
@@ -270,7 +285,9 @@ class Session:
         self.autosave()
 
     def policy_choice(self, decision: str) -> str:
-        """The option the session's policy takes at ``decision`` (what autoplay answers)."""
+        """The option autoplay answers at ``decision``: the trainee's path (``--answers``), else the session's policy's."""
+        if self.answers is not None and decision in self.answers:
+            return self.answers[decision]
         policy = self.scenario.policies[self.sim.policy_name]
         return policy.decisions.get(decision) or default_option(self.scenario.decisions[decision])
 

@@ -102,6 +102,11 @@ class ResponseSpec(Strict):
     def apply(self, ctx: EffectContext, incident: IncidentHandle | None) -> None:
         """Change the running system now (operational effects); ``incident`` is the failure answered, if any."""
 
+    @property
+    def callers_only(self) -> bool:
+        """Delivered only to customers who contact service, never with a notice or a follow-up."""
+        return False
+
     def effect_tag(self) -> str:
         """The ``effect`` tag of this table, as the trainer wrote it."""
         tag: str = getattr(self, "effect")  # noqa: B009  (each effect class declares it as a Literal)

@@ -28,7 +28,18 @@ class Compensate(CustomerFacing):
             " order yet gets this percentage of their segment's mean order value."
         ),
     )
+    reaches: Literal["everyone", "callers"] = Field(
+        "everyone",
+        description=(
+            "Who gets it: everyone the brand reaches (callers and, with a notice in force, every affected customer it "
+            "notifies) or only customers who contact service (a goodwill gesture of the agents)."
+        ),
+    )
     recovery_component: ClassVar[RecoveryComponent | None] = "compensation"
+
+    @property
+    def callers_only(self) -> bool:
+        return self.reaches == "callers"
 
     @model_validator(mode="after")
     def _amount_or_percent(self) -> Compensate:

@@ -55,7 +55,7 @@ class IncidentBoard(Protocol):
 
     def active_names(self) -> set[str]: ...
 
-    def add_rule(self, name: str) -> None: ...
+    def add_rule(self, name: str, failures: list[str]) -> None: ...
 
     def start(self, incident: Incident) -> None: ...
 
@@ -117,6 +117,7 @@ class RunContext:
         "draws",
         "emit",
         "env",
+        "halt_at_decisions",
         "horizon",
         "hot",
         "incident_at",
@@ -152,6 +153,7 @@ class RunContext:
         self.policy = policy
         self.seed = seed
         self.interactive = interactive
+        self.halt_at_decisions = False  # stop advance_to at every decision, pausing or not (autoplay answers at once)
         self.horizon = horizon
         self.emit = emit
         self.hot = hot

@@ -67,9 +67,9 @@ class DecisionBoard:
             self.resolve(name, self.policy_choice(name), "policy", incident)
             return
         self.pending[name] = PendingDecision(name, spec, ctx.env.now, incident)
-        if spec.pause:
+        if spec.pause or ctx.halt_at_decisions:
             ctx.request_pause()
-        elif spec.respond_within_min is not None:
+        if not spec.pause and spec.respond_within_min is not None:
             ctx.env.timeout(spec.respond_within_min).callbacks.append(lambda _e: self._time_out(name))
 
     def policy_choice(self, name: str) -> str:
@@ -99,7 +99,7 @@ class DecisionBoard:
         for response in spec.options[option].responses:
             apply_response(ctx, response, incident if incident is not None and incident.active else None)
             if spec.from_now_on and ctx.scenario.responses[response].per_incident:
-                ctx.incidents.add_rule(response)
+                ctx.incidents.add_rule(response, spec.rule_for)
 
     def _time_out(self, name: str) -> None:
         pending = self.pending.get(name)

@@ -42,6 +42,7 @@ class Incidents:
         self.incidents: list[Incident] = []
         self.at = ctx.incident_at
         self.standing: list[str] = []  # responses applied with no incident: they answer every later one
+        self.rule_for: dict[str, set[str]] = {}  # standing rules limited to some failures
         self._occurrences = occurrences  # the metrics' failure counters (a detection draw is keyed by occurrence)
 
     def active(self) -> list[Incident]:
@@ -52,10 +53,18 @@ class Incidents:
         """The failures in progress now."""
         return {i.name for i in self.incidents if i.active}
 
-    def add_rule(self, name: str) -> None:
-        """A standing rule ('from now on'): response ``name`` answers every incident that starts later."""
-        if name not in self.standing and name not in self.ctx.policy.on_failure:
+    def add_rule(self, name: str, failures: list[str]) -> None:
+        """A standing rule ('from now on'): response ``name`` answers every later incident (of ``failures``, if listed)."""
+        if name in self.ctx.policy.on_failure:
+            return
+        if name not in self.standing:
             self.standing.append(name)
+            if failures:
+                self.rule_for[name] = set(failures)
+        elif name in self.rule_for:  # a second rule widens the first
+            self.rule_for[name] = self.rule_for[name] | set(failures) if failures else set()
+            if not self.rule_for[name]:
+                del self.rule_for[name]
 
     def start(self, incident: Incident) -> None:
         """A failure began: mark its touchpoint and put standing and policy responses in force."""
@@ -64,6 +73,8 @@ class Incidents:
         self.at[incident.spec.touchpoint] = incident
         responses = ctx.scenario.responses
         for name in self.standing:
+            if name in self.rule_for and incident.name not in self.rule_for[name]:
+                continue
             if responses[name].attaches:
                 attach(ctx, incident, name)
             else:  # a standing fix: applied (and paid) for each incident of its failure
@@ -82,7 +93,7 @@ class Incidents:
             else:
                 del self.at[tp]
         responses = self.ctx.scenario.responses
-        follow_ups = tuple(n for n in incident.responses if responses[n].after_incident)
+        follow_ups = tuple(n for n in incident.responses if responses[n].after_incident and not responses[n].callers_only)
         if follow_ups:
             for customer in incident.affected:
                 hit = customer.hits.get(incident)

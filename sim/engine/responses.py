@@ -121,7 +121,7 @@ def _notifier(ctx: RunContext, incident: Incident, name: str, spec: Notify) -> G
         batch = incident.affected[incident.notified_upto :]
         incident.notified_upto = len(incident.affected)
         if incident.detected:
-            names = (name, *(n for n in incident.responses if not responses[n].after_incident))
+            names = (name, *(n for n in incident.responses if not responses[n].after_incident and not responses[n].callers_only))
             reached = 0
             for customer in batch:
                 hit = customer.hits.get(incident)

@@ -132,6 +132,15 @@ class Simulation:
         self._ctx.interactive = value
 
     @property
+    def halt_at_decisions(self) -> bool:
+        """Whether ``advance_to`` stops at every decision that comes up, not only pausing ones (so autoplay answers on time)."""
+        return bool(self._ctx.halt_at_decisions)
+
+    @halt_at_decisions.setter
+    def halt_at_decisions(self, value: bool) -> None:
+        self._ctx.halt_at_decisions = value
+
+    @property
     def finished(self) -> bool:
         """True once the run reached its horizon."""
         return self.env.now >= self.horizon

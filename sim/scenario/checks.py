@@ -158,6 +158,11 @@ def check_scenario(s: Scenario) -> list[Finding]:
             out.append(Finding(("decisions", name, "trigger", "touchpoint"), _unknown("staffed touchpoint", watched, staffed)))
         if isinstance(trig, TimeTrigger) and at_day(trig.day, trig.time) >= horizon:
             out.append(Finding(("decisions", name, "trigger"), "comes after the end of the run, so it never fires", True))
+        for k, failure_name in enumerate(dec.rule_for):
+            if failure_name not in s.failures:
+                out.append(Finding(("decisions", name, "rule_for", k), _unknown("failure", failure_name, s.failures)))
+        if dec.rule_for and not dec.from_now_on:
+            out.append(Finding(("decisions", name, "rule_for"), "only applies to a standing rule: add from_now_on = true"))
         if dec.default_option is not None and dec.default_option not in dec.options:
             out.append(Finding(("decisions", name, "default_option"), _unknown("option", dec.default_option, dec.options)))
         for opt_name, opt in dec.options.items():

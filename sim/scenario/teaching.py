@@ -99,6 +99,9 @@ class Decision(Strict):
             "later failure of the run, not only this one ('from now on, when a failure hits customers, we ...')."
         ),
     )
+    rule_for: list[Name] = Field(
+        default_factory=list, description="With from_now_on: the failures the standing rule answers (default: every failure)."
+    )
 
 
 Answers = Literal["reactive", "proactive"]
