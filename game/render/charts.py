@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import pygame
 
-from game.ui import MUTED, PANEL_EDGE, SKY, Painter, panel
+from game.ui import MUTED, PANEL_EDGE, SKY, TEXT, Painter, panel
+from sim.clock import MINUTES_PER_DAY
 
 
 def sparkline(
@@ -35,8 +36,13 @@ def line_chart(
     title: str,
     series: Sequence[tuple[str, Sequence[float | None], tuple[int, int, int]]],
     unit: str,
+    marks: Sequence[tuple[float, str]] = (),
 ) -> None:
-    """A titled chart with several series over days, axis labels and a legend (for the debrief)."""
+    """A titled chart with several series over days, axis labels and a legend (for the debrief).
+
+    ``marks``: (sim minute, name) of moments to mark with a vertical line and the name, the decisions.
+    Point ``d`` of a series is day ``d + 1``, drawn at that day's middle, so a minute sits where its day is.
+    """
     panel(surface, rect)
     painter.text(surface, title, (rect.left + painter.px(10), rect.top + painter.px(6)), 15, bold=True)
     per_row = 2 if len(series) > 2 else max(1, len(series))
@@ -59,6 +65,14 @@ def line_chart(
     painter.text(surface, f"{lo:,.0f} {unit}".strip(), (plot.left - painter.px(4), plot.bottom), 11, MUTED, anchor="bottomright")
     painter.text(surface, "day 1", (plot.left, plot.bottom + painter.px(3)), 11, MUTED)
     painter.text(surface, f"day {days}", (plot.right, plot.bottom + painter.px(3)), 11, MUTED, anchor="topright")
+    for k, (minute, name) in enumerate(marks):
+        pos = min(max(minute / MINUTES_PER_DAY - 0.5, 0.0), max(1, days - 1))
+        x = round(plot.left + pos * plot.width / max(1, days - 1))
+        pygame.draw.line(surface, TEXT, (x, plot.top), (x, plot.bottom), 1)
+        ty = plot.top + painter.px(2) + (k % 3) * painter.px(13)
+        anchor = "topright" if x > plot.centerx else "topleft"
+        painter.text(surface, name[:18], (x + (-painter.px(3) if anchor == "topright" else painter.px(3)), ty), 11, TEXT,
+                     anchor=anchor)  # fmt: skip
     for i, (label, vals, colour) in enumerate(series):
         pts = [
             (plot.left + d * plot.width / max(1, days - 1), plot.bottom - (v - lo) / (hi - lo) * plot.height)
