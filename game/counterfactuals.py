@@ -15,6 +15,7 @@ customer (keyed draws make them the same person), so the debrief shows one life 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -182,6 +183,13 @@ def run_job(
     return out
 
 
+def _replay_worker_init(parent: int) -> None:
+    """A worker that ends with the game (``worker_init``) and yields the CPU to it: the window keeps its frames."""
+    worker_init(parent)
+    with contextlib.suppress(OSError, AttributeError):  # os.nice is POSIX only
+        os.nice(5)
+
+
 def _keep_candidate(facts: DecisionFacts) -> Callable[[int, int], bool]:
     def keep(customer: int, journey: int) -> bool:
         return journey == 1 and any(customer in s.silent for s in facts.scopes.values())
@@ -323,7 +331,7 @@ class CounterfactualRuns:
         ctx = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(
             max_workers=max(1, self.workers), mp_context=ctx,
-            initializer=worker_init, initargs=(os.getpid(),),  # the replays end with the game, even on kill -9
+            initializer=_replay_worker_init, initargs=(os.getpid(),),  # the replays end with the game, even on kill -9
         )  # fmt: skip
         self._submit(Job(0, self.seed, exact=True, candidates=True))
         if self.band_seeds > 1:

@@ -99,6 +99,15 @@ PLACEHOLDERS: dict[str, Placeholder] = _catalogue(
     Placeholder("run_callers_csat", "Mean CSAT of the customers who contacted service.", "csat", "run"),
 )
 
+def catalogue_markdown() -> str:
+    """The catalogue as the Markdown table in docs/authoring.md ("Debrief placeholders"); a test keeps the two equal."""
+    rows = ["| placeholder | what it is | unit | where |", "|---|---|---|---|"]
+    for p in PLACEHOLDERS.values():
+        where = f"a decision's text, or `{{DECISION.{p.name}}}` anywhere" if p.scope == "decision" else "anywhere"
+        rows.append(f"| `{{{p.name}}}` | {p.description} | {p.unit} | {where} |")
+    return "\n".join(rows) + "\n"
+
+
 PENDING = "..."  # a value still being computed (the what-if replays run in the background)
 MISSING = "n/a"  # a value that does not exist for this session (no survey answered, no alternative)
 

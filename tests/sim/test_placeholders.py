@@ -12,6 +12,7 @@ from sim.authoring.placeholders import (
     PENDING,
     PLACEHOLDERS,
     DecisionFacts,
+    catalogue_markdown,
     decision_values,
     fill,
     format_value,
@@ -161,3 +162,12 @@ def test_values_are_pending_until_the_replays_are_in_and_missing_without_an_alte
     run = run_values(results, ["phone", "chat"])
     assert run["run_hit"] == f"{results['recovery']['customers_affected']:,}"
     assert run["run_contacts"] == f"{results['channels']['phone']['offered'] + results['channels']['chat']['offered']:,}"
+
+
+def test_the_authoring_guide_lists_the_catalogue_and_its_example_uses_known_names():
+    from helpers import ROOT
+
+    section = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8").split("## Debrief placeholders", 1)[1]
+    assert catalogue_markdown() in section
+    example = section.split("```text", 1)[1].split("```", 1)[0]
+    assert placeholders_in(example) and unknown_placeholders(example) == []
