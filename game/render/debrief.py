@@ -78,12 +78,68 @@ def fmt(value: Any, kind: str, currency: str) -> str:
 
 
 def band_text(lo: float, hi: float, kind: str, currency: str) -> str:
-    """A band as 'low-high' with the unit once: '25.1-27.9 %', '298.1k-331.0k EUR'."""
+    """A band as 'low to high', without the unit (the value above it says it): '25.1 to 27.9', '298.1k to 331.0k'."""
     a, b = fmt(lo, kind, currency), fmt(hi, kind, currency)
     for unit in (f" {currency}", " %", " / 5"):
         if a.endswith(unit) and b.endswith(unit):
-            a = a[: -len(unit)]
+            a, b = a[: -len(unit)], b[: -len(unit)]
     return f"{a} to {b}"
+
+
+def fitted(
+    surface: pygame.Surface, p: Painter, text: str, pos: tuple[int, int], width: int, base: int,
+    colour: tuple[int, int, int] = ui.TEXT, *, bold: bool = False,
+) -> str:  # fmt: skip
+    """Draw one line within ``width``: a smaller size if needed (down to 9), then cut with '...'; returns what was drawn."""
+    size = base
+    while size > 9 and p.font(size, bold).size(text)[0] > width:
+        size -= 1
+    shown = text
+    while len(shown) > 1 and p.font(size, bold).size(shown)[0] > width:
+        shown = shown[:-4] + "..." if len(shown) > 4 else shown[:-1]
+    p.text(surface, shown, pos, size, colour, bold=bold)
+    return shown
+
+
+def clipped(
+    surface: pygame.Surface, p: Painter, text: str, rect: pygame.Rect, base: int,
+    colour: tuple[int, int, int] = ui.TEXT, *, bold: bool = False,
+) -> int:  # fmt: skip
+    """Text wrapped to ``rect`` and never below it (the last line that fits ends in '...'); returns the y below it."""
+    font = p.font(base, bold)
+    line_h = font.get_linesize()
+    lines: list[str] = []
+    for paragraph in text.strip().replace("\n\n", "\0").replace("\n", " ").split("\0"):
+        line = ""
+        for word in paragraph.split():
+            trial = f"{line} {word}".strip()
+            if font.size(trial)[0] <= rect.width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        if line:
+            lines.append(line)
+    room = max(0, (rect.bottom - rect.top) // line_h)
+    if len(lines) > room:
+        lines = lines[:room]
+        if lines:
+            lines[-1] = lines[-1][: max(1, len(lines[-1]) - 3)] + "..."
+    y = rect.top
+    for line in lines:
+        p.text(surface, line, (rect.left, y), base, colour, bold=bold)
+        y += line_h
+    return y
+
+
+def line_h(p: Painter, base: int, bold: bool = False) -> int:
+    """The height of one line of text at ``base`` size (text scales apart from the window, so layouts ask)."""
+    return int(p.font(base, bold).get_linesize())
+
+
+def heading_bottom(p: Painter) -> int:
+    """Where the page below the heading may start."""
+    return p.px(10) + line_h(p, 28, True) + p.px(4)
 
 
 def draw_status(
@@ -91,7 +147,7 @@ def draw_status(
 ) -> None:
     """The heading, and how far the what-if replays are: the session's seed first, then the bands."""
     w, _h = surface.get_size()
-    p.text(surface, "Debrief", (p.px(24), p.px(14)), 28, bold=True)
+    head = p.text(surface, "Debrief", (p.px(24), p.px(10)), 28, bold=True)
     if failed:
         status = failed
     elif seed_done < paths:
@@ -101,11 +157,22 @@ def draw_status(
     else:
         status = f"same seed, same customers: {paths} paths compared, each over 10 seeds"
     busy = done < total and not failed
-    p.text(surface, status, (w - p.px(24), p.px(18)), 14, ui.YELLOW if busy else ui.MUTED, anchor="topright")
+    room = w - head.right - p.px(48)
+    width = min(room, p.font(14).size(status)[0])
+    fitted(surface, p, status, (w - p.px(24) - width, p.px(12)), room, 14, ui.YELLOW if busy else ui.MUTED)
     if busy:
-        bar = pygame.Rect(w - p.px(324), p.px(40), p.px(300), p.px(8))
-        pygame.draw.rect(surface, ui.PANEL_EDGE, bar, border_radius=4)
-        pygame.draw.rect(surface, ui.SKY, (bar.left, bar.top, bar.width * done // max(1, total), bar.height), border_radius=4)
+        bar = pygame.Rect(w - p.px(24) - min(room, p.px(300)), p.px(14) + line_h(p, 14), min(room, p.px(300)), p.px(6))
+        pygame.draw.rect(surface, ui.PANEL_EDGE, bar, border_radius=3)
+        pygame.draw.rect(surface, ui.SKY, (bar.left, bar.top, bar.width * done // max(1, total), bar.height), border_radius=3)
+
+
+def table_height(p: Painter, rows: int) -> int:
+    """The height the table needs for ``rows`` paths."""
+    return p.px(14) + line_h(p, 12) + line_h(p, 11, True) + rows * row_height(p) + p.px(4)
+
+
+def row_height(p: Painter) -> int:
+    return line_h(p, 14, True) + line_h(p, 11) + p.px(4)
 
 
 def draw_table(
@@ -113,63 +180,64 @@ def draw_table(
 ) -> dict[str, dict[str, str]]:
     """One row per path, short term against long term; returns {row label: {column: value (band)}}."""
     ui.panel(surface, rect)
-    p.text(surface, "WHAT IF: THE SAME CUSTOMERS UNDER EACH PATH  (value on your seed; below, lowest to highest over 10 seeds)",
-           (rect.left + p.px(12), rect.top + p.px(8)), 12, ui.MUTED)  # fmt: skip
-    label_w = p.px(230)
+    title = "WHAT IF: THE SAME CUSTOMERS UNDER EACH PATH  (value on your seed; below, lowest to highest over 10 seeds)"
+    y = rect.top + p.px(6)
+    fitted(surface, p, title, (rect.left + p.px(12), y), rect.width - p.px(24), 12, ui.MUTED)
+    y += line_h(p, 12) + p.px(2)
+    label_w = min(p.px(230), rect.width // 5)
     col_w = (rect.width - label_w - p.px(24)) // len(COLUMNS)
-    y = rect.top + p.px(28)
-    for j, (head, _key, _kind) in enumerate(COLUMNS):
-        p.wrapped(
-            surface, head, pygame.Rect(rect.left + label_w + j * col_w, y, col_w - p.px(6), p.px(34)), 11, ui.TEXT, bold=True
-        )
-    y += p.px(38)
-    row_h = p.px(40)
+    for j, (head, _key, kind) in enumerate(COLUMNS):
+        text = f"{head} ({currency})" if kind == "money" else head
+        fitted(surface, p, text, (rect.left + label_w + j * col_w, y), col_w - p.px(6), 11, bold=True)
+    y += line_h(p, 11, True) + p.px(2)
+    row_h = row_height(p)
     shown: dict[str, dict[str, str]] = {}
-    fits = max(1, (rect.bottom - y - p.px(6)) // row_h)
+    fits = max(1, (rect.bottom - y - p.px(4)) // row_h)
     rows = list(enumerate(compared))
     for i, (alt, res) in rows[:fits] if len(rows) <= fits else rows[: fits - 1]:
         label = "Your choices" if alt.yours else alt.label
         colour = ui.YELLOW if alt.yours else ui.TEXT
-        p.wrapped(surface, label, pygame.Rect(rect.left + p.px(12), y, label_w - p.px(20), row_h), 13, colour, bold=alt.yours)
+        fitted(surface, p, label, (rect.left + p.px(12), y), label_w - p.px(16), 13, colour, bold=alt.yours)
         cells: dict[str, str] = {}
         for j, (head, key, kind) in enumerate(COLUMNS):
             x = rect.left + label_w + j * col_w
             value = "..." if res is None else fmt(res.get(key), kind, currency)
-            p.text(surface, value, (x, y), 14, colour, bold=True)
+            drawn = value.removesuffix(f" {currency}") if kind == "money" else value
+            fitted(surface, p, drawn, (x, y), col_w - p.px(6), 14, colour, bold=True)
             spread = band(i, key)
             if spread is not None:
                 text = band_text(spread[0], spread[1], kind, currency)
-                p.text(surface, text, (x, y + p.px(19)), 11, ui.MUTED)
+                fitted(surface, p, text, (x, y + line_h(p, 14, True)), col_w - p.px(6), 11, ui.MUTED)
                 value = f"{value} ({text}, {spread[2]} seeds)"
             cells[head] = value
         shown[label] = cells
         y += row_h
     if len(rows) > fits:
-        p.text(surface, f"+ {len(rows) - fits + 1} more paths (cxsim compare gives every path with intervals)",
-               (rect.left + p.px(12), y), 12, ui.MUTED)  # fmt: skip
+        more = f"+ {len(rows) - fits + 1} more paths (cxsim compare gives every path with intervals)"
+        fitted(surface, p, more, (rect.left + p.px(12), y), rect.width - p.px(24), 12, ui.MUTED)
     return shown
 
 
 def draw_decisions(surface: pygame.Surface, p: Painter, rect: pygame.Rect, taken: Sequence[Taken]) -> list[str]:
     """The decisions on a timeline with their debrief texts; returns the texts as shown."""
     ui.panel(surface, rect)
-    p.text(surface, "YOUR DECISIONS", (rect.left + p.px(12), rect.top + p.px(10)), 12, ui.MUTED)
-    y = rect.top + p.px(30)
+    p.text(surface, "YOUR DECISIONS", (rect.left + p.px(12), rect.top + p.px(8)), 12, ui.MUTED)
+    y = rect.top + p.px(12) + line_h(p, 12)
     inner = rect.width - p.px(24)
     if not taken:
         p.text(surface, "No decision came up in this run.", (rect.left + p.px(12), y), 14)
     shown = []
     for t in taken:
-        if y > rect.bottom - p.px(30):
+        if y > rect.bottom - 2 * line_h(p, 13):
             break
         colour = ui.GREEN if t.style == "proactive" else ui.ORANGE if t.style == "reactive" else ui.TEXT
         p.text(surface, format_time(t.time), (rect.left + p.px(12), y), 12, ui.MUTED)
-        y += p.px(17)
-        y = p.wrapped(surface, f"{t.label} ({t.style})", pygame.Rect(rect.left + p.px(12), y, inner, p.px(40)), 13, colour,
+        y += line_h(p, 12)
+        y = clipped(surface, p, f"{t.label} ({t.style})", pygame.Rect(rect.left + p.px(12), y, inner, 2 * line_h(p, 13, True)), 13, colour,
                       bold=True)  # fmt: skip
         if t.debrief:
             box = pygame.Rect(rect.left + p.px(12), y + p.px(2), inner, max(0, rect.bottom - y - p.px(12)))
-            y = p.wrapped(surface, t.debrief, box, 13)
+            y = clipped(surface, p, t.debrief, box, 13)
             shown.append(t.debrief)
         y += p.px(10)
     return shown
@@ -178,22 +246,24 @@ def draw_decisions(surface: pygame.Surface, p: Painter, rect: pygame.Rect, taken
 def draw_same_customer(surface: pygame.Surface, p: Painter, rect: pygame.Rect, same: SameCustomer | None) -> dict[str, Any]:
     """One silent customer's journey, side by side under both choices; returns what was shown."""
     ui.panel(surface, rect)
+    top = rect.top + p.px(12) + line_h(p, 12)
+    inner = pygame.Rect(rect.left + p.px(12), top, rect.width - p.px(24), rect.bottom - top - p.px(6))
     if same is None:
-        p.text(surface, "SAME CUSTOMER, OTHER CHOICE", (rect.left + p.px(12), rect.top + p.px(10)), 12, ui.MUTED)
-        p.wrapped(surface, "Waiting for the replays, or no customer a decision's failure hit stayed silent and answered the survey.",
-                  pygame.Rect(rect.left + p.px(12), rect.top + p.px(32), rect.width - p.px(24), p.px(60)), 13)  # fmt: skip
+        p.text(surface, "SAME CUSTOMER, OTHER CHOICE", (rect.left + p.px(12), rect.top + p.px(8)), 12, ui.MUTED)
+        text = "Waiting for the replays, or no customer a decision's failure hit stayed silent and answered the survey."
+        clipped(surface, p, text, inner, 13)
         return {}
     title = f"SAME CUSTOMER, OTHER CHOICE: customer {same.customer}, hit at '{same.decision.replace('_', ' ')}', never called"
-    p.text(surface, title, (rect.left + p.px(12), rect.top + p.px(10)), 12, ui.MUTED)
-    half = (rect.width - p.px(36)) // 2
+    fitted(surface, p, title, (rect.left + p.px(12), rect.top + p.px(8)), rect.width - p.px(24), 12, ui.MUTED)
+    half = (inner.width - p.px(12)) // 2
     for k, (head, lines) in enumerate(((same.yours_label, same.yours), (same.other_label, same.other))):
-        x = rect.left + p.px(12) + k * (half + p.px(12))
-        y = p.wrapped(surface, head, pygame.Rect(x, rect.top + p.px(30), half, p.px(36)), 12, ui.YELLOW if k == 0 else ui.SKY,
-                      bold=True)  # fmt: skip
+        x = inner.left + k * (half + p.px(12))
+        colour = ui.YELLOW if k == 0 else ui.SKY
+        y = clipped(surface, p, head, pygame.Rect(x, top, half, 2 * line_h(p, 12, True)), 12, colour, bold=True)
         for line in lines if lines is not None else ["replaying..."]:
-            if y > rect.bottom - p.px(16):
+            if y > inner.bottom - line_h(p, 11):
                 break
-            y = p.wrapped(surface, line, pygame.Rect(x, y, half, rect.bottom - y), 11)
+            y = clipped(surface, p, line, pygame.Rect(x, y, half, inner.bottom - y), 11)
     return {"customer": same.customer, "yours": list(same.yours), "other": list(same.other or [])}
 
 
@@ -203,11 +273,12 @@ def draw_decisions_page(
 ) -> dict[str, Any]:  # fmt: skip
     """Page 1: the table across the top, the decisions and the same customer's two stories below."""
     w, h = surface.get_size()
-    rows = max(1, len(compared))
-    table = pygame.Rect(p.px(20), p.px(60), w - p.px(40), min(p.px(74) + rows * p.px(40) + p.px(8), (h - p.px(140)) // 2))
+    top = heading_bottom(p)
+    bottom = h - p.px(76)  # the buttons
+    table = pygame.Rect(p.px(20), top, w - p.px(40), min(table_height(p, max(1, len(compared))), (bottom - top) // 2))
     shown: dict[str, Any] = {"table": draw_table(surface, p, table, compared, band, currency)}
     top = table.bottom + p.px(10)
-    left = pygame.Rect(p.px(20), top, (w - p.px(52)) * 2 // 5, h - top - p.px(80))
+    left = pygame.Rect(p.px(20), top, (w - p.px(52)) * 2 // 5, bottom - top)
     shown["debrief"] = draw_decisions(surface, p, left, taken)
     right = pygame.Rect(left.right + p.px(12), top, w - left.right - p.px(32), left.height)
     shown["same_customer"] = draw_same_customer(surface, p, right, same)
@@ -222,8 +293,9 @@ def draw_charts(
     w, h = surface.get_size()
     results = [(alt, res) for alt, res in compared[:4] if res is not None]
     third = (w - p.px(72)) // 3
-    top = p.px(70)
-    ch = h - p.px(330)
+    top = heading_bottom(p)
+    bottom = h - p.px(76)  # the buttons
+    ch = (bottom - top) * 3 // 5
 
     def series(key: str, smooth: bool) -> list[tuple[str, Sequence[float | None], tuple[int, int, int]]]:
         return [
@@ -239,14 +311,14 @@ def draw_charts(
     for k, (title, data, unit) in enumerate(charts):
         rect = pygame.Rect(p.px(20) + k * (third + p.px(16)), top, third, ch)
         line_chart(surface, p, rect, title, data, unit, marks=marks)
-    box = pygame.Rect(p.px(20), top + ch + p.px(12), w - p.px(40), h - top - ch - p.px(92))
+    box = pygame.Rect(p.px(20), top + ch + p.px(10), w - p.px(40), bottom - top - ch - p.px(10))
     ui.panel(surface, box)
-    p.text(surface, "LESSONS: WHAT THIS SESSION WAS TO TEACH", (box.left + p.px(12), box.top + p.px(10)), 12, ui.MUTED)
-    y = box.top + p.px(30)
+    p.text(surface, "LESSONS: WHAT THIS SESSION WAS TO TEACH", (box.left + p.px(12), box.top + p.px(8)), 12, ui.MUTED)
+    y = box.top + p.px(12) + line_h(p, 12)
     for objective in lessons:
-        if y > box.bottom - p.px(18):
+        if y > box.bottom - line_h(p, 14):
             break
-        y = p.wrapped(surface, f"- {objective}", pygame.Rect(box.left + p.px(12), y, box.width - p.px(24), box.bottom - y), 14)
+        y = clipped(surface, p, f"- {objective}", pygame.Rect(box.left + p.px(12), y, box.width - p.px(24), box.bottom - y), 14)
     return {"objectives": list(lessons), "marks": list(marks)}
 
 
