@@ -228,6 +228,7 @@ class DecisionFacts:
         self._service = {n for n, tp in scenario.staffed().items() if tp.stage == "service"}
         self._arming: dict[str, set[str]] = {}  # failure -> decisions its next occurrence is about
         self._open: dict[str, set[str]] = {}  # failure -> decisions its occurrence in progress is about
+        self._opened_at: dict[str, float] = {}  # failure -> when its occurrence in progress started
         self._since: list[str] = []  # decisions about every failure from now on
         self._journey: dict[int, tuple[int, bool]] = {}  # customer -> (current journey, a new customer's first)
         self._in_flight: dict[int, set[str]] = {}  # customer -> decisions whose failure hit this journey
@@ -255,7 +256,12 @@ class DecisionFacts:
 
     def _requested(self, r: DecisionRequested) -> None:
         failure = self._trigger.get(r.decision)
-        if failure is not None:  # the failure's occurrence starting now is this decision's
+        if failure is None:
+            return
+        # the failure's occurrence starting now is this decision's, whichever of the two is recorded first
+        if failure in self._open and self._opened_at.get(failure) == r.time:
+            self._open[failure].add(r.decision)
+        else:
             self._arming.setdefault(failure, set()).add(r.decision)
 
     def _made(self, r: DecisionMade) -> None:
@@ -278,6 +284,7 @@ class DecisionFacts:
 
     def _started(self, r: FailureStarted) -> None:
         self._open[r.failure] = self._arming.pop(r.failure, set())
+        self._opened_at[r.failure] = r.time
 
     def _ended(self, r: FailureEnded) -> None:
         self._open.pop(r.failure, None)

@@ -171,3 +171,22 @@ def test_the_authoring_guide_lists_the_catalogue_and_its_example_uses_known_name
     assert catalogue_markdown() in section
     example = section.split("```text", 1)[1].split("```", 1)[0]
     assert placeholders_in(example) and unknown_placeholders(example) == []
+
+
+def test_a_failures_decision_finds_its_customers_whichever_record_comes_first():
+    """The engine records a failure's decision before its FailureStarted today; the other order must count the same."""
+    from sim.records import DecisionRequested, FailureStarted
+
+    _facts, _results, log = _run({"crash": "wait_for_calls"})
+    reordered = list(log)
+    i = next(k for k, r in enumerate(reordered) if isinstance(r, DecisionRequested) and r.decision == "crash")
+    j = next(k for k, r in enumerate(reordered) if isinstance(r, FailureStarted) and r.failure == "launch_crash")
+    assert i < j  # today's order
+    reordered.insert(i, reordered.pop(j))
+    counts = []
+    for records in (log, reordered):
+        facts = DecisionFacts(HIKE, 2 * 1440)
+        for r in records:
+            facts(r)
+        counts.append(facts.facts()["crash"]["hit"])
+    assert counts[0] == counts[1] > 0
