@@ -99,6 +99,7 @@ PLACEHOLDERS: dict[str, Placeholder] = _catalogue(
     Placeholder("run_callers_csat", "Mean CSAT of the customers who contacted service.", "csat", "run"),
 )
 
+
 def catalogue_markdown() -> str:
     """The catalogue as the Markdown table in docs/authoring.md ("Debrief placeholders"); a test keeps the two equal."""
     rows = ["| placeholder | what it is | unit | where |", "|---|---|---|---|"]
