@@ -1,26 +1,31 @@
-"""The debrief: the trainee's decisions on a timeline, short- vs long-term outcomes, and what
-the other choices would have done to the same customers (replayed headless in the background).
+"""The debrief: what the trainee's choices did, argued from the session's own run.
 
-Page 1 puts the decisions next to a table: callers' satisfaction (what customer service sees
-now) against affected customers' NPS and repeat purchase and profit (what customer
-experience earns later), for the trainee's answers and for each alternative on the same seed.
-Page 2 draws profit, NPS and repeat purchase over time for each, and the scenario's lessons.
-The pages are drawn by game/render/debrief.py.
+Page 1 is the what-if table (the trainee's path and each single-decision change, on the same
+customers: callers' satisfaction now against affected customers' loyalty later, profit, contacts,
+costs and the sample size, each with a band over ten seeds), the decisions with the scenario's
+debrief texts filled from the session (``{hit}``, ``{contacted_one_in}``, ``{option_cost}``...:
+sim/authoring/placeholders.py), and one silent customer's first journey under the trainee's
+choice and under the alternative. Page 2 draws profit, NPS and buying again over time with the
+decision days marked, and the learning objectives. Replays run in background processes
+(game/counterfactuals.py), so numbers fill in while the screen stays responsive; ``shown`` keeps
+what the pages drew, keyed as a trainee reads it, for tests. Drawing is game/render/debrief.py.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pygame
 import pygame_gui
 
-from game.counterfactuals import CounterfactualRuns, alternatives
+from game.counterfactuals import Alternative, CounterfactualRuns, alternative_option, alternatives
 from game.input import Intent, Kind
 from game.live_view import LiveView
 from game.render import debrief
 from game.scene import Host, Scene
 from game.session import Session
+from sim.authoring.placeholders import decision_values, fill, run_values
 from sim.commands import Choose
 
 AUTOPLAY_WAIT_FRAMES = 60 * 120  # give the replays up to ~2 minutes of frames in demo mode
@@ -37,20 +42,25 @@ class DebriefScene(Scene):
         self.page = 0
         scenario = session.scenario
         self.chosen = session.choices()
-        self.taken: list[debrief.Taken] = []
-        for logged in session.sim.command_log:
-            cmd = logged.command
-            if isinstance(cmd, Choose):
-                spec = scenario.decisions[cmd.decision]
-                opt = spec.options[cmd.option]
-                self.taken.append(debrief.Taken(logged.time, opt.label, opt.style, spec.debrief))
+        self.decided: list[tuple[float, str, str]] = [
+            (c.time, c.command.decision, c.command.option) for c in session.sim.command_log if isinstance(c.command, Choose)
+        ]
         self.runs = CounterfactualRuns(
-            scenario, alternatives(scenario, self.chosen), session.record.policy, session.record.seed, session.horizon_days
-        )
+            scenario, alternatives(scenario, self.chosen), session.record.policy, session.record.seed, session.horizon_days,
+            commands=session.sim.command_log,
+        )  # fmt: skip
+        self.service = [n for n, tp in scenario.staffed().items() if tp.stage == "service"]
         self.failed: str | None = None
+        self.shown: dict[str, Any] = {}  # what the pages drew: table, debrief texts, same customer, objectives, marks
+        self.values: dict[str, dict[str, str]] = {}  # per decision, the placeholder values its text was filled with
+        self.taken: list[debrief.Taken] = []
+        self.objectives: list[str] = []
+        self.same: debrief.SameCustomer | None = None
+        self._filled_at = -1
         self._auto = 0
         self._ready_frames = 0
         self._ready_at: int | None = None
+        self.refresh()
 
     @property
     def screenshot_after(self) -> int:
@@ -59,7 +69,8 @@ class DebriefScene(Scene):
 
     @property
     def ready(self) -> bool:
-        return self.runs.complete or self.failed is not None
+        """Every path has its replay on the session's seed (the bands may still be filling in)."""
+        return self.runs.ready or self.failed is not None or self.runs.error is not None
 
     def on_enter(self) -> None:
         if not self.runs.futures:
@@ -70,6 +81,62 @@ class DebriefScene(Scene):
 
     def on_exit(self) -> None:
         self.runs.close()
+
+    # --- the texts, filled from the session ------------------------------------------------------
+
+    def _path(self, decision: str, option: str) -> int | None:
+        return next((i for i, a in enumerate(self.runs.alts) if a.changed == (decision, option)), None)
+
+    def refresh(self) -> None:
+        """Fill the texts again from the replays in so far (called when one more is done)."""
+        scenario = self.session.scenario
+        compared = self.runs.results()
+        own = compared[0][1]
+        results = self.session.results or {}
+        run = run_values(results, self.service) if results else {}
+        profit = (results.get("money") or {}).get("profit")
+        for decision, option in self.chosen.items():
+            spec = scenario.decisions[decision]
+            other = alternative_option(scenario, decision, option)
+            index = self._path(decision, other) if other is not None else None
+            alt = compared[index][1] if index is not None else None
+            self.values[decision] = decision_values(
+                own["facts"].get(decision) if own else None, alt["facts"].get(decision) if alt else None,
+                option=spec.options[option].label, alternative=spec.options[other].label if other is not None else None,
+                profit=profit, alt_profit=alt["profit"] if alt else None, currency=scenario.currency,
+            )  # fmt: skip
+        qualified = {f"{d}.{k}": v for d, vals in self.values.items() for k, v in vals.items()}
+        self.taken = []
+        for time, decision, option in self.decided:
+            spec = scenario.decisions[decision]
+            text = fill(spec.debrief, {**run, **qualified, **self.values[decision]})
+            opt = spec.options[option]
+            self.taken.append(debrief.Taken(time, opt.label, opt.style, text, decision))
+        self.objectives = [fill(o, {**run, **qualified}) for o in scenario.learning_objectives]
+        self.same = self._same_customer(compared)
+        self._filled_at = self.runs.done
+
+    def _same_customer(self, compared: list[tuple[Alternative, dict[str, Any] | None]]) -> debrief.SameCustomer | None:
+        own = compared[0][1]
+        if own is None:
+            return None
+        scenario = self.session.scenario
+        for _time, decision, option in self.decided:
+            customer = self.runs.watched.get(decision)
+            other = alternative_option(scenario, decision, option)
+            index = self._path(decision, other) if other is not None else None
+            if customer is None or index is None or customer not in own["stories"]:
+                continue
+            alt = compared[index][1]
+            options = scenario.decisions[decision].options
+            return debrief.SameCustomer(
+                customer, decision, f"Your choice: {options[option].label}", f"Had you chosen: {options[other].label}",
+                own["stories"][customer], alt["stories"].get(customer, ["(no journey of this customer in that replay)"])
+                if alt is not None else None,
+            )  # fmt: skip
+        return None
+
+    # --- screen ------------------------------------------------------------------------------------
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
         p = self.host.painter
@@ -82,6 +149,9 @@ class DebriefScene(Scene):
                             self.prev_page)  # fmt: skip
 
     def update(self, dt: float) -> None:
+        self.runs.poll()
+        if self.runs.done != self._filled_at:
+            self.refresh()
         if self._ready_at is None and self.ready:
             self._ready_at = self.frames_shown
 
@@ -120,13 +190,19 @@ class DebriefScene(Scene):
                 self._ready_at = 0 if self.page == 0 else None
                 self.next_page()
 
+    def marks(self) -> list[tuple[float, str]]:
+        """The decision days for the charts: (sim minute, decision name)."""
+        return [(time, decision.replace("_", " ")) for time, decision, _ in self.decided]
+
     def draw(self, surface: pygame.Surface) -> None:
         p = self.host.painter
         scenario = self.session.scenario
-        debrief.draw_status(surface, p, self.runs.done, len(self.runs.alts), self.failed)
-        compared = self.runs.results()
+        runs = self.runs
+        debrief.draw_status(surface, p, runs.seed_done, len(runs.alts), runs.done, runs.total, self.failed or runs.error)
+        compared = runs.results()
         if self.page == 0:
-            story = self.view.lines(self.view.key_story or [])
-            debrief.draw_decisions(surface, p, self.taken, compared, story, scenario.currency)
+            self.shown.update(
+                debrief.draw_decisions_page(surface, p, self.taken, compared, runs.band, self.same, scenario.currency)
+            )
         else:
-            debrief.draw_charts(surface, p, compared, scenario.learning_objectives, scenario.currency)
+            self.shown.update(debrief.draw_charts(surface, p, compared, self.objectives, scenario.currency, self.marks()))
