@@ -113,7 +113,7 @@ class App:
         self.rebuild()
         scene.on_enter()
         if self.tour is None and not self.toured and not self.options.autoplay and coach.wants_tour(scene):
-            self.start_tour()  # a tutorial's new session: the tour starts by itself, once
+            self.start_tour(wait_for_customer=True)  # a tutorial's new session: the tour starts by itself, once
         return scene
 
     def pop(self) -> Scene:
@@ -143,12 +143,15 @@ class App:
         self.exit_code = code
         self.running = False
 
-    def start_tour(self) -> None:
-        """Show the coach marks from the first one (F1 on the play screen; the pause menu may call it too)."""
+    def start_tour(self, *, wait_for_customer: bool = False) -> None:
+        """Show the coach marks from the first one (F1 on the play screen; the pause menu may call it too).
+
+        ``wait_for_customer``: the first mark waits for a customer on the map (a session just started).
+        """
         while self.stack and self.top.name == "pause":
             self.pop()
         self.toured = True
-        self.tour = Tour()
+        self.tour = Tour(wait_for_customer=wait_for_customer)
 
     def quit_session(self) -> None:
         """Autosave the running session and let go of it (back to the title)."""

@@ -38,6 +38,7 @@ from game.ui import Painter
 from sim.scenario.schema import Scenario, ScheduledFailure
 
 TOUR_SCENARIOS = frozenset({"tutorial"})  # scenario files (stem) whose new sessions start with the tour
+WAIT_FOR_CUSTOMER_MIN = 120.0  # a tour that starts by itself lets time run this long for a first customer
 MAX_MARKS = 7  # the tour stays short: a test holds it to fewer than this many marks
 
 # The tour's keys, in the game's own intents: go on, go back, skip. F1 (re)starts it on the play screen.
@@ -109,11 +110,14 @@ def _union(rects: Sequence[pygame.Rect | pygame.FRect]) -> pygame.Rect:
 
 
 def map_target(scene: Scene, p: Painter) -> pygame.Rect | None:
-    """The journey map, once a customer is on it (time runs until then)."""
     play = _play(scene)
-    if play is None or (not play.view.markers and play.session.sim.now < 120.0):
-        return None
-    return pygame.Rect(play.map.rect)
+    return pygame.Rect(play.map.rect) if play is not None else None
+
+
+def nobody_yet(scene: Scene) -> bool:
+    """The map of a session just started, before its first customer (a tour that started by itself waits)."""
+    play = _play(scene)
+    return play is not None and not play.view.markers and play.session.sim.now < WAIT_FOR_CUSTOMER_MIN
 
 
 def failing_touchpoint(play: PlayScreen) -> str | None:
@@ -237,8 +241,10 @@ def is_replay(event: pygame.event.Event) -> bool:
 class Tour:
     """Which mark is current, what it takes from the input, and drawing it on the top screen."""
 
-    def __init__(self, marks: tuple[Mark, ...] = MARKS) -> None:
+    def __init__(self, marks: tuple[Mark, ...] = MARKS, *, wait_for_customer: bool = False) -> None:
+        """``wait_for_customer``: the first mark waits until the map has a customer to point at (a new session)."""
         self.marks = marks
+        self.wait_for_customer = wait_for_customer
         self.index = 0
         self.done = False
         self.shown: int | None = None  # the mark whose ``enter`` ran
@@ -254,6 +260,8 @@ class Tour:
         """The mark shown on ``scene`` this frame and its target, or None (time runs, input goes to the screen)."""
         mark = self.mark
         if mark is None or mark.screen != scene.name:
+            return None
+        if self.wait_for_customer and self.index == 0 and self.shown is None and nobody_yet(scene):
             return None
         target = mark.target(scene, p)
         return None if target is None else (mark, target)
