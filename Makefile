@@ -32,6 +32,7 @@ test-slow: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python bench/game_frames.py
+	$(BIN)/python bench/window_frames.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,12 +7,23 @@ screen, updates it, lets every visible screen ``sync`` and draws them. The app i
 what must work on any screen: closing the window (the session autosaves), resizing and F11
 fullscreen (the UI is rebuilt at the new scale), minimising, Ctrl+plus/minus for text size,
 and screenshots for demos and docs. ``App`` is the ``Host`` screens talk to (game/scene.py).
+
+The app also holds the coach marks' ``Tour`` (game/coach.py) beside the stack, because a tour
+points at the top screen's own widgets: it takes its keys and clicks first, time holds while a
+mark is shown, and the mark is drawn last, over everything.
+
+Why ``SDL_FRAMEBUFFER_ACCELERATION=0``: on Linux, SDL2 pushes the window's pixels through an
+OpenGL texture whenever a GL driver answers, and a software one (Mesa's llvmpipe, on a machine
+without a GPU, in a VM, or in Xvfb) then costs 7-8 ms a frame at 1280x720; X11's shared-memory
+path costs about 0.2 ms there (``make bench``, docs/game.md). Windows already uses its blit path,
+and drivers without one (macOS, Wayland) keep the texture. Set the variable to 1 to compare.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 import pygame
 import pygame_gui
 
-from . import ui
+from . import coach, ui
+from .coach import Tour
 from .input import Intent, Kind, screen_intent, window_intent
 from .navigation import SCENES
 from .options import GameOptions
@@ -33,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("cxsim.game")
 
 MIN_SIZE = (800, 500)
+TEXT_SCALES = (0.8, 2.0)  # Ctrl - and Ctrl + stay within these (every screen fits at both ends)
 
 
 class App:
@@ -41,6 +54,7 @@ class App:
     def __init__(self, options: GameOptions, scenes: Mapping[str, type[Scene]] = SCENES) -> None:
         self.options = options
         self.scenes = scenes
+        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")  # see the module's docstring
         pygame.display.init()
         pygame.font.init()  # no pygame.init(): the game needs no sound device
         pygame.display.set_caption("cxsim: customer service or customer experience?")
@@ -60,6 +74,9 @@ class App:
         self.session: Session | None = None
         self.shots_taken: set[str] = set()
         self.shot_files: list[Path] = []
+        self.tour: Tour | None = None  # the coach marks, while a tour runs
+        self.toured = False  # a tour started by itself once (a tutorial session); F1 shows it again
+        self.flip_s = 0.0  # how long the last frame's display flip took (the bench reads it)
 
     # --- stack ----------------------------------------------------------------------------------
 
@@ -95,6 +112,8 @@ class App:
         self.stack.append(scene)
         self.rebuild()
         scene.on_enter()
+        if self.tour is None and not self.toured and not self.options.autoplay and coach.wants_tour(scene):
+            self.start_tour(wait_for_customer=True)  # a tutorial's new session: the tour starts by itself, once
         return scene
 
     def pop(self) -> Scene:
@@ -123,6 +142,16 @@ class App:
                 log.error("could not autosave: %s", exc)
         self.exit_code = code
         self.running = False
+
+    def start_tour(self, *, wait_for_customer: bool = False) -> None:
+        """Show the coach marks from the first one (F1 on the play screen; the pause menu may call it too).
+
+        ``wait_for_customer``: the first mark waits for a customer on the map (a session just started).
+        """
+        while self.stack and self.top.name == "pause":
+            self.pop()
+        self.toured = True
+        self.tour = Tour(wait_for_customer=wait_for_customer)
 
     def quit_session(self) -> None:
         """Autosave the running session and let go of it (back to the title)."""
@@ -168,7 +197,8 @@ class App:
         self.rebuild()
 
     def change_text_scale(self, factor: float) -> None:
-        self.painter.set_text_scale(max(0.7, min(1.8, self.painter.text_scale * factor)))
+        low, high = TEXT_SCALES
+        self.painter.set_text_scale(max(low, min(high, self.painter.text_scale * factor)))
         self.rebuild()
 
     # --- loop -----------------------------------------------------------------------------------
@@ -199,8 +229,19 @@ class App:
             return False
         return True
 
+    def steer_tour(self) -> None:
+        """Move the tour on with the screens; let it go when it is done."""
+        if not self.stack:
+            return
+        scene = self.top
+        if self.tour is not None:
+            self.tour.update(scene, self.painter)
+            if self.tour.done:
+                self.tour = None
+
     def step(self, dt: float) -> None:
         """One frame: events, update, sync, draw."""
+        self.steer_tour()
         for event in pygame.event.get():
             intent = window_intent(event)
             if intent is not None and self.on_window(intent):
@@ -208,6 +249,13 @@ class App:
             if not self.stack:
                 break
             scene = self.top
+            if self.tour is not None and self.tour.take(event, scene, self.painter):
+                self.steer_tour()
+                continue
+            if self.tour is None and scene.name in ("play", "pause") and coach.is_replay(event):
+                self.start_tour()
+                self.steer_tour()
+                continue
             consumed = self.manager.process_events(event)
             intent = screen_intent(event, scene.keymaps(), consumed=consumed)
             if intent is not None:
@@ -225,9 +273,11 @@ class App:
             if not self.running or not self.stack:
                 return
             scene = self.top
-        scene.update(dt)
+        if self.tour is None or self.tour.showing(scene, self.painter) is None:  # time holds under a mark
+            scene.update(dt)
         if not self.running or not self.stack:
             return
+        self.steer_tour()
         self.manager.update(dt)
         if not self.minimised:
             visible = self.visible()
@@ -258,7 +308,11 @@ class App:
         scene.draw(self.screen)
         self.manager.draw_ui(self.screen)
         scene.draw_focus(self.screen)
+        if self.tour is not None:
+            self.tour.draw(self.screen, self.painter, scene)
+        started = time.perf_counter()
         pygame.display.flip()
+        self.flip_s = time.perf_counter() - started
         scene.frames_shown += 1
         shots = self.options.screenshots is not None
         if shots and scene.name not in self.shots_taken and scene.frames_shown >= scene.screenshot_after:

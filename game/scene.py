@@ -61,6 +61,10 @@ class Host(Protocol):
 
     def change_text_scale(self, factor: float) -> None: ...
 
+    def start_tour(self) -> None:
+        """Show the coach marks of the play screen from the first one (closes the pause menu if it is open)."""
+        ...
+
     def quit(self, code: int = 0) -> None:
         """Leave the game; an unfinished session is autosaved first."""
         ...

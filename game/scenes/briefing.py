@@ -1,14 +1,75 @@
-"""The briefing: the story, the learning objectives, what the trainee controls, then play."""
+"""The briefing: the situation, the trainee's role, what to watch and how long, then play.
+
+It keeps the scenario's learning objectives and lessons for the debrief: a briefing that says
+"customers told first stay more loyal" gives the answer before the trainee has decided anything.
+What it says to watch is the measures the lessons rest on (their KPIs, named, without which
+way they go), so the trainee knows where to look and finds out for themselves.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pygame
 import pygame_gui
 
 from game import launch, ui
+from game.coach import TOUR_SCENARIOS
 from game.input import Intent, Kind
 from game.scene import Host, Scene
+from sim.results.kpis import CHANNEL, HEADLINE
 from sim.scenario.loader import LoadedScenario
+from sim.scenario.schema import Scenario
+
+TOUR_NOTE = "F1 on the play screen shows a short tour of it (Esc skips the tour)."
+TUTORIAL_NOTE = "A short tour of the screen starts with play: Enter goes on, Esc skips it, F1 shows it again."
+
+
+def kpi_label(key: str) -> str:
+    """A results key as the trainee reads it: the KPI catalogue's label, or the key's words."""
+    for kpi in HEADLINE:
+        if kpi.key == key:
+            return kpi.label
+    parts = key.split(".")
+    if parts[0] == "channels" and len(parts) == 3:
+        label = next((k.label for k in CHANNEL if k.key == parts[2]), parts[2].replace("_", " "))
+        return f"{parts[1].replace('_', ' ')} {label}"
+    words = parts[-1].removesuffix("_mean").replace("_", " ")
+    if "affected" in parts[:-1]:
+        return f"{words} of customers hit by a failure"
+    if "contacted" in parts[:-1]:
+        return f"{words} of callers"
+    return words
+
+
+def watch_list(scenario: Scenario) -> list[str]:
+    """The measures the scenario's lessons rest on, in order, each once (never the lessons themselves)."""
+    labels = [kpi_label(lesson.kpi) for lesson in scenario.lessons]
+    return list(dict.fromkeys(labels))
+
+
+def briefing_html(scenario: Scenario, days: float, *, tour: bool) -> str:
+    """The briefing's text as the text box's markup: the scenario's words shown as written (``_esc``)."""
+    n = len(scenario.decisions)
+    role = (
+        f"You decide how the brand responds at {n} moment{'s' if n != 1 else ''}; the customers, queues and failures "
+        "run by themselves."
+        if n
+        else "This scenario has no decision points: watch the journey under its policy."
+    )
+    watch = "On the map: who is waiting, who hit a failure, who was reached first, and how their mood changes."
+    measures = watch_list(scenario)
+    if measures:
+        watch += (
+            " The debrief compares your choices with the other options, on the same customers, by: " + "; ".join(measures) + "."
+        )
+    return (
+        f"<b>The situation</b><br>{_esc(scenario.description.strip())}<br><br>"
+        f"<b>Your role</b><br>{_esc(role)}<br><br>"
+        f"<b>What to watch</b><br>{_esc(watch)}<br><br>"
+        f"<b>How long</b><br>{days:g} days of business, played at your pace: Space pauses, keys 1-5 set the speed, "
+        f"End fast-forwards (a decision still stops time). {_esc(TUTORIAL_NOTE if tour else TOUR_NOTE)}"
+    )
 
 
 class BriefingScene(Scene):
@@ -22,21 +83,9 @@ class BriefingScene(Scene):
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
         p = self.host.painter
         w, h = size
-        s = self.scenario
-        objectives = "".join(f"<br>  - {_esc(o)}" for o in s.learning_objectives)
-        n = len(s.decisions)
-        controls = (
-            f"You decide how the brand responds at {n} moment{'s' if n != 1 else ''}; the customers, queues and failures "
-            "run by themselves. Between decisions, watch the journey: who is waiting, who hit a failure, who was reached first."
-            if n
-            else "This scenario has no decision points: watch the journey under its policy."
-        )
-        days = self.host.options.days or s.horizon_days
-        html = (
-            f"{_esc(s.description.strip())}<br><br><b>What you will learn</b>{objectives}<br><br>"
-            f"<b>What you control</b><br>{_esc(controls)}<br><br><b>How long</b><br>{days:g} days of business, "
-            "played at your pace: Space pauses, keys 1-5 set the speed, End fast-forwards (a decision still stops time)."
-        )
+        days = self.host.options.days or self.scenario.horizon_days
+        tour = Path(self.loaded.path).stem in TOUR_SCENARIOS
+        html = briefing_html(self.scenario, days, tour=tour)
         box = pygame.Rect(p.px(60), p.px(90), w - p.px(120), h - p.px(200))
         self.text_box = pygame_gui.elements.UITextBox(html, box, manager)
         bw = p.px(280)
