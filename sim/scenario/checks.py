@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sim.authoring.placeholders import PLACEHOLDERS, unknown_placeholders
 from sim.clock import MINUTES_PER_DAY, at_day
 from sim.results.kpis import CHANNEL_DAILY, DAILY_FIELDS
 from sim.results.results import result_keys
@@ -148,7 +149,12 @@ def check_scenario(s: Scenario) -> list[Finding]:
                 found = _unknown("option", option, s.decisions[dec_name].options)
                 out.append(Finding(("policies", name, "decisions", dec_name), found))
 
+    for k, objective in enumerate(s.learning_objectives):
+        for unknown in unknown_placeholders(objective, s.decisions, in_decision=False):
+            out.append(Finding(("learning_objectives", k), _unknown_placeholder(unknown, in_decision=False)))
     for name, dec in s.decisions.items():
+        for unknown in unknown_placeholders(dec.debrief, s.decisions):
+            out.append(Finding(("decisions", name, "debrief"), _unknown_placeholder(unknown, in_decision=True)))
         trig = dec.trigger
         trigger_failure: str | None = getattr(trig, "failure", None)
         if trigger_failure is not None and trigger_failure not in s.failures:
@@ -220,6 +226,12 @@ def unreachable_touchpoints(s: Scenario) -> list[str]:
                 if p > 0:
                     stack.extend(expand(target))
     return [tp for tp in s.touchpoints if tp not in seen]
+
+
+def _unknown_placeholder(name: str, *, in_decision: bool) -> str:
+    known = [k for k, v in PLACEHOLDERS.items() if in_decision or v.scope == "run"]
+    hint = did_you_mean(name, known)
+    return f"unknown placeholder '{{{clip(name)}}}'{hint} (the list: docs/authoring.md, 'Debrief placeholders'; write {{{{ for a brace)"
 
 
 def _lesson_findings(s: Scenario, i: int, lesson: Lesson) -> list[Finding]:

@@ -37,7 +37,7 @@ def test_keyboard_and_mouse_trainee_plays_to_saved_results(driver, tmp_path):
     d.key(pygame.K_RETURN)
     d.key(pygame.K_RETURN)
     assert d.scene.name == "briefing"
-    assert "What you will learn" in d.scene.text_box.html_text
+    assert "What to watch" in d.scene.text_box.html_text
     d.key(pygame.K_RETURN)  # Play
     assert isinstance(d.scene, PlayScene)
     d.key(pygame.K_5)  # 64x
