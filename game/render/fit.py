@@ -25,17 +25,27 @@ class Fitted:
 
 
 class Fitter:
-    """Fits text to widths for one painter state (make a new one after a resize or a text-size change)."""
+    """Fits text to widths for one painter state (make a new one after a resize or a text-size change).
 
-    def __init__(self, painter: Painter) -> None:
+    ``shrink`` takes that many points off every base size asked for, for a layout that cannot
+    hold the text at the trainee's size (a big text size in a small window); a ``Fitted.base``
+    is the size to draw at, with the shrink already taken off.
+    """
+
+    def __init__(self, painter: Painter, shrink: int = 0) -> None:
         self.p = painter
+        self.shrink = shrink
         self._cache: dict[tuple[str, int, int, bool, int, int], Fitted] = {}
 
+    def size(self, base: int) -> int:
+        """The base size drawn for ``base`` asked for."""
+        return max(6, base - self.shrink)
+
     def width(self, text: str, base: int, bold: bool = False) -> int:
-        return int(self.p.font(base, bold).size(text)[0])
+        return int(self.p.font(self.size(base), bold).size(text)[0])
 
     def line_height(self, base: int, bold: bool = False) -> int:
-        return int(self.p.font(base, bold).get_linesize())
+        return int(self.p.font(self.size(base), bold).get_linesize())
 
     def one(self, text: str, base: int, width: int, bold: bool = False, smallest: int = SMALLEST) -> Fitted:
         """One line: the largest size from ``base`` down to ``smallest`` that fits, else cut with an ellipsis."""
@@ -50,10 +60,10 @@ class Fitter:
         if len(self._cache) > 4000:
             self._cache.clear()
         result = None
-        smallest = min(base, smallest)
+        base, smallest = self.size(base), self.size(min(base, smallest))
         for size in range(base, smallest - 1, -1):
             wrapped = self._wrap(text, size, width, bold)
-            if len(wrapped) <= most and all(self.width(line, size, bold) <= width for line in wrapped):
+            if len(wrapped) <= most and all(self._width(line, size, bold) <= width for line in wrapped):
                 result = Fitted(tuple(wrapped), size)
                 break
         if result is None:
@@ -66,13 +76,16 @@ class Fitter:
         self._cache[key] = result
         return result
 
+    def _width(self, text: str, size: int, bold: bool) -> int:  # at a size already shrunk
+        return int(self.p.font(size, bold).size(text)[0])
+
     def _wrap(self, text: str, size: int, width: int, bold: bool) -> list[str]:
         words = text.split()
         out: list[str] = []
         line = ""
         for word in words:
             trial = f"{line} {word}" if line else word
-            if not line or self.width(trial, size, bold) <= width:
+            if not line or self._width(trial, size, bold) <= width:
                 line = trial
             else:
                 out.append(line)
@@ -82,12 +95,12 @@ class Fitter:
         return out
 
     def _cut(self, text: str, size: int, width: int, bold: bool) -> str:
-        if self.width(text, size, bold) <= width:
+        if self._width(text, size, bold) <= width:
             return text
         lo, hi = 0, len(text)
         while lo < hi:  # the longest prefix that fits with the ellipsis
             mid = (lo + hi + 1) // 2
-            if self.width(text[:mid].rstrip() + ELLIPSIS, size, bold) <= width:
+            if self._width(text[:mid].rstrip() + ELLIPSIS, size, bold) <= width:
                 lo = mid
             else:
                 hi = mid - 1

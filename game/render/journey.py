@@ -78,9 +78,7 @@ class JourneyMap:
         """Lay the map out on ``rect`` for the painter's window scale and text size."""
         self.rect = rect.copy()
         self._key = (tuple(rect), p.scale, p.text_scale)
-        fit = self._fit = Fitter(p)
         self._ghost_sprites.clear()
-        lh = fit.line_height
         pad = p.px(6)
         journey = [s for s in self.spots.values() if not s.service]
         service = [s for s in self.spots.values() if s.service]
@@ -95,24 +93,30 @@ class JourneyMap:
         spitch = sw / max(1, len(service))
         sbox_w = int(max(p.px(40), min(p.px(150), spitch * 0.66)))
         sq = max(3, p.px(7))
-        title_h = lh(12) + pad if journey else 0
-        for labels, rows, segments in LEVELS:
-            label_h = labels * lh(13, True)
-            rows_h = max(rows * (sq + 2), lh(10))
-            self_h = pad + label_h + lh(11) + pad // 2
-            staff_h = pad + label_h + rows_h + lh(11) + pad // 2
-            under_h = lh(10) + p.px(24)
-            bottom_h = lh(12) + pad + (lh(11) if segments else 0)
-            sbox_h = max([staff_h if s.staffed else self_h for s in service] or [0])
-            sep_h = lh(12) + pad
-            service_h = (sep_h + max(sbox_h + under_h, 5 * lh(11) if has_funnel else 0) + pad) if (service or has_funnel) else 0
-            if not journey:
-                break
-            journey_h = rect.height - title_h - service_h - bottom_h
-            need = max(
-                sum((staff_h if s.staffed else self_h) + under_h + pad for s in journey if s.stage == stage) for stage in stages
-            )
-            if need <= journey_h:
+        fits = False
+        for shrink in range(6):  # the trainee's text size first; smaller only if the map cannot hold it
+            fit = self._fit = Fitter(p, shrink)
+            lh = fit.line_height
+            title_h = lh(12) + pad if journey else 0
+            for labels, rows, segments in LEVELS:
+                label_h = labels * lh(13, True)
+                rows_h = max(rows * (sq + 2), lh(10))
+                self_h = pad + label_h + lh(11) + pad // 2
+                staff_h = pad + label_h + rows_h + lh(11) + pad // 2
+                under_h = lh(10) + p.px(24)
+                bottom_h = lh(12) + pad + (lh(11) if segments else 0)
+                sbox_h = max([staff_h if s.staffed else self_h for s in service] or [0])
+                sep_h = lh(12) + pad
+                service_h = (sep_h + max(sbox_h + under_h, 5 * lh(11) if has_funnel else 0) + pad) if (service or has_funnel) else 0
+                journey_h = rect.height - title_h - service_h - bottom_h
+                need = max(
+                    [sum((staff_h if s.staffed else self_h) + under_h + pad for s in journey if s.stage == st) for st in stages]
+                    or [sbox_h + under_h + pad]
+                )
+                fits = need <= (journey_h if journey else rect.height - service_h - bottom_h + sbox_h + under_h)
+                if fits:
+                    break
+            if fits:
                 break
         self.show_segments, self.rows_h = segments, rows_h
         bottom = rect.bottom - bottom_h
@@ -134,7 +138,7 @@ class JourneyMap:
         if self.service_band is not None:
             area_top = service_top + sep_h
             if funnel_w:
-                funnel_h = min(self.service_band.bottom - area_top - pad, 5 * (lh(11) + p.px(4) + 2) + 2 * pad)
+                funnel_h = min(self.service_band.bottom - area_top - pad, 5 * (lh(11) + p.px(4) + 4) + 2 * pad)
                 self.funnel_rect = pygame.Rect(rect.right - funnel_w - pad, area_top, funnel_w, funnel_h)
             for spot in service:
                 box_h = staff_h if spot.staffed else self_h
@@ -144,7 +148,7 @@ class JourneyMap:
                 self.places[spot.name] = self._place_box(fit, p, spot, cx, cy, sbox_w, box_h, under_h, spitch, labels)
         self.titles = []
         title_w = int(pitch) - p.px(6)
-        title_base = min([fit.one(STAGE_TITLES[s].upper(), 12, title_w).base for s in stages] or [12])  # one size for all
+        title_base = min([fit.one(STAGE_TITLES[s].upper(), 12, title_w).base for s in stages] or [12]) + fit.shrink  # one size
         for stage in stages:
             x = round(jx0 + next(s.x for s in journey if s.stage == stage) * jw)
             self.titles.append((stage, (x, rect.top + pad // 2), fit.one(STAGE_TITLES[stage].upper(), title_base, title_w)))
@@ -384,9 +388,9 @@ class JourneyMap:
             rect = p.text(surface, t.lines[0], (x + icon_size + p.px(4), y_mid), t.base, ui.MUTED, anchor="midleft")
             x = rect.right + p.px(12)
         if extras:
-            p.text(surface, extras[0], (x, y_mid), chosen, ui.MUTED, anchor="midleft")
+            p.text(surface, extras[0], (x, y_mid), fit.size(chosen), ui.MUTED, anchor="midleft")
         if len(extras) > 1:
-            p.text(surface, extras[1], (r.right, y_mid), chosen, ui.MUTED, anchor="midright")
+            p.text(surface, extras[1], (r.right, y_mid), fit.size(chosen), ui.MUTED, anchor="midright")
         if self.show_segments:
             who = fit.one("Customers: " + " · ".join(view.segment_lines()), 11, r.width)
             p.text(surface, who.lines[0], (r.left, r.top + line_h + p.px(2)), who.base, ui.MUTED)
