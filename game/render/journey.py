@@ -71,6 +71,7 @@ class JourneyMap:
         self._fit: Fitter | None = None
         self._key: tuple[object, ...] = ()
         self._ghost_sprites: dict[tuple[Mood, int, int], pygame.Surface] = {}
+        self._slots: dict[str, tuple[int, int, int, int, float, float, int]] | None = None
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -79,6 +80,7 @@ class JourneyMap:
         self.rect = rect.copy()
         self._key = (tuple(rect), p.scale, p.text_scale)
         self._ghost_sprites.clear()
+        self._slots = None
         pad = p.px(6)
         journey = [s for s in self.spots.values() if not s.service]
         service = [s for s in self.spots.values() if s.service]
@@ -214,8 +216,15 @@ class JourneyMap:
         half = size // 2
         travel = max(1e-6, travel)
         entry_x, entry_y = self.entry
-        places = self.places
-        where = {name: pl.centre for name, pl in places.items()}
+        slots = self._slots
+        if slots is None:  # per box, once per layout: where its queue starts, where those moving on spread
+            gap_q, gap_r = p.px(4), p.px(8)
+            slots = self._slots = {
+                name: (pl.box.left - half - gap_q, pl.box.top + half, pl.box.right + gap_r, pl.centre[1],
+                       pl.spread_x / 28, pl.spread_y / 28, pl.queue_per_row)
+                for name, pl in self.places.items()
+            }  # fmt: skip
+        where = {name: pl.centre for name, pl in self.places.items()}
         queue_slot: dict[str, int] = {}
         out: list[list[tuple[int, int, int]]] = [[] for _ in Mood]
         for cid, m in markers.items():
@@ -223,20 +232,18 @@ class JourneyMap:
             if tp is None:
                 out[m.mood].append((cid, entry_x, int(entry_y + (cid * 7919 % 61 - 30) * scale)))
                 continue
-            place = places.get(tp)
-            if place is None:
+            slot = slots.get(tp)
+            if slot is None:
                 continue
-            sy = place.centre[1]
+            queue_x, queue_y, ring_x, sy, sx28, sy28, per_row = slot
             if m.queued:
                 k = queue_slot.get(tp, 0)
                 queue_slot[tp] = k + 1
-                per_row = place.queue_per_row
-                row = min(k // per_row, 6)
-                tx = place.box.left - half - p.px(4) - (k % per_row) * step
-                ty = place.box.top + half + row * step
+                tx = queue_x - (k % per_row) * step
+                ty = queue_y + min(k // per_row, 6) * step
             else:
-                tx = place.box.right + p.px(8) + (cid * 40503 % 29) / 28 * place.spread_x
-                ty = sy + ((cid * 2654435761 % 57) - 28) / 28 * place.spread_y
+                tx = ring_x + (cid * 40503 % 29) * sx28
+                ty = sy + ((cid * 2654435761 % 57) - 28) * sy28
             if m.previous is not None:
                 frac = (now - m.moved_at) / travel
                 if frac < 1.0 and m.previous in where:
@@ -277,9 +284,10 @@ class JourneyMap:
         touchpoints = snap.touchpoints
         for name, place in self.places.items():
             self.draw_box(surface, p, fit, place, touchpoints.get(name), view)
-        self.draw_ghosts(surface, p, view, snap.now)
-        self.draw_markers(surface, p, view, snap.now, travel)
-        self.draw_legend(surface, p, fit, view)
+        counts = self.draw_ghosts(surface, p, view, snap.now)
+        for mood, bucket in zip(Mood, self.draw_markers(surface, p, view, snap.now, travel), strict=True):
+            counts[mood] += len(bucket)
+        self.draw_legend(surface, p, fit, view, counts)
         if self.funnel_rect is not None:
             draw_funnel(surface, p, fit, self.funnel_rect, view.funnel)
 
@@ -323,12 +331,13 @@ class JourneyMap:
             self._ghost_sprites[key] = sprite
         return sprite
 
-    def draw_ghosts(self, surface: pygame.Surface, p: Painter, view: LiveView, now: float) -> None:
-        """The customers who left, faded more as time passes, in a crowd under the step where they left."""
+    def draw_ghosts(self, surface: pygame.Surface, p: Painter, view: LiveView, now: float) -> dict[Mood, int]:
+        """The customers who left, faded more as time passes, in a crowd under the step where they left; their moods."""
         size = p.px(12)
         places = self.places
         blits = []
         quarter = GHOST_MIN / 4
+        counts = dict.fromkeys(Mood, 0)
         for g in view.ghosts:
             place = places.get(g.touchpoint)
             age = now - g.since
@@ -339,28 +348,31 @@ class JourneyMap:
             y = area.top + (g.customer * 104729 % 991) / 990 * max(0, area.height - size)
             level = min(3, max(0, int(age // quarter)))
             blits.append((self._ghost_sprite(p, g.mood, size, level), (int(x), int(y))))
+            counts[g.mood] += 1
         surface.fblits(blits)
+        return counts
 
-    def draw_markers(self, surface: pygame.Surface, p: Painter, view: LiveView, now: float, travel: float) -> None:
+    def draw_markers(
+        self, surface: pygame.Surface, p: Painter, view: LiveView, now: float, travel: float
+    ) -> list[list[tuple[int, int, int]]]:
+        """Every visible customer, the worst mood drawn last (on top); returns them by mood, as drawn."""
         size = p.px(12)
         half = size // 2
         followed = view.followed
         buckets = self._positions(p, view.markers, now, travel)
-        blits = []
-        for mood, bucket in zip(Mood, buckets, strict=True):  # the worst mood is drawn last, on top
+        for mood, bucket in zip(Mood, buckets, strict=True):
             sprite = p.mood_sprite(mood, size)
-            blits.extend((sprite, (x - half, y - half)) for _, x, y in bucket)
-        surface.fblits(blits)
+            surface.fblits([(sprite, (x - half, y - half)) for _, x, y in bucket])
         if followed is not None and followed in view.markers:
             for bucket in buckets:
                 for cid, x, y in bucket:
                     if cid == followed:
                         pygame.draw.circle(surface, ui.FOCUS, (x, y), size, 2)
-                        return
+                        return buckets
+        return buckets
 
-    def draw_legend(self, surface: pygame.Surface, p: Painter, fit: Fitter, view: LiveView) -> None:
+    def draw_legend(self, surface: pygame.Surface, p: Painter, fit: Fitter, view: LiveView, counts: Mapping[Mood, int]) -> None:
         """Moods with how many the map shows (the faded ones included), a hint, and who the segments are."""
-        counts = view.mood_counts()
         r = self.legend
         items = [f"{MOOD_NAMES[mood]} {counts[mood]:,}" for mood in Mood]
         faded, click = "faded: left the journey", "click a customer (or C) to follow"
