@@ -1,9 +1,21 @@
 """What the play screen shows, built from the engine's record stream (no pygame here).
 
 The view subscribes to the run like any observer: it never changes the model, it only keeps
-what a trainee can see right now: who is at which touchpoint and how they feel, a ticker of
-notable moments, the story of a followed customer, and a few rolling indicators. Its memory
-is bounded: markers leave with their journey, the ticker and stories are capped.
+what a trainee can see right now: who is at which touchpoint and how they feel, the customers
+who left (fading), a ticker of notable moments, the funnel of failures (hit, called, answered,
+reached first), the story of a followed customer, and a few rolling indicators. Its memory is
+bounded: markers leave with their journey, ghosts fade within ``GHOST_MIN``, the ticker and
+stories are capped.
+
+Two kinds of customer stay on the map as fading ghosts after their journey, at the step where
+they left: those a failure hit who never contacted the brand (the silent majority a reactive
+policy never hears from), and those who bought and whose memory, settling a day after the
+journey, is a delight (CSAT 5). The second is the only way the view can show delight honestly: the moments
+that delight a customer (the product, a chance surprise) are not in the records; the settled
+memory is (``JourneyRemembered``), but only after the customer's marker has left.
+
+Names a trainer wrote are shown as written: a touchpoint's ``label``, a failure's ``label``, a
+response's ``label`` and an option's ``label`` (docs/scenario-format.md), the key when empty.
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from game.layout import service_channels, touchpoint_label
 from sim.clock import format_time
 from sim.records import (
     CallbackAccepted,
@@ -43,6 +56,10 @@ TICKER_LINES = 6
 STORY_LINES = 14
 ROLLING = 200  # journeys in the rolling CSAT / NPS
 LONG_WAIT_MIN = 5.0
+GHOST_MIN = 240.0  # how long (sim minutes) a customer who left stays on the map, fading
+MAX_GHOSTS = 4000  # at most this many faded customers at once (a huge crowd still costs a bounded frame)
+SETTLE_KEEP_MIN = 2 * 1440.0  # where a finished journey ended is kept this long, for its memory to settle
+EFFECT_WORDS = {"error": "customers get an error", "lost_order": "orders are silently lost", "delay": "everything takes longer"}
 
 
 class Mood(IntEnum):
@@ -75,7 +92,37 @@ class Marker:
     moved_at: float
     mood: Mood = Mood.NEUTRAL
     queued: bool = False
+    hit: bool = False  # a failure hit them this journey
+    called: bool = False  # ...and they contacted the brand after it
     story: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=STORY_LINES))
+
+
+@dataclass(frozen=True, slots=True)
+class Ghost:
+    """A customer who left, shown fading at the step where they left from ``since`` (sim minutes)."""
+
+    customer: int
+    touchpoint: str
+    mood: Mood
+    since: float
+    silent: bool  # hit by a failure and never called (else: remembers the journey with delight)
+
+
+@dataclass(slots=True)
+class Funnel:
+    """Failures so far, counted from the records as the results count them (after the warm-up).
+
+    ``hit``: CustomerAffected records; ``called``: journeys whose customer contacted service after
+    a failure hit them; ``answered``: responses delivered on contact; ``reached_first``: responses
+    delivered proactively (RecoveryDelivered, by ``proactive``); ``left_silent``: journeys that
+    ended after a hit without a contact.
+    """
+
+    hit: int = 0
+    called: int = 0
+    answered: int = 0
+    reached_first: int = 0
+    left_silent: int = 0
 
 
 def mood_of_csat(csat: int) -> Mood:
@@ -89,7 +136,14 @@ class LiveView:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.segment_label = {name: name.replace("_", " ") for name in scenario.segments}
+        self.tp_label = {name: touchpoint_label(scenario, name) for name in scenario.touchpoints}
+        self.failure_label = {name: f.label.strip() or name.replace("_", " ") for name, f in scenario.failures.items()}
+        self.response_label = {name: r.label.strip() or name.replace("_", " ") for name, r in scenario.responses.items()}
         self.markers: dict[int, Marker] = {}
+        self.at: Counter[str] = Counter()  # markers by the touchpoint they sit by (the count on each box)
+        self.ghosts: deque[Ghost] = deque()  # oldest first
+        self.left_at: Counter[str] = Counter()  # silent ghosts by touchpoint
+        self.funnel = Funnel()
         self.ticker: deque[tuple[float, str]] = deque(maxlen=TICKER_LINES)
         self.followed: int | None = None
         self.followed_story: deque[tuple[float, str]] = deque(maxlen=STORY_LINES)
@@ -98,6 +152,9 @@ class LiveView:
         self.ltr_recent: deque[int] = deque(maxlen=ROLLING)
         self.key_story: list[tuple[float, str]] | None = None
         self._stories: dict[int, list[tuple[float, str]]] = {}
+        self._settling: dict[int, tuple[str, float]] = {}  # customer -> (where the journey ended, when), oldest first
+        self._service = frozenset(service_channels(scenario))
+        self._warmup = scenario.warmup_days * 1440.0
         self._handlers = {
             CustomerArrived: self._arrived,
             TouchpointVisited: self._visited,
@@ -151,6 +208,9 @@ class LiveView:
     def _move(self, r: Record, customer: int, touchpoint: str) -> Marker | None:
         marker = self.markers.get(customer)
         if marker is not None and marker.touchpoint != touchpoint:
+            if marker.touchpoint is not None:
+                self.at[marker.touchpoint] -= 1
+            self.at[touchpoint] += 1
             marker.previous, marker.touchpoint, marker.moved_at = marker.touchpoint, touchpoint, r.time
         return marker
 
@@ -158,6 +218,40 @@ class LiveView:
         marker = self.markers.get(customer)
         if marker is not None and (not worse_only or mood > marker.mood):
             marker.mood = mood
+
+    def _contacted(self, customer: int, touchpoint: str) -> None:
+        """A contact with service: counted in the funnel once per journey, if a failure hit the customer before it."""
+        marker = self.markers.get(customer)
+        if marker is not None and marker.hit and not marker.called and touchpoint in self._service:
+            marker.called = True
+            self.funnel.called += 1
+
+    def _tp(self, name: str) -> str:
+        return self.tp_label.get(name, name.replace("_", " "))
+
+    def _failure(self, name: str) -> str:
+        return self.failure_label.get(name, name.replace("_", " "))
+
+    # --- ghosts ----------------------------------------------------------------------------------
+
+    def _ghost(self, ghost: Ghost) -> None:
+        self.ghosts.append(ghost)
+        if ghost.silent:
+            self.left_at[ghost.touchpoint] += 1
+        self.expire(ghost.since)
+        while len(self.ghosts) > MAX_GHOSTS:
+            self._drop()
+
+    def _drop(self) -> None:
+        old = self.ghosts.popleft()
+        if old.silent:
+            self.left_at[old.touchpoint] -= 1
+
+    def expire(self, now: float) -> None:
+        """Let the ghosts older than ``GHOST_MIN`` go (the play screen calls this as time runs)."""
+        ghosts = self.ghosts
+        while ghosts and ghosts[0].since < now - GHOST_MIN:
+            self._drop()
 
     # --- record handlers -------------------------------------------------------------------------
 
@@ -170,7 +264,7 @@ class LiveView:
         self._move(r, r.customer, r.touchpoint)
         if r.outcome != "incident":  # a failure is told by its CustomerAffected record
             what = "used" if r.outcome == "ok" else "gave up on"
-            self._note(r.customer, r.time, f"{what} {r.touchpoint} ({r.duration_min:.0f} min)")
+            self._note(r.customer, r.time, f"{what} {self._tp(r.touchpoint)} ({r.duration_min:.0f} min)")
         if r.outcome == "failed":
             self._mood(r.customer, Mood.ANNOYED, worse_only=True)
 
@@ -178,78 +272,94 @@ class LiveView:
         marker = self._move(r, r.customer, r.touchpoint)
         if marker is not None:
             marker.queued = True
-        self._note(r.customer, r.time, f"queued on {r.touchpoint} (position {r.queue_length})")
+        self._contacted(r.customer, r.touchpoint)
+        self._note(r.customer, r.time, f"queued on {self._tp(r.touchpoint)} (position {r.queue_length})")
 
     def _balked(self, r: ContactBalked) -> None:
         self._move(r, r.customer, r.touchpoint)
+        self._contacted(r.customer, r.touchpoint)
         self._mood(r.customer, Mood.ANGRY)
-        self._note(r.customer, r.time, f"gave up on {r.touchpoint} at once ({r.reason.replace('_', ' ')})")
+        self._note(r.customer, r.time, f"gave up on {self._tp(r.touchpoint)} at once ({r.reason.replace('_', ' ')})")
 
     def _started(self, r: ServiceStarted) -> None:
         marker = self._move(r, r.customer, r.touchpoint)
         if marker is not None:
             marker.queued = False
+        self._contacted(r.customer, r.touchpoint)
         if r.wait_min >= LONG_WAIT_MIN:
             self._mood(r.customer, Mood.ANNOYED, worse_only=True)
-        self._note(r.customer, r.time, f"an agent answered on {r.touchpoint} after {r.wait_min:.1f} min")
+        self._note(r.customer, r.time, f"an agent answered on {self._tp(r.touchpoint)} after {r.wait_min:.1f} min")
 
     def _served(self, r: ContactServed) -> None:
         if r.resolved:
             self._mood(r.customer, Mood.CONTENT)
         else:
             self._mood(r.customer, Mood.ANNOYED, worse_only=True)
-        self._note(r.customer, r.time, f"{'problem solved' if r.resolved else 'not solved'} on {r.touchpoint}")
+        self._note(r.customer, r.time, f"{'problem solved' if r.resolved else 'not solved'} on {self._tp(r.touchpoint)}")
 
     def _abandoned(self, r: ContactAbandoned) -> None:
         marker = self.markers.get(r.customer)
         if marker is not None:
             marker.queued = False
         self._mood(r.customer, Mood.ANGRY)
-        self._note(r.customer, r.time, f"hung up after {r.wait_min:.0f} min on hold at {r.touchpoint}")
+        where = self._tp(r.touchpoint)
+        self._note(r.customer, r.time, f"hung up after {r.wait_min:.0f} min on hold at {where}")
         if r.wait_min >= LONG_WAIT_MIN:
             seg = self.segment_label.get(marker.segment if marker else "", "a customer")
-            self.ticker.append((r.time, f"a {seg} abandoned {r.touchpoint} after {r.wait_min:.0f} minutes on hold"))
+            self.ticker.append((r.time, f"a {seg} hung up on {where} after {r.wait_min:.0f} minutes on hold"))
 
     def _callback(self, r: CallbackAccepted) -> None:
-        self._note(r.customer, r.time, f"accepted a call-back on {r.touchpoint}")
+        self._note(r.customer, r.time, f"accepted a call-back on {self._tp(r.touchpoint)}")
 
     def _ordered(self, r: OrderPlaced) -> None:
         self._mood(r.customer, Mood.CONTENT, worse_only=False)
         if r.recovered_from is not None:
-            lost = r.recovered_from.replace("_", " ")
-            self._note(r.customer, r.time, f"the agent completed the order ({r.value:.0f} {self.scenario.currency}) {lost} had lost")
+            lost = self._failure(r.recovered_from)
+            self._note(r.customer, r.time, f"the agent completed the order ({r.value:.0f} {self.scenario.currency}) a failure had lost ({lost})")
         else:
             self._note(r.customer, r.time, f"ordered for {r.value:.0f} {self.scenario.currency}")
 
     def _lost(self, r: OrderLost) -> None:
-        self._note(r.customer, r.time, f"order of {r.value:.0f} {self.scenario.currency} lost to {r.failure.replace('_', ' ')}")
+        self._note(r.customer, r.time, f"order of {r.value:.0f} {self.scenario.currency} lost to a failure ({self._failure(r.failure)})")
 
     def _affected(self, r: CustomerAffected) -> None:
+        if r.time >= self._warmup:
+            self.funnel.hit += 1
+        marker = self.markers.get(r.customer)
+        if marker is not None:
+            marker.hit = True
         self._mood(r.customer, Mood.ANGRY if r.severity >= 0.6 else Mood.ANNOYED)
-        self._note(r.customer, r.time, f"ran into {r.failure.replace('_', ' ')} at {r.touchpoint}")
+        self._note(r.customer, r.time, f"ran into a failure at {self._tp(r.touchpoint)}: {self._failure(r.failure)}")
         if len(self._stories) < 40 and r.customer not in self._stories:
-            marker = self.markers.get(r.customer)
             self._stories[r.customer] = list(marker.story) if marker else []
 
     def _failure_started(self, r: FailureStarted) -> None:
-        self.ticker.append((r.time, f"{r.failure.replace('_', ' ')}: {r.touchpoint} is failing ({r.effect.replace('_', ' ')})"))
+        effect = EFFECT_WORDS.get(r.effect, r.effect.replace("_", " "))
+        self.ticker.append((r.time, f"{self._failure(r.failure)}: {self._tp(r.touchpoint)} is failing ({effect})"))
 
     def _failure_ended(self, r: FailureEnded) -> None:
-        self.ticker.append(
-            (r.time, f"{r.touchpoint} works again after {r.duration_min:.0f} min; {r.affected} customers were affected")
-        )
+        self.ticker.append((
+            r.time,
+            f"{self._tp(r.touchpoint)} works again after {r.duration_min:.0f} min ({self._failure(r.failure)}); "
+            f"{r.affected:,} customers were hit",
+        ))  # fmt: skip
 
     def _recovered(self, r: RecoveryDelivered) -> None:
+        if r.time >= self._warmup:
+            if r.proactive:
+                self.funnel.reached_first += 1
+            else:
+                self.funnel.answered += 1
         if r.quality >= 0.5:
             self._mood(r.customer, Mood.CONTENT)
         how = "was reached first" if r.proactive else "got a response on contact"
-        self._note(r.customer, r.time, f"{how}: {', '.join(x.replace('_', ' ') for x in r.responses)}")
+        what = "; ".join(self.response_label.get(x, x.replace("_", " ")) for x in r.responses)
+        self._note(r.customer, r.time, f"{how}: {what}")
 
     def _touched(self, r: TouchDelivered) -> None:
-        spec = self.scenario.responses.get(r.response)
-        what = spec.label if spec is not None and spec.label else r.response.replace("_", " ")
+        what = self.response_label.get(r.response, r.response.replace("_", " "))
         self._mood(r.customer, Mood.DELIGHTED if r.affect >= 0.15 else Mood.CONTENT)
-        self._note(r.customer, r.time, f"at {r.touchpoint}: {what}")
+        self._note(r.customer, r.time, f"at {self._tp(r.touchpoint)}: {what}")
 
     def _reviewed(self, r: ReviewPosted) -> None:
         stars = f"{r.stars} star" + ("s" if r.stars != 1 else "")
@@ -259,17 +369,41 @@ class LiveView:
         self._note(r.customer, r.time, f"received a {r.notice} notice")
 
     def _decided(self, r: DecisionMade) -> None:
-        self.ticker.append((r.time, f"decision '{r.decision.replace('_', ' ')}': {r.option.replace('_', ' ')}"))
+        spec = self.scenario.decisions.get(r.decision)
+        option = spec.options.get(r.option) if spec is not None else None
+        what = option.label if option is not None and option.label.strip() else r.option.replace("_", " ")
+        who = {"command": "you chose", "timeout": "time ran out, the default was taken", "policy": "the policy chose"}
+        self.ticker.append((r.time, f"{who.get(r.by, 'decided')}: {what}"))
 
     def _ended(self, r: JourneyEnded) -> None:
         self._note(r.customer, r.time, "journey over" + (" with an order" if r.ordered else " without an order"))
         if r.customer == self.followed:
             self.followed_done = True
-        self.markers.pop(r.customer, None)
+        marker = self.markers.pop(r.customer, None)
+        if marker is None or marker.touchpoint is None:
+            return
+        where = marker.touchpoint
+        self.at[where] -= 1
+        if marker.hit and not marker.called:
+            self._ghost(Ghost(r.customer, where, marker.mood, r.time, True))
+            if r.time >= self._warmup:
+                self.funnel.left_silent += 1
+        settling = self._settling
+        if r.ordered:  # a customer who bought: how they remember it shows a day later
+            settling[r.customer] = (where, r.time)
+        while settling:  # journeys whose memory never settles (no customer model) are let go after two days
+            oldest = next(iter(settling))
+            if settling[oldest][1] >= r.time - SETTLE_KEEP_MIN:
+                break
+            del settling[oldest]
 
     def _remembered(self, r: JourneyRemembered) -> None:
         self.csat_recent.append(r.csat)
         self.ltr_recent.append(r.ltr)
+        mood = mood_of_csat(r.csat)
+        ended = self._settling.pop(r.customer, None)
+        if ended is not None and mood is Mood.DELIGHTED:
+            self._ghost(Ghost(r.customer, ended[0], mood, r.time, False))
         if r.customer == self.followed:
             self.followed_story.append((r.time, f"remembers it: CSAT {r.csat}/5, would recommend {r.ltr}/10"))
         story = self._stories.pop(r.customer, None)
@@ -278,12 +412,12 @@ class LiveView:
             story.append((r.time, f"remembers it: CSAT {r.csat}/5, recommend {r.ltr}/10, {verdict}"))
             if self.key_story is None or (not r.contacted and len(story) >= len(self.key_story)):
                 self.key_story = story
+        seg = self.segment_label.get(r.segment, "customer")
         if r.review_stars == 1:
-            seg = self.segment_label.get(r.segment, "customer")
             self.ticker.append((r.time, f"a {seg} posted a 1-star review"))
         elif r.referrals >= 2:
-            seg = self.segment_label.get(r.segment, "customer")
-            self.ticker.append((r.time, f"a delighted {seg} recommended you to {r.referrals} friends"))
+            who = f"a delighted {seg}" if mood is Mood.DELIGHTED else f"a {seg}"
+            self.ticker.append((r.time, f"{who} recommended you to {r.referrals} friends"))
 
     # --- rolling indicators ----------------------------------------------------------------------
 
@@ -306,6 +440,15 @@ class LiveView:
         return [f"{format_time(t)}  {text}" for t, text in story]
 
     def mood_counts(self) -> dict[Mood, int]:
-        """How many visible customers are in each mood (the legend shows these)."""
+        """How many customers the map shows in each mood, the fading ones who left included (the legend shows these)."""
         counts = Counter(m.mood for m in self.markers.values())
+        counts.update(g.mood for g in self.ghosts)
         return {mood: counts.get(mood, 0) for mood in Mood}
+
+    def segment_lines(self) -> list[str]:
+        """Each segment with its description, for the map's legend ("runner: Committed runners ...")."""
+        out = []
+        for name, seg in self.scenario.segments.items():
+            text = seg.description.strip()
+            out.append(f"{self.segment_label[name]}: {text}" if text else self.segment_label[name])
+        return out

@@ -2,7 +2,10 @@
 
 Each frame advances the engine by the chosen speed (1x is 5 sim minutes per real second),
 in small steps within a time budget, so a busy moment slows the clock instead of freezing the
-picture. When a decision point comes up the decision card opens on top; when the horizon is
+picture. While nothing is on the map (no customer, no failure in progress, no decision waiting)
+the clock runs at the quiet-hours speed (16x) and drops back to the chosen speed at the first
+customer, failure or decision, so a night with no customers passes in seconds; only the pace
+changes, never the run (the engine gives the same results however its time is cut up). When a decision point comes up the decision card opens on top; when the horizon is
 reached the session's results are saved and the debrief opens. Drawing reads a snapshot of
 the run and the KPIs, both taken in ``sync`` (game/render/ draws them).
 """
@@ -32,14 +35,16 @@ FRAME_BUDGET_S = 0.008
 FAST_BUDGET_S = 0.030
 SAMPLE_EVERY_MIN = 60.0
 KPI_REFRESH_S = 0.5
+QUIET_SPEED = 16.0  # the speed while nothing is on the map (at chosen speeds below it)
 
 
-def speed_label(speed: float) -> str:
+def speed_label(speed: float, quiet: bool = False) -> str:
+    """The speed as the top bar shows it; ``quiet``: the quiet-hours speed is running instead."""
     if speed == FAST:
         return ">> fast-forward"
     if speed == 0:
         return "paused"
-    return f"{speed:g}x"
+    return f"{speed:g}x (quiet hours: {QUIET_SPEED:g}x)" if quiet else f"{speed:g}x"
 
 
 class PlayScene(Scene):
@@ -68,6 +73,7 @@ class PlayScene(Scene):
         self.series: dict[str, deque[float | None]] = {k: deque(maxlen=2400) for k in ("csat", "nps", "profit", "wait")}
         self._next_sample = SAMPLE_EVERY_MIN
         self.sim_work = 0.0
+        self.quiet_now = False  # the last frame ran at the quiet-hours speed
         self.done = False
 
     # --- widgets ---------------------------------------------------------------------------------
@@ -77,7 +83,7 @@ class PlayScene(Scene):
         w, h = size
         top = p.px(48)
         self.kpi_rect = pygame.Rect(w - p.px(330), top, p.px(320), h - top - p.px(150))
-        self.map.rect = pygame.Rect(p.px(10), top, self.kpi_rect.left - p.px(20), h - top - p.px(150))
+        self.map.place(pygame.Rect(p.px(10), top, self.kpi_rect.left - p.px(20), h - top - p.px(150)), p)
         self.ticker_rect = pygame.Rect(p.px(10), h - p.px(140), w - p.px(20), p.px(130))
         x = w - p.px(330)
         bw = p.px(60)
@@ -152,11 +158,15 @@ class PlayScene(Scene):
         if self.done:
             return
         started = time.perf_counter()
+        self.quiet_now = False
         if self.speed != 0 and not sim.paused:
             fast = self.speed == FAST
-            target = sim.horizon if fast else sim.now + self.speed * BASE_MIN_PER_S * dt
+            quiet = not fast and self.speed < QUIET_SPEED and self.quiet()
+            speed = QUIET_SPEED if quiet else self.speed
+            self.quiet_now = quiet
+            target = sim.horizon if fast else sim.now + speed * BASE_MIN_PER_S * dt
             budget = FAST_BUDGET_S if fast else FRAME_BUDGET_S
-            chunk = 60.0 if fast else max(0.25, self.speed * BASE_MIN_PER_S * dt / 4)
+            chunk = 60.0 if fast else max(0.25, speed * BASE_MIN_PER_S * dt / 4)
             while sim.now < target and not sim.paused and time.perf_counter() - started < budget:
                 before = sim.now
                 session.advance_to(min(target, sim.now + chunk, self._next_sample))
@@ -164,10 +174,17 @@ class PlayScene(Scene):
                     self.sample()
                 if sim.now == before and not sim.paused:
                     break
+                if quiet and not self.quiet():  # the first customer, failure or decision: back to the chosen speed
+                    break
         self.sim_work = time.perf_counter() - started
         self.check_decisions()
         if session.finished and not sim.pending_decisions and self.frames_shown >= 2:  # the final state is seen
             self.end()
+
+    def quiet(self) -> bool:
+        """Nothing to watch: no customer on the map, no failure in progress, no decision waiting."""
+        sim = self.session.sim
+        return not self.view.markers and not sim.pending_decisions and not sim.active_incidents()
 
     def sample(self) -> None:
         if self._next_sample % 1440.0 == 0.0:
@@ -208,12 +225,13 @@ class PlayScene(Scene):
     def sync(self) -> None:
         """Take the run's state and (at most every half second) its KPIs, for this frame's drawing."""
         self.snap = self.session.sim.snapshot()
+        self.view.expire(self.snap.now)  # ghosts older than a few sim hours leave the map
         self.refresh_kpis()
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.host.painter
         snap = self.snap
-        panels.draw_top(surface, p, snap, self.scenario.title, speed_label(self.speed), self.kpi_rect.left)
+        panels.draw_top(surface, p, snap, self.scenario.title, speed_label(self.speed, self.quiet_now), self.kpi_rect.left)
         self.map.draw(surface, p, snap, self.view, self.travel())
         panels.draw_kpis(surface, p, self.kpi_rect, self.kpis, self.series, self.view, self.scenario.currency)
         panels.draw_ticker(surface, p, self.ticker_rect, self.view.ticker)
