@@ -71,7 +71,7 @@ class PlayScene(Scene):
         self.kpis: dict[str, Any] = {}
         self._kpi_at = -1.0
         self.series: dict[str, deque[float | None]] = {k: deque(maxlen=2400) for k in ("csat", "nps", "profit", "wait")}
-        self._next_sample = SAMPLE_EVERY_MIN
+        self._next_sample = (session.sim.now // SAMPLE_EVERY_MIN + 1) * SAMPLE_EVERY_MIN  # a resumed session samples from where it is
         self.sim_work = 0.0
         self.quiet_now = False  # the last frame ran at the quiet-hours speed
         self.done = False

@@ -143,17 +143,17 @@ def test_a_trainee_following_her_reads_every_step():
     Simulation(loaded.scenario, observers=[view]).run()
     story = "\n".join(view.told + [text for _, text in view.followed_story])
     for words in (
-        "used social_ad",
-        "used website",
-        "used assistant",
-        "ran into checkout crash at checkout",
-        "lost to checkout crash",
-        "an agent answered on phone",
-        "got a response on contact: apologise, discount",
+        "used Social ad",
+        "used Product page",
+        "used Virtual assistant: sizing",
+        "ran into a failure at Checkout: Checkout crashes under launch traffic",
+        "lost to a failure (Checkout crashes under launch traffic)",
+        "an agent answered on Phone agents",
+        "got a response on contact: The agent apologises; 10 % off the order",
         "the agent completed the order",
-        "at delivery: A handwritten note in the parcel",
-        "at delivery: Eco packaging",
-        "used review",
+        "at Parcel delivery: A handwritten note in the parcel",
+        "at Parcel delivery: Eco packaging",
+        "used First run and review",
         "review; the brand answered it",
         "remembers it",
     ):

@@ -97,7 +97,7 @@ def test_play_screen_shows_the_journey_kpis_and_ticker(driver):
     d.key(pygame.K_4)  # 16x
     d.frames(200)
     text = d.text()
-    for label in ("CSAT now", "NPS now", "Profit", "WHAT JUST HAPPENED", "SERVICE CHANNELS", "checkout", "phone", "AWARENESS"):
+    for label in ("CSAT now", "NPS now", "Profit", "WHAT JUST HAPPENED", "SERVICE CHANNELS", "Checkout", "Phone agents", "AWARENESS"):
         assert label in text, label
     assert "speed: 16x" in text
     d.key(pygame.K_SPACE)
