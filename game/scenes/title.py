@@ -127,14 +127,40 @@ class TitleScene(Scene):
             self.error = launch.resume_saved(self.host, self.autosave)
 
     def keymaps(self) -> Sequence[Keymap]:
-        typing = self.name_entry is not None and self.name_entry.is_focused
-        return (TEXT_FIELD,) if typing else self.keys  # typing a name: keys are letters
+        return (TEXT_FIELD,) if self.typing() else self.keys  # typing a name: keys are letters
+
+    def typing(self) -> bool:
+        return self.name_entry is not None and self.name_entry.is_focused
+
+    def focus_field(self) -> None:
+        """Put the keyboard in the name field (Tab or Up from the first button, Tab from the last one)."""
+        if self.name_entry is not None:
+            self.show_focus = True
+            self.host.manager.set_focus_set(self.name_entry)
+            self.name_entry.edit_position = len(self.name_entry.get_text())  # typing goes on after the name
+
+    def focus_intent(self, intent: Intent) -> bool:
+        """The name field is the first stop of the focus ring, before the buttons."""
+        if self.name_entry is not None and self.buttons:
+            last = len(self.buttons) - 1
+            if (intent.kind is Kind.FOCUS_PREV and self.focus == 0) or (intent.kind is Kind.FOCUS_NEXT and self.focus == last):
+                self.focus_field()
+                return True
+        return super().focus_intent(intent)
+
+    def draw_focus(self, surface: pygame.Surface) -> None:
+        if self.typing():
+            assert self.name_entry is not None
+            pygame.draw.rect(surface, ui.FOCUS, self.name_entry.get_abs_rect().inflate(8, 8), 3, border_radius=9)
+        else:
+            super().draw_focus(surface)
 
     def handle(self, intent: Intent) -> bool:
         entry = self.name_entry
         if entry is not None and (
             (intent.kind is Kind.TEXT_DONE and intent.element is entry) or intent.kind is Kind.LEAVE_FIELD
         ):
+            self.host.manager.set_focus_set(None)
             entry.unfocus()
             self.focus = 0
             return True
