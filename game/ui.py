@@ -65,6 +65,7 @@ MOOD_SHAPES = {
 SERIES_COLOURS = (SKY, ORANGE, GREEN, PURPLE, YELLOW, VERMILION, BLUE)
 
 _TRANSLATION_KEYS = "pygame-gui."
+ELLIPSIS = "\u2026"
 
 
 def plain_text(text: str) -> str:
@@ -206,18 +207,22 @@ class Painter:
                 out.append(line)
         return out
 
-    def fitting(self, text: str, base: int, width: int, bold: bool = False) -> str:
-        """``text`` cut with an ellipsis to fit ``width`` (for a path or a name that can be any length)."""
+    def fitting(self, text: str, base: int, width: int, bold: bool = False, *, end: bool = True) -> str:
+        """``text`` cut with an ellipsis to fit ``width``: its start goes (a path keeps its file name), or with ``end=False`` its end."""
         if self.width(text, base, bold) <= width:
             return text
+
+        def cut(n: int) -> str:
+            return ELLIPSIS + text[len(text) - n :] if end else text[:n].rstrip() + ELLIPSIS
+
         lo, hi = 0, len(text)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if self.width("…" + text[len(text) - mid :], base, bold) <= width:
+            if self.width(cut(mid), base, bold) <= width:
                 lo = mid
             else:
                 hi = mid - 1
-        return "…" + text[len(text) - lo :]
+        return cut(lo)
 
     def resize(self, size: tuple[int, int]) -> None:
         self.scale = max(0.6, min(size[0] / BASE_SIZE[0], size[1] / BASE_SIZE[1]))

@@ -21,6 +21,7 @@ from sim.errors import SimError
 from sim.scenario.loader import read_scenario
 
 BUNDLED = Path(__file__).resolve().parent.parent.parent / "scenarios"
+SUBTITLE = "Each one teaches one difference between customer service and customer experience."
 
 
 def bundled_scenarios() -> list[tuple[Path, str]]:
@@ -48,16 +49,27 @@ class PickerScene(Scene):
         self.item = 0  # the file list's entry under the ring
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
+        """The heading, then one button per scenario: one column, or two when the window is too short for one."""
         p = self.host.painter
-        w, _h = size
-        bw, bh = min(w - p.px(80), p.px(720)), p.px(46)
-        x = w // 2 - bw // 2
-        y = p.px(120)
-        for path, title in self.scenarios:
-            self.add_button(manager, pygame.Rect(x, y, bw, bh), title, lambda q=path: self.pick(q), tooltip=str(path))
-            y += bh + p.px(8)
-        self.add_button(manager, pygame.Rect(x, y + p.px(10), bw, bh), "Open a scenario file...", self.open_dialog)
-        self.add_button(manager, pygame.Rect(x, y + p.px(10) + bh + p.px(8), bw, bh), "Back  (Esc)", self.host.pop)
+        w, h = size
+        margin = p.px(20)
+        self.head = [(line, 30, True) for line in p.lines("Choose a scenario", 30, w - 2 * margin, True)]
+        self.head += [(line, 15, False) for line in p.lines(SUBTITLE, 15, w - 2 * margin)]
+        top = margin + sum(p.line_h(base, bold) for _, base, bold in self.head) + p.px(12)
+        entries = [(title, lambda q=path: self.pick(q), str(path)) for path, title in self.scenarios]
+        entries += [("Open a scenario file...", self.open_dialog, None), ("Back  (Esc)", self.host.pop, None)]
+        bh, gap = p.line_h(15) + p.px(12), p.px(6)
+        room = h - top - margin - (3 * p.line_h(14) if self.error else 0)
+        columns = 1 if len(entries) * (bh + gap) <= room else 2
+        rows = -(-len(entries) // columns)
+        bw = min((w - 2 * margin - (columns - 1) * gap) // columns, p.px(720))
+        left = w // 2 - (columns * bw + (columns - 1) * gap) // 2
+        for i, (title, action, tip) in enumerate(entries):
+            col, row = divmod(i, rows)
+            rect = pygame.Rect(left + col * (bw + gap), top + row * (bh + gap), bw, bh)
+            shown = p.fitting(title, 15, bw - p.px(24), end=False)  # a title too long for the window ends in "..."
+            self.add_button(manager, rect, shown, action, tooltip=tip if shown == title else f"{title}\n{tip or ''}".strip())
+        self.error_top = top + rows * (bh + gap)
         self.dialog = None
 
     def open_dialog(self) -> None:
@@ -199,8 +211,10 @@ class PickerScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         p = self.host.painter
         w, h = surface.get_size()
-        p.text(surface, "Choose a scenario", (w // 2, p.px(50)), 30, bold=True, anchor="center")
-        p.text(surface, "Each one teaches one difference between customer service and customer experience.",
-               (w // 2, p.px(86)), 15, ui.MUTED, anchor="center")  # fmt: skip
+        y = p.px(20)
+        for line, base, bold in self.head:
+            p.text(surface, line, (w // 2, y), base, ui.TEXT if bold else ui.MUTED, bold=bold, anchor="midtop")
+            y += p.line_h(base, bold)
         if self.error:
-            p.wrapped(surface, self.error, pygame.Rect(p.px(40), h - p.px(90), w - p.px(80), p.px(80)), 14, ui.VERMILION)
+            top = self.error_top + p.px(6)
+            p.wrapped(surface, self.error, pygame.Rect(p.px(20), top, w - p.px(40), h - top - p.px(10)), 14, ui.VERMILION)
