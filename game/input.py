@@ -13,7 +13,10 @@ The bindings, as docs/game.md and the README list them:
 - playing: Space pause, 1-5 speed (pause, 1x, 4x, 16x, 64x), End (or F) fast-forward, C follow
   the next customer, X stop following, a click on the map follows a customer;
 - on a decision card: 1-4 (main row or keypad) choose an option;
-- on the briefing and the debrief: Page Up / Page Down.
+- on the briefing and the debrief: Page Up / Page Down;
+- in a text field (the trainee's name): letters type, Enter / Tab / Esc leave it;
+- in the file dialog: Tab / Shift+Tab move between the file list, the path, OK, Cancel and the
+  folder up; Up / Down move in the list; Enter opens (a folder, a file, the typed path); Esc closes.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class Kind(Enum):
     LEAVE_FIELD = auto()  # done typing in a text field
     TEXT_DONE = auto()  # a text field reports Enter: ``element``
     FILE_PICKED = auto()  # the file dialog chose ``text``
+    MOVE_UP = auto()  # within a list (the file dialog's files)
+    MOVE_DOWN = auto()
     # playing
     MENU = auto()
     PAUSE = auto()  # toggles
@@ -107,7 +112,16 @@ CARD = Keymap(
     "card",
     {**_map(BACK=(pygame.K_ESCAPE,)), **{key: Intent(Kind.CHOOSE, i) for i, keys in enumerate(OPTION_KEYS) for key in keys}},
 )
-TEXT_FIELD = Keymap("text field", _map(LEAVE_FIELD=(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_TAB)))
+TEXT_FIELD = Keymap(
+    "text field",
+    _map(LEAVE_FIELD=(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_TAB, pygame.K_ESCAPE)),
+)
+DIALOG = Keymap(
+    "dialog",
+    _map(BACK=(pygame.K_ESCAPE,), FOCUS_NEXT=(pygame.K_TAB, pygame.K_RIGHT), FOCUS_PREV=(pygame.K_LEFT,),
+         MOVE_UP=(pygame.K_UP,), MOVE_DOWN=(pygame.K_DOWN,), ACTIVATE=(pygame.K_RETURN, pygame.K_KP_ENTER)),
+    shifted={pygame.K_TAB: Intent(Kind.FOCUS_PREV)},
+)  # fmt: skip
 
 BIGGER_KEYS = frozenset((pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS))
 SMALLER_KEYS = frozenset((pygame.K_MINUS, pygame.K_KP_MINUS))

@@ -17,6 +17,8 @@ import html
 import json
 import logging
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,7 @@ MOOD_SHAPES = {
 SERIES_COLOURS = (SKY, ORANGE, GREEN, PURPLE, YELLOW, VERMILION, BLUE)
 
 _TRANSLATION_KEYS = "pygame-gui."
+ELLIPSIS = "\u2026"
 
 
 def plain_text(text: str) -> str:
@@ -131,19 +134,95 @@ def load_theme(font_size: int) -> dict[str, Any]:
     theme.setdefault("defaults", {})["font"] = font
     for block in ("text_box", "button", "text_entry_line", "label"):
         theme.setdefault(block, {})["font"] = dict(font)
+    # a hit area drawn by the screen itself (a decision option: its label wraps, which a button cannot do)
+    clear = "#00000000"
+    theme["#hit_area"] = {
+        "colours": {f"{state}_{part}": clear for state in ("normal", "hovered", "selected", "active", "disabled")
+                    for part in ("bg", "text", "border")},
+        "misc": {"border_width": "0", "shadow_width": "0"},
+    }  # fmt: skip
     return theme
 
 
 class Painter:
-    """Fonts by size and the text log of the current frame."""
+    """Fonts by size and the text log of the current frame.
+
+    Every line drawn is logged twice: its text in ``drawn`` (what tests read) and, in ``blits``,
+    its rectangle with the panel it belongs to (the innermost ``within``), so a test can check
+    that no text leaves its panel or overlaps another at any window and text size. Setting
+    ``drawn`` (the app does, each frame) starts both logs afresh.
+    """
 
     def __init__(self) -> None:
         self.scale = 1.0
         self.text_scale = 1.0
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
-        self.drawn: list[str] = []
+        self._drawn: list[str] = []
+        self.blits: list[tuple[str, pygame.Rect, pygame.Rect | None]] = []
+        self._regions: list[pygame.Rect] = []
         self._cache: dict[tuple[str, int, bool, tuple[int, int, int]], pygame.Surface] = {}
         self._sprites: dict[tuple[Mood, int, bool], pygame.Surface] = {}
+
+    @property
+    def drawn(self) -> list[str]:
+        return self._drawn
+
+    @drawn.setter
+    def drawn(self, value: list[str]) -> None:
+        self._drawn = value
+        self.blits = []
+
+    @contextmanager
+    def within(self, rect: pygame.Rect) -> Iterator[pygame.Rect]:
+        """Text drawn inside this block belongs to the panel ``rect`` (for the layout checks)."""
+        self._regions.append(pygame.Rect(rect))
+        try:
+            yield rect
+        finally:
+            self._regions.pop()
+
+    def line_h(self, base: int, bold: bool = False) -> int:
+        """The height of one line of text at ``base`` size."""
+        return int(self.font(base, bold).get_linesize())
+
+    def width(self, text: str, base: int, bold: bool = False) -> int:
+        return int(self.font(base, bold).size(plain_text(text))[0])
+
+    def lines(self, text: str, base: int, width: int, bold: bool = False) -> list[str]:
+        """``text`` wrapped to ``width`` pixels (a blank line between paragraphs is kept as an empty line)."""
+        font = self.font(base, bold)
+        out: list[str] = []
+        for i, paragraph in enumerate(text.strip().replace("\n\n", "\0").replace("\n", " ").split("\0")):
+            if i:
+                out.append("")
+            line = ""
+            for word in paragraph.split():
+                trial = f"{line} {word}".strip()
+                if font.size(plain_text(trial))[0] <= width or not line:
+                    line = trial
+                else:
+                    out.append(line)
+                    line = word
+            if line:
+                out.append(line)
+        return out
+
+    def fitting(self, text: str, base: int, width: int, bold: bool = False, *, end: bool = True) -> str:
+        """``text`` cut with an ellipsis to fit ``width``: its start goes (a path keeps its file name), or with ``end=False`` its end."""
+        if self.width(text, base, bold) <= width:
+            return text
+
+        def cut(n: int) -> str:
+            return ELLIPSIS + text[len(text) - n :] if end else text[:n].rstrip() + ELLIPSIS
+
+        lo, hi = 0, len(text)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.width(cut(mid), base, bold) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return cut(lo)
 
     def resize(self, size: tuple[int, int]) -> None:
         self.scale = max(0.6, min(size[0] / BASE_SIZE[0], size[1] / BASE_SIZE[1]))
@@ -202,7 +281,8 @@ class Painter:
         surf = self.render(text, base, colour, bold)
         rect = surf.get_rect(**{anchor: pos})
         surface.blit(surf, rect)
-        self.drawn.append(plain_text(text))
+        self._drawn.append(plain_text(text))
+        self.blits.append((plain_text(text), rect, self._regions[-1] if self._regions else None))
         return rect
 
     def wrapped(
@@ -215,26 +295,15 @@ class Painter:
         *,
         bold: bool = False,
     ) -> int:
-        """Draw text wrapped to ``rect``'s width; returns the y below the last line."""
-        font = self.font(base, bold)
+        """Draw text wrapped to ``rect``'s width, never below its bottom; returns the y below the last line."""
+        line_h = self.line_h(base, bold)
         y = rect.top
-        line_h = font.get_linesize()
-        for paragraph in text.strip().replace("\n\n", "\0").replace("\n", " ").split("\0"):
-            words = paragraph.split()
-            line = ""
-            for word in words:
-                trial = f"{line} {word}".strip()
-                if font.size(trial)[0] <= rect.width or not line:
-                    line = trial
-                else:
-                    self.text(surface, line, (rect.left, y), base, colour, bold=bold)
-                    y += line_h
-                    line = word
+        for line in self.lines(text, base, rect.width, bold):
+            if y + line_h > rect.bottom:
+                break
             if line:
                 self.text(surface, line, (rect.left, y), base, colour, bold=bold)
             y += line_h
-            if y > rect.bottom:
-                break
         return y
 
     def mood_sprite(self, mood: Mood, size: int, outline: bool = False) -> pygame.Surface:

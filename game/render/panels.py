@@ -19,12 +19,22 @@ KEY_HINT = "Space pause · 1-5 speed (1 = pause) · End fast-forward · Esc menu
 
 
 def draw_top(surface: pygame.Surface, p: Painter, snap: Snapshot, title: str, speed: str, right: int) -> None:
-    """The clock, the horizon, the scenario's title and the speed (``right``: where the speed text ends)."""
-    p.text(surface, format_time(snap.now), (p.px(14), p.px(12)), 20, bold=True)
-    p.text(surface, f"of {snap.horizon / 1440:g} days", (p.px(240), p.px(16)), 14, ui.MUTED)
-    p.text(surface, title, (p.px(360), p.px(16)), 14, ui.MUTED)
+    """The clock, the horizon, the scenario's title and the speed (``right``: where the speed text ends).
+
+    Measured left to right; what does not fit before the speed gives way: the title first (cut
+    with an ellipsis), then the horizon."""
     state = "waiting for your decision" if snap.paused else speed
-    p.text(surface, f"speed: {state}", (right - p.px(16), p.px(16)), 14, ui.YELLOW, anchor="topright")
+    speed_text = f"speed: {state}"
+    gap = p.px(14)
+    end = right - p.px(16) - p.width(speed_text, 14) - gap
+    clock = p.text(surface, format_time(snap.now), (p.px(14), p.px(12)), 20, bold=True)
+    x = clock.right + gap
+    horizon = f"of {snap.horizon / 1440:g} days"
+    if x + p.width(horizon, 14) <= end:
+        x = p.text(surface, horizon, (x, p.px(16)), 14, ui.MUTED).right + gap
+        if end - x > p.width("\u2026", 14) * 6:
+            p.text(surface, p.fitting(title, 14, end - x, end=False), (x, p.px(16)), 14, ui.MUTED)
+    p.text(surface, speed_text, (right - p.px(16), p.px(16)), 14, ui.YELLOW, anchor="topright")
 
 
 def draw_kpis(
@@ -50,36 +60,76 @@ def draw_kpis(
         ("Repeat purchase", pct(exp.get("repeat_purchase_rate")), None),
         ("Orders", f"{k.get('journey', {}).get('orders', 0):,}", None),
         ("Revenue", ui.money(money.get("revenue"), currency), None),
-        ("Costs", ui.money(costs(money), currency), None),
+        ("Cost of goods", ui.money(goods(money), currency), None),
+        ("Service costs", ui.money(costs(money), currency), None),
         ("Profit", ui.money(money.get("profit"), currency), "profit"),
     ]
-    y = r.top + p.px(10)
-    p.text(surface, "HOW IT IS GOING", (r.left + p.px(12), y), 12, ui.MUTED)
-    y += p.px(22)
+    with p.within(r):
+        _kpi_rows(surface, p, r, rows, series, k)
+
+
+def _kpi_rows(
+    surface: pygame.Surface,
+    p: Painter,
+    r: pygame.Rect,
+    rows: list[tuple[str, str, str | None]],
+    series: Mapping[str, Sequence[float | None]],
+    k: Mapping[str, Any],
+) -> None:
+    """The rows, measured: a value beside its label when both fit (with its sparkline if there is room), else below it;
+    rows that would run past the panel's bottom are left out rather than cut."""
+    left, right = r.left + p.px(12), r.right - p.px(12)
+    y = r.top + p.px(8)
+    value_x = left + max(p.px(138), max(p.width(label, 14) for label, _, _ in rows) + p.px(12))
+    spark_w = p.px(68)
+
+    def room(height: int) -> bool:
+        return y + height <= r.bottom - p.px(4)
+
+    p.text(surface, "HOW IT IS GOING", (left, y), 12, ui.MUTED)
+    y += p.line_h(12) + p.px(4)
     for label, value, key in rows:
-        p.text(surface, label, (r.left + p.px(12), y), 14, ui.MUTED)
-        p.text(surface, value, (r.left + p.px(150), y), 16, bold=True)
-        if key:
-            spark = pygame.Rect(r.right - p.px(80), y, p.px(68), p.px(18))
-            sparkline(surface, spark, list(series[key]))
-        y += p.px(26)
+        beside = value_x + p.width(value, 16, True) <= right
+        step = max(p.line_h(14), p.line_h(16, True)) if beside else p.line_h(14) + p.line_h(16, True)
+        if not room(step):
+            return
+        p.text(surface, label, (left, y), 14, ui.MUTED)
+        if beside:
+            p.text(surface, value, (value_x, y), 16, bold=True)
+            if key and value_x + p.width(value, 16, True) + p.px(8) <= right - spark_w:
+                sparkline(surface, pygame.Rect(right - spark_w, y, spark_w, p.px(18)), list(series[key]))
+        else:
+            p.text(surface, value, (left + p.px(12), y + p.line_h(14)), 16, bold=True)
+        y += step + p.px(2)
     y += p.px(6)
-    p.text(surface, "SERVICE CHANNELS", (r.left + p.px(12), y), 12, ui.MUTED)
-    y += p.px(20)
+    if not room(p.line_h(12)):
+        return
+    p.text(surface, "SERVICE CHANNELS", (left, y), 12, ui.MUTED)
+    y += p.line_h(12) + p.px(2)
     for name, ch in k.get("channels", {}).items():
         wait = ch.get("wait_mean_min")
-        ab = ch.get("abandon_rate")
-        text = f"wait {'n/a' if wait is None else f'{wait:.1f} min'}, abandoned {pct(ab)}"
-        p.text(surface, name, (r.left + p.px(12), y), 14, bold=True)
-        p.text(surface, text, (r.left + p.px(80), y + p.px(1)), 13, ui.MUTED)
-        y += p.px(22)
+        text = f"wait {'n/a' if wait is None else f'{wait:.1f} min'}, abandoned {pct(ch.get('abandon_rate'))}"
+        shown_name = p.fitting(name, 14, right - left, True, end=False)
+        name_w = p.width(shown_name, 14, True) + p.px(8)
+        beside = left + name_w + p.width(text, 13) <= right
+        step = p.line_h(14, True) if beside else p.line_h(14, True) + p.line_h(13)
+        if not room(step):
+            return
+        p.text(surface, shown_name, (left, y), 14, bold=True)
+        at = (left + name_w, y + p.px(1)) if beside else (left + p.px(12), y + p.line_h(14, True))
+        p.text(surface, p.fitting(text, 13, right - at[0], end=False), at, 13, ui.MUTED)
+        y += step
     hits = k.get("recovery", {})
     if hits.get("customers_affected"):
         y += p.px(6)
-        p.text(surface, f"hit by failures: {hits['customers_affected']:,}", (r.left + p.px(12), y), 14, ui.ORANGE)
-        y += p.px(20)
-        p.text(surface, f"reached first: {hits.get('proactive', 0):,}   answered on contact: {hits.get('on_contact', 0):,}",
-               (r.left + p.px(12), y), 12, ui.MUTED)  # fmt: skip
+        lines = [(f"hit by failures: {hits['customers_affected']:,}", 14, ui.ORANGE)]
+        lines += [(line, 12, ui.MUTED) for line in p.lines(
+            f"reached first: {hits.get('proactive', 0):,}   answered on contact: {hits.get('on_contact', 0):,}", 12, right - left)]  # fmt: skip
+        for line, base, colour in lines:
+            if not room(p.line_h(base)):
+                return
+            p.text(surface, line, (left, y), base, colour)
+            y += p.line_h(base)
 
 
 def draw_follow(surface: pygame.Surface, p: Painter, r: pygame.Rect, view: LiveView) -> None:
@@ -102,21 +152,33 @@ def draw_follow(surface: pygame.Surface, p: Painter, r: pygame.Rect, view: LiveV
 
 
 def draw_ticker(surface: pygame.Surface, p: Painter, r: pygame.Rect, ticker: Sequence[tuple[float, str]]) -> None:
-    """The latest notable moments, newest first, and the key hint."""
+    """The latest notable moments, newest first, and the key hint (where it fits beside the heading)."""
     ui.panel(surface, r)
-    p.text(surface, "WHAT JUST HAPPENED", (r.left + p.px(12), r.top + p.px(8)), 12, ui.MUTED)
-    y = r.top + p.px(28)
-    for t, text in reversed(ticker):
-        p.text(surface, format_time(t), (r.left + p.px(12), y), 13, ui.MUTED)
-        p.text(surface, text, (r.left + p.px(190), y), 14)
-        y += p.px(18)
-        if y > r.bottom - p.px(16):
-            break
-    p.text(surface, KEY_HINT, (r.right - p.px(12), r.top + p.px(8)), 12, ui.MUTED, anchor="topright")
+    left, right = r.left + p.px(12), r.right - p.px(12)
+    with p.within(r):
+        heading = p.text(surface, "WHAT JUST HAPPENED", (left, r.top + p.px(8)), 12, ui.MUTED)
+        if heading.right + p.px(16) + p.width(KEY_HINT, 12) <= right:
+            p.text(surface, KEY_HINT, (right, r.top + p.px(8)), 12, ui.MUTED, anchor="topright")
+        y = heading.bottom + p.px(4)
+        step = max(p.px(18), p.line_h(14))
+        for t, text in reversed(ticker):
+            if y + step > r.bottom - p.px(4):
+                break
+            stamp = p.text(surface, format_time(t), (left, y), 13, ui.MUTED)
+            x = max(left + p.px(178), stamp.right + p.px(12))
+            p.text(surface, p.fitting(text, 14, right - x, end=False), (x, y), 14)
+            y += step
 
 
 def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f} %"
+
+
+def goods(money: Mapping[str, float]) -> float | None:
+    """What the goods sold cost: revenue less gross margin (so revenue - goods - service costs = profit)."""
+    if not money:
+        return None
+    return money["revenue"] - money["gross_margin"]
 
 
 def costs(money: Mapping[str, float]) -> float | None:

@@ -1,4 +1,11 @@
-"""The decision card: the situation, up to four options with their cost, keys 1-4 or the mouse.
+"""The decision card: the situation, up to four options with their estimated cost, keys 1-4 or the mouse.
+
+Each option shows what it will cost in total as an estimate (``sim.authoring.option_costs``),
+with its parts: the fixed cost, the cost per caller or per customer reached times how many, the
+compensation, the extra agent hours. The card is laid out from the text's own size (labels wrap,
+the prompt box scrolls, the parts give way to the total when space runs out), so nothing is cut
+off from 0.8x to 2x text in any window from 800x500. An option's button is a transparent hit
+area over the row the card draws: a pygame_gui button cannot wrap its text.
 
 The choice goes to the engine as a ``Choose`` command through the session (which autosaves),
 exactly as a policy's answer would. Then the card shows the scenario's feedback for that
@@ -16,8 +23,11 @@ import pygame_gui
 from game import ui
 from game.input import CARD, FOCUS, Intent, Kind
 from game.scene import Host, Scene
-from game.session import Session, option_cost, option_unit_cost
+from game.session import Session
+from sim.authoring.option_costs import OptionCost, estimate_option, state_of
 from sim.engine.decisions import PendingDecision, default_option
+
+TITLE, LABEL, SMALL = 18, 16, 13  # text sizes on the card (base sizes, scaled with the window and Ctrl +/-)
 
 
 class DecisionScene(Scene):
@@ -37,6 +47,8 @@ class DecisionScene(Scene):
         self.timed_out = False
         self.now = session.sim.now
         self._auto_wait = 0
+        state = state_of(session.sim, pending.incident)  # priced once, when the card comes up
+        self.costs: dict[str, OptionCost] = {n: estimate_option(session.scenario, self.spec, n, state) for n in self.spec.options}
 
     @property
     def answered(self) -> bool:
@@ -44,41 +56,95 @@ class DecisionScene(Scene):
         return self.chosen is not None or self.timed_out
 
     def card_rect(self, size: tuple[int, int]) -> pygame.Rect:
+        """The card: centred, as wide as reads well (wider with larger text), as tall as the window allows."""
         p = self.host.painter
-        w = min(size[0] - p.px(60), p.px(900))
-        h = min(size[1] - p.px(60), p.px(560))
-        rect = pygame.Rect(0, 0, w, h)
+        margin = p.px(16)
+        w = min(size[0] - 2 * margin, round(p.px(900) * max(1.0, p.text_scale)))
+        rect = pygame.Rect(0, 0, w, size[1] - 2 * margin)
         rect.center = (size[0] // 2, size[1] // 2)
         return rect
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
+        """Lay the card out from the text's own size, so nothing is cut off at any text size or window."""
         p = self.host.painter
         card = self.card = self.card_rect(size)
-        inner = card.inflate(-p.px(40), 0)
-        y = card.top + p.px(56)
-        prompt_h = p.px(130)
-        self.prompt = pygame_gui.elements.UITextBox(
-            ui.gui_text(self.spec.prompt.strip().replace("\n", " ")), pygame.Rect(inner.left, y, inner.width, prompt_h), manager
-        )
-        y += prompt_h + p.px(14)
+        pad = p.px(16)
+        inner = card.inflate(-2 * pad, 0)
+        self.title_h = p.line_h(TITLE, True)
+        countdown = not self.spec.pause and not self.answered
+        side_by_side = p.width(self.title(), TITLE, True) + p.width(self.countdown_text(), SMALL) + pad <= inner.width
+        self.countdown_below = countdown and not side_by_side
+        y = card.top + pad + self.title_h + (p.line_h(SMALL) if self.countdown_below else 0) + p.px(8)
+        bottom = card.bottom - pad - p.line_h(SMALL) - p.px(8)  # the hint line
+        self.rows: list[tuple[pygame.Rect, list[str], list[str]]] = []
         if not self.answered:
-            scenario = self.session.scenario
-            cur = scenario.currency
-            bh = p.px(52)
-            for i, (name, opt) in enumerate(self.spec.options.items()):
-                style = f"[{opt.style}] " if self.spec.show_style and opt.style != "neutral" else ""
-                fixed = option_cost(scenario, self.spec, name)
-                unit = option_unit_cost(scenario, self.spec, name)
-                cost = f"{fixed:,.0f} {cur}" + (f" + {unit:g} {cur}/customer" if unit else "")
-                label = f"{i + 1}   {style}{opt.label}   ({cost})"
-                self.add_button(manager, pygame.Rect(inner.left, y, inner.width, bh), label,
-                                lambda n=name: self.choose(n), object_id="#option")  # fmt: skip
-                y += bh + p.px(10)
+            rows = [self.option_text(inner.width - 2 * pad, name) for name in self.spec.options]
+            gap = p.px(8)
+            label_h, cost_h = p.line_h(LABEL, True), p.line_h(SMALL)
+            prompt_min = 2 * p.line_h(15) + p.px(20)
+            room = bottom - y - prompt_min - gap
+            heights = [len(label) * label_h + len(cost) * cost_h + gap for label, cost in rows]
+            while sum(heights) + gap * len(rows) > room and any(len(c) > 1 for _, c in rows):
+                rows = [(label, cost[:1]) for label, cost in rows]  # parts left out: the total stays
+                heights = [len(label) * label_h + len(cost) * cost_h + gap for label, cost in rows]
+            allowed = max(prompt_min, bottom - y - sum(heights) - gap * len(rows) - gap)
+        else:
+            allowed = max(2 * p.line_h(15) + p.px(20), (bottom - y) // 3)
+        box = pygame.Rect(inner.left, y, inner.width, allowed)
+        self.prompt = pygame_gui.elements.UITextBox(ui.gui_text(self.spec.prompt.strip().replace("\n", " ")), box, manager)
+        prompt_h = self.fitted_height(self.prompt, allowed)
+        if prompt_h != allowed:  # as tall as its text, or whole lines of it (a longer prompt scrolls in its box)
+            self.prompt.set_dimensions((inner.width, prompt_h))
+        y += prompt_h + p.px(10)
+        if not self.answered:
+            for i, ((label, cost), name) in enumerate(zip(rows, self.spec.options, strict=True)):
+                h = len(label) * p.line_h(LABEL, True) + len(cost) * p.line_h(SMALL) + p.px(8)
+                rect = pygame.Rect(inner.left, y, inner.width, h)
+                self.rows.append((rect, label, cost))
+                text = f"{i + 1}   {self.spec.options[name].label}"  # the row's whole label (drawn wrapped by ``draw``)
+                self.add_button(manager, rect, text, lambda n=name: self.choose(n), object_id="#hit_area")
+                y += h + p.px(8)
         else:
             self.feedback_y = y
-            bw = p.px(220)
-            self.add_button(manager, pygame.Rect(card.centerx - bw // 2, card.bottom - p.px(70), bw, p.px(46)),
-                            "Continue  (Enter)", self.close)  # fmt: skip
+            bw, bh = p.width("Continue  (Enter)", 15) + p.px(48), p.line_h(15) + p.px(16)
+            self.continue_rect = pygame.Rect(card.centerx - bw // 2, bottom - bh, bw, bh)
+            self.add_button(manager, self.continue_rect, "Continue  (Enter)", self.close)
+
+    @staticmethod
+    def fitted_height(box: pygame_gui.elements.UITextBox, allowed: int) -> int:
+        """The height that shows all of a text box's text, or as many whole lines as fit in ``allowed`` (it scrolls)."""
+        rows = box.text_box_layout.layout_rows if box.text_box_layout is not None else []
+        border = box.border_width
+        edges = border["top"] + border["bottom"] if isinstance(border, dict) else 2 * border
+        chrome = int(2 * box.padding[1] + edges + 2 * box.shadow_width + 2)
+        if not rows or max(row.bottom for row in rows) + chrome <= allowed:
+            return min(allowed, max((row.bottom for row in rows), default=0) + chrome)
+        pitch = rows[1].y - rows[0].y if len(rows) > 1 else rows[0].height
+        return max(rows[0].height + chrome, chrome + ((allowed - chrome - rows[0].height) // pitch) * pitch + rows[0].height)
+
+    def option_text(self, width: int, name: str) -> tuple[list[str], list[str]]:
+        """An option's label and its price, as wrapped lines: '1  [proactive] label' and 'about 2,900 EUR: ...'."""
+        p = self.host.painter
+        i = list(self.spec.options).index(name)
+        opt = self.spec.options[name]
+        style = f"[{opt.style}] " if self.spec.show_style and opt.style != "neutral" else ""
+        label = p.lines(f"{i + 1}   {style}{opt.label}", LABEL, width, bold=True)
+        cost = self.costs[name]
+        price = p.lines(f"costs {cost.headline()}" + (" (estimate)" if cost.parts else ""), SMALL, width)
+        parts = p.lines("; ".join(cost.part_texts()), SMALL, width) if cost.parts else []
+        return label, price + parts
+
+    def title(self) -> str:
+        return f"DECISION: {self.pending.name.replace('_', ' ').upper()}"
+
+    def countdown_text(self) -> str:
+        if self.spec.pause or self.answered:
+            return ""
+        left = ""
+        if self.spec.respond_within_min:
+            remaining = self.pending.since + self.spec.respond_within_min - self.now
+            left = f": {max(0.0, remaining):.0f} sim minutes left"
+        return f"time keeps running{left}"
 
     def choose(self, option: str) -> None:
         if self.answered:
@@ -128,35 +194,57 @@ class DecisionScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         p = self.host.painter
         card = self.card
+        pad = p.px(16)
         ui.panel(surface, card, (30, 36, 50))
         pygame.draw.rect(surface, ui.ORANGE, card, 3, border_radius=8)
-        title = self.pending.name.replace("_", " ").upper()
-        p.text(surface, f"DECISION: {title}", (card.left + p.px(20), card.top + p.px(16)), 18, ui.ORANGE, bold=True)
-        if not self.spec.pause and not self.answered:
-            left = ""
-            if self.spec.respond_within_min:
-                remaining = self.pending.since + self.spec.respond_within_min - self.now
-                left = f": {max(0.0, remaining):.0f} sim minutes left"
-            p.text(surface, f"time keeps running{left}", (card.right - p.px(20), card.top + p.px(20)), 13, ui.YELLOW,
-                   anchor="topright")  # fmt: skip
-        if self.answered:
-            if self.timed_out:
-                opt = default_option(self.spec)
-                heading = f"Time ran out: the default was taken ({self.spec.options[opt].label})"
-                text = self.spec.options[opt].feedback
+        with p.within(card):
+            p.text(surface, self.title(), (card.left + pad, card.top + pad), TITLE, ui.ORANGE, bold=True)
+            countdown = self.countdown_text()
+            if countdown and self.countdown_below:
+                p.text(surface, countdown, (card.left + pad, card.top + pad + self.title_h), SMALL, ui.YELLOW)
+            elif countdown:
+                p.text(surface, countdown, (card.right - pad, card.top + pad + p.px(2)), SMALL, ui.YELLOW, anchor="topright")
+            if self.answered:
+                self.draw_feedback(surface)
             else:
-                assert self.chosen is not None
-                opt_spec = self.spec.options[self.chosen]
-                heading = f"You chose: {opt_spec.label}"
-                text = opt_spec.feedback or "Noted. Watch what happens next."
-            area = pygame.Rect(
-                card.left + p.px(20), self.feedback_y, card.width - p.px(40), card.bottom - self.feedback_y - p.px(80)
-            )
-            y = p.wrapped(surface, heading, area, 16, ui.YELLOW, bold=True)
-            p.wrapped(surface, text, pygame.Rect(area.left, y + p.px(8), area.width, area.bottom - y), 16)
+                for (rect, label, cost), (button, _) in zip(self.rows, self.buttons, strict=True):
+                    self.draw_row(surface, rect, label, cost, hovered=button.hovered)
+                hint = "press 1-4 or click an option; costs are estimates for this run"
+                p.text(surface, p.fitting(hint, SMALL, card.width - 2 * pad), (card.centerx, card.bottom - pad), SMALL, ui.MUTED,
+                       anchor="midbottom")  # fmt: skip
+
+    def draw_row(self, surface: pygame.Surface, rect: pygame.Rect, label: list[str], cost: list[str], *, hovered: bool) -> None:
+        """One option: its label (wrapped) and its estimated cost with the parts that make it up."""
+        p = self.host.painter
+        pygame.draw.rect(surface, (54, 64, 90) if hovered else (42, 49, 66), rect, border_radius=6)
+        pygame.draw.rect(surface, ui.SKY, rect, 2, border_radius=6)
+        with p.within(rect):
+            x, y = rect.left + p.px(16), rect.top + p.px(4)
+            for line in label:
+                p.text(surface, line, (x, y), LABEL, bold=True)
+                y += p.line_h(LABEL, True)
+            for i, line in enumerate(cost):
+                p.text(surface, line, (x, y), SMALL, ui.YELLOW if i == 0 else ui.MUTED)
+                y += p.line_h(SMALL)
+
+    def draw_feedback(self, surface: pygame.Surface) -> None:
+        p = self.host.painter
+        card = self.card
+        if self.timed_out:
+            opt = default_option(self.spec)
+            heading = f"Time ran out: the default was taken ({self.spec.options[opt].label})"
+            text = self.spec.options[opt].feedback
         else:
-            hint = "press 1-4 or click an option"
-            p.text(surface, hint, (card.centerx, card.bottom - p.px(16)), 13, ui.MUTED, anchor="midbottom")
+            assert self.chosen is not None
+            opt_spec = self.spec.options[self.chosen]
+            heading = f"You chose: {opt_spec.label}"
+            text = opt_spec.feedback or "Noted. Watch what happens next."
+        pad = p.px(16)
+        area = pygame.Rect(
+            card.left + pad, self.feedback_y, card.width - 2 * pad, self.continue_rect.top - p.px(8) - self.feedback_y
+        )
+        y = p.wrapped(surface, heading, area, LABEL, ui.YELLOW, bold=True)
+        p.wrapped(surface, text, pygame.Rect(area.left, y + p.px(6), area.width, area.bottom - y - p.px(6)), LABEL)
 
     def visible_text(self) -> list[str]:
         return [*super().visible_text(), ui.shown_text(self.prompt)]  # the prompt as its text box shows it

@@ -14,11 +14,9 @@ class PauseScene(Scene):
     overlay = True
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
+        """The menu's buttons, sized to their text and centred with the title above and the save path below."""
         host = self.host
         p = host.painter
-        bw, bh = p.px(340), p.px(48)
-        x = size[0] // 2 - bw // 2
-        y = size[1] // 2 - p.px(130)
         entries = (
             ("Resume  (Esc)", host.pop),
             ("Larger text  (Ctrl +)", lambda: host.change_text_scale(1.1)),
@@ -26,8 +24,16 @@ class PauseScene(Scene):
             ("Save and return to title", self.to_title),
             ("Save and quit", lambda: host.quit(0)),
         )
-        for i, (label, action) in enumerate(entries):
-            self.add_button(manager, pygame.Rect(x, y + i * (bh + p.px(10)), bw, bh), label, action)
+        bw = min(size[0] - p.px(40), max(p.px(340), *(p.width(label, 15) + p.px(40) for label, _ in entries)))
+        bh, gap = p.line_h(15) + p.px(14), p.px(8)
+        block = p.line_h(30, True) + p.px(12) + len(entries) * (bh + gap) + p.line_h(13)
+        self.top = max(p.px(10), (size[1] - block) // 2)
+        x = size[0] // 2 - bw // 2
+        y = self.top + p.line_h(30, True) + p.px(12)
+        for label, action in entries:
+            self.add_button(manager, pygame.Rect(x, y, bw, bh), label, action)
+            y += bh + gap
+        self.path_y = y
 
     def to_title(self) -> None:
         self.host.quit_session()
@@ -41,8 +47,9 @@ class PauseScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.host.painter
-        w, h = surface.get_size()
-        p.text(surface, "Paused", (w // 2, h // 2 - p.px(180)), 30, bold=True, anchor="center")
+        w, _h = surface.get_size()
+        p.text(surface, "Paused", (w // 2, self.top), 30, bold=True, anchor="midtop")
         if self.host.session is not None:
-            p.text(surface, f"your session is saved to {self.host.session.paths.autosave}", (w // 2, h // 2 + p.px(190)), 13,
-                   anchor="center")  # fmt: skip
+            label = "your session is saved to "
+            line = label + p.fitting(str(self.host.session.paths.autosave), 13, w - p.px(40) - p.width(label, 13))
+            p.text(surface, line, (w // 2, self.path_y), 13, anchor="midtop")

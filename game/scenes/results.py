@@ -24,10 +24,12 @@ class ResultsScene(Scene):
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
         p = self.host.painter
         w, h = size
-        bw = p.px(280)
-        self.add_button(manager, pygame.Rect(w // 2 - bw - p.px(10), h - p.px(110), bw, p.px(50)), "Play again  (Enter)",
-                        self.again)  # fmt: skip
-        self.add_button(manager, pygame.Rect(w // 2 + p.px(10), h - p.px(110), bw, p.px(50)), "Quit", lambda: self.host.quit(0))
+        labels = ("Play again  (Enter)", "Quit")
+        bw = min(max(p.px(280), *(p.width(t, 15) + p.px(40) for t in labels)), (w - p.px(60)) // 2)
+        bh = p.line_h(15) + p.px(20)
+        self.buttons_top = h - p.px(30) - bh
+        self.add_button(manager, pygame.Rect(w // 2 - bw - p.px(10), self.buttons_top, bw, bh), labels[0], self.again)
+        self.add_button(manager, pygame.Rect(w // 2 + p.px(10), self.buttons_top, bw, bh), labels[1], lambda: self.host.quit(0))
 
     def again(self) -> None:
         self.host.replace("title")
@@ -43,10 +45,19 @@ class ResultsScene(Scene):
         exp = r.get("experience", {})
         money = r.get("money", {})
         cur = r.get("currency", "")
-        p.text(surface, "Session saved", (w // 2, p.px(70)), 30, bold=True, anchor="center")
-        p.text(surface, f"results: {self.path}", (w // 2, p.px(120)), 15, ui.MUTED, anchor="center")
-        p.text(surface, f"trainer's sheet: {self.session.paths.csv}", (w // 2, p.px(144)), 15, ui.MUTED, anchor="center")
-        p.text(surface, f"replay it exactly: cxsim replay {self.path}", (w // 2, p.px(168)), 15, ui.MUTED, anchor="center")
+        margin = p.px(20)
+        y = p.px(20)
+        p.text(surface, "Session saved", (w // 2, y), 30, bold=True, anchor="midtop")
+        y += p.line_h(30, True) + p.px(8)
+        for line in (
+            f"results: {self.path}",
+            f"trainer's sheet: {self.session.paths.csv}",
+            f"replay it exactly: cxsim replay {self.path}",
+        ):
+            p.text(
+                surface, p.fitting(line, 15, w - 2 * margin), (w // 2, y), 15, ui.MUTED, anchor="midtop"
+            )  # a path keeps its end
+            y += p.line_h(15)
         nps = exp.get("nps")
         rows = [
             ("CSAT", "n/a" if exp.get("csat_mean") is None else f"{exp['csat_mean']:.2f} / 5"),
@@ -57,8 +68,11 @@ class ResultsScene(Scene):
             ),
             ("Profit", ui.money(money.get("profit"), cur)),
         ]
-        y = p.px(220)
+        y += p.px(24)
+        step = max(p.px(34), p.line_h(18, True) + p.px(4))
         for label, value in rows:
+            if y + step > self.buttons_top:
+                break
             p.text(surface, label, (w // 2 - p.px(20), y), 18, ui.MUTED, anchor="topright")
             p.text(surface, value, (w // 2 + p.px(20), y), 18, bold=True)
-            y += p.px(34)
+            y += step
