@@ -131,10 +131,11 @@ def failing_touchpoint(play: PlayScreen) -> str | None:
 
 
 def touchpoint_box(play: PlayScreen, p: Painter, name: str) -> pygame.Rect:
-    """The box the map draws for touchpoint ``name`` (game/render/journey.py: 120 x 54 base pixels on its spot)."""
-    box = pygame.Rect(0, 0, p.px(120), p.px(54))
-    box.center = play.map.spot_xy(play.map.spots[name])
-    return box
+    """The box the map draws for touchpoint ``name`` (laid out by game/render/journey.py)."""
+    place = play.map.places.get(name)
+    if place is not None:
+        return pygame.Rect(place.box)
+    return pygame.Rect(play.map.rect)
 
 
 def failure_target(scene: Scene, p: Painter) -> pygame.Rect | None:

@@ -8,6 +8,8 @@ from sim import Scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+# the flagship before its five decisions (a crash card and a review card): for the game-mechanics tests
+LAUNCH_DAY = ROOT / "tests" / "scenarios" / "files" / "launch-day" / "hike-launch.toml"
 
 
 def queue_toml(

@@ -271,7 +271,8 @@ def _fix_after(scenario: Scenario, responses: list[str], failure: str) -> float 
 
 
 def _occurrences(
-    scenario: Scenario, state: RunState, current: str | None, later: bool, fixes: list[str], later_fixes: list[str]
+    scenario: Scenario, state: RunState, current: str | None, later: bool, fixes: list[str], later_fixes: list[str],
+    rule_for: frozenset[str] = frozenset(),
 ) -> list[_Occurrence]:
     """The incident that raised the decision (what is left of it), and with ``later`` every failure still to come."""
     visits = visits_from(scenario, scenario.journey.entry)
@@ -286,7 +287,7 @@ def _occurrences(
             left = max(0.0, min(left, fix) if fix is not None else left)
             hit = state.affected_so_far + per_customer * arrivals_between(scenario, state.now, state.now + left)
             out.append(_Occurrence(name, 1.0, hit, True))
-        if not later:
+        if not later or (rule_for and name not in rule_for):  # a standing rule for some failures only
             continue
         fix = _fix_after(scenario, later_fixes, name)
         if isinstance(failure, ScheduledFailure):
@@ -354,7 +355,9 @@ def estimate_option(scenario: Scenario, decision: Decision, option: str, state: 
     facing = [n for n, s in specs.items() if isinstance(s, CustomerFacing)]
     later = decision.from_now_on or (current is None and bool(facing))  # standing: every failure still to come
     standing = [n for n, s in specs.items() if s.per_incident] if later else []
-    occurrences = _occurrences(scenario, state, current, later, [*names, *policy_answers], [*standing, *policy_answers])
+    occurrences = _occurrences(
+        scenario, state, current, later, [*names, *policy_answers], [*standing, *policy_answers], frozenset(decision.rule_for)
+    )
     answered = [o for o in occurrences if o.current or later]
     r = scenario.customer_model.recovery
     affected = callers = 0.0

@@ -69,8 +69,39 @@ def test_autoplay_answers_with_the_chosen_policy(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     data = json.loads(next(tmp_path.glob("*.results.json")).read_text())
-    assert [(c["decision"], c["option"]) for c in data["commands"]] == [("crash", "reach_out")]
+    assert [(c["decision"], c["option"]) for c in data["commands"]] == [
+        ("launch_prep", "on_call"), ("crash", "reach_out"), ("parcel", "note")
+    ]
     assert data["policy"] == "proactive"
+
+
+def test_autoplay_answers_as_a_trainee_on_the_default_policy_and_saves_that_paths_results(tmp_path):
+    from sim.results.results import build_results
+    from sim.scenario.loader import read_scenario
+    from sim.session.replay import run_with_choices
+
+    proc = cxsim(
+        "play", str(SCENARIOS / "hike-launch.toml"), "--autoplay", "--answers", "proactive,crash=vague_email",
+        "--speed", "max", "--days", "1.5", "--unthrottled", "--save-dir", str(tmp_path),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(next(tmp_path.glob("*.results.json")).read_text())
+    answers = {"launch_prep": "on_call", "crash": "vague_email", "parcel": "note"}
+    assert {c["decision"]: c["option"] for c in data["commands"]} == answers
+    assert data["policy"] == "reactive"  # the base policy stays the scenario's default, as in the game
+    headless = build_results(run_with_choices(read_scenario(SCENARIOS / "hike-launch.toml").scenario, answers, horizon_days=1.5))
+    assert data["results"]["money"] == headless["money"] and data["results"]["experience"] == headless["experience"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [("sideways", "'sideways' is not DECISION=OPTION"), ("crash=hope", "decision 'crash' has no option 'hope'"),
+     ("proactive,crsh=reach_out", "no decision 'crsh'")],
+)  # fmt: skip
+def test_bad_answers_are_one_line_and_exit_2(tmp_path, answers, message):
+    proc = cxsim("play", str(SCENARIOS / "hike-launch.toml"), "--autoplay", "--answers", answers, "--save-dir", str(tmp_path))
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(

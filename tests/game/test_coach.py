@@ -8,7 +8,7 @@ from itertools import pairwise
 import pygame
 import pytest
 from game_driver import Driver
-from helpers import SCENARIOS
+from helpers import LAUNCH_DAY, SCENARIOS
 
 from game.coach import MARKS, MAX_MARKS, touchpoint_box
 from game.scenes.decision import DecisionScene
@@ -165,7 +165,7 @@ def test_esc_skips_the_tour_and_f1_shows_it_again(driver):
 
 
 def test_other_scenarios_start_without_the_tour_and_autoplay_never_shows_it(tmp_path):
-    d = Driver(tmp_path, scenario=SCENARIOS / "hike-launch.toml", days=1.0)
+    d = Driver(tmp_path, scenario=LAUNCH_DAY, days=1.0)
     try:
         d.frames(3)
         d.key(pygame.K_RETURN)

@@ -30,7 +30,7 @@ def flagship_with_placeholders(folder):
     text, n = re.subn(r"learning_objectives = \[", "learning_objectives = [" + json.dumps(OBJECTIVE) + ", ", text, count=1)
     assert n == 1
     # only the crash comes up in the two days played: the night-before and parcel decisions move past them
-    for decision, when in (("launch_prep", 'day = 1, time = "00:00"'), ("parcel", 'day = 1, time = "18:00"')):
+    for decision, when in (("launch_prep", 'day = 1, time = "00:05"'), ("parcel", 'day = 1, time = "18:00"')):
         text, n = re.subn(rf'(\[decisions\.{decision}\]\ntrigger = {{ on = "time", ){re.escape(when)}', r'\1day = 30, time = "09:00"', text)
         assert n == 1, decision
     path = folder / "hike-launch.toml"

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from helpers import ROOT, SCENARIOS
+from helpers import LAUNCH_DAY, ROOT
 
 from game import launch
 from game.live_view import LiveView
@@ -19,7 +19,7 @@ from sim.scenario.loader import read_scenario
 from sim.session.file import read_session
 from sim.session.replay import run_with_choices
 
-HIKE = SCENARIOS / "hike-launch.toml"
+HIKE = LAUNCH_DAY  # a crash card first: these tests are about the game's mechanics
 
 
 def play(tmp_path, choices: dict[str, str], days: float = 9.0) -> Session:

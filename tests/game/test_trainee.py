@@ -7,7 +7,7 @@ import json
 import pygame
 import pytest
 from game_driver import Driver
-from helpers import SCENARIOS
+from helpers import LAUNCH_DAY
 
 from game.scenes.debrief import DebriefScene
 from game.scenes.decision import DecisionScene
@@ -16,7 +16,7 @@ from game.session import headless_results
 from sim.scenario.loader import read_scenario
 from sim.session.file import read_session
 
-HIKE = SCENARIOS / "hike-launch.toml"
+HIKE = LAUNCH_DAY  # a crash card first: this trainee checks the screens, the lesson is test_trainee_lesson.py
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import json
 import pygame
 import pytest
 from game_driver import Driver
-from helpers import SCENARIOS
+from helpers import LAUNCH_DAY
 
 from game.launch import resume_saved
 from game.scenes.decision import DecisionScene
 from game.scenes.play import PlayScene
 
-HIKE = SCENARIOS / "hike-launch.toml"
+HIKE = LAUNCH_DAY  # a crash card first: these tests are about the game's mechanics
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from helpers import SCENARIOS
+from helpers import LAUNCH_DAY, SCENARIOS
 
 import sim
 from sim.authoring.option_costs import CostPart, OptionCost, estimate_option, number, state_of
@@ -13,7 +13,7 @@ from sim.effects.add_agents import AddAgents
 from sim.records import DecisionMade, RecoveryDelivered, ResponseApplied, TouchDelivered
 from sim.scenario.loader import parse_scenario
 
-HIKE = SCENARIOS / "hike-launch.toml"
+HIKE = LAUNCH_DAY  # the crash and reviews decisions, which these tests turn into standing rules
 SURGE = SCENARIOS / "contact-centre-surge.toml"
 
 

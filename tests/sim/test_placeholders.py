@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import SCENARIOS
+from helpers import LAUNCH_DAY
 from hostile import HOSTILE
 
 from sim import Simulation, read_scenario
@@ -25,7 +25,7 @@ from sim.records import ContactBalked, ContactQueued, CustomerAffected, JourneyE
 from sim.results.results import build_results
 from sim.session.replay import with_choices
 
-HIKE = read_scenario(SCENARIOS / "hike-launch.toml").scenario
+HIKE = read_scenario(LAUNCH_DAY).scenario  # the crash as the first decision
 
 
 def test_every_placeholder_says_what_it_is_in_which_unit():

@@ -6,13 +6,13 @@ import dataclasses
 from types import SimpleNamespace
 
 import pytest
-from helpers import SCENARIOS
+from helpers import LAUNCH_DAY
 
 from sim.engine.simulation import Simulation
 from sim.engine.snapshot import IncidentState, PendingState, Snapshot, take_snapshot
 from sim.scenario.loader import read_scenario
 
-HIKE = SCENARIOS / "hike-launch.toml"
+HIKE = LAUNCH_DAY  # a crash card first: these tests are about the game's mechanics
 
 
 @pytest.fixture(scope="module")
