@@ -271,8 +271,7 @@ def _fix_after(scenario: Scenario, responses: list[str], failure: str) -> float 
 
 
 def _occurrences(
-    scenario: Scenario, state: RunState, current: str | None, later: bool, fixes: list[str], later_fixes: list[str],
-    rule_for: frozenset[str] = frozenset(),
+    scenario: Scenario, state: RunState, current: str | None, later: bool, fixes: list[str], later_fixes: list[str], rule_for: frozenset[str]
 ) -> list[_Occurrence]:
     """The incident that raised the decision (what is left of it), and with ``later`` every failure still to come."""
     visits = visits_from(scenario, scenario.journey.entry)
@@ -355,9 +354,8 @@ def estimate_option(scenario: Scenario, decision: Decision, option: str, state: 
     facing = [n for n, s in specs.items() if isinstance(s, CustomerFacing)]
     later = decision.from_now_on or (current is None and bool(facing))  # standing: every failure still to come
     standing = [n for n, s in specs.items() if s.per_incident] if later else []
-    occurrences = _occurrences(
-        scenario, state, current, later, [*names, *policy_answers], [*standing, *policy_answers], frozenset(decision.rule_for)
-    )
+    answers, rule = [*names, *policy_answers], frozenset(decision.rule_for)
+    occurrences = _occurrences(scenario, state, current, later, answers, [*standing, *policy_answers], rule)
     answered = [o for o in occurrences if o.current or later]
     r = scenario.customer_model.recovery
     affected = callers = 0.0
