@@ -3,7 +3,8 @@
 Validation says whether a file *can* run; linting says whether it will *play* well: touchpoints
 no customer reaches, a decision that never comes up, options that do the same thing, staffing
 that cannot keep up with the work, a horizon too short for customers to come back, a scenario
-that states no lesson. Each finding is a located warning, ``FILE:LINE: key.path: warning: ...``.
+that states no lesson, a failure that hits almost nobody, a lesson whose two sides never differ.
+Each finding is a located warning, ``FILE:LINE: key.path: warning: ...``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False) -> lis
         *short_horizon(s),
         *large_runs(s),
         *(silent_decisions(s) if seeded else unchecked_decisions(s)),
+        *(played_checks(s) if seeded else ()),
         *missing_lessons(s),
     ]
     return [*loaded.warnings, *(_located(loaded.path, lines, path, "warning: " + msg) for path, msg in found)]
@@ -283,3 +285,48 @@ def missing_lessons(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """A scenario that states no lesson cannot be checked by ``cxsim preview`` or the tests."""
     if not s.lessons:
         yield (("lessons",), "the scenario states no [[lessons]]: add one so `cxsim preview` can check what it teaches")
+
+
+FEW_HIT = 5  # a failure that hits fewer customers in a run teaches nothing about them
+
+
+def played_checks(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """What one run of each side of the lessons shows, on the scenario's seed.
+
+    A failure that hits fewer than ``FEW_HIT`` customers gives its decision and lessons almost
+    nobody to be about (a 3-minute outage written where 180 was meant). A lesson whose two sides
+    (policies, or the trainee's decision paths) give exactly the same value cannot be taught by
+    the choices it compares: no number of replications will show a difference.
+    """
+    from sim.authoring.lessons import Side, lesson_value, sides
+    from sim.experiments.experiment import flatten, run_job_results
+    from sim.results.results import build_results
+    from sim.session.replay import with_choices
+
+    pairs = [sides(s, lesson) for lesson in s.lessons]
+    default = Side(s.default_policy_name)  # what the game plays: the failures' hits are counted on it
+    wanted = list(dict.fromkeys([default, *(side for pair in pairs for side in pair)]))
+    flat: dict[Side, dict[str, float]] = {}
+    for side in wanted:
+        scenario, policy = with_choices(s, dict(side.choices), policy=side.policy) if side.choices else (s, side.policy)
+        sim = Simulation(scenario, policy=policy)
+        sim.run()
+        flat[side] = run_job_results(build_results(sim)) if s.lessons else flatten(build_results(sim))
+    first = flat[default]
+    for name in s.failures:
+        hit = first.get(f"failures.{name}.customers_affected", 0.0)
+        if hit < FEW_HIT:
+            yield (
+                ("failures", name),
+                f"hit {hit:.0f} customers in a run of policy '{default.policy}' on seed {s.seed}: too few to teach anything about them "
+                "(a longer duration, a busier touchpoint, or a random failure that comes more often?)",
+            )
+    for i, (lesson, (mine, base)) in enumerate(zip(s.lessons, pairs, strict=True)):
+        a, b = lesson_value(lesson, flat[mine]), lesson_value(lesson, flat[base])
+        if a is not None and b is not None and a == b:
+            what = "decision paths" if lesson.on_paths else "policies"
+            yield (
+                ("lessons", i, "kpi"),
+                f"the two {what} give exactly the same {lesson.kpi} ({a:g}) on seed {s.seed}: the choices they compare "
+                "cannot move it, so no number of replications will show the lesson",
+            )

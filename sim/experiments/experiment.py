@@ -108,7 +108,11 @@ def run_job(job: Job) -> dict[str, float]:
         scenario, policy = with_choices(scenario, dict(job.choices), policy=policy)
     sim = Simulation(scenario, policy=policy, seed=job.seed, horizon_days=job.days)
     sim.run()
-    results = build_results(sim)
+    return run_job_results(build_results(sim))
+
+
+def run_job_results(results: dict[str, Any]) -> dict[str, float]:
+    """A run's results flattened as ``run_job`` returns them: every number, and the daily series by day."""
     flat = flatten(results)
     channel_fields = [f"{ch}_{key}" for ch in results["channels"] for key in CHANNEL_DAILY]
     for row in results["daily"]:
