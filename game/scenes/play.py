@@ -20,7 +20,7 @@ from typing import Any
 import pygame
 import pygame_gui
 
-from game.input import FOCUS, PLAY, Intent, Kind
+from game.input import FOCUS, PLAY, TOUR, Intent, Kind
 from game.live_view import LiveView
 from game.render import panels
 from game.render.journey import JourneyMap
@@ -50,7 +50,7 @@ def speed_label(speed: float, quiet: bool = False) -> str:
 class PlayScene(Scene):
     name = "play"
     show_focus = False  # speed keys rule here; Tab brings the focus ring to the speed buttons
-    keys = (PLAY, FOCUS)
+    keys = (PLAY, TOUR, FOCUS)
 
     @property
     def screenshot_after(self) -> int:
@@ -127,6 +127,8 @@ class PlayScene(Scene):
             self.set_speed(FAST)
         elif kind is Kind.MENU:
             self.host.push("pause")
+        elif kind is Kind.TOUR:  # F1 (the app usually shows the tour before the key reaches a screen)
+            self.host.start_tour()
         elif kind is Kind.FOLLOW:  # the next customer, by keyboard
             self.follow_next()
         elif kind is Kind.UNFOLLOW:
