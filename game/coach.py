@@ -10,12 +10,14 @@ the mark last (game/render/coach.py).
 A ``Mark`` names the screen it belongs to, a title, one or two sentences and how to find the
 rectangle it highlights on that screen: read every frame from the screen's public attributes,
 so it is the real widget's rectangle at any window and text size. Enter, Space, Right, Down
-or a click go on; Left and Up go back; Esc skips the tour. Every other key reaches the screen,
+or a click go on; Left and Up go back; Esc skips the tour (the ``COACH`` keymap of game/input.py, where
+every binding of the game is listed). Every other key reaches the screen,
 so a trainee can try a speed key or C while the mark that explains it is shown.
 
 The play screen's marks come first (the map and its moods, failures, following a customer,
 the KPI panel, the speeds); the last mark waits for the first decision card. The tour starts
-by itself on a new session of the tutorial scenario, and again with F1 on the play screen.
+by itself on a new session of the tutorial scenario, and again with F1 (``Kind.TOUR``) on the play screen or
+in the pause menu, whose "Show the tour" button does the same.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Protocol, cast
 import pygame
 import pygame_gui
 
-from game.input import Intent, Keymap, Kind, key_intent
+from game.input import COACH, TOUR, Kind, key_intent
 from game.live_view import LiveView
 from game.render.coach import MarkLayout, draw_mark
 from game.render.journey import JourneyMap
@@ -40,17 +42,6 @@ from sim.scenario.schema import Scenario, ScheduledFailure
 TOUR_SCENARIOS = frozenset({"tutorial"})  # scenario files (stem) whose new sessions start with the tour
 WAIT_FOR_CUSTOMER_MIN = 120.0  # a tour that starts by itself lets time run this long for a first customer
 MAX_MARKS = 7  # the tour stays short: a test holds it to fewer than this many marks
-
-# The tour's keys, in the game's own intents: go on, go back, skip. F1 (re)starts it on the play screen.
-COACH = Keymap(
-    "coach",
-    {
-        **{k: Intent(Kind.ACTIVATE) for k in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_RIGHT, pygame.K_DOWN)},
-        **{k: Intent(Kind.FOCUS_PREV) for k in (pygame.K_LEFT, pygame.K_UP)},
-        pygame.K_ESCAPE: Intent(Kind.BACK),
-    },
-)
-REPLAY = Keymap("tour", {pygame.K_F1: Intent(Kind.ACTIVATE)})
 
 
 @dataclass(frozen=True)
@@ -235,8 +226,11 @@ def wants_tour(scene: Scene) -> bool:
 
 
 def is_replay(event: pygame.event.Event) -> bool:
-    """F1: show the tour (again)."""
-    return event.type == pygame.KEYDOWN and key_intent(event, (REPLAY,)) is not None
+    """F1 (``Kind.TOUR``, bound in game/input.py): show the tour (again)."""
+    if event.type != pygame.KEYDOWN:
+        return False
+    intent = key_intent(event, (TOUR,))
+    return intent is not None and intent.kind is Kind.TOUR
 
 
 class Tour:

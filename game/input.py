@@ -13,6 +13,9 @@ The bindings, as docs/game.md and the README list them:
 - playing: Space pause, 1-5 speed (pause, 1x, 4x, 16x, 64x), End (or F) fast-forward, C follow
   the next customer, X stop following, a click on the map follows a customer;
 - on a decision card: 1-4 (main row or keypad) choose an option;
+- on the play screen and in the pause menu: F1 shows the tour of the screen (coach marks) from its first mark;
+- while a coach mark is shown: Enter, Space, Right or Down go on, Left or Up go back, Esc skips the tour
+  (the other keys still reach the screen under it);
 - on the briefing and the debrief: Page Up / Page Down;
 - in a text field (the trainee's name): letters type, Enter / Tab / Esc leave it;
 - in the file dialog: Tab / Shift+Tab move between the file list, the path, OK, Cancel and the
@@ -64,6 +67,8 @@ class Kind(Enum):
     UNFOLLOW = auto()
     # a decision card
     CHOOSE = auto()  # ``index`` of the option
+    # the tour (coach marks, game/coach.py)
+    TOUR = auto()  # show the tour from its first mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +126,14 @@ DIALOG = Keymap(
     _map(BACK=(pygame.K_ESCAPE,), FOCUS_NEXT=(pygame.K_TAB, pygame.K_RIGHT), FOCUS_PREV=(pygame.K_LEFT,),
          MOVE_UP=(pygame.K_UP,), MOVE_DOWN=(pygame.K_DOWN,), ACTIVATE=(pygame.K_RETURN, pygame.K_KP_ENTER)),
     shifted={pygame.K_TAB: Intent(Kind.FOCUS_PREV)},
+)  # fmt: skip
+# The tour: F1 shows it on the play screen and in the pause menu; while a mark is shown, COACH takes its keys first
+# (in the game's own intents: ACTIVATE goes on, FOCUS_PREV goes back, BACK skips) and every other key reaches the screen.
+TOUR = Keymap("tour", _map(TOUR=(pygame.K_F1,)))
+COACH = Keymap(
+    "coach",
+    _map(ACTIVATE=(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_RIGHT, pygame.K_DOWN),
+         FOCUS_PREV=(pygame.K_LEFT, pygame.K_UP), BACK=(pygame.K_ESCAPE,)),
 )  # fmt: skip
 
 BIGGER_KEYS = frozenset((pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS))

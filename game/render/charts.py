@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pygame
 
+from game.render.fit import cut_line
 from game.ui import MUTED, PANEL_EDGE, SKY, TEXT, Painter, panel
 from sim.clock import MINUTES_PER_DAY
 
@@ -44,54 +45,55 @@ def line_chart(
     Point ``d`` of a series is day ``d + 1``, drawn at that day's middle, so a minute sits where its day is.
     """
     panel(surface, rect)
-    px = painter.px
-    title_h = painter.font(15, True).get_linesize()
-    small_h = painter.font(11).get_linesize()
-    painter.text(
-        surface, cut(painter, title, rect.width - px(20), 15, True), (rect.left + px(10), rect.top + px(4)), 15, bold=True
-    )
-    per_row = 2 if len(series) > 2 else max(1, len(series))
-    legend_rows = (len(series) + per_row - 1) // per_row
-    axis_w = max(painter.font(11).size(f"{v:,.0f} {unit}".strip())[0] for v in _extremes(series)) if series else px(40)
-    top = rect.top + px(6) + title_h + legend_rows * small_h + px(4)
-    plot = pygame.Rect(rect.left + px(14) + axis_w, top, rect.right - px(14) - (rect.left + px(14) + axis_w),
-                       rect.bottom - small_h - px(8) - top)  # fmt: skip
-    values = [v for _, vals, _ in series for v in vals if v is not None]
-    if not values or plot.width < 10 or plot.height < 10:
-        painter.text(surface, "computing..." if not values else "", rect.center, 14, MUTED, anchor="center")
-        return
-    lo, hi = min(values), max(values)
-    if hi - lo < 1e-9:
-        hi = lo + 1.0
-    days = max(len(vals) for _, vals, _ in series)
-    pygame.draw.line(surface, PANEL_EDGE, plot.bottomleft, plot.bottomright)
-    pygame.draw.line(surface, PANEL_EDGE, plot.bottomleft, plot.topleft)
-    painter.text(surface, f"{hi:,.0f} {unit}".strip(), (plot.left - px(4), plot.top), 11, MUTED, anchor="topright")
-    painter.text(surface, f"{lo:,.0f} {unit}".strip(), (plot.left - px(4), plot.bottom), 11, MUTED, anchor="bottomright")
-    painter.text(surface, "day 1", (plot.left, plot.bottom + px(2)), 11, MUTED)
-    painter.text(surface, f"day {days}", (plot.right, plot.bottom + px(2)), 11, MUTED, anchor="topright")
-    for k, (minute, name) in enumerate(marks):
-        pos = min(max(minute / MINUTES_PER_DAY - 0.5, 0.0), max(1, days - 1))
-        x = round(plot.left + pos * plot.width / max(1, days - 1))
-        pygame.draw.line(surface, TEXT, (x, plot.top), (x, plot.bottom), 1)
-        ty = plot.top + px(2) + (k % 3) * small_h
-        right = x > plot.centerx
-        room = (x - plot.left if right else plot.right - x) - px(4)
-        label = cut(painter, name, room, 11)
-        painter.text(surface, label, (x - px(3) if right else x + px(3), ty), 11, TEXT, anchor="topright" if right else "topleft")
-    for i, (label, vals, colour) in enumerate(series):
-        pts = [
-            (plot.left + d * plot.width / max(1, days - 1), plot.bottom - (v - lo) / (hi - lo) * plot.height)
-            for d, v in enumerate(vals)
-            if v is not None
-        ]
-        if len(pts) >= 2:
-            pygame.draw.lines(surface, colour, False, pts, 3 if i == 0 else 2)
-        slot = (rect.width - px(20)) // per_row
-        lx = rect.left + px(10) + (i % per_row) * slot
-        ly = rect.top + px(6) + title_h + (i // per_row) * small_h + small_h // 2
-        pygame.draw.line(surface, colour, (lx, ly), (lx + px(18), ly), 3)
-        painter.text(surface, cut(painter, label, slot - px(28), 11), (lx + px(22), ly), 11, MUTED, anchor="midleft")
+    with painter.within(rect):
+        px = painter.px
+        title_h = painter.font(15, True).get_linesize()
+        small_h = painter.font(11).get_linesize()
+        painter.text(
+            surface, cut(painter, title, rect.width - px(20), 15, True), (rect.left + px(10), rect.top + px(4)), 15, bold=True
+        )
+        per_row = 2 if len(series) > 2 else max(1, len(series))
+        legend_rows = (len(series) + per_row - 1) // per_row
+        axis_w = max(painter.font(11).size(f"{v:,.0f} {unit}".strip())[0] for v in _extremes(series)) if series else px(40)
+        top = rect.top + px(6) + title_h + legend_rows * small_h + px(4)
+        plot = pygame.Rect(rect.left + px(14) + axis_w, top, rect.right - px(14) - (rect.left + px(14) + axis_w),
+                           rect.bottom - small_h - px(8) - top)  # fmt: skip
+        values = [v for _, vals, _ in series for v in vals if v is not None]
+        if not values or plot.width < 10 or plot.height < 10:
+            painter.text(surface, "computing..." if not values else "", rect.center, 14, MUTED, anchor="center")
+            return
+        lo, hi = min(values), max(values)
+        if hi - lo < 1e-9:
+            hi = lo + 1.0
+        days = max(len(vals) for _, vals, _ in series)
+        pygame.draw.line(surface, PANEL_EDGE, plot.bottomleft, plot.bottomright)
+        pygame.draw.line(surface, PANEL_EDGE, plot.bottomleft, plot.topleft)
+        painter.text(surface, f"{hi:,.0f} {unit}".strip(), (plot.left - px(4), plot.top), 11, MUTED, anchor="topright")
+        painter.text(surface, f"{lo:,.0f} {unit}".strip(), (plot.left - px(4), plot.bottom), 11, MUTED, anchor="bottomright")
+        painter.text(surface, "day 1", (plot.left, plot.bottom + px(2)), 11, MUTED)
+        painter.text(surface, f"day {days}", (plot.right, plot.bottom + px(2)), 11, MUTED, anchor="topright")
+        for k, (minute, name) in enumerate(marks):
+            pos = min(max(minute / MINUTES_PER_DAY - 0.5, 0.0), max(1, days - 1))
+            x = round(plot.left + pos * plot.width / max(1, days - 1))
+            pygame.draw.line(surface, TEXT, (x, plot.top), (x, plot.bottom), 1)
+            ty = plot.top + px(2) + (k % 3) * small_h
+            right = x > plot.centerx
+            room = (x - plot.left if right else plot.right - x) - px(4)
+            label = cut(painter, name, room, 11)
+            painter.text(surface, label, (x - px(3) if right else x + px(3), ty), 11, TEXT, anchor="topright" if right else "topleft")
+        for i, (label, vals, colour) in enumerate(series):
+            pts = [
+                (plot.left + d * plot.width / max(1, days - 1), plot.bottom - (v - lo) / (hi - lo) * plot.height)
+                for d, v in enumerate(vals)
+                if v is not None
+            ]
+            if len(pts) >= 2:
+                pygame.draw.lines(surface, colour, False, pts, 3 if i == 0 else 2)
+            slot = (rect.width - px(20)) // per_row
+            lx = rect.left + px(10) + (i % per_row) * slot
+            ly = rect.top + px(6) + title_h + (i // per_row) * small_h + small_h // 2
+            pygame.draw.line(surface, colour, (lx, ly), (lx + px(18), ly), 3)
+            painter.text(surface, cut(painter, label, slot - px(28), 11), (lx + px(22), ly), 11, MUTED, anchor="midleft")
 
 
 def _extremes(series: Sequence[tuple[str, Sequence[float | None], tuple[int, int, int]]]) -> list[float]:
@@ -100,10 +102,5 @@ def _extremes(series: Sequence[tuple[str, Sequence[float | None], tuple[int, int
 
 
 def cut(painter: Painter, text: str, width: int, base: int, bold: bool = False) -> str:
-    """``text`` shortened with '...' until it is at most ``width`` pixels wide at ``base`` size."""
-    font = painter.font(base, bold)
-    if font.size(text)[0] <= width:
-        return text
-    while len(text) > 1 and font.size(text + "...")[0] > width:
-        text = text[:-1]
-    return text.rstrip() + "..."
+    """``text`` shortened with an ellipsis until it is at most ``width`` pixels wide at ``base`` size (measured once)."""
+    return cut_line(painter, text, base, width, bold)

@@ -21,6 +21,7 @@ import pygame
 from game import ui
 from game.counterfactuals import Alternative
 from game.render.charts import line_chart
+from game.render.fit import cut_line, shrunk_line, wrapped_lines
 from game.ui import Painter
 from sim.clock import format_time
 
@@ -90,14 +91,12 @@ def fitted(
     surface: pygame.Surface, p: Painter, text: str, pos: tuple[int, int], width: int, base: int,
     colour: tuple[int, int, int] = ui.TEXT, *, bold: bool = False,
 ) -> str:  # fmt: skip
-    """Draw one line within ``width``: a smaller size if needed (down to 9), then cut with '...'; returns what was drawn."""
-    size = base
-    while size > 9 and p.font(size, bold).size(text)[0] > width:
-        size -= 1
-    shown = text
-    while len(shown) > 1 and p.font(size, bold).size(shown)[0] > width:
-        shown = shown[:-4] + "..." if len(shown) > 4 else shown[:-1]
-    p.text(surface, shown, pos, size, colour, bold=bold)
+    """Draw one line within ``width``: a smaller size if needed (down to 9), then cut with '…'; returns what was drawn.
+
+    Measured once per text, size and width (game/render/fit.py remembers), not every frame."""
+    size, shown = shrunk_line(p, text, base, width, bold)
+    if shown:
+        p.text(surface, shown, pos, size, colour, bold=bold)
     return shown
 
 
@@ -105,26 +104,12 @@ def clipped(
     surface: pygame.Surface, p: Painter, text: str, rect: pygame.Rect, base: int,
     colour: tuple[int, int, int] = ui.TEXT, *, bold: bool = False,
 ) -> int:  # fmt: skip
-    """Text wrapped to ``rect`` and never below it (the last line that fits ends in '...'); returns the y below it."""
-    font = p.font(base, bold)
-    line_h = font.get_linesize()
-    lines: list[str] = []
-    for paragraph in text.strip().replace("\n\n", "\0").replace("\n", " ").split("\0"):
-        line = ""
-        for word in paragraph.split():
-            trial = f"{line} {word}".strip()
-            if font.size(trial)[0] <= rect.width or not line:
-                line = trial
-            else:
-                lines.append(line)
-                line = word
-        if line:
-            lines.append(line)
+    """Text wrapped to ``rect`` and never below it (the last line that fits ends in '…'); returns the y below it."""
+    line_h = p.line_h(base, bold)
+    lines = [line for line in wrapped_lines(p, text, base, rect.width, bold) if line]
     room = max(0, (rect.bottom - rect.top) // line_h)
-    if len(lines) > room:
-        lines = lines[:room]
-        if lines:
-            lines[-1] = lines[-1][: max(1, len(lines[-1]) - 3)] + "..."
+    if len(lines) > room:  # the last line that fits runs on into the rest, cut: it ends in an ellipsis
+        lines = [*lines[: room - 1], cut_line(p, " ".join(lines[room - 1 :]), base, rect.width, bold)] if room else []
     y = rect.top
     for line in lines:
         p.text(surface, line, (rect.left, y), base, colour, bold=bold)
@@ -180,101 +165,104 @@ def draw_table(
 ) -> dict[str, dict[str, str]]:
     """One row per path, short term against long term; returns {row label: {column: value (band)}}."""
     ui.panel(surface, rect)
-    title = "WHAT IF: THE SAME CUSTOMERS UNDER EACH PATH  (value on your seed; below, lowest to highest over 10 seeds)"
-    y = rect.top + p.px(6)
-    fitted(surface, p, title, (rect.left + p.px(12), y), rect.width - p.px(24), 12, ui.MUTED)
-    y += line_h(p, 12) + p.px(2)
-    label_w = min(p.px(230), rect.width // 5)
-    col_w = (rect.width - label_w - p.px(24)) // len(COLUMNS)
-    for j, (head, _key, kind) in enumerate(COLUMNS):
-        text = f"{head} ({currency})" if kind == "money" else head
-        fitted(surface, p, text, (rect.left + label_w + j * col_w, y), col_w - p.px(6), 11, bold=True)
-    y += line_h(p, 11, True) + p.px(2)
-    row_h = row_height(p)
-    shown: dict[str, dict[str, str]] = {}
-    fits = max(1, (rect.bottom - y - p.px(4)) // row_h)
-    rows = list(enumerate(compared))
-    for i, (alt, res) in rows[:fits] if len(rows) <= fits else rows[: fits - 1]:
-        label = "Your choices" if alt.yours else alt.label
-        colour = ui.YELLOW if alt.yours else ui.TEXT
-        fitted(surface, p, label, (rect.left + p.px(12), y), label_w - p.px(16), 13, colour, bold=alt.yours)
-        cells: dict[str, str] = {}
-        for j, (head, key, kind) in enumerate(COLUMNS):
-            x = rect.left + label_w + j * col_w
-            value = "..." if res is None else fmt(res.get(key), kind, currency)
-            drawn = value.removesuffix(f" {currency}") if kind == "money" else value
-            fitted(surface, p, drawn, (x, y), col_w - p.px(6), 14, colour, bold=True)
-            spread = band(i, key)
-            if spread is not None:
-                text = band_text(spread[0], spread[1], kind, currency)
-                fitted(surface, p, text, (x, y + line_h(p, 14, True)), col_w - p.px(6), 11, ui.MUTED)
-                value = f"{value} ({text}, {spread[2]} seeds)"
-            cells[head] = value
-        shown[label] = cells
-        y += row_h
-    if len(rows) > fits:
-        more = f"+ {len(rows) - fits + 1} more paths (cxsim compare gives every path with intervals)"
-        fitted(surface, p, more, (rect.left + p.px(12), y), rect.width - p.px(24), 12, ui.MUTED)
-    return shown
+    with p.within(rect):
+        title = "WHAT IF: THE SAME CUSTOMERS UNDER EACH PATH  (value on your seed; below, lowest to highest over 10 seeds)"
+        y = rect.top + p.px(6)
+        fitted(surface, p, title, (rect.left + p.px(12), y), rect.width - p.px(24), 12, ui.MUTED)
+        y += line_h(p, 12) + p.px(2)
+        label_w = min(p.px(230), rect.width // 5)
+        col_w = (rect.width - label_w - p.px(24)) // len(COLUMNS)
+        for j, (head, _key, kind) in enumerate(COLUMNS):
+            text = f"{head} ({currency})" if kind == "money" else head
+            fitted(surface, p, text, (rect.left + label_w + j * col_w, y), col_w - p.px(6), 11, bold=True)
+        y += line_h(p, 11, True) + p.px(2)
+        row_h = row_height(p)
+        shown: dict[str, dict[str, str]] = {}
+        fits = max(1, (rect.bottom - y - p.px(4)) // row_h)
+        rows = list(enumerate(compared))
+        for i, (alt, res) in rows[:fits] if len(rows) <= fits else rows[: fits - 1]:
+            label = "Your choices" if alt.yours else alt.label
+            colour = ui.YELLOW if alt.yours else ui.TEXT
+            fitted(surface, p, label, (rect.left + p.px(12), y), label_w - p.px(16), 13, colour, bold=alt.yours)
+            cells: dict[str, str] = {}
+            for j, (head, key, kind) in enumerate(COLUMNS):
+                x = rect.left + label_w + j * col_w
+                value = "..." if res is None else fmt(res.get(key), kind, currency)
+                drawn = value.removesuffix(f" {currency}") if kind == "money" else value
+                fitted(surface, p, drawn, (x, y), col_w - p.px(6), 14, colour, bold=True)
+                spread = band(i, key)
+                if spread is not None:
+                    text = band_text(spread[0], spread[1], kind, currency)
+                    fitted(surface, p, text, (x, y + line_h(p, 14, True)), col_w - p.px(6), 11, ui.MUTED)
+                    value = f"{value} ({text}, {spread[2]} seeds)"
+                cells[head] = value
+            shown[label] = cells
+            y += row_h
+        if len(rows) > fits:
+            more = f"+ {len(rows) - fits + 1} more paths (cxsim compare gives every path with intervals)"
+            fitted(surface, p, more, (rect.left + p.px(12), y), rect.width - p.px(24), 12, ui.MUTED)
+        return shown
 
 
 def draw_decisions(surface: pygame.Surface, p: Painter, rect: pygame.Rect, taken: Sequence[Taken]) -> list[str]:
     """The decisions on a timeline with their debrief texts; returns the texts as shown."""
     ui.panel(surface, rect)
-    p.text(surface, "YOUR DECISIONS", (rect.left + p.px(12), rect.top + p.px(8)), 12, ui.MUTED)
-    y = rect.top + p.px(12) + line_h(p, 12)
-    inner = rect.width - p.px(24)
-    if not taken:
-        p.text(surface, "No decision came up in this run.", (rect.left + p.px(12), y), 14)
-    shown = []
-    for t in taken:
-        if y > rect.bottom - 2 * line_h(p, 13):
-            break
-        colour = ui.GREEN if t.style == "proactive" else ui.ORANGE if t.style == "reactive" else ui.TEXT
-        p.text(surface, format_time(t.time), (rect.left + p.px(12), y), 12, ui.MUTED)
-        y += line_h(p, 12)
-        y = clipped(surface, p, f"{t.label} ({t.style})", pygame.Rect(rect.left + p.px(12), y, inner, 2 * line_h(p, 13, True)), 13, colour,
-                      bold=True)  # fmt: skip
-        if t.debrief:
-            box = pygame.Rect(rect.left + p.px(12), y + p.px(2), inner, max(0, rect.bottom - y - p.px(12)))
-            y = clipped(surface, p, t.debrief, box, 13)
-            shown.append(t.debrief)
-        y += p.px(10)
-    return shown
+    with p.within(rect):
+        p.text(surface, "YOUR DECISIONS", (rect.left + p.px(12), rect.top + p.px(8)), 12, ui.MUTED)
+        y = rect.top + p.px(12) + line_h(p, 12)
+        inner = rect.width - p.px(24)
+        if not taken:
+            p.text(surface, "No decision came up in this run.", (rect.left + p.px(12), y), 14)
+        shown = []
+        for t in taken:
+            if y > rect.bottom - 2 * line_h(p, 13):
+                break
+            colour = ui.GREEN if t.style == "proactive" else ui.ORANGE if t.style == "reactive" else ui.TEXT
+            p.text(surface, format_time(t.time), (rect.left + p.px(12), y), 12, ui.MUTED)
+            y += line_h(p, 12)
+            y = clipped(surface, p, f"{t.label} ({t.style})", pygame.Rect(rect.left + p.px(12), y, inner, 2 * line_h(p, 13, True)), 13, colour,
+                          bold=True)  # fmt: skip
+            if t.debrief:
+                box = pygame.Rect(rect.left + p.px(12), y + p.px(2), inner, max(0, rect.bottom - y - p.px(12)))
+                y = clipped(surface, p, t.debrief, box, 13)
+                shown.append(t.debrief)
+            y += p.px(10)
+        return shown
 
 
 def draw_same_customer(surface: pygame.Surface, p: Painter, rect: pygame.Rect, same: SameCustomer | None) -> dict[str, Any]:
     """One silent customer's journey, side by side under both choices; returns what was shown."""
     ui.panel(surface, rect)
-    top = rect.top + p.px(12) + line_h(p, 12)
-    inner = pygame.Rect(rect.left + p.px(12), top, rect.width - p.px(24), rect.bottom - top - p.px(6))
-    if same is None:
-        p.text(surface, "SAME CUSTOMER, OTHER CHOICE", (rect.left + p.px(12), rect.top + p.px(8)), 12, ui.MUTED)
-        text = "Waiting for the replays, or no customer a decision's failure hit stayed silent and answered the survey."
-        clipped(surface, p, text, inner, 13)
-        return {}
-    title = f"SAME CUSTOMER, OTHER CHOICE: customer {same.customer}, hit at '{same.decision.replace('_', ' ')}', never called"
-    fitted(surface, p, title, (rect.left + p.px(12), rect.top + p.px(8)), rect.width - p.px(24), 12, ui.MUTED)
-    half = (inner.width - p.px(12)) // 2
-    for k, (head, lines) in enumerate(((same.yours_label, same.yours), (same.other_label, same.other))):
-        x = inner.left + k * (half + p.px(12))
-        colour = ui.YELLOW if k == 0 else ui.SKY
-        y = clipped(surface, p, head, pygame.Rect(x, top, half, 2 * line_h(p, 12, True)), 12, colour, bold=True)
-        for line in lines if lines is not None else ["replaying..."]:
-            if y > inner.bottom - line_h(p, 11):
-                break
-            y = clipped(surface, p, line, pygame.Rect(x, y, half, inner.bottom - y), 11)
-    return {"customer": same.customer, "yours": list(same.yours), "other": list(same.other or [])}
+    with p.within(rect):
+        top = rect.top + p.px(12) + line_h(p, 12)
+        inner = pygame.Rect(rect.left + p.px(12), top, rect.width - p.px(24), rect.bottom - top - p.px(6))
+        if same is None:
+            p.text(surface, "SAME CUSTOMER, OTHER CHOICE", (rect.left + p.px(12), rect.top + p.px(8)), 12, ui.MUTED)
+            text = "Waiting for the replays, or no customer a decision's failure hit stayed silent and answered the survey."
+            clipped(surface, p, text, inner, 13)
+            return {}
+        title = f"SAME CUSTOMER, OTHER CHOICE: customer {same.customer}, hit at '{same.decision.replace('_', ' ')}', never called"
+        fitted(surface, p, title, (rect.left + p.px(12), rect.top + p.px(8)), rect.width - p.px(24), 12, ui.MUTED)
+        half = (inner.width - p.px(12)) // 2
+        for k, (head, lines) in enumerate(((same.yours_label, same.yours), (same.other_label, same.other))):
+            x = inner.left + k * (half + p.px(12))
+            colour = ui.YELLOW if k == 0 else ui.SKY
+            y = clipped(surface, p, head, pygame.Rect(x, top, half, 2 * line_h(p, 12, True)), 12, colour, bold=True)
+            for line in lines if lines is not None else ["replaying..."]:
+                if y > inner.bottom - line_h(p, 11):
+                    break
+                y = clipped(surface, p, line, pygame.Rect(x, y, half, inner.bottom - y), 11)
+        return {"customer": same.customer, "yours": list(same.yours), "other": list(same.other or [])}
 
 
 def draw_decisions_page(
     surface: pygame.Surface, p: Painter, taken: Sequence[Taken], compared: Compared, band: Band, same: SameCustomer | None,
-    currency: str,
+    currency: str, *, bottom: int | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """Page 1: the table across the top, the decisions and the same customer's two stories below."""
+    """Page 1: the table across the top, the decisions and the same customer's two stories below (above ``bottom``)."""
     w, h = surface.get_size()
     top = heading_bottom(p)
-    bottom = h - p.px(76)  # the buttons
+    bottom = h - p.px(76) if bottom is None else bottom  # the buttons
     table = pygame.Rect(p.px(20), top, w - p.px(40), min(table_height(p, max(1, len(compared))), (bottom - top) // 2))
     shown: dict[str, Any] = {"table": draw_table(surface, p, table, compared, band, currency)}
     top = table.bottom + p.px(10)
@@ -287,14 +275,14 @@ def draw_decisions_page(
 
 def draw_charts(
     surface: pygame.Surface, p: Painter, compared: Compared, lessons: Sequence[str], currency: str,
-    marks: Sequence[tuple[float, str]] = (),
+    marks: Sequence[tuple[float, str]] = (), *, bottom: int | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """Page 2: three charts over days across the paths, decision days marked, and the learning objectives."""
+    """Page 2: three charts over days across the paths, decision days marked, and the learning objectives (above ``bottom``)."""
     w, h = surface.get_size()
     results = [(alt, res) for alt, res in compared[:4] if res is not None]
     third = (w - p.px(72)) // 3
     top = heading_bottom(p)
-    bottom = h - p.px(76)  # the buttons
+    bottom = h - p.px(76) if bottom is None else bottom  # the buttons
     ch = (bottom - top) * 3 // 5
 
     def series(key: str, smooth: bool) -> list[tuple[str, Sequence[float | None], tuple[int, int, int]]]:
@@ -313,13 +301,14 @@ def draw_charts(
         line_chart(surface, p, rect, title, data, unit, marks=marks)
     box = pygame.Rect(p.px(20), top + ch + p.px(10), w - p.px(40), bottom - top - ch - p.px(10))
     ui.panel(surface, box)
-    p.text(surface, "LESSONS: WHAT THIS SESSION WAS TO TEACH", (box.left + p.px(12), box.top + p.px(8)), 12, ui.MUTED)
-    y = box.top + p.px(12) + line_h(p, 12)
-    for objective in lessons:
-        if y > box.bottom - line_h(p, 14):
-            break
-        y = clipped(surface, p, f"- {objective}", pygame.Rect(box.left + p.px(12), y, box.width - p.px(24), box.bottom - y), 14)
-    return {"objectives": list(lessons), "marks": list(marks)}
+    with p.within(box):
+        p.text(surface, "LESSONS: WHAT THIS SESSION WAS TO TEACH", (box.left + p.px(12), box.top + p.px(8)), 12, ui.MUTED)
+        y = box.top + p.px(12) + line_h(p, 12)
+        for objective in lessons:
+            if y > box.bottom - line_h(p, 14):
+                break
+            y = clipped(surface, p, f"- {objective}", pygame.Rect(box.left + p.px(12), y, box.width - p.px(24), box.bottom - y), 14)
+        return {"objectives": list(lessons), "marks": list(marks)}
 
 
 def _smooth(values: Sequence[float | None], window: int) -> list[float | None]:

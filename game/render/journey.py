@@ -272,24 +272,25 @@ class JourneyMap:
         fit = self._ensure(p)
         r = self.rect
         ui.panel(surface, r, ui.PANEL)
-        for _stage, at, title in self.titles:
-            p.text(surface, title.lines[0], at, title.base, ui.MUTED, anchor="midtop")
-        band = self.service_band
-        if band is not None:
-            pygame.draw.line(surface, ui.PANEL_EDGE, (r.left + p.px(10), band.top), (r.right - p.px(10), band.top))
-            if any(pl.spot.service for pl in self.places.values()):
-                title = fit.one("SERVICE CHANNELS", 12, r.width // 2)
-                p.text(surface, title.lines[0], (r.left + p.px(12), band.top + p.px(4)), title.base, ui.MUTED)
-        draw_arrows(surface, p, self.arrows)
-        touchpoints = snap.touchpoints
-        for name, place in self.places.items():
-            self.draw_box(surface, p, fit, place, touchpoints.get(name), view)
-        counts = self.draw_ghosts(surface, p, view, snap.now)
-        for mood, bucket in zip(Mood, self.draw_markers(surface, p, view, snap.now, travel), strict=True):
-            counts[mood] += len(bucket)
-        self.draw_legend(surface, p, fit, view, counts)
-        if self.funnel_rect is not None:
-            draw_funnel(surface, p, fit, self.funnel_rect, view.funnel)
+        with p.within(r):
+            for _stage, at, title in self.titles:
+                p.text(surface, title.lines[0], at, title.base, ui.MUTED, anchor="midtop")
+            band = self.service_band
+            if band is not None:
+                pygame.draw.line(surface, ui.PANEL_EDGE, (r.left + p.px(10), band.top), (r.right - p.px(10), band.top))
+                if any(pl.spot.service for pl in self.places.values()):
+                    title = fit.one("SERVICE CHANNELS", 12, r.width // 2)
+                    p.text(surface, title.lines[0], (r.left + p.px(12), band.top + p.px(4)), title.base, ui.MUTED)
+            draw_arrows(surface, p, self.arrows)
+            touchpoints = snap.touchpoints
+            for name, place in self.places.items():
+                self.draw_box(surface, p, fit, place, touchpoints.get(name), view)
+            counts = self.draw_ghosts(surface, p, view, snap.now)
+            for mood, bucket in zip(Mood, self.draw_markers(surface, p, view, snap.now, travel), strict=True):
+                counts[mood] += len(bucket)
+            self.draw_legend(surface, p, fit, view, counts)
+            if self.funnel_rect is not None:
+                draw_funnel(surface, p, fit, self.funnel_rect, view.funnel)
 
     def draw_box(
         self, surface: pygame.Surface, p: Painter, fit: Fitter, place: Place, state: TouchpointState | None, view: LiveView

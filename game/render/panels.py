@@ -11,30 +11,37 @@ import pygame
 from game import ui
 from game.live_view import MOOD_NAMES, LiveView
 from game.render.charts import sparkline
-from game.ui import Painter
+from game.render.fit import cut_line, wrapped_lines
+from game.ui import ELLIPSIS, Painter
 from sim.clock import format_time
 from sim.engine.snapshot import Snapshot
 
-KEY_HINT = "Space pause · 1-5 speed (1 = pause) · End fast-forward · Esc menu · F11 full screen · Ctrl +/- text"
+KEY_HINT = "Space pause · 1-5 speed (1 = pause) · End fast-forward · Esc menu · F1 tour · F11 full screen · Ctrl +/- text"
 
 
-def draw_top(surface: pygame.Surface, p: Painter, snap: Snapshot, title: str, speed: str, right: int) -> None:
-    """The clock, the horizon, the scenario's title and the speed (``right``: where the speed text ends).
+def draw_top(surface: pygame.Surface, p: Painter, bar: pygame.Rect, snap: Snapshot, title: str, speed: str) -> None:
+    """The clock, the horizon, the scenario's title and the speed, in the clock bar ``bar`` (left of the speed buttons).
 
-    Measured left to right; what does not fit before the speed gives way: the title first (cut
-    with an ellipsis), then the horizon."""
+    Measured left to right, each line centred on the bar's height; what does not fit before the speed gives way: the
+    title first (cut with an ellipsis), then the horizon, then the speed is cut."""
     state = "waiting for your decision" if snap.paused else speed
     speed_text = f"speed: {state}"
     gap = p.px(14)
-    end = right - p.px(16) - p.width(speed_text, 14) - gap
-    clock = p.text(surface, format_time(snap.now), (p.px(14), p.px(12)), 20, bold=True)
-    x = clock.right + gap
-    horizon = f"of {snap.horizon / 1440:g} days"
-    if x + p.width(horizon, 14) <= end:
-        x = p.text(surface, horizon, (x, p.px(16)), 14, ui.MUTED).right + gap
-        if end - x > p.width("\u2026", 14) * 6:
-            p.text(surface, p.fitting(title, 14, end - x, end=False), (x, p.px(16)), 14, ui.MUTED)
-    p.text(surface, speed_text, (right - p.px(16), p.px(16)), 14, ui.YELLOW, anchor="topright")
+    mid = bar.centery
+    with p.within(bar):
+        clock = p.text(surface, format_time(snap.now), (bar.left + p.px(14), mid), 20, bold=True, anchor="midleft")
+        right = bar.right - p.px(6)
+        room = right - clock.right - gap
+        shown = cut_line(p, speed_text, 14, room)
+        end = right - p.width(shown, 14) - gap
+        x = clock.right + gap
+        horizon = f"of {snap.horizon / 1440:g} days"
+        if x + p.width(horizon, 14) <= end:
+            x = p.text(surface, horizon, (x, mid), 14, ui.MUTED, anchor="midleft").right + gap
+            if end - x > p.width("\u2026", 14) * 6:
+                p.text(surface, cut_line(p, title, 14, end - x), (x, mid), 14, ui.MUTED, anchor="midleft")
+        if shown.strip(ELLIPSIS):
+            p.text(surface, shown, (right, mid), 14, ui.YELLOW, anchor="midright")
 
 
 def draw_kpis(
@@ -109,7 +116,7 @@ def _kpi_rows(
     for name, ch in k.get("channels", {}).items():
         wait = ch.get("wait_mean_min")
         text = f"wait {'n/a' if wait is None else f'{wait:.1f} min'}, abandoned {pct(ch.get('abandon_rate'))}"
-        shown_name = p.fitting(name, 14, right - left, True, end=False)
+        shown_name = cut_line(p, name, 14, right - left, True)
         name_w = p.width(shown_name, 14, True) + p.px(8)
         beside = left + name_w + p.width(text, 13) <= right
         step = p.line_h(14, True) if beside else p.line_h(14, True) + p.line_h(13)
@@ -117,14 +124,14 @@ def _kpi_rows(
             return
         p.text(surface, shown_name, (left, y), 14, bold=True)
         at = (left + name_w, y + p.px(1)) if beside else (left + p.px(12), y + p.line_h(14, True))
-        p.text(surface, p.fitting(text, 13, right - at[0], end=False), at, 13, ui.MUTED)
+        p.text(surface, cut_line(p, text, 13, right - at[0]), at, 13, ui.MUTED)
         y += step
     hits = k.get("recovery", {})
     if hits.get("customers_affected"):
         y += p.px(6)
         lines = [(f"hit by failures: {hits['customers_affected']:,}", 14, ui.ORANGE)]
-        lines += [(line, 12, ui.MUTED) for line in p.lines(
-            f"reached first: {hits.get('proactive', 0):,}   answered on contact: {hits.get('on_contact', 0):,}", 12, right - left)]  # fmt: skip
+        lines += [(line, 12, ui.MUTED) for line in wrapped_lines(
+            p, f"reached first: {hits.get('proactive', 0):,}   answered on contact: {hits.get('on_contact', 0):,}", 12, right - left)]  # fmt: skip
         for line, base, colour in lines:
             if not room(p.line_h(base)):
                 return
@@ -133,22 +140,41 @@ def _kpi_rows(
 
 
 def draw_follow(surface: pygame.Surface, p: Painter, r: pygame.Rect, view: LiveView) -> None:
-    """The followed customer: who, how they feel, their moments so far."""
+    """The followed customer: who, how they feel, their moments so far, and how to stop following.
+
+    Laid out from line heights, top down, with the hint kept at the bottom; lines are wrapped and cut to the panel
+    (remembered per size, so a frame measures nothing new), and story lines that do not fit are left out."""
     cid = view.followed
     marker = view.markers.get(cid) if cid is not None else None
-    y = r.top + p.px(10)
-    p.text(surface, f"FOLLOWING CUSTOMER #{cid}", (r.left + p.px(12), y), 13, ui.YELLOW, bold=True)
-    y += p.px(20)
-    if marker is not None:
-        p.text(surface, f"{marker.segment}, feels {MOOD_NAMES[marker.mood]}", (r.left + p.px(12), y), 14)
-    elif view.followed_done:
-        p.text(surface, "journey over: memory settles a day later", (r.left + p.px(12), y), 14, ui.MUTED)
-    y += p.px(24)
-    for line in view.lines(view.followed_story):
-        y = p.wrapped(surface, line, pygame.Rect(r.left + p.px(12), y, r.width - p.px(24), p.px(60)), 12)
-        if y > r.bottom - p.px(30):
-            break
-    p.text(surface, "X or click empty space: stop following", (r.left + p.px(12), r.bottom - p.px(20)), 12, ui.MUTED)
+    left, width = r.left + p.px(12), r.width - p.px(24)
+    hint = wrapped_lines(p, "X or click empty space: stop following", 12, width)
+    hint_top = r.bottom - p.px(6) - len(hint) * p.line_h(12)
+    with p.within(r):
+        y = r.top + p.px(8)
+
+        def block(text: str, base: int, colour: tuple[int, int, int], bold: bool = False, bottom: int = hint_top) -> bool:
+            nonlocal y
+            for line in wrapped_lines(p, text, base, width, bold):
+                if y + p.line_h(base, bold) > bottom:
+                    return False
+                if line:
+                    p.text(surface, line, (left, y), base, colour, bold=bold)
+                y += p.line_h(base, bold)
+            return True
+
+        block(f"FOLLOWING CUSTOMER #{cid}", 13, ui.YELLOW, bold=True)
+        if marker is not None:
+            block(f"{marker.segment}, feels {MOOD_NAMES[marker.mood]}", 14, ui.TEXT)
+        elif view.followed_done:
+            block("journey over: memory settles a day later", 14, ui.MUTED)
+        y += p.px(6)
+        for line in view.lines(view.followed_story):
+            if not block(line, 12, ui.TEXT, bottom=hint_top - p.px(4)):
+                break
+        y = max(y, hint_top)
+        for line in hint:
+            p.text(surface, line, (left, y), 12, ui.MUTED)
+            y += p.line_h(12)
 
 
 def draw_ticker(surface: pygame.Surface, p: Painter, r: pygame.Rect, ticker: Sequence[tuple[float, str]]) -> None:
@@ -166,7 +192,7 @@ def draw_ticker(surface: pygame.Surface, p: Painter, r: pygame.Rect, ticker: Seq
                 break
             stamp = p.text(surface, format_time(t), (left, y), 13, ui.MUTED)
             x = max(left + p.px(178), stamp.right + p.px(12))
-            p.text(surface, p.fitting(text, 14, right - x, end=False), (x, y), 14)
+            p.text(surface, cut_line(p, text, 14, right - x), (x, y), 14)
             y += step
 
 

@@ -22,6 +22,7 @@ from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import Scenario
 
 TOUR_NOTE = "F1 on the play screen shows a short tour of it (Esc skips the tour)."
+SCROLL_HINT = "Page Up / Page Down scroll the text"
 TUTORIAL_NOTE = "A short tour of the screen starts with play: Enter goes on, Esc skips it, F1 shows it again."
 
 
@@ -81,16 +82,33 @@ class BriefingScene(Scene):
         self.scenario = loaded.scenario
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
+        """The title, the scroll hint beside it (or on its own line below it when both do not fit), the text, the buttons."""
         p = self.host.painter
         w, h = size
         days = self.host.options.days or self.scenario.horizon_days
         tour = Path(self.loaded.path).stem in TOUR_SCENARIOS
         html = briefing_html(self.scenario, days, tour=tour)
-        box = pygame.Rect(p.px(60), p.px(90), w - p.px(120), h - p.px(200))
+        margin = p.px(60)
+        self.title_line = p.fitting(self.scenario.title, 28, w - p.px(40), True, end=False)
+        title_w = p.width(self.title_line, 28, True)
+        self.title_pos = (w // 2, p.px(14))
+        title_bottom = self.title_pos[1] + p.line_h(28, True)
+        self.hint_line = p.fitting(SCROLL_HINT, 12, w - 2 * margin, end=False)
+        if w // 2 + title_w // 2 + p.px(16) + p.width(self.hint_line, 12) <= w - margin:
+            self.hint_pos, self.hint_anchor, below = (w - margin, title_bottom), "bottomright", title_bottom
+        else:
+            self.hint_pos, self.hint_anchor = (w - margin, title_bottom + p.px(2)), "topright"
+            below = title_bottom + p.px(2) + p.line_h(12)
+        bh = max(p.px(50), p.line_h(15) + p.px(16))
+        buttons_top = h - p.px(40) - bh
+        top = max(p.px(90), below + p.px(10))
+        box = pygame.Rect(margin, top, w - 2 * margin, max(p.px(40), buttons_top - p.px(20) - top))
         self.text_box = pygame_gui.elements.UITextBox(html, box, manager)
-        bw = p.px(280)
-        self.add_button(manager, pygame.Rect(w // 2 - bw - p.px(10), h - p.px(90), bw, p.px(50)), "Play  (Enter)", self.play)
-        self.add_button(manager, pygame.Rect(w // 2 + p.px(10), h - p.px(90), bw, p.px(50)), "Back  (Esc)", self.host.pop)
+        labels = (("Play  (Enter)", self.play), ("Back  (Esc)", self.host.pop))
+        bw = min((w - p.px(60)) // 2, max(p.px(280), *(p.width(label, 15) + p.px(40) for label, _ in labels)))
+        for i, (label, action) in enumerate(labels):
+            x = w // 2 - bw - p.px(10) if i == 0 else w // 2 + p.px(10)
+            self.add_button(manager, pygame.Rect(x, buttons_top, bw, bh), label, action)
 
     def play(self) -> None:
         launch.open_session(self.host, self.loaded)
@@ -113,9 +131,8 @@ class BriefingScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         p = self.host.painter
-        w, _h = surface.get_size()
-        p.text(surface, self.scenario.title, (w // 2, p.px(48)), 28, bold=True, anchor="center")
-        p.text(surface, "Page Up / Page Down scroll the text", (w - p.px(60), p.px(80)), 12, ui.MUTED, anchor="bottomright")
+        p.text(surface, self.title_line, self.title_pos, 28, bold=True, anchor="midtop")
+        p.text(surface, self.hint_line, self.hint_pos, 12, ui.MUTED, anchor=self.hint_anchor)
 
     def visible_text(self) -> list[str]:
         return [*super().visible_text(), ui.plain_text(self.scenario.title), ui.shown_text(self.text_box)]  # as shown

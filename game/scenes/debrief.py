@@ -139,14 +139,18 @@ class DebriefScene(Scene):
     # --- screen ------------------------------------------------------------------------------------
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
+        """The page's buttons along the bottom right, as wide and tall as their labels need; the page draws above them."""
         p = self.host.painter
         w, h = size
-        bw = p.px(240)
         label = "Over time  (Enter)" if self.page == 0 else "Finish  (Enter)"
-        self.add_button(manager, pygame.Rect(w - bw - p.px(20), h - p.px(64), bw, p.px(48)), label, self.next_page)
+        labels = ("Over time  (Enter)", "Finish  (Enter)", "Back to decisions")  # one width for both pages
+        bw = min((w - p.px(56)) // 2, max(p.px(240), *(p.width(t, 15) + p.px(24) for t in labels)))
+        bh = max(p.px(48), p.line_h(15) + p.px(14))
+        top = h - p.px(16) - bh
+        self.content_bottom = top - p.px(12)
+        self.add_button(manager, pygame.Rect(w - bw - p.px(20), top, bw, bh), label, self.next_page)
         if self.page == 1:
-            self.add_button(manager, pygame.Rect(w - 2 * bw - p.px(36), h - p.px(64), bw, p.px(48)), "Back to decisions",
-                            self.prev_page)  # fmt: skip
+            self.add_button(manager, pygame.Rect(w - 2 * bw - p.px(36), top, bw, bh), "Back to decisions", self.prev_page)
 
     def update(self, dt: float) -> None:
         self.runs.poll()
@@ -202,7 +206,13 @@ class DebriefScene(Scene):
         compared = runs.results()
         if self.page == 0:
             self.shown.update(
-                debrief.draw_decisions_page(surface, p, self.taken, compared, runs.band, self.same, scenario.currency)
+                debrief.draw_decisions_page(
+                    surface, p, self.taken, compared, runs.band, self.same, scenario.currency, bottom=self.content_bottom
+                )
             )
         else:
-            self.shown.update(debrief.draw_charts(surface, p, compared, self.objectives, scenario.currency, self.marks()))
+            self.shown.update(
+                debrief.draw_charts(
+                    surface, p, compared, self.objectives, scenario.currency, self.marks(), bottom=self.content_bottom
+                )
+            )

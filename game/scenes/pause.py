@@ -1,17 +1,18 @@
-"""The pause menu (Esc): resume, text size, quit to the title or quit the game; time stands still."""
+"""The pause menu (Esc): resume, the tour of the screen (F1), text size, quit to the title or quit the game; time stands still."""
 
 from __future__ import annotations
 
 import pygame
 import pygame_gui
 
-from game.input import Intent, Kind
+from game.input import FOCUS, SCREEN, TOUR, Intent, Kind
 from game.scene import Scene
 
 
 class PauseScene(Scene):
     name = "pause"
     overlay = True
+    keys = (SCREEN, TOUR, FOCUS)
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
         """The menu's buttons, sized to their text and centred with the title above and the save path below."""
@@ -23,6 +24,7 @@ class PauseScene(Scene):
             ("Smaller text  (Ctrl -)", lambda: host.change_text_scale(1 / 1.1)),
             ("Save and return to title", self.to_title),
             ("Save and quit", lambda: host.quit(0)),
+            ("Show the tour  (F1)", host.start_tour),  # closes the menu: the tour points at the play screen
         )
         bw = min(size[0] - p.px(40), max(p.px(340), *(p.width(label, 15) + p.px(40) for label, _ in entries)))
         bh, gap = p.line_h(15) + p.px(14), p.px(8)
@@ -42,6 +44,9 @@ class PauseScene(Scene):
     def handle(self, intent: Intent) -> bool:
         if intent.kind is Kind.BACK:
             self.host.pop()
+            return True
+        if intent.kind is Kind.TOUR:
+            self.host.start_tour()
             return True
         return super().handle(intent)
 

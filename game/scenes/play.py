@@ -20,7 +20,7 @@ from typing import Any
 import pygame
 import pygame_gui
 
-from game.input import FOCUS, PLAY, Intent, Kind
+from game.input import FOCUS, PLAY, TOUR, Intent, Kind
 from game.live_view import LiveView
 from game.render import panels
 from game.render.journey import JourneyMap
@@ -50,7 +50,7 @@ def speed_label(speed: float, quiet: bool = False) -> str:
 class PlayScene(Scene):
     name = "play"
     show_focus = False  # speed keys rule here; Tab brings the focus ring to the speed buttons
-    keys = (PLAY, FOCUS)
+    keys = (PLAY, TOUR, FOCUS)
 
     @property
     def screenshot_after(self) -> int:
@@ -79,17 +79,24 @@ class PlayScene(Scene):
     # --- widgets ---------------------------------------------------------------------------------
 
     def build(self, manager: pygame_gui.UIManager, size: tuple[int, int]) -> None:
+        """The layout from the window and the text size: the top bar is as tall as its clock, the speed buttons as wide
+        as their labels (placed from the right edge), the map and the KPI panel below the bar."""
         p = self.host.painter
         w, h = size
-        top = p.px(48)
+        top = max(p.px(48), p.line_h(20, True) + p.px(14))
+        self.top_h = top
         self.kpi_rect = pygame.Rect(w - p.px(330), top, p.px(320), h - top - p.px(150))
         self.map.place(pygame.Rect(p.px(10), top, self.kpi_rect.left - p.px(20), h - top - p.px(150)), p)
         self.ticker_rect = pygame.Rect(p.px(10), h - p.px(140), w - p.px(20), p.px(130))
-        x = w - p.px(330)
-        bw = p.px(60)
-        for i, (label, speed) in enumerate((("||", 0.0), ("1x", 1.0), ("4x", 4.0), ("16x", 16.0), ("64x", 64.0))):
+        labels = (("||", 0.0), ("1x", 1.0), ("4x", 4.0), ("16x", 16.0), ("64x", 64.0))
+        bw = max(p.px(60), *(p.width(label, 15) + p.px(16) for label, _ in labels))
+        bh = min(top - p.px(8), max(p.px(32), p.line_h(15) + p.px(8)))
+        gap = p.px(4)
+        x = w - p.px(10) - len(labels) * bw - (len(labels) - 1) * gap
+        self.bar_rect = pygame.Rect(0, 0, max(1, x - p.px(4)), top)  # the clock bar: left of the speed buttons
+        for i, (label, speed) in enumerate(labels):
             self.add_button(
-                manager, pygame.Rect(x + i * (bw + p.px(4)), p.px(8), bw, p.px(32)), label,
+                manager, pygame.Rect(x + i * (bw + gap), (top - bh) // 2, bw, bh), label,
                 lambda s=speed: self.set_speed(s), tooltip=f"key {i + 1}" + (" or Space" if i == 0 else ""),
             )  # fmt: skip
         self.focus = min(self.focus, len(self.buttons) - 1)
@@ -127,6 +134,8 @@ class PlayScene(Scene):
             self.set_speed(FAST)
         elif kind is Kind.MENU:
             self.host.push("pause")
+        elif kind is Kind.TOUR:  # F1 (the app usually shows the tour before the key reaches a screen)
+            self.host.start_tour()
         elif kind is Kind.FOLLOW:  # the next customer, by keyboard
             self.follow_next()
         elif kind is Kind.UNFOLLOW:
@@ -231,7 +240,7 @@ class PlayScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         p = self.host.painter
         snap = self.snap
-        panels.draw_top(surface, p, snap, self.scenario.title, speed_label(self.speed, self.quiet_now), self.kpi_rect.left)
+        panels.draw_top(surface, p, self.bar_rect, snap, self.scenario.title, speed_label(self.speed, self.quiet_now))
         self.map.draw(surface, p, snap, self.view, self.travel())
         panels.draw_kpis(surface, p, self.kpi_rect, self.kpis, self.series, self.view, self.scenario.currency)
         panels.draw_ticker(surface, p, self.ticker_rect, self.view.ticker)

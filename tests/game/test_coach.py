@@ -1,5 +1,5 @@
 """The coach marks: a scripted trainee walks the tour by keyboard only and by mouse, skips it, shows it
-again, and reads it in the smallest window with the largest text."""
+again (F1, or the pause menu's "Show the tour"), and reads it in the smallest window with the largest text."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pytest
 from game_driver import Driver
 from helpers import LAUNCH_DAY, SCENARIOS
 
-from game.coach import MARKS, MAX_MARKS, touchpoint_box
+from game.coach import MARKS, MAX_MARKS, is_replay, touchpoint_box
+from game.input import TOUR, Intent, Kind, key_intent
 from game.scenes.decision import DecisionScene
+from game.scenes.pause import PauseScene
 from game.scenes.play import PlayScene
 
 TUTORIAL = SCENARIOS / "tutorial.toml"
@@ -213,5 +215,31 @@ def test_the_coach_text_stays_inside_the_window_and_its_bubble(tmp_path, size, b
         d.until(lambda: shown_key(d) == "card", limit=3000)
         check()
         assert checked == [m.key for m in MARKS]
+    finally:
+        d.close()
+
+
+def test_the_pause_menu_shows_the_tour_and_f1_is_bound_in_the_input_module(tmp_path):
+    f1 = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F1, mod=0, unicode="", scancode=0)
+    assert key_intent(f1, PlayScene.keys) == Intent(Kind.TOUR)  # one place lists every binding: game/input.py
+    assert key_intent(f1, PauseScene.keys) == Intent(Kind.TOUR)
+    assert TOUR in PlayScene.keys and is_replay(f1)
+    d = Driver(tmp_path, scenario=LAUNCH_DAY, days=1.0)
+    try:
+        d.frames(3)
+        d.key(pygame.K_RETURN)
+        d.key(pygame.K_RETURN)
+        d.frames(30)
+        d.key(pygame.K_ESCAPE)
+        assert d.scene.name == "pause" and "Show the tour  (F1)" in d.text()
+        d.click_button("Show the tour")  # by mouse
+        assert isinstance(d.scene, PlayScene) and shown_key(d) == "map"
+        d.key(pygame.K_ESCAPE)  # skip it
+        assert d.app.tour is None
+        d.key(pygame.K_ESCAPE)
+        d.key(pygame.K_UP)  # by keyboard: up from Resume wraps round to the last entry, the tour
+        assert d.scene.buttons[d.scene.focus][0].text == "Show the tour  (F1)"
+        d.key(pygame.K_RETURN)
+        assert isinstance(d.scene, PlayScene) and shown_key(d) == "map"
     finally:
         d.close()
