@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
         """Open the training game (needs the 'game' extra: pip install 'cxsim[game]').
 
         Keys: Space pause, 1-5 speed, End fast-forward, 1-4 on a decision card, Tab/arrows and
-        Enter everywhere, Esc menu, F11 full screen, Ctrl +/- text size.
+        Enter everywhere, Esc menu, F1 tour of the screen, F11 full screen, Ctrl +/- text size.
         """
         from sim.cli.options import check_workload
         from sim.errors import CommandError
