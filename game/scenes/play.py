@@ -169,9 +169,12 @@ class PlayScene(Scene):
         started = time.perf_counter()
         self.quiet_now = False
         if self.speed != 0 and not sim.paused:
-            fast = self.speed == FAST
-            quiet = not fast and self.speed < QUIET_SPEED and self.quiet()
-            speed = QUIET_SPEED if quiet else self.speed
+            chosen = self.speed
+            if sim.pending_decisions and not self.host.options.autoplay:
+                chosen = 1.0 if chosen == FAST else min(chosen, 1.0)  # a countdown card: the trainee gets real time to read it
+            fast = chosen == FAST
+            quiet = not fast and chosen < QUIET_SPEED and self.quiet()
+            speed = QUIET_SPEED if quiet else chosen
             self.quiet_now = quiet
             target = sim.horizon if fast else sim.now + speed * BASE_MIN_PER_S * dt
             budget = FAST_BUDGET_S if fast else FRAME_BUDGET_S

@@ -43,7 +43,7 @@ def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False) -> lis
         *short_horizon(s),
         *large_runs(s),
         *(silent_decisions(s) if seeded else unchecked_decisions(s)),
-        *(played_checks(s) if seeded else ()),
+        *(played_checks(s) if allow_large or played_customers(s) <= PLAYED_CUSTOMERS else ()),
         *missing_lessons(s),
     ]
     return [*loaded.warnings, *(_located(loaded.path, lines, path, "warning: " + msg) for path, msg in found)]
@@ -288,6 +288,15 @@ def missing_lessons(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
 
 
 FEW_HIT = 5  # a failure that hits fewer customers in a run teaches nothing about them
+PLAYED_CUSTOMERS = 120_000  # the played checks run only while they stay this small (lint answers in seconds)
+
+
+def played_customers(s: Scenario) -> float:
+    """New customers the played checks would simulate: one run per side of the lessons, and the default policy."""
+    from sim.authoring.lessons import sides
+
+    n = len({s.default_policy_name, *(side for lesson in s.lessons for side in sides(s, lesson))})
+    return customers_per_run(s) * n
 
 
 def played_checks(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
