@@ -59,7 +59,8 @@ def hostile_toml(*, nul: bool = False) -> str:
     t = _replace(t, 'prompt = "The checkout is down. What do you do?"', f"prompt = {q(PROMPT + extra)}")
     t = _replace(
         t,
-        'debrief = "Most customers hit by the failure never called; only the e-mail reached them."',
+        "debrief = \"{hit} customers hit the broken checkout and {contacted} of them called ({contacted_one_in}); "
+        "{reached_first} heard from you first. Their chance of buying again: {affected_repeat}, {repeat_gap} against '{alternative}'.\"",
         f"debrief = {q(DEBRIEF)}",
     )
     t = _replace(t, 'label = "Wait for calls and apologise to callers"', f"label = {q(WAIT_LABEL + extra)}")

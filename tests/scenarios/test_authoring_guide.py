@@ -55,7 +55,7 @@ def test_the_error_table_matches_what_cxsim_says():
     edits = [
         ("agents = 1\n", "agnets = 1\n"),
         ("next = { checkout = 0.6, end = 0.4 }", "next = { checkout = 0.6, end = 0.3 }"),
-        ('decisions = { outage = "tell" }', 'decisions = { outage = "tel" }'),
+        ('outage = "tell"', 'outage = "tel"'),
         ('time = "12:00"', 'time = "25:00"'),
         ("agents = 1\n", "agents = 1\nagents = 2\n"),
         ('title = "Tutorial: the broken checkout"', "title = Tutorial"),
