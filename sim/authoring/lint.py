@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sim.authoring.lessons import Side
 from sim.clock import MINUTES_PER_DAY
 from sim.engine.simulation import Simulation
 from sim.engine.staffing import staffing_timeline
@@ -21,6 +22,7 @@ from sim.rng import replication_seeds
 from sim.scenario.loader import LoadedScenario, _located
 from sim.scenario.schema import CONTACT, END, FailureTrigger, KpiTrigger, RandomFailure, Scenario, Staffed
 from sim.scenario.toml_lines import KeyLines
+from sim.session.paths import path_choices
 
 TRIGGER_RUNS = 20
 TRIGGER_CUSTOMERS = 200_000  # new customers the trigger check simulates at most, over all its runs (seconds, not minutes)
@@ -288,15 +290,21 @@ def missing_lessons(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
 
 
 FEW_HIT = 1  # a failure that hits fewer customers in a run teaches nothing (the small teaching files hit 1 to 4: a higher bar needs them redesigned)
-PLAYED_CUSTOMERS = 120_000  # the played checks run only while they stay this small (lint answers in seconds)
+PLAYED_CUSTOMERS = 70_000  # the played checks run only while they stay this small (lint answers in seconds)
 
 
 def played_customers(s: Scenario) -> float:
     """New customers the played checks would simulate: one run per side of the lessons, and the default policy."""
     from sim.authoring.lessons import sides
 
-    n = len({s.default_policy_name, *(side for lesson in s.lessons for side in sides(s, lesson))})
-    return customers_per_run(s) * n
+    return customers_per_run(s) * len({default_side(s), *(side for lesson in s.lessons for side in sides(s, lesson))})
+
+
+def default_side(s: Scenario) -> Side:
+    """What the game plays (the default policy and its answers), as the lessons' sides name it, so one run serves both."""
+    if any(lesson.on_paths for lesson in s.lessons):
+        return Side(s.default_policy_name, tuple(sorted(path_choices(s, None, {}).items())))
+    return Side(s.default_policy_name)
 
 
 def played_checks(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -307,13 +315,13 @@ def played_checks(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
     (policies, or the trainee's decision paths) give exactly the same value cannot be taught by
     the choices it compares: no number of replications will show a difference.
     """
-    from sim.authoring.lessons import Side, lesson_value, sides
+    from sim.authoring.lessons import lesson_value, sides
     from sim.experiments.experiment import flatten, run_job_results
     from sim.results.results import build_results
     from sim.session.replay import with_choices
 
     pairs = [sides(s, lesson) for lesson in s.lessons]
-    default = Side(s.default_policy_name)  # what the game plays: the failures' hits are counted on it
+    default = default_side(s)  # what the game plays: the failures' hits are counted on it
     wanted = list(dict.fromkeys([default, *(side for pair in pairs for side in pair)]))
     flat: dict[Side, dict[str, float]] = {}
     for side in wanted:
