@@ -29,7 +29,7 @@ TRIGGER_CUSTOMERS = 200_000  # new customers the trigger check simulates at most
 WEEK_MIN = 7 * MINUTES_PER_DAY
 
 
-def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False) -> list[Problem]:
+def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False, play: bool = False) -> list[Problem]:
     """Every warning for a loaded scenario (``text`` is its source, for line numbers).
 
     The seeded runs that look for silent decisions are skipped, with a warning saying so, when
@@ -45,7 +45,7 @@ def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False) -> lis
         *short_horizon(s),
         *large_runs(s),
         *(silent_decisions(s) if seeded else unchecked_decisions(s)),
-        *(played_checks(s) if allow_large or played_customers(s) <= PLAYED_CUSTOMERS else ()),
+        *(played_checks(s) if play and (allow_large or played_customers(s) <= PLAYED_CUSTOMERS) else ()),
         *missing_lessons(s),
     ]
     return [*loaded.warnings, *(_located(loaded.path, lines, path, "warning: " + msg) for path, msg in found)]

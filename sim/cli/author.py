@@ -19,6 +19,9 @@ BUNDLED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 def lint(
     files: Annotated[list[Path], typer.Argument(help="Scenario files (.toml).", show_default=False)],
     allow_large: AllowLargeOpt = False,
+    play: Annotated[
+        bool, typer.Option("--play", help="Also play the default policy and each side of the lessons once (seconds per file).")
+    ] = False,
 ) -> None:
     """Warn about what is valid but probably wrong: unreachable touchpoints, decisions that never
     come up, options that do the same, staffing below the offered load, a horizon too short for
@@ -40,7 +43,7 @@ def lint(
         if seeded.runs and (allow_large or not seeded.large) and seeded.worth_saying:
             err.print(notice(seeded), highlight=False, soft_wrap=True, markup=False)
         with err.status(f"linting {literal(file)} (decisions on random triggers are checked over seeded runs)..."):
-            problems = lint_scenario(loaded, file.read_text(encoding="utf-8"), allow_large=allow_large)
+            problems = lint_scenario(loaded, file.read_text(encoding="utf-8"), allow_large=allow_large, play=play)
         print_lines(problems)
         if problems:
             warned = True

@@ -16,7 +16,7 @@ TEXT = (SCENARIOS / "late-delivery.toml").read_text(encoding="utf-8")
 
 def warnings(text: str) -> list[str]:
     loaded = parse_scenario(text.encode(), "late-delivery.toml")
-    return [str(p) for p in lint(loaded, text)]
+    return [str(p) for p in lint(loaded, text, play=True)]
 
 
 def test_a_one_minute_flood_written_for_two_days_is_flagged_at_its_key():
