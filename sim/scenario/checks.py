@@ -253,7 +253,7 @@ def _lesson_findings(s: Scenario, i: int, lesson: Lesson) -> list[Finding]:
                 out.append(Finding(("lessons", i, key, dec_name), _unknown("decision", dec_name, s.decisions)))
             elif option not in s.decisions[dec_name].options:
                 out.append(Finding(("lessons", i, key, dec_name), _unknown("option", option, s.decisions[dec_name].options)))
-    if not out:
+    if not out and s.default_policy_name in s.policies:  # an unknown default policy is reported on its own key
         side = path_choices(s, lesson.answers, lesson.choices)
         base = path_choices(s, lesson.baseline_answers, lesson.baseline_choices)
         if side == base:
