@@ -23,6 +23,7 @@ from game.counterfactuals import Alternative
 from game.render.charts import line_chart
 from game.render.fit import cut_line, shrunk_line, wrapped_lines
 from game.ui import Painter
+from sim.authoring.placeholders import Unit, format_value
 from sim.clock import format_time
 
 # (column heading, summary key, kind)
@@ -64,18 +65,14 @@ class SameCustomer:
     other: Sequence[str] | None  # None while the alternative's replay runs
 
 
+UNITS: dict[str, Unit] = {"csat": "csat", "nps": "nps", "pct": "percent", "count": "customers"}  # the table's kinds
+
+
 def fmt(value: Any, kind: str, currency: str) -> str:
-    if value is None:
-        return "n/a"
-    if kind == "csat":
-        return f"{value:.2f} / 5"
-    if kind == "nps":
-        return f"{value:+.1f}"
-    if kind == "pct":
-        return f"{100 * value:.1f} %"
-    if kind == "count":
-        return f"{value:,.0f}"
-    return ui.money(value, currency)
+    """A table cell: the units the debrief's sentences use (placeholders.format_value), money short ('298.1k EUR')."""
+    if kind in UNITS:
+        return format_value(value, UNITS[kind], currency)
+    return "n/a" if value is None else ui.money(value, currency)
 
 
 def band_text(lo: float, hi: float, kind: str, currency: str) -> str:

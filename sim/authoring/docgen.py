@@ -52,6 +52,12 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
         [s.Decision, s.FailureTrigger, s.TimeTrigger, s.KpiTrigger, s.Option],
     ),
     (
+        "Lessons",
+        "`[[lessons]]`: what the scenario teaches, as claims `cxsim preview`, `cxsim lint --play` and the tests check over"
+        " paired replications; a side is a policy or a decision path (docs/authoring.md, 'Lessons').",
+        [s.Lesson],
+    ),
+    (
         "Customer model",
         "`[customer_model.moments]`, `[customer_model.recovery]`, `[customer_model.memory]`, `[customer_model.loyalty]`,"
         " `[customer_model.word_of_mouth]`: every key is optional; the defaults come from the research in"

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sim.authoring.lessons import Side
+from sim.authoring.flow import visits_from
+from sim.authoring.lessons import Side, lesson_value, sides
 from sim.clock import MINUTES_PER_DAY
 from sim.engine.simulation import Simulation
 from sim.engine.staffing import staffing_timeline
 from sim.errors import Problem
+from sim.experiments.experiment import run_flat
 from sim.experiments.workload import LIMIT, Workload, amount, customers_per_run, describe, repeated
 from sim.records import DecisionRequested
 from sim.rng import replication_seeds
 from sim.scenario.loader import LoadedScenario, _located
-from sim.scenario.schema import CONTACT, END, FailureTrigger, KpiTrigger, RandomFailure, Scenario, Staffed
+from sim.scenario.schema import CONTACT, FailureTrigger, KpiTrigger, RandomFailure, Scenario, Staffed
 from sim.scenario.toml_lines import KeyLines
 from sim.session.paths import path_choices
 
@@ -106,52 +108,6 @@ def contact_routes_on_failing_steps(s: Scenario) -> Iterator[tuple[tuple[str | i
             )
 
 
-def visits_per_customer(s: Scenario) -> dict[str, float]:
-    """Expected visits to each touchpoint per new customer, following the routes' probabilities.
-
-    A step succeeds with its success (or resolution) probability and then follows ``next``,
-    otherwise ``on_failure``; ``contact`` spreads over the staffed channels by the segments'
-    preferences. Per-segment overrides and failures are left out: this is an estimate.
-    """
-    staffed = s.staffed()
-    prefs: dict[str, float] = {}
-    for seg in s.segments.values():
-        total = sum(seg.channel_preferences.values()) or 0.0
-        for tp, w in seg.channel_preferences.items():
-            prefs[tp] = prefs.get(tp, 0.0) + seg.share * (w / total if total else 0.0)
-    if not prefs and staffed:
-        prefs = {tp: 1 / len(staffed) for tp in staffed}
-
-    def spread(targets: dict[str, float], weight: float, into: dict[str, float]) -> None:
-        for target, p in targets.items():
-            if target == END or p <= 0:
-                continue
-            if target == CONTACT:
-                for tp, share in prefs.items():
-                    into[tp] = into.get(tp, 0.0) + weight * p * share
-            else:
-                into[target] = into.get(target, 0.0) + weight * p
-
-    visits: dict[str, float] = dict.fromkeys(s.touchpoints, 0.0)
-    mass: dict[str, float] = {}
-    spread(s.journey.entry, 1.0, mass)
-    for _ in range(s.journey.max_steps):
-        if sum(mass.values()) < 1e-9:
-            break
-        nxt: dict[str, float] = {}
-        for tp, m in mass.items():
-            visits[tp] = visits.get(tp, 0.0) + m
-            spec = s.touchpoints.get(tp)
-            route = s.journey.routes.get(tp)
-            if spec is None or route is None:
-                continue
-            ok = spec.resolution_probability if isinstance(spec, Staffed) else spec.success_probability
-            spread(route.next, m * ok, nxt)
-            spread(route.on_failure, m * (1 - ok), nxt)
-        mass = nxt
-    return visits
-
-
 def mean_agents(spec: Staffed, horizon_min: float) -> float:
     """Agents on duty on average over the run (or a week, if longer)."""
     if not spec.shifts:
@@ -173,7 +129,7 @@ def arrivals_per_min(s: Scenario) -> float:
 def overloaded_channels(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Staffed channels whose offered work exceeds the agents on duty on average (utilisation > 1)."""
     per_min = arrivals_per_min(s)
-    visits = visits_per_customer(s)
+    visits = visits_from(s, s.journey.entry)
     for name, spec in s.staffed().items():
         offered = per_min * visits.get(name, 0.0) * spec.handle_min.mean_value()  # erlangs
         capacity = mean_agents(spec, s.horizon_days * MINUTES_PER_DAY) * spec.concurrency
@@ -295,8 +251,6 @@ PLAYED_CUSTOMERS = 70_000  # the played checks run only while they stay this sma
 
 def played_customers(s: Scenario) -> float:
     """New customers the played checks would simulate: one run per side of the lessons, and the default policy."""
-    from sim.authoring.lessons import sides
-
     return customers_per_run(s) * len({default_side(s), *(side for lesson in s.lessons for side in sides(s, lesson))})
 
 
@@ -315,20 +269,10 @@ def played_checks(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
     (policies, or the trainee's decision paths) give exactly the same value cannot be taught by
     the choices it compares: no number of replications will show a difference.
     """
-    from sim.authoring.lessons import lesson_value, sides
-    from sim.experiments.experiment import flatten, run_job_results
-    from sim.results.results import build_results
-    from sim.session.replay import with_choices
-
     pairs = [sides(s, lesson) for lesson in s.lessons]
     default = default_side(s)  # what the game plays: the failures' hits are counted on it
     wanted = list(dict.fromkeys([default, *(side for pair in pairs for side in pair)]))
-    flat: dict[Side, dict[str, float]] = {}
-    for side in wanted:
-        scenario, policy = with_choices(s, dict(side.choices), policy=side.policy) if side.choices else (s, side.policy)
-        sim = Simulation(scenario, policy=policy)
-        sim.run()
-        flat[side] = run_job_results(build_results(sim)) if s.lessons else flatten(build_results(sim))
+    flat = {side: run_flat(s, side.policy, side.choices) for side in wanted}
     first = flat[default]
     for name in s.failures:
         hit = first.get(f"failures.{name}.customers_affected", 0.0)

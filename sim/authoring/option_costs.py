@@ -28,11 +28,12 @@ and referred customers are left out (the estimate errs low on long horizons); it
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal, Protocol
 
+from sim.authoring.flow import visits_from
 from sim.behaviour.loyalty import complain_probability
 from sim.clock import MINUTES_PER_DAY, MINUTES_PER_HOUR, at_day
 from sim.effects.add_agents import AddAgents
@@ -47,7 +48,6 @@ from sim.effects.touch import Touch
 from sim.engine.arrivals import HOURS_PER_WEEK, campaign_windows, weekly_rates_per_min
 from sim.scenario.schema import (
     CONTACT,
-    END,
     Decision,
     FailureTrigger,
     RandomFailure,
@@ -186,48 +186,6 @@ def arrivals_between(scenario: Scenario, start: float, end: float) -> float:
                 rate = rate * w.multiplier + w.extra_per_min
         total += rate * (b - a)
     return total
-
-
-def _contact_shares(scenario: Scenario) -> dict[str, float]:
-    """Where 'contact' goes: the segments' channel preferences weighted by their shares (else every staffed channel)."""
-    shares: dict[str, float] = {}
-    for seg in scenario.segments.values():
-        total = sum(seg.channel_preferences.values())
-        for tp, w in seg.channel_preferences.items():
-            shares[tp] = shares.get(tp, 0.0) + seg.share * (w / total if total else 0.0)
-    staffed = scenario.staffed()
-    return shares or {tp: 1 / len(staffed) for tp in staffed}
-
-
-def visits_from(scenario: Scenario, targets: Mapping[str, float]) -> dict[str, float]:
-    """Expected visits to each touchpoint of a customer sent to ``targets``, following the routes' probabilities."""
-    shares = _contact_shares(scenario)
-    visits = dict.fromkeys(scenario.touchpoints, 0.0)
-    mass: dict[str, float] = {}
-
-    def spread(to: Mapping[str, float], weight: float, into: dict[str, float]) -> None:
-        for target, p in to.items():
-            if target == CONTACT:
-                for tp, share in shares.items():
-                    into[tp] = into.get(tp, 0.0) + weight * p * share
-            elif target != END and p > 0:
-                into[target] = into.get(target, 0.0) + weight * p
-
-    spread(targets, 1.0, mass)
-    for _ in range(scenario.journey.max_steps):
-        if sum(mass.values()) < 1e-9:
-            break
-        nxt: dict[str, float] = {}
-        for tp, m in mass.items():
-            visits[tp] = visits.get(tp, 0.0) + m
-            spec, route = scenario.touchpoints.get(tp), scenario.journey.routes.get(tp)
-            if spec is None or route is None:
-                continue
-            ok = spec.resolution_probability if isinstance(spec, Staffed) else spec.success_probability
-            spread(route.next, m * ok, nxt)
-            spread(route.on_failure, m * (1 - ok), nxt)
-        mass = nxt
-    return visits
 
 
 def reach_after_failure(scenario: Scenario, touchpoint: str, effect: str, target: str) -> float:

@@ -103,6 +103,11 @@ class ResponseSpec(Strict):
         """Change the running system now (operational effects); ``incident`` is the failure answered, if any."""
 
     @property
+    def target_failure(self) -> str | None:
+        """The one failure this response is for (a fix of the crash), or None: it answers whatever failure it is applied to."""
+        return None
+
+    @property
     def callers_only(self) -> bool:
         """Delivered only to customers who contact service, never with a notice or a follow-up."""
         return False

@@ -18,6 +18,10 @@ class Fix(Operational):
     failure: Name | None = Field(None, description="Failure to fix; default the one that triggered the response.")
     after_min: float = Field(0.0, ge=0, description="Minutes from the decision until the fix takes effect.")
 
+    @property
+    def target_failure(self) -> str | None:
+        return self.failure
+
     def apply(self, ctx: EffectContext, incident: IncidentHandle | None) -> None:
         target = incident
         if self.failure is not None:

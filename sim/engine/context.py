@@ -14,7 +14,7 @@ every process module in the import graph.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Collection, Generator
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import simpy
@@ -49,13 +49,15 @@ class IncidentBoard(Protocol):
     """Incidents in progress and who they affect (``sim.engine.incidents``)."""
 
     incidents: list[Incident]
-    standing: list[str]
+    standing: dict[str, frozenset[str] | None]
 
     def active(self) -> list[Incident]: ...
 
     def active_names(self) -> set[str]: ...
 
-    def add_rule(self, name: str, failures: list[str]) -> None: ...
+    def add_rule(self, name: str, failures: Collection[str] = ()) -> None: ...
+
+    def answers(self, name: str, incident: Incident) -> bool: ...
 
     def start(self, incident: Incident) -> None: ...
 

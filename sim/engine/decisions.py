@@ -97,9 +97,9 @@ class DecisionBoard:
         ctx.emit(DecisionMade(time=ctx.env.now, decision=name, option=option, by=by))
         spec = ctx.scenario.decisions[name]
         for response in spec.options[option].responses:
-            apply_response(ctx, response, incident if incident is not None and incident.active else None)
             if spec.from_now_on and ctx.scenario.responses[response].per_incident:
-                ctx.incidents.add_rule(response, spec.rule_for)
+                ctx.incidents.add_rule(response, spec.rule_for)  # first, so an answer with no incident keeps its rule_for
+            apply_response(ctx, response, incident if incident is not None and incident.active else None)
 
     def _time_out(self, name: str) -> None:
         pending = self.pending.get(name)

@@ -8,6 +8,8 @@ notice will reach its customers any more, so memory stays flat.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sim.behaviour.experience import failure_moment, trust_after_failure
 from sim.behaviour.loyalty import complain_probability
 from sim.engine.context import RunContext
@@ -41,8 +43,8 @@ class Incidents:
         self.ctx = ctx
         self.incidents: list[Incident] = []
         self.at = ctx.incident_at
-        self.standing: list[str] = []  # responses applied with no incident: they answer every later one
-        self.rule_for: dict[str, set[str]] = {}  # standing rules limited to some failures
+        # standing rules: response -> the failures it answers from now on (None: every failure), in the order given
+        self.standing: dict[str, frozenset[str] | None] = {}
         self._occurrences = occurrences  # the metrics' failure counters (a detection draw is keyed by occurrence)
 
     def active(self) -> list[Incident]:
@@ -53,18 +55,25 @@ class Incidents:
         """The failures in progress now."""
         return {i.name for i in self.incidents if i.active}
 
-    def add_rule(self, name: str, failures: list[str]) -> None:
-        """A standing rule ('from now on'): response ``name`` answers every later incident (of ``failures``, if listed)."""
+    def add_rule(self, name: str, failures: Collection[str] = ()) -> None:
+        """A standing rule ('from now on'): response ``name`` answers every later incident (of ``failures``, if listed).
+
+        A second rule for the same response widens the first; the policy's own ``on_failure``
+        responses already answer every incident.
+        """
         if name in self.ctx.policy.on_failure:
             return
+        wanted = frozenset(failures) or None
         if name not in self.standing:
-            self.standing.append(name)
-            if failures:
-                self.rule_for[name] = set(failures)
-        elif name in self.rule_for:  # a second rule widens the first
-            self.rule_for[name] = self.rule_for[name] | set(failures) if failures else set()
-            if not self.rule_for[name]:
-                del self.rule_for[name]
+            self.standing[name] = wanted
+        else:
+            had = self.standing[name]
+            self.standing[name] = None if had is None or wanted is None else had | wanted
+
+    def answers(self, name: str, incident: Incident) -> bool:
+        """Whether standing rule ``name`` answers ``incident``."""
+        only = self.standing.get(name)
+        return name in self.standing and (only is None or incident.name in only)
 
     def start(self, incident: Incident) -> None:
         """A failure began: mark its touchpoint and put standing and policy responses in force."""
@@ -73,7 +82,7 @@ class Incidents:
         self.at[incident.spec.touchpoint] = incident
         responses = ctx.scenario.responses
         for name in self.standing:
-            if name in self.rule_for and incident.name not in self.rule_for[name]:
+            if not self.answers(name, incident):
                 continue
             if responses[name].attaches:
                 attach(ctx, incident, name)

@@ -25,7 +25,7 @@ from sim.records import NoticeSent, RecoveryDelivered, ResponseApplied
 def apply_response(ctx: RunContext, name: str, incident: Incident | None) -> None:
     """Apply response ``name``; ``incident`` is the failure it answers, if any."""
     spec = ctx.scenario.responses[name]
-    named: str | None = getattr(spec, "failure", None)
+    named = spec.target_failure
     if named is not None and (incident.name != named if incident is not None else named not in ctx.incidents.active_names()):
         return  # a response for another failure (a fix of the crash, when the carrier is late): nothing to do, nothing to pay
     ctx.emit(
@@ -35,9 +35,10 @@ def apply_response(ctx: RunContext, name: str, incident: Incident | None) -> Non
         )
     )  # fmt: skip
     if spec.attaches:
-        targets = [incident] if incident is not None else ctx.incidents.active()
-        if incident is None and name not in ctx.incidents.standing:
-            ctx.incidents.standing.append(name)  # also answers every later incident
+        board = ctx.incidents
+        if incident is None and name not in board.standing:
+            board.add_rule(name)  # applied with no incident: it answers every later one too
+        targets = [incident] if incident is not None else [i for i in board.active() if board.answers(name, i)]
         for inc in targets:
             attach(ctx, inc, name)
     else:

@@ -103,16 +103,18 @@ def run_job(job: Job) -> dict[str, float]:
     The daily series are kept as ``daily.<field>.<day>`` so that every day gets its own interval.
     """
     scenario = _scenario(job.scenario, job.name, job.overrides)
-    policy = job.policy
-    if job.choices:
-        scenario, policy = with_choices(scenario, dict(job.choices), policy=policy)
-    sim = Simulation(scenario, policy=policy, seed=job.seed, horizon_days=job.days)
+    return run_flat(scenario, job.policy, job.choices, seed=job.seed, days=job.days)
+
+
+def run_flat(
+    scenario: Scenario, policy: str, choices: Sequence[tuple[str, str]] = (), *, seed: int | None = None, days: float | None = None
+) -> dict[str, float]:
+    """Run ``policy`` (answering the decisions as ``choices`` says, if any) to the horizon; its flattened results."""
+    if choices:
+        scenario, policy = with_choices(scenario, dict(choices), policy=policy)
+    sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
     sim.run()
-    return run_job_results(build_results(sim))
-
-
-def run_job_results(results: dict[str, Any]) -> dict[str, float]:
-    """A run's results flattened as ``run_job`` returns them: every number, and the daily series by day."""
+    results = build_results(sim)
     flat = flatten(results)
     channel_fields = [f"{ch}_{key}" for ch in results["channels"] for key in CHANNEL_DAILY]
     for row in results["daily"]:

@@ -133,7 +133,7 @@ def check_scenario(s: Scenario) -> list[Finding]:
         if touch_at is not None and (touch_at not in s.touchpoints or touch_at in staffed):
             self_service = [tp for tp in touchpoints if tp not in staffed]
             out.append(Finding(("responses", name, "at"), _unknown("self-service touchpoint", touch_at, self_service)))
-        named_failure: str | None = getattr(resp, "failure", None)
+        named_failure = resp.target_failure
         if named_failure is not None and named_failure not in s.failures:
             out.append(Finding(("responses", name, "failure"), _unknown("failure", named_failure, s.failures)))
 

@@ -120,7 +120,7 @@ class Lesson(Strict):
     kpi: str = Field(
         min_length=1,
         description=(
-            "Dotted results key it rests on, e.g. 'channels.phone.offered' or 'experience.affected.nps' (`cxsim kpis FILE` "
+            "Dotted results key it rests on, e.g. 'channels.phone.offered' or 'experience.affected.nps' (docs/results-format.md "
             "lists them); with `days`, a column of the daily series such as 'profit' or 'orders'."
         ),
     )
