@@ -210,7 +210,7 @@ MARKS: tuple[Mark, ...] = (
         "and resumes, End fast-forwards. Try 5 now, then Enter: the tour goes on at the first decision."
     ), speed_target),
     Mark("card", "decision", "A decision", _said(
-        "Time stops for a decision. Each option says what it costs; press 1-4 or click one. "
+        "Time stops for a decision, unless its card shows a countdown. Each option says what it costs; press 1-4 or click one. "
         "The debrief then replays the same customers with the other options, so you see what your choice changed."
     ), card_target),
 )  # fmt: skip

@@ -31,15 +31,6 @@ SIZE = (1280, 720)
 CRASH_AT = 600.0  # day 1, 10:00: launch_crash, for 180 minutes
 
 
-@pytest.fixture(scope="module")
-def painter():
-    pygame.init()
-    pygame.display.set_mode(SIZE)
-    p = Painter()
-    p.resize(SIZE)
-    yield p
-    pygame.display.quit()
-
 
 def run(policy: str = "reactive") -> tuple[Simulation, LiveView, list[Record]]:
     scenario = read_scenario(HIKE).scenario

@@ -7,7 +7,6 @@ journey the map drew social ad -> assistant and website -> checkout, which no ro
 from __future__ import annotations
 
 import pygame
-import pytest
 from helpers import ROOT, SCENARIOS, make_scenario
 
 from game.layout import NEW, RETURNING, journey_edges, percent
@@ -21,15 +20,6 @@ BRIEF = ROOT / "tests" / "scenarios" / "files" / "brief-journey.toml"
 SIZE = (1280, 720)
 MAP = pygame.Rect(10, 48, 920, 520)
 
-
-@pytest.fixture(scope="module")
-def painter():
-    pygame.init()
-    pygame.display.set_mode(SIZE)
-    p = Painter()
-    p.resize(SIZE)
-    yield p
-    pygame.display.quit()
 
 
 def draw(p: Painter, scenario, view: LiveView | None = None, sim: Simulation | None = None):
