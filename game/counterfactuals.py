@@ -24,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from game.story import StoryWords
 from sim.authoring.placeholders import DecisionFacts, pick_silent
 from sim.clock import MINUTES_PER_DAY, day_of, format_time
 from sim.commands import Choose, LoggedCommand
@@ -31,23 +32,9 @@ from sim.engine.simulation import Simulation
 from sim.errors import CommandError
 from sim.experiments.workers import worker_init
 from sim.records import (
-    ContactAbandoned,
-    ContactBalked,
-    ContactQueued,
-    ContactServed,
-    CustomerAffected,
     CustomerArrived,
-    JourneyEnded,
     JourneyRemembered,
-    NoticeSent,
-    OrderLost,
-    OrderPlaced,
     Record,
-    RecoveryDelivered,
-    ReviewPosted,
-    ServiceStarted,
-    TouchDelivered,
-    TouchpointVisited,
 )
 from sim.results.results import build_results
 from sim.scenario.schema import Scenario
@@ -214,6 +201,7 @@ class CustomerStories:
         self._open: dict[int, list[Record]] = {}
         self._kept: dict[int, list[Record]] = {}
         self._came_back: dict[int, float] = {}
+        self._words = StoryWords(scenario)
 
     def __call__(self, record: Record) -> None:
         customer = getattr(record, "customer", None)
@@ -242,7 +230,7 @@ class CustomerStories:
     def lines(self, records: Sequence[Record], came_back: float | None) -> list[str]:
         out = []
         for r in records:
-            text = describe(self.scenario, r)
+            text = self._words.line(r)
             if text:
                 out.append(f"{format_time(r.time)}  {text}")
             if isinstance(r, JourneyRemembered):
@@ -254,58 +242,6 @@ class CustomerStories:
                 else:
                     out.append(f"{chance}: did not come back")
         return out
-
-
-def _name(label: str, key: str) -> str:
-    return label or key.replace("_", " ")
-
-
-def describe(scenario: Scenario, r: Record) -> str:
-    """One moment of a customer's journey, in words (user text from the scenario is shown as written)."""
-    cur = scenario.currency
-    tps = scenario.touchpoints
-
-    def tp(name: str | None) -> str:
-        return "" if name is None else _name(getattr(tps.get(name), "label", ""), name)
-
-    if isinstance(r, CustomerArrived):
-        return f"arrived ({r.segment.replace('_', ' ')})"
-    if isinstance(r, TouchpointVisited):
-        return "" if r.outcome == "incident" else f"{'used' if r.outcome == 'ok' else 'gave up on'} {tp(r.touchpoint)}"
-    if isinstance(r, CustomerAffected):
-        failure = scenario.failures.get(r.failure)
-        return f"ran into '{_name(failure.label if failure else '', r.failure)}' at {tp(r.touchpoint)}"
-    if isinstance(r, ContactQueued):
-        return f"queued on {tp(r.touchpoint)}"
-    if isinstance(r, ContactBalked):
-        return f"could not get through on {tp(r.touchpoint)}"
-    if isinstance(r, ServiceStarted):
-        return f"an agent answered on {tp(r.touchpoint)} after {r.wait_min:.0f} min"
-    if isinstance(r, ContactServed):
-        return "problem solved" if r.resolved else "problem not solved"
-    if isinstance(r, ContactAbandoned):
-        return f"hung up after {r.wait_min:.0f} min on hold"
-    if isinstance(r, OrderPlaced):
-        return f"ordered for {r.value:,.0f} {cur}" + (" (the agent completed the lost order)" if r.recovered_from else "")
-    if isinstance(r, OrderLost):
-        return f"order of {r.value:,.0f} {cur} lost"
-    if isinstance(r, NoticeSent):
-        return f"received a {r.notice} notice"
-    if isinstance(r, RecoveryDelivered):
-        what = ", ".join(_name(scenario.responses[n].label, n) for n in r.responses if n in scenario.responses)
-        how = "the brand reached them first" if r.proactive else "on contact"
-        paid = f" ({r.compensation:,.0f} {cur} off)" if r.compensation else ""
-        return f"{how}: {what or 'a response'}{paid}"
-    if isinstance(r, TouchDelivered):
-        spec = scenario.responses.get(r.response)
-        return f"at {tp(r.touchpoint)}: {_name(spec.label if spec else '', r.response)}"
-    if isinstance(r, ReviewPosted):
-        return f"posted a {r.stars}-star review" + ("; the brand answered it" if r.answered else "")
-    if isinstance(r, JourneyEnded):
-        return "journey over " + ("with an order" if r.ordered else "without an order")
-    if isinstance(r, JourneyRemembered):
-        return f"remembers the journey: CSAT {r.csat}/5, would recommend {r.ltr}/10"
-    return ""
 
 
 @dataclass

@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from game.layout import service_channels, touchpoint_label
+from game.layout import service_channels
+from game.story import StoryWords
 from sim.clock import format_time
 from sim.records import (
     CallbackAccepted,
@@ -135,10 +136,8 @@ class LiveView:
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.segment_label = {name: name.replace("_", " ") for name in scenario.segments}
-        self.tp_label = {name: touchpoint_label(scenario, name) for name in scenario.touchpoints}
-        self.failure_label = {name: f.label.strip() or name.replace("_", " ") for name, f in scenario.failures.items()}
-        self.response_label = {name: r.label.strip() or name.replace("_", " ") for name, r in scenario.responses.items()}
+        self.words = StoryWords(scenario)
+        self.segment_label = self.words.segment
         self.markers: dict[int, Marker] = {}
         self.at: Counter[str] = Counter()  # markers by the touchpoint they sit by (the count on each box)
         self.ghosts: deque[Ghost] = deque()  # oldest first
@@ -194,6 +193,12 @@ class LiveView:
         if marker is not None:
             self.followed_story.extend(marker.story)
 
+    def _tell(self, r: Record) -> None:
+        """Add this moment's sentence (``game.story``) to its customer's story."""
+        text = self.words.line(r)
+        if text:
+            self._note(r.customer, r.time, text)  # type: ignore[attr-defined]  # every told record has a customer
+
     def _note(self, customer: int, t: float, text: str) -> None:
         line = (t, text)  # formatted only when shown: the view sees every record of the run
         marker = self.markers.get(customer)
@@ -226,12 +231,6 @@ class LiveView:
             marker.called = True
             self.funnel.called += 1
 
-    def _tp(self, name: str) -> str:
-        return self.tp_label.get(name, name.replace("_", " "))
-
-    def _failure(self, name: str) -> str:
-        return self.failure_label.get(name, name.replace("_", " "))
-
     # --- ghosts ----------------------------------------------------------------------------------
 
     def _ghost(self, ghost: Ghost) -> None:
@@ -257,14 +256,11 @@ class LiveView:
 
     def _arrived(self, r: CustomerArrived) -> None:
         self.markers[r.customer] = Marker(r.customer, r.segment, None, None, r.time)
-        label = {"new": "arrived", "referral": "arrived on a friend's recommendation", "returning": "came back to buy again"}
-        self._note(r.customer, r.time, f"{self.segment_label.get(r.segment, r.segment)} {label[r.source]}")
+        self._tell(r)
 
     def _visited(self, r: TouchpointVisited) -> None:
         self._move(r, r.customer, r.touchpoint)
-        if r.outcome != "incident":  # a failure is told by its CustomerAffected record
-            what = "used" if r.outcome == "ok" else "gave up on"
-            self._note(r.customer, r.time, f"{what} {self._tp(r.touchpoint)} ({r.duration_min:.0f} min)")
+        self._tell(r)  # says nothing of an "incident" visit: its CustomerAffected record tells the failure
         if r.outcome == "failed":
             self._mood(r.customer, Mood.ANNOYED, worse_only=True)
 
@@ -273,13 +269,13 @@ class LiveView:
         if marker is not None:
             marker.queued = True
         self._contacted(r.customer, r.touchpoint)
-        self._note(r.customer, r.time, f"queued on {self._tp(r.touchpoint)} (position {r.queue_length})")
+        self._tell(r)
 
     def _balked(self, r: ContactBalked) -> None:
         self._move(r, r.customer, r.touchpoint)
         self._contacted(r.customer, r.touchpoint)
         self._mood(r.customer, Mood.ANGRY)
-        self._note(r.customer, r.time, f"gave up on {self._tp(r.touchpoint)} at once ({r.reason.replace('_', ' ')})")
+        self._tell(r)
 
     def _started(self, r: ServiceStarted) -> None:
         marker = self._move(r, r.customer, r.touchpoint)
@@ -288,39 +284,35 @@ class LiveView:
         self._contacted(r.customer, r.touchpoint)
         if r.wait_min >= LONG_WAIT_MIN:
             self._mood(r.customer, Mood.ANNOYED, worse_only=True)
-        self._note(r.customer, r.time, f"an agent answered on {self._tp(r.touchpoint)} after {r.wait_min:.1f} min")
+        self._tell(r)
 
     def _served(self, r: ContactServed) -> None:
         if r.resolved:
             self._mood(r.customer, Mood.CONTENT)
         else:
             self._mood(r.customer, Mood.ANNOYED, worse_only=True)
-        self._note(r.customer, r.time, f"{'problem solved' if r.resolved else 'not solved'} on {self._tp(r.touchpoint)}")
+        self._tell(r)
 
     def _abandoned(self, r: ContactAbandoned) -> None:
         marker = self.markers.get(r.customer)
         if marker is not None:
             marker.queued = False
         self._mood(r.customer, Mood.ANGRY)
-        where = self._tp(r.touchpoint)
-        self._note(r.customer, r.time, f"hung up after {r.wait_min:.0f} min on hold at {where}")
+        self._tell(r)
         if r.wait_min >= LONG_WAIT_MIN:
+            where = self.words.tp(r.touchpoint)
             seg = self.segment_label.get(marker.segment if marker else "", "a customer")
             self.ticker.append((r.time, f"a {seg} hung up on {where} after {r.wait_min:.0f} minutes on hold"))
 
     def _callback(self, r: CallbackAccepted) -> None:
-        self._note(r.customer, r.time, f"accepted a call-back on {self._tp(r.touchpoint)}")
+        self._tell(r)
 
     def _ordered(self, r: OrderPlaced) -> None:
         self._mood(r.customer, Mood.CONTENT, worse_only=False)
-        if r.recovered_from is not None:
-            lost = self._failure(r.recovered_from)
-            self._note(r.customer, r.time, f"the agent completed the order ({r.value:.0f} {self.scenario.currency}) a failure had lost ({lost})")
-        else:
-            self._note(r.customer, r.time, f"ordered for {r.value:.0f} {self.scenario.currency}")
+        self._tell(r)
 
     def _lost(self, r: OrderLost) -> None:
-        self._note(r.customer, r.time, f"order of {r.value:.0f} {self.scenario.currency} lost to a failure ({self._failure(r.failure)})")
+        self._tell(r)
 
     def _affected(self, r: CustomerAffected) -> None:
         if r.time >= self._warmup:
@@ -329,18 +321,18 @@ class LiveView:
         if marker is not None:
             marker.hit = True
         self._mood(r.customer, Mood.ANGRY if r.severity >= 0.6 else Mood.ANNOYED)
-        self._note(r.customer, r.time, f"ran into a failure at {self._tp(r.touchpoint)}: {self._failure(r.failure)}")
+        self._tell(r)
         if len(self._stories) < 40 and r.customer not in self._stories:
             self._stories[r.customer] = list(marker.story) if marker else []
 
     def _failure_started(self, r: FailureStarted) -> None:
         effect = EFFECT_WORDS.get(r.effect, r.effect.replace("_", " "))
-        self.ticker.append((r.time, f"{self._failure(r.failure)}: {self._tp(r.touchpoint)} is failing ({effect})"))
+        self.ticker.append((r.time, f"{self.words.fail(r.failure)}: {self.words.tp(r.touchpoint)} is failing ({effect})"))
 
     def _failure_ended(self, r: FailureEnded) -> None:
         self.ticker.append((
             r.time,
-            f"{self._tp(r.touchpoint)} works again after {r.duration_min:.0f} min ({self._failure(r.failure)}); "
+            f"{self.words.tp(r.touchpoint)} works again after {r.duration_min:.0f} min ({self.words.fail(r.failure)}); "
             f"{r.affected:,} customers were hit",
         ))  # fmt: skip
 
@@ -352,21 +344,17 @@ class LiveView:
                 self.funnel.answered += 1
         if r.quality >= 0.5:
             self._mood(r.customer, Mood.CONTENT)
-        how = "was reached first" if r.proactive else "got a response on contact"
-        what = "; ".join(self.response_label.get(x, x.replace("_", " ")) for x in r.responses)
-        self._note(r.customer, r.time, f"{how}: {what}")
+        self._tell(r)
 
     def _touched(self, r: TouchDelivered) -> None:
-        what = self.response_label.get(r.response, r.response.replace("_", " "))
         self._mood(r.customer, Mood.DELIGHTED if r.affect >= 0.15 else Mood.CONTENT)
-        self._note(r.customer, r.time, f"at {self._tp(r.touchpoint)}: {what}")
+        self._tell(r)
 
     def _reviewed(self, r: ReviewPosted) -> None:
-        stars = f"{r.stars} star" + ("s" if r.stars != 1 else "")
-        self._note(r.customer, r.time, f"posted a {stars} review" + ("; the brand answered it" if r.answered else ""))
+        self._tell(r)
 
     def _notice(self, r: NoticeSent) -> None:
-        self._note(r.customer, r.time, f"received a {r.notice} notice")
+        self._tell(r)
 
     def _decided(self, r: DecisionMade) -> None:
         spec = self.scenario.decisions.get(r.decision)
@@ -376,7 +364,7 @@ class LiveView:
         self.ticker.append((r.time, f"{who.get(r.by, 'decided')}: {what}"))
 
     def _ended(self, r: JourneyEnded) -> None:
-        self._note(r.customer, r.time, "journey over" + (" with an order" if r.ordered else " without an order"))
+        self._tell(r)
         if r.customer == self.followed:
             self.followed_done = True
         marker = self.markers.pop(r.customer, None)
@@ -405,7 +393,7 @@ class LiveView:
         if ended is not None and mood is Mood.DELIGHTED:
             self._ghost(Ghost(r.customer, ended[0], mood, r.time, False))
         if r.customer == self.followed:
-            self.followed_story.append((r.time, f"remembers it: CSAT {r.csat}/5, would recommend {r.ltr}/10"))
+            self.followed_story.append((r.time, self.words.line(r)))
         story = self._stories.pop(r.customer, None)
         if story is not None and r.affected:
             verdict = "will buy again" if r.returns else "will not be back"

@@ -319,7 +319,7 @@ class JourneyMap:
         p.text(surface, line.lines[0], (box.centerx, box.bottom - p.px(3)), line.base, ui.MUTED, anchor="midbottom")
         if incident is not None:
             draw_warning(surface, p, (box.right - p.px(10), box.top - p.px(1)))
-            what = view.failure_label.get(incident.name, incident.name.replace("_", " "))
+            what = view.words.fail(incident.name)
             failing = fit.one(f"FAILING: {what}", 10, box.width)
             p.text(surface, failing.lines[0], (box.centerx, place.under.top), failing.base, ui.VERMILION, anchor="midtop")
 

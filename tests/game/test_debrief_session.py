@@ -134,9 +134,9 @@ def test_same_customer_other_choice_shows_one_silent_customer_under_both(played)
     assert customer in own["facts"]["crash"]["silent_answers"]  # hit by the crash, never contacted service
     assert same["yours"] and same["other"]
     assert same["yours"][0] == same["other"][0]  # the same person arriving at the same minute
-    assert any("ran into 'Checkout crashes" in line for line in same["yours"])
+    assert any("ran into a failure at Checkout: Checkout crashes" in line for line in same["yours"])
     assert not any("queued on" in line or "an agent answered" in line for line in same["yours"])
-    survey = next(line for line in same["yours"] if "remembers the journey" in line)
+    survey = next(line for line in same["yours"] if "remembers it:" in line)
     csat, ltr = (int(x) for x in re.search(r"CSAT (\d)/5, would recommend (\d+)/10", survey).groups())
     assert abs(ltr / 10 - (csat - 1) / 4) <= 0.35  # the answers agree with each other
     assert "chance of buying again" in same["yours"][-1] and "chance of buying again" in same["other"][-1]
