@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import repeat
 
 import pygame
 
@@ -28,6 +29,8 @@ from game.render.funnel import draw_funnel
 from game.ui import Painter
 from sim.engine.snapshot import Snapshot, TouchpointState
 from sim.scenario.schema import Scenario
+
+XY = tuple[int, int]
 
 GHOST_ALPHA = (150, 115, 85, 55)  # by quarter of GHOST_MIN since the customer left
 BOX_FILL = (44, 52, 70)
@@ -72,6 +75,7 @@ class JourneyMap:
         self._key: tuple[object, ...] = ()
         self._ghost_sprites: dict[tuple[Mood, int, int], pygame.Surface] = {}
         self._slots: dict[str, tuple[int, int, int, int, float, float, int]] | None = None
+        self._rest: dict[int, tuple[str, XY]] = {}  # customer -> (touchpoint, where they rest by it): see _positions
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -199,23 +203,23 @@ class JourneyMap:
 
     # --- customers -------------------------------------------------------------------------------
 
-    def _positions(
-        self, p: Painter, markers: Mapping[int, Marker], now: float, travel: float
-    ) -> list[list[tuple[int, int, int]]]:
-        """(customer, x, y) of every visible customer at sim time ``now``, in five lists by mood.
+    def _positions(self, p: Painter, markers: Mapping[int, Marker], now: float, travel: float) -> list[tuple[list[int], list[XY]]]:
+        """Every visible customer at sim time ``now``, by mood: (customer ids, top-left corners of their markers).
 
         A customer sits just right of the last touchpoint they finished (moving on, the way the
         journey flows), in rows left of a staffed channel while queued, or at the left edge
         while on their first step; a move glides over ``travel`` sim minutes (half a real
         second). Offsets come from the customer's id, so a marker stays put from frame to
-        frame. Kept lean: 2,000 a frame.
+        frame. Kept lean, 2,000 a frame: a resting customer's corner is computed once per
+        touchpoint and kept (``_rest``), so most customers cost a dictionary look-up and two appends,
+        and the corners are what the blits take as they are.
         """
         scale = p.scale
         size = p.px(12)
         step = size + 1
         half = size // 2
         travel = max(1e-6, travel)
-        entry_x, entry_y = self.entry
+        entry_x, entry_y = self.entry[0] - half, self.entry[1] - half
         slots = self._slots
         if slots is None:  # per box, once per layout: where its queue starts, where those moving on spread
             gap_q, gap_r = p.px(4), p.px(8)
@@ -224,38 +228,58 @@ class JourneyMap:
                        pl.spread_x / 28, pl.spread_y / 28, pl.queue_per_row)
                 for name, pl in self.places.items()
             }  # fmt: skip
+            self._rest = {}
+        rest = self._rest
+        if len(rest) > 2 * len(markers) + 1000:  # forget customers who left
+            self._rest = rest = {cid: at for cid, at in rest.items() if cid in markers}
         where = {name: pl.centre for name, pl in self.places.items()}
         queue_slot: dict[str, int] = {}
-        out: list[list[tuple[int, int, int]]] = [[] for _ in Mood]
+        out: list[tuple[list[int], list[XY]]] = [([], []) for _ in Mood]
         for cid, m in markers.items():
             tp = m.touchpoint
+            ids, xys = out[m.mood]
             if tp is None:
-                out[m.mood].append((cid, entry_x, int(entry_y + (cid * 7919 % 61 - 30) * scale)))
+                ids.append(cid)
+                xys.append((entry_x, int(entry_y + (cid * 7919 % 61 - 30) * scale)))
                 continue
-            slot = slots.get(tp)
-            if slot is None:
-                continue
-            queue_x, queue_y, ring_x, sy, sx28, sy28, per_row = slot
             if m.queued:
+                slot = slots.get(tp)
+                if slot is None:
+                    continue
+                per_row = slot[6]
                 k = queue_slot.get(tp, 0)
                 queue_slot[tp] = k + 1
-                tx = queue_x - (k % per_row) * step
-                ty = queue_y + min(k // per_row, 6) * step
+                tx: float = slot[0] - (k % per_row) * step
+                ty: float = slot[1] + min(k // per_row, 6) * step
             else:
-                tx = ring_x + (cid * 40503 % 29) * sx28
-                ty = sy + ((cid * 2654435761 % 57) - 28) * sy28
-            if m.previous is not None:
+                at = rest.get(cid)
+                if at is None or at[0] != tp:
+                    slot = slots.get(tp)
+                    if slot is None:
+                        continue
+                    ring_x, sy, sx28, sy28 = slot[2], slot[3], slot[4], slot[5]
+                    at = rest[cid] = (tp, (int(ring_x + (cid * 40503 % 29) * sx28) - half,
+                                           int(sy + ((cid * 2654435761 % 57) - 28) * sy28) - half))  # fmt: skip
+                if m.previous is None or now - m.moved_at >= travel or m.previous not in where:
+                    ids.append(cid)
+                    xys.append(at[1])
+                    continue
+                tx, ty = at[1][0] + half, at[1][1] + half
+            previous = m.previous
+            if previous is not None:
                 frac = (now - m.moved_at) / travel
-                if frac < 1.0 and m.previous in where:
-                    fx, fy = where[m.previous]
+                if frac < 1.0 and previous in where:
+                    fx, fy = where[previous]
                     tx, ty = fx + (tx - fx) * frac, fy + (ty - fy) * frac
-            out[m.mood].append((cid, int(tx), int(ty)))
+            ids.append(cid)
+            xys.append((int(tx) - half, int(ty) - half))
         return out
 
     def positions(self, p: Painter, markers: Mapping[int, Marker], now: float, travel: float) -> list[tuple[int, int, int]]:
-        """(customer, x, y) of every visible customer, in draw order: the worst mood last."""
+        """(customer, x, y) of every visible customer's centre, in draw order: the worst mood last."""
         self._ensure(p)
-        return [xy for bucket in self._positions(p, markers, now, travel) for xy in bucket]
+        half = p.px(12) // 2
+        return [(cid, x + half, y + half) for ids, xys in self._positions(p, markers, now, travel) for cid, (x, y) in zip(ids, xys, strict=True)]
 
     def marker_at(self, p: Painter, pos: tuple[int, int], markers: Mapping[int, Marker], now: float, travel: float) -> int | None:
         """The customer whose marker is nearest ``pos``, within 10 base pixels (None: empty space)."""
@@ -286,8 +310,8 @@ class JourneyMap:
             for name, place in self.places.items():
                 self.draw_box(surface, p, fit, place, touchpoints.get(name), view)
             counts = self.draw_ghosts(surface, p, view, snap.now)
-            for mood, bucket in zip(Mood, self.draw_markers(surface, p, view, snap.now, travel), strict=True):
-                counts[mood] += len(bucket)
+            for mood, drawn in zip(Mood, self.draw_markers(surface, p, view, snap.now, travel), strict=True):
+                counts[mood] += drawn
             self.draw_legend(surface, p, fit, view, counts)
             if self.funnel_rect is not None:
                 draw_funnel(surface, p, fit, self.funnel_rect, view.funnel)
@@ -353,24 +377,21 @@ class JourneyMap:
         surface.fblits(blits)
         return counts
 
-    def draw_markers(
-        self, surface: pygame.Surface, p: Painter, view: LiveView, now: float, travel: float
-    ) -> list[list[tuple[int, int, int]]]:
-        """Every visible customer, the worst mood drawn last (on top); returns them by mood, as drawn."""
+    def draw_markers(self, surface: pygame.Surface, p: Painter, view: LiveView, now: float, travel: float) -> list[int]:
+        """Every visible customer, the worst mood drawn last (on top); returns how many of each mood were drawn."""
         size = p.px(12)
         half = size // 2
         followed = view.followed
         buckets = self._positions(p, view.markers, now, travel)
-        for mood, bucket in zip(Mood, buckets, strict=True):
-            sprite = p.mood_sprite(mood, size)
-            surface.fblits([(sprite, (x - half, y - half)) for _, x, y in bucket])
+        for mood, (_, xys) in zip(Mood, buckets, strict=True):
+            surface.fblits(zip(repeat(p.mood_sprite(mood, size)), xys))
         if followed is not None and followed in view.markers:
-            for bucket in buckets:
-                for cid, x, y in bucket:
-                    if cid == followed:
-                        pygame.draw.circle(surface, ui.FOCUS, (x, y), size, 2)
-                        return buckets
-        return buckets
+            for ids, xys in buckets:
+                if followed in ids:
+                    x, y = xys[ids.index(followed)]
+                    pygame.draw.circle(surface, ui.FOCUS, (x + half, y + half), size, 2)
+                    break
+        return [len(ids) for ids, _ in buckets]
 
     def draw_legend(self, surface: pygame.Surface, p: Painter, fit: Fitter, view: LiveView, counts: Mapping[Mood, int]) -> None:
         """Moods with how many the map shows (the faded ones included), a hint, and who the segments are."""
