@@ -48,12 +48,15 @@ def _finish(report: FlushReport, config: LrsConfig) -> None:
     """Print how the flush went; exit 2 (with the reason, and where the rest waits) unless everything was sent."""
     sent = report.stored + report.conflicts
     if sent:
-        held = f" ({report.conflicts} ids were already held by other statements; the LRS keeps its own)" if report.conflicts else ""
+        ids = "1 id was" if report.conflicts == 1 else f"{report.conflicts} ids were"
+        held = f" ({ids} already held by other statements; the LRS keeps its own)" if report.conflicts else ""
         _say(f"sent {sent} statement{'s' if sent != 1 else ''} to {config.endpoint}{held}")
     waiting = f"{report.remaining} statement{'s' if report.remaining != 1 else ''} wait in {config.outbox}"
     if report.stopped is not None:
-        later = "fix the LRS config" if report.stopped.config_problem else "when the LRS can be reached"
-        raise fail(f"{report.stopped.reason}; {waiting}: run 'cxsim lrs flush' {later}")
+        then = "fix the LRS config, then run 'cxsim lrs flush'" if report.stopped.config_problem else (
+            "run 'cxsim lrs flush' when the LRS can be reached"
+        )
+        raise fail(f"{report.stopped.reason}; {waiting}: {then}")
     if report.rejected:
         sid, reason = report.rejected[0]
         raise fail(f"the LRS rejected {len(report.rejected)} statement(s), first {sid} ({reason}); {waiting}")

@@ -120,8 +120,8 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         raise checker.bad("endpoint", "put the credentials in username and password, not in the URL")
     username, password = checker.text("username"), checker.text("password")
     if bool(username) != bool(password):
-        missing = "password" if username else "username"
-        raise checker.bad(missing, f"missing ({ENV[missing]} or {missing} in the file): give both username and password, or neither")
+        given, missing = ("username", "password") if username else ("password", "username")
+        raise checker.bad(given, f"given without a {missing} (set {ENV[missing]} or {missing} in the file, or neither)")
     kind = checker.text("actor") or "account"
     if kind not in ("account", "mbox"):
         raise checker.bad("actor", f"expected 'account' or 'mbox', found {kind!r}")

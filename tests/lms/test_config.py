@@ -63,7 +63,7 @@ def test_the_default_file_is_read_from_the_config_home_and_only_the_environment_
         ("", "no LRS configured: set endpoint in ~/.config/cxsim/lrs.toml, pass --lrs-config FILE, or set CXSIM_LRS_ENDPOINT"),
         ('endpoint = "lrs.example.org"', "lrs.toml: endpoint: expected an http:// or https:// URL, found 'lrs.example.org'"),
         ('endpoint = "https://u:p@lrs.example.org/"', "lrs.toml: endpoint: put the credentials in username and password"),
-        ('endpoint = "https://l.example.org/"\nusername = "a"', "password: missing (CXSIM_LRS_PASSWORD or password in the file)"),
+        ('endpoint = "https://l.example.org/"\nusername = "a"', "lrs.toml: username: given without a password (set CXSIM_LRS_PASSWORD"),
         ('endpoint = "https://l.example.org/"\nendpont = 1', "lrs.toml: endpont: unknown key"),
         ('endpoint = "https://l.example.org/"\nactor = "openid"', "lrs.toml: actor: expected 'account' or 'mbox', found 'openid'"),
         ('endpoint = "https://l.example.org/"\nactor = "mbox"', "mbox_domain: actor = 'mbox' needs a mail domain"),

@@ -7,6 +7,8 @@ when it is back.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import time
 import uuid
 from dataclasses import replace
@@ -143,3 +145,38 @@ def test_refused_credentials_stop_the_flush_and_keep_every_statement(lrs_config,
     assert reporter.last_report is not None and reporter.last_report.stopped is not None
     assert reporter.last_report.stopped.config_problem
     assert "refused the credentials (HTTP 401" in reporter.status()
+
+
+VALIDATE = """
+import json, sys
+from pydantic import ValidationError
+from ralph.models.xapi.base.statements import BaseXapiStatement
+for s in json.load(sys.stdin):
+    try:
+        BaseXapiStatement(**s)
+        print("valid")
+    except ValidationError as exc:
+        print("invalid", exc.error_count())
+"""
+
+
+def test_every_kind_of_statement_passes_ralph_s_strict_xapi_1_0_3_model():
+    from lms.lrs_server import LRS_PYTHON
+
+    info = new_session(team="Blue")
+    mbox = st.Naming(activity_base="https://training.example.org/cxsim", actor_kind="mbox", mbox_domain="example.org")
+    account = st.Naming(activity_base="https://training.example.org/cxsim", home_page="https://lms.example.org")
+    card = st.DecisionCard(prompt="The checkout is down.", options=(("wait", "Wait"), ("tell", "Tell everyone")))
+    t = "2026-12-02T08:00:00.000Z"
+    built = []
+    for naming in (mbox, account):
+        built += [
+            st.launched(naming, info, t), st.initialized(naming, info, t),
+            st.answered(naming, info, decision="outage", option="tell", style="proactive", sim_minute=2160.0, nth=1, timestamp=t, card=card),
+            st.completed(naming, info, score_scaled=0.5, kpis={"nps": 3.0}, sim_minutes=4320.0, timestamp=t, currency="EUR"),
+            st.terminated(naming, info, t),
+        ]  # fmt: skip
+    broken = {k: v for k, v in built[0].items() if k != "actor"}  # the model is strict: a statement without an actor fails
+    done = subprocess.run([str(LRS_PYTHON), "-c", VALIDATE], input=json.dumps([*built, broken]), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:-1] == ["valid"] * len(built) + ["invalid 1"]
