@@ -82,8 +82,9 @@ def _scenario_of(file: Path, record: SessionRecord) -> Scenario | None:
 
 @app.command()
 def send(
-    file: Annotated[
-        Path, typer.Argument(help="Session file saved by the game (*.results.json, or *.autosave.json).", show_default=False)
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Session files saved by the game (*.results.json, or *.autosave.json).", show_default=False),
     ],
     lrs_config: ConfigOpt = None,
     score: Annotated[
@@ -92,11 +93,12 @@ def send(
     ] = None,
     team: Annotated[str, typer.Option("--team", help="The classroom team the session was played for (default: none).")] = "",
 ) -> None:
-    """Report a saved session: launched, initialized, each answer, then completed and terminated if it finished.
+    """Report saved sessions: launched, initialized, each answer, then completed and terminated if it finished.
 
-    The statements go into the outbox first and leave it once the LRS has them, so an unreachable
-    LRS loses nothing: `cxsim lrs flush` sends them later. Sending a file twice stores nothing twice
-    (each statement's id is derived from the session and the event).
+    Every file is read before anything is queued (a bad one: exit 2, nothing sent). The statements
+    go into the outbox first and leave it once the LRS has them, so an unreachable LRS loses
+    nothing: `cxsim lrs flush` sends them later. Sending a file twice stores nothing twice (each
+    statement's id is derived from the session and the event).
     """
     from sim.lms.config import load_config
     from sim.lms.lrs import flush
@@ -105,9 +107,11 @@ def send(
     from sim.session.file import read_session
 
     config = load_config(lrs_config)
-    record = read_session(file)
-    scenario = _scenario_of(file, record)
-    statements = record_statements(config, record, scenario=scenario, saved_at=file_time(file), score_scaled=score, team=team)
+    statements = []
+    for file in files:
+        record = read_session(file)
+        scenario = _scenario_of(file, record)
+        statements += record_statements(config, record, scenario=scenario, saved_at=file_time(file), score_scaled=score, team=team)
     outbox = Outbox(config.outbox)
     outbox.add(statements)
     _finish(flush(outbox, config), config)

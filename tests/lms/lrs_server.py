@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -113,6 +114,12 @@ def main() -> None:
     print(f"LRS at {lrs.endpoint} (statements in {lrs.data})")
     print(f"export CXSIM_LRS_ENDPOINT={lrs.endpoint} CXSIM_LRS_USERNAME={lrs.username} CXSIM_LRS_PASSWORD={lrs.password}")
     sys.stdout.flush()
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # also when started in the background, where SIGINT is ignored by default
     try:
         assert lrs.process is not None
         lrs.process.wait()

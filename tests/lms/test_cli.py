@@ -76,11 +76,14 @@ def test_send_reports_a_finished_session_once_however_often_it_is_sent(lrs_confi
     assert len(Outbox(lrs_config.outbox)) == 0
 
 
-def test_an_unfinished_session_reports_what_happened_so_far(lrs_config, tmp_path):
+def test_an_unfinished_session_reports_what_happened_so_far_and_several_files_go_in_one_command(lrs_config, tmp_path):
     path, _ = write_session(tmp_path, finished=False)
-    res = cxsim("lrs", "send", str(path))
+    other, _ = write_session(tmp_path)
+    res = cxsim("lrs", "send", str(path), str(other))
     assert res.exit_code == 0, res.stderr
+    assert one_line(res.stdout) == f"sent 8 statements to {lrs_config.endpoint}"
     assert sorted(s["verb"]["id"].rsplit("/", 1)[1] for s in in_lrs(lrs_config, path)) == ["answered", "initialized", "launched"]
+    assert len(in_lrs(lrs_config, other)) == 5
 
 
 def test_an_unreachable_lrs_is_one_line_exit_2_and_flush_sends_the_kept_statements_later(lrs_config, tmp_path, monkeypatch):
@@ -129,7 +132,7 @@ def test_bad_config_and_bad_files_are_one_line_exit_2_and_nothing_is_queued(no_l
     monkeypatch.setenv("CXSIM_LRS_ENDPOINT", "http://127.0.0.1:9/xAPI/")
     not_a_session = tmp_path / "notes.json"
     not_a_session.write_text('{"format": "cxsim.run/1"}', encoding="utf-8")
-    res = cxsim("lrs", "send", str(not_a_session))
+    res = cxsim("lrs", "send", str(path), str(not_a_session))  # the good file is not sent either
     assert res.exit_code == 2 and "format: expected 'cxsim.session/1'" in one_line(res.stderr)
     assert not no_lrs_config.exists()  # nothing was queued for any of them
 
