@@ -24,6 +24,7 @@ from sim.lms.outbox import Outbox
 if TYPE_CHECKING:
     from sim.commands import LoggedCommand
     from sim.scenario.schema import Scenario
+    from sim.session.file import SessionRecord
 
 
 def utc_now() -> str:
@@ -75,11 +76,25 @@ class Reporter:
         self.cards = decision_cards(scenario) if scenario is not None else {}
         self.clock, self.background = clock, background
         self.answers: dict[str, int] = {}
+        self.styles: list[str] = []  # of every answer, for ``proactive_share``
         self.last_report: FlushReport | None = None
         self.error: Exception | None = None
         self._lock = threading.Lock()
         self._wanted = False
         self._thread: threading.Thread | None = None
+
+    @classmethod
+    def for_record(
+        cls, config: LrsConfig, record: SessionRecord, *, scenario: Scenario | None = None, team: str = "", background: bool = True
+    ) -> Reporter:
+        """The reporter of the session a ``SessionRecord`` describes (the game's ``Session.record``), primed with its answers."""
+        info = session_info(
+            scenario_file=record.scenario_file, scenario_title=record.scenario_title, scenario_sha256=record.scenario_sha256,
+            policy=record.policy, seed=record.seed, trainee=record.trainee, started_at=record.started_at, team=team,
+        )  # fmt: skip
+        reporter = cls(config, info, scenario=scenario, background=background)
+        reporter.prime(record.commands)
+        return reporter
 
     def prime(self, commands: Iterable[LoggedCommand]) -> None:
         """A resumed session: count the answers it already gave, so the next one gets the next id."""
@@ -87,7 +102,9 @@ class Reporter:
 
         for logged in commands:
             if isinstance(logged.command, Choose):
-                self.answers[logged.command.decision] = self.answers.get(logged.command.decision, 0) + 1
+                decision, option = logged.command.decision, logged.command.option
+                self.answers[decision] = self.answers.get(decision, 0) + 1
+                self.styles.append(option_style(self.scenario, decision, option))
 
     # --- the four moments ------------------------------------------------------------------------
 
@@ -101,9 +118,10 @@ class Reporter:
         """The trainee answered a decision card (``style``: the option's, read from the scenario if not given)."""
         nth = self.answers.get(decision, 0) + 1
         self.answers[decision] = nth
+        style = style or option_style(self.scenario, decision, option)
+        self.styles.append(style)
         statement = st.answered(
-            self.config.naming, self.info, decision=decision, option=option,
-            style=style or option_style(self.scenario, decision, option), sim_minute=sim_minute, nth=nth,
+            self.config.naming, self.info, decision=decision, option=option, style=style, sim_minute=sim_minute, nth=nth,
             timestamp=self.clock(), card=self.cards.get(decision),
         )  # fmt: skip
         self._queue(statement)
@@ -117,6 +135,20 @@ class Reporter:
             timestamp=self.clock(), currency=currency,
         )  # fmt: skip
         self._queue(statement)
+
+    def finished(self, results: Mapping[str, Any], score_scaled: float | None = None) -> None:
+        """``completed`` from a ``cxsim.run/1`` results document, then ``terminated``: the end of a played session.
+
+        ``score_scaled`` None: the share of this session's styled answers that were proactive.
+        """
+        currency = results.get("currency", "")
+        minutes = results.get("sim_minutes", 0.0)
+        self.completed(
+            score_scaled if score_scaled is not None else st.proactive_share(self.styles), st.headline_kpis(results),
+            sim_minutes=float(minutes) if isinstance(minutes, int | float) else 0.0,
+            currency=currency if isinstance(currency, str) else "",
+        )  # fmt: skip
+        self.terminated()
 
     def terminated(self) -> None:
         """The trainee left the session (after ``completed``, or unfinished)."""
