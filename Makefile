@@ -49,3 +49,23 @@ screenshots: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+
+# The xAPI tests (tests/lms) send statements to a real LRS on 127.0.0.1: ralph-malph's server with
+# its filesystem backend, in a venv of its own so its pinned dependencies stay out of .venv.
+# ralph imports requests without declaring it. The venv's own .gitignore keeps git status clean.
+LRS_VENV  := .venv-lrs
+LRS_STAMP := $(LRS_VENV)/.installed
+.PHONY: lrs-venv lrs-server clean-lrs
+$(LRS_STAMP):
+	@test -x $(LRS_VENV)/bin/python || $(PYTHON) -m venv $(LRS_VENV)
+	@echo '*' > $(LRS_VENV)/.gitignore
+	$(LRS_VENV)/bin/python -m pip install --quiet 'ralph-malph[cli,lrs]==5.1.0' 'requests>=2.31'
+	@touch $(LRS_STAMP)
+test: $(LRS_STAMP)
+lrs-venv: $(LRS_STAMP)
+## lrs-server: a local LRS on http://127.0.0.1:8100/xAPI/ to try LMS reporting (docs/lms.md)
+lrs-server: $(STAMP) $(LRS_STAMP)
+	$(BIN)/python tests/lms/lrs_server.py --port 8100
+clean: clean-lrs
+clean-lrs:
+	rm -rf $(LRS_VENV)
