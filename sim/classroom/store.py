@@ -227,7 +227,7 @@ class Store:
         """The decisions the teams sent, newest last (at most ``limit``, the newest ones)."""
         rows = self.db.execute(
             "SELECT m.team_id, m.seq, m.body, m.received_at FROM messages m JOIN teams t ON t.id = m.team_id"
-            " WHERE t.session_id = ? AND m.kind = 'decision' ORDER BY m.received_at DESC, m.team_id, m.seq DESC LIMIT ?",
+            " WHERE t.session_id = ? AND m.kind = 'decision' ORDER BY m.received_at DESC, m.team_id DESC, m.seq DESC LIMIT ?",
             (session_id, limit),
         ).fetchall()
         out = []
