@@ -8,17 +8,21 @@ import io
 import json
 import socket
 import sqlite3
-import subprocess
-import sys
 
 import pytest
-from classroom.hosting import ENV, HIKE, board, cxsim, http
+from classroom.hosting import HIKE, board, cxsim, host_starter, http
 from websockets.sync.client import connect
 
 
-@pytest.fixture
-def host(start_host, tmp_path):
-    return start_host(str(HIKE), "--port", "0", "--days", "1", "--db", str(tmp_path / "s.sqlite"))
+@pytest.fixture(scope="module")
+def host(tmp_path_factory):
+    """One host for the module's tests (each uses its own team names); the rate limit's test has its own."""
+    folder = tmp_path_factory.mktemp("host")
+    starter = host_starter(folder)
+    started = next(starter)(str(HIKE), "--port", "0", "--days", "1", "--db", str(folder / "s.sqlite"))
+    started.folder = folder
+    yield started
+    next(starter, None)
 
 
 def join(host, team: str, token: str | None = None) -> tuple[int, dict]:
@@ -47,7 +51,7 @@ def test_team_names_are_checked_and_kept_as_written(host):
     again = join(host, "<b>Bold</b> &amp; co", token=first["token"])
     assert again[0] == 200 and again[1]["team_id"] == first["team_id"]  # the token lets the same team in again
     names = [t["name"] for t in board(host)["teams"]]
-    assert names == ["<b>Bold</b> &amp; co"]
+    assert names.count("<b>Bold</b> &amp; co") == 1
 
 
 def test_csv_export_keeps_a_formula_name_as_text(host):
@@ -56,10 +60,10 @@ def test_csv_export_keeps_a_formula_name_as_text(host):
     assert status == 200
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["rank", "team", "sim_minutes"]
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert "'=HYPERLINK(\"http://x\")" in [row[1] for row in rows[1:]]
 
 
-def test_batches_need_the_teams_token_and_valid_bounded_messages(host, tmp_path):
+def test_batches_need_the_teams_token_and_valid_bounded_messages(host):
     _, me = join(host, "Blue")
     url = host.base + me["batch_url"]
     auth = {"Authorization": f"Bearer {me['token']}"}
@@ -69,10 +73,10 @@ def test_batches_need_the_teams_token_and_valid_bounded_messages(host, tmp_path)
     status, reply = http("POST", url, {"messages": [snap]}, headers=auth)
     assert (status, reply) == (200, {"acked": 1, "state": "lobby"})
     assert http("POST", url, {"messages": [snap]}, headers=auth)[1]["acked"] == 1  # the same message again: harmless
-    team = board(host)["teams"][0]
+    (team,) = (t for t in board(host)["teams"] if t["name"] == "Blue")
     assert team["values"][0] == pytest.approx(5.0 / (10 / 1440)) and team["sim_minutes"] == 10  # profit per day
-    with sqlite3.connect(tmp_path / "s.sqlite") as db:
-        (kept,) = db.execute("SELECT kpis FROM teams").fetchone()
+    with sqlite3.connect(host.folder / "s.sqlite") as db:
+        (kept,) = db.execute("SELECT kpis FROM teams WHERE name = 'Blue'").fetchone()
     assert json.loads(kept) == {"money.profit": 5.0}  # money.revenue is not a scorecard KPI: not kept
     unknown = {"kind": "decision", "seq": 2, "sim_minutes": 20, "decision": "crash", "option": "rm -rf"}
     assert http("POST", url, {"messages": [unknown]}, headers=auth)[0] == 422
@@ -120,7 +124,8 @@ def test_the_dashboard_page_forbids_inline_and_foreign_scripts(host):
     assert "script-src 'self'" in policy and "default-src 'none'" in policy and "unsafe-inline" not in policy
 
 
-def test_joins_are_rate_limited_per_address(host):
+def test_joins_are_rate_limited_per_address(start_host, tmp_path):
+    host = start_host(str(HIKE), "--port", "0", "--db", str(tmp_path / "s.sqlite"))
     statuses = [http("POST", host.base + "/join/AAAAAA", {"team": "x"})[0] for _ in range(31)]
     assert statuses[:30] == [404] * 30 and statuses[30] == 429
     assert join(host, "Late")[0] == 429  # the right code too, until the minute has passed
@@ -148,10 +153,14 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path):
         (["--join", "http://127.0.0.1:9/join/ABCDEF", "--team", "\x07"], "--team: a team name has only printable characters"),
     ],
 )
-def test_play_join_mistakes_are_one_line_and_exit_2(tmp_path, args, expected):
-    proc = subprocess.run(
-        [sys.executable, "-m", "sim", "play", *args, "--autoplay"], cwd=tmp_path, env=ENV, capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
-    assert proc.returncode == 2, proc.stderr
-    assert expected in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+def test_play_join_mistakes_are_one_line_and_exit_2(tmp_path, monkeypatch, args, expected):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+    from sim.cli.application import load_plugins
+
+    load_plugins()  # as main() does: the game adds play
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["play", *args, "--autoplay"])
+    assert res.exit_code == 2, res.stderr
+    assert expected in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
