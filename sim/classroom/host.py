@@ -71,6 +71,7 @@ def check_scorecard(scenario: Scenario, where: str) -> Scorecard:
 def open_session(options: HostOptions) -> Opened:
     """The unfinished session in the database (unless ``--new``), else a new one of the scenario file."""
     loaded = read_scenario(options.scenario)  # a broken file: one line per problem, exit 2
+    card = check_scorecard(loaded.scenario, str(options.scenario))
     store = Store(options.database)
     notes: list[str] = []
     current = store.current_session()
@@ -96,7 +97,6 @@ def open_session(options: HostOptions) -> Opened:
     policy = options.policy or scenario.default_policy_name
     if policy not in scenario.policies:
         raise CommandError(f"--policy: unknown policy '{policy}' (policies: {', '.join(scenario.policies)})")
-    card = check_scorecard(scenario, str(options.scenario))
     row = store.create_session(
         scenario_name=options.scenario.stem, scenario_file=str(options.scenario), scenario_toml=_text(loaded),
         sha256=loaded.sha256, seed=scenario.seed if options.seed is None else options.seed, policy=policy,

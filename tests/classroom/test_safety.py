@@ -11,6 +11,7 @@ import sqlite3
 
 import pytest
 from classroom.hosting import HIKE, board, cxsim, host_starter, http
+from helpers import queue_toml
 from websockets.sync.client import connect
 
 
@@ -164,3 +165,12 @@ def test_play_join_mistakes_are_one_line_and_exit_2(tmp_path, monkeypatch, args,
     res = CliRunner().invoke(app, ["play", *args, "--autoplay"])
     assert res.exit_code == 2, res.stderr
     assert expected in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.stderr
+
+
+def test_a_scorecard_on_a_key_the_results_do_not_have_is_refused(tmp_path):
+    text = queue_toml() + '[[scorecard.measures]]\nkpi = "money.proft"\nbaseline = 0\ntarget = 1\n'
+    (tmp_path / "card.toml").write_text(text)
+    proc = cxsim("host", "card.toml", "--port", "0", cwd=tmp_path)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, out + err
+    assert err.strip() == "card.toml: scorecard.measures.0.kpi: unknown results key 'money.proft'"
