@@ -46,6 +46,7 @@ log = logging.getLogger("cxsim.game")
 
 MIN_SIZE = (800, 500)
 TEXT_SCALES = (0.8, 2.0)  # Ctrl - and Ctrl + stay within these (every screen fits at both ends)
+HELD_BY_HOST = ("play", "decision")  # the screens whose time a classroom host's "pause all" (or its lobby) holds
 
 
 class App:
@@ -273,7 +274,11 @@ class App:
             if not self.running or not self.stack:
                 return
             scene = self.top
-        if self.tour is None or self.tour.showing(scene, self.painter) is None:  # time holds under a mark
+        link = self.options.classroom  # a classroom session (--join): report to the host; its pause holds time
+        if link is not None and self.session is not None:
+            link.observe(self.session.sim, self.session.finished)
+        held = link is not None and link.holds_time and scene.name in HELD_BY_HOST
+        if not held and (self.tour is None or self.tour.showing(scene, self.painter) is None):  # time holds under a mark
             scene.update(dt)
         if not self.running or not self.stack:
             return
@@ -310,6 +315,8 @@ class App:
         scene.draw_focus(self.screen)
         if self.tour is not None:
             self.tour.draw(self.screen, self.painter, scene)
+        if self.options.classroom is not None and (line := self.options.classroom.banner):
+            self.draw_banner(line)
         started = time.perf_counter()
         pygame.display.flip()
         self.flip_s = time.perf_counter() - started
@@ -318,6 +325,17 @@ class App:
         if shots and scene.name not in self.shots_taken and scene.frames_shown >= scene.screenshot_after:
             self.shots_taken.add(scene.name)
             self.screenshot(scene.name)
+
+    def draw_banner(self, line: str) -> None:
+        """The classroom session's line (waiting for the start, paused by the facilitator, host unreachable), over every screen."""
+        p = self.painter
+        w = self.screen.get_width()
+        text = p.fitting(line, 16, w - p.px(60), True, end=False)
+        rect = pygame.Rect(0, 0, p.width(text, 16, True) + p.px(28), p.line_h(16, True) + p.px(14))
+        rect.midtop = (w // 2, p.px(60))
+        ui.panel(self.screen, rect, ui.BLUE)
+        with p.within(rect):
+            p.text(self.screen, text, rect.center, 16, bold=True, anchor="center")
 
     def screenshot(self, name: str) -> Path | None:
         folder = self.options.screenshots or Path("screenshots")

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from sim.classroom.client import TeamLink
 
 
 def _parse_speed(value: str) -> float:
@@ -72,6 +75,10 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--allow-large", help="Play even a scenario that brings more than 5 million customers.")
         ] = False,
         unthrottled: Annotated[bool, typer.Option(hidden=True, help="Do not wait for the frame clock (tests).")] = False,
+        join: Annotated[
+            str | None, typer.Option(help="Join a classroom session: the join URL cxsim host printed (with --team).")
+        ] = None,
+        team: Annotated[str | None, typer.Option(help="Your team's name in the classroom session (with --join).")] = None,
     ) -> None:
         """Open the training game (needs the 'game' extra: pip install 'cxsim[game]').
 
@@ -96,8 +103,14 @@ def register(app: typer.Typer) -> None:
                 parse_answers(answers, loaded.scenario)  # an unknown decision or option: one line, exit 2
         if answers is not None and not autoplay:
             raise CommandError("--answers: only with --autoplay (a trainee answers the cards themselves)")
-        if answers is not None and file is None:
+        if answers is not None and file is None and join is None:
             raise CommandError("--answers: name the scenario file too (the answers are its decisions' options)")
+        if (join is None) != (team is None):
+            raise CommandError("--join and --team go together: cxsim play --join URL --team NAME")
+        if join is not None:
+            for flag, given in (("--seed", seed), ("--policy", policy), ("--resume", resume)):
+                if given is not None:
+                    raise CommandError(f"{flag}: not with --join (the host sets the scenario, seed, policy and length)")
         if resume is not None:
             if not resume.is_file():
                 raise CommandError(f"--resume: {resume}: no such session file")
@@ -119,6 +132,10 @@ def register(app: typer.Typer) -> None:
             raise CommandError(
                 f"the game needs pygame-ce and pygame_gui ({exc}); install them with: pip install 'cxsim[game]'"
             ) from exc
+        link = None
+        if join is not None and team is not None:
+            link, file, seed, policy, days = _join(join, team, save_dir, file, days, answers, allow_large)
+            name = name or link.reply.team
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
         from .main import run_game
         from .options import GameOptions
@@ -126,6 +143,49 @@ def register(app: typer.Typer) -> None:
         options = GameOptions(
             scenario=file, autoplay=autoplay, policy=policy, answers=answers, speed=autoplay_speed, frames=frames, screenshots=screenshots,
             save_dir=save_dir, trainee=name, seed=seed, days=days, size=size, realtime=not unthrottled, resume=resume,
+            classroom=link,
         )  # fmt: skip
-        code = run_game(options)
+        try:
+            code = run_game(options)
+        finally:
+            if link is not None:
+                _leave(link)
         raise typer.Exit(code)
+
+
+def _join(
+    url: str, team: str, save_dir: Path, file: Path | None, days: float | None, answers: str | None, allow_large: bool
+) -> tuple[TeamLink, Path, int, str, float]:
+    """Join a classroom session: the link to the host, and the scenario file, seed, policy and days it hands out."""
+    from sim.classroom.client import join
+    from sim.cli.options import check_workload
+    from sim.errors import CommandError
+    from sim.experiments.workload import customers_per_run, repeated
+    from sim.scenario.loader import read_scenario
+
+    link = join(url, team, save_dir, file)  # one line and exit 2 if the host cannot be reached or refuses
+    reply = link.reply
+    try:
+        if days is not None and abs(days - reply.horizon_days) > 1e-9:
+            raise CommandError(f"--days: the host sets the length of this session ({reply.horizon_days:g} days); omit --days")
+        loaded = read_scenario(link.scenario_path)
+        check_workload(repeated(customers_per_run(loaded.scenario, reply.horizon_days), 1, ""), "this session", allow_large)
+        if answers is not None:
+            from sim.session.paths import parse_answers
+
+            parse_answers(answers, loaded.scenario)
+    except BaseException:
+        link.close(timeout=0)
+        raise
+    typer.echo(f"joined session {reply.session} as {reply.team} ({reply.state}); playing {link.scenario_path}", err=True)
+    return link, link.scenario_path, reply.seed, reply.policy, reply.horizon_days
+
+
+def _leave(link: TeamLink) -> None:
+    """Send what the game queued before it exits (waiting a little for a host that is away); say what could not go."""
+    left = link.close()
+    if left:
+        typer.echo(
+            f"{left} updates could not reach the host; they are kept in {link.outbox.path} and sent when you join again"
+            " with the same team name", err=True,
+        )  # fmt: skip

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.classroom.client import TeamLink
 
 BASE_SIZE = (1280, 720)  # the window size the layout is designed at; other sizes scale from it
 
@@ -26,3 +30,4 @@ class GameOptions:
     size: tuple[int, int] = BASE_SIZE
     realtime: bool = True
     resume: Path | None = None
+    classroom: TeamLink | None = None  # joined a classroom session (--join): reports to the host, holds time when it says

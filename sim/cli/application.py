@@ -21,7 +21,7 @@ from typer import TyperException as UsageFailure  # typer >= 0.26 vendors click:
 from typer.core import TyperGroup
 
 from sim import __version__
-from sim.cli import author, lrs, run, sessions, studies
+from sim.cli import author, host, lrs, run, sessions, studies
 from sim.cli.console import err, out, print_lines
 from sim.errors import SimError
 
@@ -116,6 +116,7 @@ for command in (
     author.preview,
     sessions.replay,
     author.schema,
+    host.host,
 ):
     app.command()(command)
 app.add_typer(lrs.app, name="lrs")  # cxsim lrs send | flush | status: LMS reporting (sim/lms/)

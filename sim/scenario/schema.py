@@ -18,6 +18,7 @@ from sim.effects import EFFECTS, ResponseSpec
 from sim.scenario import teaching
 from sim.scenario.customer_model import CustomerModel
 from sim.scenario.distributions import Constant, Distribution
+from sim.scenario.scorecard import Scorecard
 from sim.scenario.teaching import Decision as Decision
 from sim.scenario.teaching import Lesson as Lesson
 from sim.scenario.teaching import Policy as Policy
@@ -381,6 +382,12 @@ class Scenario(Strict):
     )
     lessons: list[Lesson] = Field(
         default_factory=list, description="What the scenario teaches, as checkable claims: policy vs baseline on one KPI."
+    )
+    scorecard: Scorecard | None = Field(
+        None,
+        description="The balanced scorecard a classroom session (cxsim host) ranks teams on: a title and [[scorecard.measures]],"
+        " each a kpi (a results key), weight, baseline (scores 0), target (scores 1) and per_day; see docs/classroom.md"
+        " (default: NPS of customers a failure hit, repeat purchase and callers' CSAT on their full scales, equal weights).",
     )
 
     @property

@@ -1,0 +1,47 @@
+"""``cxsim host``: run a classroom session for several teams on one scenario, with a live dashboard (docs/classroom.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def host(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (.toml) every team plays.", show_default=False)],
+    port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 8765,
+    lan: Annotated[bool, typer.Option("--lan", help="Listen on every interface (0.0.0.0) and print the LAN URL.")] = False,
+    db: Annotated[
+        Path | None, typer.Option(help="The session's database (default: classroom/SCENARIO.sqlite); run again to go on.")
+    ] = None,
+    new: Annotated[bool, typer.Option("--new", help="End the unfinished session in the database and start a new one.")] = False,
+    seed: Annotated[int | None, typer.Option(min=0, help="Random seed every team plays (default: the scenario's).")] = None,
+    policy: Annotated[str | None, typer.Option(help="Base policy every team plays (default: the scenario's).")] = None,
+    days: Annotated[
+        float | None, typer.Option(min=0.01, max=3660, help="Play this many days instead of the scenario's horizon.")
+    ] = None,
+) -> None:
+    """Host a classroom session: teams join from the game, the facilitator follows them on a dashboard.
+
+    Prints `join: URL` for the teams (`cxsim play --join URL --team NAME`) and `dashboard: URL`
+    for the facilitator. Every team plays the same scenario, seed, policy and horizon, so they
+    face the same customers. Listens on 127.0.0.1 unless --lan. Needs the 'classroom' extra.
+    """
+    import sys
+
+    from sim.errors import CommandError
+
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise CommandError(f"the host needs FastAPI and uvicorn ({exc}); install them with: pip install 'cxsim[classroom]'") from exc
+    from sim.classroom.host import HostOptions, run_host
+
+    def say(line: str) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    options = HostOptions(scenario=scenario, port=port, lan=lan, db=db, new=new, seed=seed, policy=policy, days=days)
+    raise typer.Exit(run_host(options, say))
