@@ -193,11 +193,14 @@ class Session:
         ``autosave``: the file it was resumed from, which it keeps writing (and removes when it
         finishes); without one it gets a new name of its own, like a new session.
         """
-        return cls(
+        session = cls(
             loaded, folder=folder, trainee=record.trainee, policy=record.policy, seed=record.seed,
             horizon_days=record.horizon_days, observers=observers, commands=record.commands, resume_to=record.sim_minutes,
             autosave=autosave,
         )  # fmt: skip
+        if record.started_at:  # the same attempt goes on: it keeps the time it began (the LMS counts attempts by it)
+            session.record.started_at = record.started_at
+        return session
 
     def __init__(
         self,

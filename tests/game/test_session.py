@@ -97,6 +97,7 @@ def test_autosave_is_written_on_every_choice_and_resumes_to_the_same_state(tmp_p
     saved = json.loads(session.paths.autosave.read_text())
     assert [c["option"] for c in saved["commands"]] == ["reach_out"]
     resumed = Session.resume(loaded, read_session(session.autosave()), folder=tmp_path)  # saved now
+    assert resumed.record.started_at == session.record.started_at  # the same attempt goes on, not a new one
     assert resumed.sim.now == session.sim.now
     assert build_results(resumed.sim) == build_results(session.sim)
     assert isinstance(resumed.sim, Simulation)
