@@ -67,9 +67,6 @@ class PlayScene(Scene):
         self.speed = 1.0 if not options.autoplay else (options.speed or FAST)
         self.saved_speed = self.speed
         self.shown_decisions: set[str] = set()
-        # Every decision stops the engine's advance where it comes up (time itself goes on for a countdown card), so
-        # even fast-forwarding the card is shown at once, with all its countdown to read: never skipped by a big step.
-        session.sim.halt_at_decisions = True
         self.snap = session.sim.snapshot()
         self.kpis: dict[str, Any] = {}
         self._kpi_at = -1.0
