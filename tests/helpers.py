@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sim import Scenario, parse_scenario
 
@@ -55,3 +56,30 @@ entry = {{ phone = 1.0 }}
 def make_scenario(text: str) -> Scenario:
     """Validate scenario TOML text."""
     return parse_scenario(text.encode(), "test.toml").scenario
+
+
+def path_results(scenario: Scenario, style: str) -> dict[str, Any]:
+    """The results of one run of a trainee's path: every decision answered in ``style`` on the default policy."""
+    from sim.engine.simulation import Simulation
+    from sim.results.results import build_results
+    from sim.session.paths import style_answers
+    from sim.session.replay import with_choices
+
+    played, policy = with_choices(scenario, style_answers(scenario, style))
+    sim = Simulation(played, policy=policy)
+    sim.run()
+    return build_results(sim)
+
+
+def minutes_to_first_event(scenario: Scenario) -> float:
+    """Sim minutes from the first customer to the first decision or failure (at 1x, 100 minutes are 20 seconds)."""
+    from sim.engine.simulation import Simulation
+    from sim.records import CustomerArrived, DecisionRequested, FailureStarted, Record
+
+    seen: list[Record] = []
+    sim = Simulation(scenario, horizon_days=1.0)
+    sim.subscribe(seen.append)
+    sim.run()
+    first_customer = min(r.time for r in seen if isinstance(r, CustomerArrived))
+    first_event = min(r.time for r in seen if isinstance(r, DecisionRequested | FailureStarted))
+    return first_event - max(first_customer, 0.0)

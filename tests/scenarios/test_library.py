@@ -146,3 +146,19 @@ def test_hand_broken_copies_give_one_clear_line(path, tmp_path):
         assert proc.returncode == 2, (case, proc.stderr)
         assert len(lines) == 1, (case, lines)
         assert lines[0].startswith(str(copy)) and message in lines[0], (case, lines[0])
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_a_trainee_meets_decisions_across_the_journey_and_lessons_on_their_paths(path):
+    """Issue 11's design, for every bundled file: 3 to 6 decisions, each with a reactive answer and another, at least
+    one a countdown whose lapse never hands out a free proactive answer, and every lesson on the trainee's paths."""
+    scenario = read_scenario(path).scenario
+    decisions = scenario.decisions
+    assert 3 <= len(decisions) <= 6
+    for name, d in decisions.items():
+        styles = {o.style for o in d.options.values()}
+        assert "reactive" in styles and len(styles) >= 2, name
+    countdowns = [d for d in decisions.values() if not d.pause]
+    assert countdowns and all(d.respond_within_min for d in countdowns)
+    assert all(d.options[d.default_option or next(iter(d.options))].style != "proactive" for d in countdowns)
+    assert scenario.lessons and all(lesson.on_paths for lesson in scenario.lessons)
