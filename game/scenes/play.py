@@ -67,6 +67,9 @@ class PlayScene(Scene):
         self.speed = 1.0 if not options.autoplay else (options.speed or FAST)
         self.saved_speed = self.speed
         self.shown_decisions: set[str] = set()
+        # Every decision stops the engine's advance where it comes up (time itself goes on for a countdown card), so even
+        # fast-forwarding, the card is shown at once with all its countdown to read: never skipped inside a big step.
+        session.sim.halt_at_decisions = True
         self.snap = session.sim.snapshot()
         self.kpis: dict[str, Any] = {}
         self._kpi_at = -1.0
@@ -186,7 +189,7 @@ class PlayScene(Scene):
                     self.sample()
                 if sim.now == before and not sim.paused:
                     break
-                if sim.pending_decisions.keys() - self.shown_decisions:  # a countdown card came up: show it now, even at End
+                if sim.pending_decisions.keys() - self.shown_decisions:  # a card came up (the engine halted there): show it now
                     break
                 if quiet and not self.quiet():  # the first customer, failure or decision: back to the chosen speed
                     break
