@@ -20,6 +20,7 @@ from sim.effects import EFFECTS
 from sim.scenario import customer_model as p
 from sim.scenario import distributions as d
 from sim.scenario import schema as s
+from sim.scenario import scorecard as sc
 from sim.scenario.bounds import MAX_MAGNITUDE
 from sim.scenario.loader import MAX_NESTING
 
@@ -56,6 +57,11 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
         "`[[lessons]]`: what the scenario teaches, as claims `cxsim preview`, `cxsim lint --play` and the tests check over"
         " paired replications; a side is a policy or a decision path (docs/authoring.md, 'Lessons').",
         [s.Lesson],
+    ),
+    (
+        "Scorecard",
+        "`[scorecard]` and `[[scorecard.measures]]`: how a classroom session (`cxsim host`, docs/classroom.md) ranks its teams.",
+        [sc.Scorecard, sc.Measure],
     ),
     (
         "Customer model",
