@@ -57,7 +57,11 @@ class Opened:
 
 
 def check_scorecard(scenario: Scenario, where: str) -> Scorecard:
-    """The session's scorecard, each of its KPIs checked against the scenario's results keys (CommandError if unknown)."""
+    """The session's scorecard, each of its KPIs checked against the scenario's results keys (CommandError if unknown).
+
+    A declared scorecard's keys are checked when the file loads (sim/scenario/checks.py, at file and line); this
+    guards the default card, whose keys the file never names, and a session stored by another version.
+    """
     from sim.results.results import result_keys
 
     card = scorecard_of(scenario.scorecard)

@@ -179,8 +179,15 @@ def check_scenario(s: Scenario) -> list[Finding]:
 
     for i, lesson in enumerate(s.lessons):
         out.extend(_lesson_findings(s, i, lesson))
-    if s.lessons and not any(not f.warning for f in out):
-        keys = result_keys(s)
+    clean = not any(not f.warning for f in out)  # results keys can be listed only for a scenario without errors
+    keys = result_keys(s) if clean and (s.lessons or s.scorecard is not None) else set()
+    if clean and s.scorecard is not None:
+        for i, measure in enumerate(s.scorecard.measures):
+            if measure.kpi not in keys:
+                kpi = clip(measure.kpi)
+                hint = did_you_mean(kpi, sorted(keys))
+                out.append(Finding(("scorecard", "measures", i, "kpi"), f"unknown results key '{kpi}'{hint}"))
+    if clean and s.lessons:
         daily = daily_columns(s)
         for i, lesson in enumerate(s.lessons):
             known = daily if lesson.days is not None else keys

@@ -173,4 +173,7 @@ def test_a_scorecard_on_a_key_the_results_do_not_have_is_refused(tmp_path):
     proc = cxsim("host", "card.toml", "--port", "0", cwd=tmp_path)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 2, out + err
-    assert err.strip() == "card.toml: scorecard.measures.0.kpi: unknown results key 'money.proft'"
+    line = text[: text.index('kpi = "money.proft"')].count("\n") + 1
+    assert err.strip() == (
+        f"card.toml:{line}: scorecard.measures (the first item).kpi: unknown results key 'money.proft'; did you mean 'money.profit'?"
+    )  # checked as the file loads, at its line: cxsim validate says the same
