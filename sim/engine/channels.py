@@ -105,6 +105,8 @@ class StaffedChannel:
             return
         delta = (target - self.agents) * self.concurrency
         self.agents = target
+        # the change is recorded first: the services it starts come after it in the record stream
+        self.emit(StaffingChanged(time=self.env.now, touchpoint=self.name, agents=target))
         if delta > 0:
             back = min(delta, self.retiring)
             self.retiring -= back
@@ -114,7 +116,6 @@ class StaffedChannel:
             cut = min(-delta, self.free)
             self.free -= cut
             self.retiring += -delta - cut
-        self.emit(StaffingChanged(time=self.env.now, touchpoint=self.name, agents=target))
 
     def offer_callbacks(self, offer_after_wait_min: float, accept_probability: float) -> None:
         """From now on, offer a call back to customers who have waited ``offer_after_wait_min`` minutes."""

@@ -26,6 +26,7 @@ class Incident:
     def __init__(self, env: simpy.Environment, name: str, spec: FailureSpec) -> None:
         self.name = name
         self.spec = spec
+        self.number = 0  # 1 for the failure's first incident, 2 for its second... (set by Incidents.start)
         self.started: float = env.now
         self.ended: float | None = None
         self._fixed = env.event()

@@ -39,8 +39,9 @@ def failure_process(ctx: RunContext, name: str, spec: FailureSpec) -> Generator[
 def _outage(ctx: RunContext, name: str, spec: FailureSpec, duration: Callable[[], float]) -> Generator[simpy.Event, Any, None]:
     env = ctx.env
     incident = Incident(env, name, spec)
-    ctx.incidents.start(incident)
+    # recorded before what it triggers (standing rules, policy responses, decisions)
     ctx.emit(FailureStarted(time=env.now, failure=name, touchpoint=spec.touchpoint, effect=spec.effect, severity=spec.severity))
+    ctx.incidents.start(incident)
     yield env.timeout(duration()) | incident.fixed
     incident.ended = env.now
     ctx.incidents.end(incident)

@@ -39,13 +39,13 @@ def contact_probability(ctx: RunContext, incident: Incident) -> float:
 class Incidents:
     """The incidents of one run (satisfies ``context.IncidentBoard``)."""
 
-    def __init__(self, ctx: RunContext, occurrences: dict[str, dict[str, float]]) -> None:
+    def __init__(self, ctx: RunContext) -> None:
         self.ctx = ctx
         self.incidents: list[Incident] = []
         self.at = ctx.incident_at
         # standing rules: response -> the failures it answers from now on (None: every failure), in the order given
         self.standing: dict[str, frozenset[str] | None] = {}
-        self._occurrences = occurrences  # the metrics' failure counters (a detection draw is keyed by occurrence)
+        self._started: dict[str, int] = {}  # failure -> incidents of it so far (numbers each one for its draws)
 
     def active(self) -> list[Incident]:
         """Incidents still in progress, oldest first."""
@@ -78,6 +78,7 @@ class Incidents:
     def start(self, incident: Incident) -> None:
         """A failure began: mark its touchpoint and put standing and policy responses in force."""
         ctx = self.ctx
+        incident.number = self._started[incident.name] = self._started.get(incident.name, 0) + 1
         self.incidents.append(incident)
         self.at[incident.spec.touchpoint] = incident
         responses = ctx.scenario.responses
@@ -161,5 +162,9 @@ class Incidents:
                 ctx.emit(NoticeSent(time=ctx.env.now, customer=customer.id, failure=incident.name, notice="needless"))
 
     def detect_draw(self, incident: Incident) -> float:
-        """A uniform draw deciding whether the brand detects an incident (keyed by failure and occurrence)."""
-        return self.ctx.draws.detect(stream_key(incident.name), int(self._occurrences[incident.name]["occurrences"]))
+        """A uniform draw deciding whether the brand detects an incident (keyed by failure and incident number).
+
+        The key is fixed when the incident starts, so a response chosen by a policy at that instant
+        and the same response chosen by a trainee's command later draw the same number.
+        """
+        return self.ctx.draws.detect(stream_key(incident.name), incident.number)

@@ -76,7 +76,7 @@ class Simulation:
         self.seed = scenario.seed if seed is None else seed
         self.horizon = (horizon_days if horizon_days is not None else scenario.horizon_days) * MINUTES_PER_DAY
         self.warmup = min(scenario.warmup_days * MINUTES_PER_DAY, self.horizon)
-        self.env = env = simpy.Environment()
+        self.env = env = simpy.Environment(initial_time=0.0)  # float times from the first record on
         self.metrics = Metrics(scenario, self.warmup, self.horizon)
         self._observers: list[Observer] = list(observers)
         self._routes: dict[type, tuple[Observer, ...]] = {}
@@ -84,6 +84,7 @@ class Simulation:
         self._route_records()
         self._command_log: list[LoggedCommand] = []
         self._halt: Event | None = None
+        self._days_closed, self._closed_until = 0, 0.0  # the days whose channel figures are closed, and until when
 
         ctx = self._ctx = RunContext(
             env=env, scenario=scenario, policy=self.policy, seed=self.seed, interactive=interactive, horizon=self.horizon,
@@ -96,7 +97,7 @@ class Simulation:
         }
         ctx.population = self._population = Population(ctx)
         ctx.outcomes = Outcomes(ctx)
-        ctx.incidents = self._incidents = Incidents(ctx, self.metrics.failures)
+        ctx.incidents = self._incidents = Incidents(ctx)
         ctx.decisions = self.decisions = DecisionBoard(ctx)
 
         for ch in ctx.channels.values():
@@ -195,6 +196,8 @@ class Simulation:
         trigger_urgently(env, timer, t - env.now)
         env.run(until=halt)
         self._halt = None
+        if self.finished:
+            self._close_last_day()
 
     def run(self) -> Metrics:
         """Run to the horizon (answering decisions by policy) and return the metrics."""
@@ -258,12 +261,22 @@ class Simulation:
         trigger_urgently(self.env, halt)
 
     def _on_midnight(self, event: Event) -> None:
-        day = cast(int, event.value)
+        self._close_day(cast(int, event.value))
         end = self.env.now
-        self.metrics.close_day(day, max(end - MINUTES_PER_DAY, 0.0), end)
         nxt = min(end + MINUTES_PER_DAY, self.horizon)
         if nxt > end:
-            Timeout(self.env, nxt - end, day + 1).callbacks.append(self._on_midnight)
+            Timeout(self.env, nxt - end, self._days_closed + 1).callbacks.append(self._on_midnight)
+
+    def _close_day(self, day: int) -> None:
+        end = self.env.now
+        self.metrics.close_day(day, max(end - MINUTES_PER_DAY, 0.0), end)
+        self._days_closed, self._closed_until = day, end
+
+    def _close_last_day(self) -> None:
+        # NOTE: advance_to(horizon) halts before the ordinary events of the horizon instant, so the
+        # midnight timer due then never fires; the last day is closed here instead, once.
+        if self._ctx.channels and self._closed_until < self.horizon:
+            self._close_day(self._days_closed + 1)
 
     def _shift_changes(self, channel: StaffedChannel, timeline: list[tuple[float, int]]) -> Generator[simpy.Event, Any, None]:
         env = self.env

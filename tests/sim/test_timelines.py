@@ -290,8 +290,8 @@ def test_shift_end_lets_the_busy_agent_finish_and_shift_start_dispatches_the_que
             (60.0, "staffing_changed", 0),  # recorded when the shift ends, though the agent is still busy
             (a[0] + 60, "contact_served", 0, 0.0, 60.0, False),
             (a[0] + 60, "journey_ended", 0),  # ... and the agent leaves: nobody is dispatched
-            (120.0, "service_started", 1, 120 - a[1], False, True),  # recorded before the staffing change that allows it
-            (120.0, "staffing_changed", 1),  # (see test_staffing_change_is_recorded_before_the_services_it_starts)
+            (120.0, "staffing_changed", 1),  # the shift starts, then (same minute) the queue is served
+            (120.0, "service_started", 1, 120 - a[1], False, True),
             (180.0, "contact_served", 1, 120 - a[1], 60.0, False),
             (180.0, "journey_ended", 1),
         ]
@@ -347,8 +347,8 @@ def test_an_extra_agent_takes_the_longest_waiting_customer_at_the_command_minute
             (a[1], "contact_queued", 1, 1),
             (a[2], "customer_arrived", 2),
             (a[2], "contact_queued", 2, 2),
-            (50.0, "service_started", 1, 50 - a[1], False, True),
             (50.0, "staffing_changed", 2),
+            (50.0, "service_started", 1, 50 - a[1], False, True),
             (free, "contact_served", 0, 0.0, 60.0, False),
             (free, "service_started", 2, free - a[2], False, True),
             (free, "journey_ended", 0),
@@ -492,8 +492,8 @@ def test_a_fix_response_ends_the_failure_at_its_start_plus_after_min():
     assert timeline(log) == norm(
         [
             (0.0, "staffing_changed", 1),
-            (60.0, "response_applied", "fix_now", "outage"),  # recorded before the failure it answers
-            (60.0, "failure_started", "outage", "error"),  # (see test_failure_started_is_recorded_before_what_it_triggers)
+            (60.0, "failure_started", "outage", "error"),
+            (60.0, "response_applied", "fix_now", "outage"),  # the policy answers the failure at once
             (a[0], "customer_arrived", 0),
             (a[0], "customer_affected", 0, "outage"),
             (a[0], "contact_balked", 0, "incident"),
@@ -550,8 +550,8 @@ def test_a_pausing_decision_stops_time_at_the_failure_minute_and_choose_applies_
     assert (sim.now, sim.paused, list(sim.pending_decisions)) == (60.0, True, ["outage_call"])
     assert timeline(log) == [
         (0.0, "staffing_changed", 1),
-        (60.0, "decision_requested", "outage_call", True),
         (60.0, "failure_started", "outage", "error"),
+        (60.0, "decision_requested", "outage_call", True),
     ]
     sim.advance_to(1440)  # paused: time does not move
     assert (sim.now, len(log)) == (60.0, 3)
@@ -579,12 +579,12 @@ def test_a_policy_answers_the_same_decision_at_once_without_pausing():
     Simulation(make_scenario(text), seed=1, observers=[log.append]).run()
     assert timeline(log) == [
         (0.0, "staffing_changed", 1),
+        (60.0, "failure_started", "outage", "error"),  # first, as in the interactive run; then the answer at once
         (60.0, "decision_requested", "outage_call", True),
         (60.0, "decision_made", "outage_call", "act", "policy"),
         (60.0, "response_applied", "fix_now", "outage"),
         (60.0, "response_applied", "extra_agent", "outage"),
         (60.0, "staffing_changed", 2),
-        (60.0, "failure_started", "outage", "error"),  # after all it triggered (interactively, the answer comes later)
         (75.0, "failure_ended", "outage", 15.0, 0, True),
         (120.0, "staffing_changed", 1),
     ]
@@ -600,8 +600,8 @@ def test_a_decision_that_does_not_pause_takes_its_default_when_time_runs_out():
     sim.advance_to(1440)
     assert timeline(log) == [
         (0.0, "staffing_changed", 1),
-        (60.0, "decision_requested", "outage_call", False),
         (60.0, "failure_started", "outage", "error"),
+        (60.0, "decision_requested", "outage_call", False),
         (70.0, "decision_made", "outage_call", "act", "timeout"),
         (70.0, "response_applied", "fix_now", "outage"),
         (70.0, "response_applied", "extra_agent", "outage"),
@@ -618,7 +618,7 @@ def test_advance_to_stops_before_the_events_of_its_end_minute():
     sim.advance_to(60)
     assert (sim.now, sim.paused, [r.kind for r in log]) == (60.0, False, ["staffing_changed"])
     sim.advance_to(90)
-    assert (sim.now, sim.paused, [r.kind for r in log][1:]) == (60.0, True, ["decision_requested", "failure_started"])
+    assert (sim.now, sim.paused, [r.kind for r in log][1:]) == (60.0, True, ["failure_started", "decision_requested"])
 
 
 # A busier day for the chunking test: random handle times, patience and call-backs, shifts, the
@@ -657,41 +657,31 @@ def test_chunked_advance_to_gives_the_identical_log():
 # --- same-instant order of a cause and its effects ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="engine bug: the responses and decision a failure triggers are recorded before its FailureStarted"
-)
 @pytest.mark.parametrize(
     ("extra", "policy"),
     [(OUTAGE + FIX_15, 'on_failure = ["fix_now"]'), (PAUSING, 'decisions = { outage_call = "act" }')],
     ids=["policy-response", "decision"],
 )
 def test_failure_started_is_recorded_before_what_it_triggers(extra, policy):
-    # Today the minute-60 records start with response_applied (or decision_requested), then failure_started.
+    # The failure comes first, then the response_applied (or decision_requested) it triggers.
     log = run(scenario_toml(per_hour=0, extra=extra, policy=policy), seed=1)
     assert next(line[1] for line in timeline(log) if line[0] == 60.0) == "failure_started"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="engine bug: a staffing increase records the services it starts before its StaffingChanged"
-)
 def test_staffing_change_is_recorded_before_the_services_it_starts():
-    # Today, at 02:00 the queued customer's service_started comes first, then staffing_changed to 1.
+    # At 02:00 the shift starts (staffing_changed to 1), then the queued customer's service.
     log = run(scenario_toml(staffing=SPLIT_SHIFT), seed=9)
     assert [line[1] for line in timeline(log) if line[0] == 120.0] == ["staffing_changed", "service_started"]
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: records emitted while a Simulation is built have time int 0, not 0.0")
 def test_every_record_time_is_a_float():
     log = run(scenario_toml(per_hour=0), seed=1)
     assert [(r.kind, type(r.time)) for r in log if r.time == 0] == [("staffing_changed", float)]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="engine bug: the midnight at the horizon is never processed, so the last day has no channel stats"
-)
 def test_a_finished_run_closes_its_last_day():
-    # advance_to(horizon) stops before the events of the horizon minute, so the last midnight
-    # (Metrics.close_day) never runs: each day but the last gets its per-channel daily figures.
+    # advance_to(horizon) stops before the ordinary events of the horizon minute; the last day
+    # still gets its per-channel daily figures, like every other day.
     sim = Simulation(make_scenario(scenario_toml(hours=range(24))), seed=1, horizon_days=2)
     sim.run()
     assert sim.finished and sim.now == 2880
