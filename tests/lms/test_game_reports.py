@@ -1,0 +1,98 @@
+"""``cxsim play --lrs-config FILE``: the single-player game reports its session to a real LRS as it goes.
+
+The game runs as a trainee starts it (the real command, a dummy window) and the statements are
+read back from the LRS (ralph, tests/lms/conftest.py): ``launched`` and ``initialized`` when the
+session opens, one ``answered`` per decision with its option and style, ``completed`` with the
+score, ``terminated``, all under the session's registration. An LRS that is down costs the
+trainee nothing (the statements wait in the outbox, one line says so at the end, and ``cxsim lrs
+flush`` sends them later); a resumed session does not launch again; a bad config stops the
+command before the window opens.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lms.lrs_server import LocalLrs, free_port
+from lms.sessions import TUTORIAL
+
+from sim.lms import statements as st
+from sim.lms.config import load_config
+from sim.lms.lrs import get_statements
+from sim.lms.outbox import Outbox
+from sim.lms.reporter import session_info
+from sim.session.file import SessionRecord, read_session
+
+def cxsim(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The command as a trainee types it, in a dummy window; the environment is the test's at the time of the call."""
+    run_env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, env=run_env, timeout=300)
+
+
+def config_file(folder: Path, endpoint: str, lrs: LocalLrs) -> Path:
+    path = folder / "lrs.toml"
+    path.write_text(
+        f'endpoint = "{endpoint}"\nusername = "{lrs.username}"\npassword = "{lrs.password}"\n'
+        'activity_base = "https://training.example.org/cxsim"\nhome_page = "https://lms.example.org"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def play(config: Path, save_dir: Path, trainee: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """The tutorial's first three days, answered outage=wait (reactive) and rush=hot_fix (proactive)."""
+    return cxsim(
+        "play", str(TUTORIAL), "--lrs-config", str(config), "--autoplay", "--answers", "reactive,rush=hot_fix",
+        "--days", "3", "--unthrottled", "--save-dir", str(save_dir), "--name", trainee, *extra,
+    )  # fmt: skip
+
+
+def registration(record: SessionRecord) -> str:
+    info = session_info(
+        scenario_file=record.scenario_file, scenario_title=record.scenario_title, scenario_sha256=record.scenario_sha256,
+        policy=record.policy, seed=record.seed, trainee=record.trainee, started_at=record.started_at,
+    )  # fmt: skip
+    return st.registration(info)
+
+
+def verb(statement: dict[str, Any]) -> str:
+    return str(statement["verb"]["id"].rsplit("/", 1)[1])
+
+
+def trainee() -> str:
+    return f"Grace {uuid.uuid4().hex[:8]}"  # the LRS is shared by the tests: a new trainee is a new session
+
+
+def test_a_played_session_reaches_the_lrs_as_launched_answers_completed_and_terminated(lrs, no_lrs_config, tmp_path):
+    config = config_file(tmp_path, lrs.endpoint, lrs)
+    proc = play(config, tmp_path / "sessions", trainee(), "--speed", "max")
+    assert proc.returncode == 0, proc.stderr
+    assert "LMS" not in proc.stderr  # everything left: nothing to say
+    (results_file,) = (tmp_path / "sessions").glob("*.results.json")
+    record = read_session(results_file)
+    reg = registration(record)
+    lrs_config = load_config(config)
+    got = get_statements(lrs_config, registration=reg, limit="100")["statements"]
+    assert sorted(verb(s) for s in got) == ["answered", "answered", "completed", "initialized", "launched", "terminated"]
+    assert {s["context"]["registration"] for s in got} == {reg}
+    style = lrs_config.naming.extension("style")
+    answers = {s["object"]["id"].rsplit("/", 1)[1]: s["result"] for s in got if verb(s) == "answered"}
+    assert {d: (r["response"], r["extensions"][style]) for d, r in answers.items()} == {
+        "outage": ("wait", "reactive"), "rush": ("hot_fix", "proactive"),
+    }  # fmt: skip
+    done = next(s for s in got if verb(s) == "completed")["result"]
+    assert done["completion"] is True
+    assert done["score"] == {"scaled": 0.5}  # one of its two styled answers was proactive
+    kpis = done["extensions"][lrs_config.naming.extension("kpis")]
+    assert record.results is not None and kpis["profit"] == pytest.approx(record.results["money"]["profit"])
+    assert len(Outbox(lrs_config.outbox)) == 0
+    sent = cxsim("lrs", "send", str(results_file), "--lrs-config", str(config))  # the trainer sends the file too
+    assert sent.returncode == 0, sent.stderr
+    again = get_statements(lrs_config, registration=reg, limit="100")["statements"]
+    assert sorted(s["id"] for s in again) == sorted(s["id"] for s in got)  # the same events: nothing stored twice
