@@ -29,6 +29,7 @@ from sim.lms.outbox import Outbox
 from sim.lms.reporter import session_info
 from sim.session.file import SessionRecord, read_session
 
+
 def cxsim(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The command as a trainee types it, in a dummy window; the environment is the test's at the time of the call."""
     run_env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", **(env or {})}
@@ -45,11 +46,11 @@ def config_file(folder: Path, endpoint: str, lrs: LocalLrs) -> Path:
     return path
 
 
-def play(config: Path, save_dir: Path, trainee: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    """The tutorial's first three days, answered outage=wait (reactive) and rush=hot_fix (proactive)."""
+def play(config: Path, save_dir: Path, trainee: str, *extra: str, days: int = 3) -> subprocess.CompletedProcess[str]:
+    """The tutorial's first days, answered outage=wait (reactive) and rush=hot_fix (proactive), the rest reactive."""
     return cxsim(
         "play", str(TUTORIAL), "--lrs-config", str(config), "--autoplay", "--answers", "reactive,rush=hot_fix",
-        "--days", "3", "--unthrottled", "--save-dir", str(save_dir), "--name", trainee, *extra,
+        "--days", str(days), "--unthrottled", "--save-dir", str(save_dir), "--name", trainee, *extra,
     )  # fmt: skip
 
 
@@ -96,3 +97,79 @@ def test_a_played_session_reaches_the_lrs_as_launched_answers_completed_and_term
     assert sent.returncode == 0, sent.stderr
     again = get_statements(lrs_config, registration=reg, limit="100")["statements"]
     assert sorted(s["id"] for s in again) == sorted(s["id"] for s in got)  # the same events: nothing stored twice
+
+
+def waiting(outbox: Path, reg: str) -> list[str]:
+    """The verbs of this session's statements waiting in the outbox, in order."""
+    return [verb(q.statement) for q in Outbox(outbox).pending() if q.statement["context"]["registration"] == reg]
+
+
+def test_with_the_lrs_down_the_game_plays_on_and_cxsim_lrs_flush_sends_its_statements_later(lrs, no_lrs_config, tmp_path):
+    away = f"http://127.0.0.1:{free_port()}/xAPI/"  # nobody listens there
+    config = config_file(tmp_path, away, lrs)
+    proc = play(config, tmp_path / "sessions", trainee(), "--speed", "max")
+    assert proc.returncode == 0, proc.stderr  # no error for the trainee: the session was played and saved
+    (results_file,) = (tmp_path / "sessions").glob("*.results.json")
+    reg = registration(read_session(results_file))
+    assert waiting(no_lrs_config, reg) == ["launched", "initialized", "answered", "answered", "completed", "terminated"]
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"cxsim game: LMS reporting: 6 statements wait in {no_lrs_config} (cannot reach the LRS at {away} (Connection refused));"
+        " run 'cxsim lrs flush' when the LRS can be reached"
+    )
+    back = {"CXSIM_LRS_ENDPOINT": lrs.endpoint}  # later, the LRS can be reached
+    flushed = cxsim("lrs", "flush", "--lrs-config", str(config), env=back)
+    assert flushed.returncode == 0, flushed.stderr
+    assert flushed.stdout.strip() == f"sent 6 statements to {lrs.endpoint}"
+    got = get_statements(load_config(config, {**os.environ, **back}), registration=reg, limit="100")["statements"]
+    assert sorted(verb(s) for s in got) == ["answered", "answered", "completed", "initialized", "launched", "terminated"]
+    assert waiting(no_lrs_config, reg) == []
+
+
+def test_a_resumed_session_goes_on_under_its_registration_without_launching_again(lrs, no_lrs_config, tmp_path):
+    config = config_file(tmp_path, f"http://127.0.0.1:{free_port()}/xAPI/", lrs)
+    save_dir, name = tmp_path / "sessions", trainee()
+    first = play(config, save_dir, name, "--speed", "64", "--frames", "600", days=5)  # quits on day 3
+    assert first.returncode == 0, first.stderr
+    (autosave,) = save_dir.glob("*.autosave.json")
+    reg = registration(read_session(autosave))
+    assert waiting(no_lrs_config, reg) == ["launched", "initialized", "answered", "answered", "terminated"]
+    back = {"CXSIM_LRS_ENDPOINT": lrs.endpoint}
+    assert cxsim("lrs", "flush", "--lrs-config", str(config), env=back).returncode == 0
+    resumed = cxsim(
+        "play", "--resume", str(autosave), "--lrs-config", str(config), "--autoplay", "--unthrottled", "--speed", "max",
+        "--save-dir", str(save_dir),
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    (results_file,) = save_dir.glob("*.results.json")
+    assert registration(read_session(results_file)) == reg  # the same attempt
+    assert waiting(no_lrs_config, reg) == ["answered", "completed", "terminated"]  # no second launched or initialized
+    flushed = cxsim("lrs", "flush", "--lrs-config", str(config), env=back)
+    assert flushed.returncode == 0, flushed.stderr
+    got = get_statements(load_config(config, {**os.environ, **back}), registration=reg, limit="100")["statements"]
+    assert sorted(verb(s) for s in got) == ["answered"] * 3 + ["completed", "initialized", "launched", "terminated"]
+    answered = {s["object"]["id"].rsplit("/", 1)[1]: s["result"]["response"] for s in got if verb(s) == "answered"}
+    assert answered == {"outage": "wait", "rush": "hot_fix", "next_time": "leave_it"}
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "line"),
+    [
+        ('endpoint = "ftp://lrs.example.org/xapi/"\n', {}, "{file}: endpoint: expected an http:// or https:// URL, found 'ftp://lrs.example.org/xapi/'"),
+        ('endpoint = "https://lrs.example.org/xapi/"\npasswd = "x"\n', {}, "{file}: passwd: unknown key (keys: endpoint, username, "
+         "password, activity_base, actor, home_page, mbox_domain, language, timeout_s, outbox)"),
+        ('endpoint = "https://lrs.example.org/xapi/"\nusername = "cxsim"\n', {}, "{file}: username: given without a password "
+         "(set CXSIM_LRS_PASSWORD or password in the file, or neither)"),
+        ("", {"CXSIM_LRS_ENDPOINT": "lrs.example.org"}, "CXSIM_LRS_ENDPOINT: expected an http:// or https:// URL, found 'lrs.example.org'"),
+    ],
+    ids=["not-a-url", "unknown-key", "user-without-password", "bad-variable"],
+)  # fmt: skip
+def test_a_bad_lrs_config_is_one_line_and_exit_2_before_the_window_opens(no_lrs_config, tmp_path, text, env, line):
+    file = tmp_path / "lrs.toml"
+    file.write_text(text, encoding="utf-8")
+    proc = cxsim(
+        "play", str(TUTORIAL), "--lrs-config", str(file), "--autoplay", "--unthrottled", "--save-dir", str(tmp_path / "s"),
+        env=env,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [line.format(file=file)]
+    assert not (tmp_path / "s").exists()  # no session was started
