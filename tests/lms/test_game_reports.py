@@ -12,18 +12,23 @@ command before the window opens.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from game_driver import Driver
 from lms.lrs_server import LocalLrs, free_port
 from lms.sessions import TUTORIAL
 
 from sim.lms import statements as st
-from sim.lms.config import load_config
+from sim.lms.config import LrsConfig, load_config
 from sim.lms.lrs import get_statements
 from sim.lms.outbox import Outbox
 from sim.lms.reporter import session_info
@@ -173,3 +178,51 @@ def test_a_bad_lrs_config_is_one_line_and_exit_2_before_the_window_opens(no_lrs_
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [line.format(file=file)]
     assert not (tmp_path / "s").exists()  # no session was started
+
+
+@pytest.fixture
+def silent_lrs() -> Iterator[str]:
+    """An endpoint that takes the connection and never answers: every request waits for its timeout."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/xAPI/"
+
+
+def play_in_window(tmp_path: Path, lrs_config: LrsConfig) -> Driver:
+    """The tutorial played in this process (autoplay, a dummy window) up to its results screen, which then stays."""
+    game = Driver(
+        tmp_path, scenario=TUTORIAL, autoplay=True, answers="reactive,rush=hot_fix", speed=0.0, days=3.0, trainee=trainee(),
+        lrs=lrs_config,
+    )  # fmt: skip
+    game.until(lambda: game.scene.name == "results", 20_000)
+    game.app.options.autoplay = False  # the trainee reads the results screen
+    return game
+
+
+def test_the_results_screen_says_the_lms_has_the_session(lrs_config, tmp_path):
+    game = play_in_window(tmp_path, lrs_config)
+    try:
+        deadline = time.monotonic() + 20
+        while "LMS reporting: all statements sent" not in game.text() and time.monotonic() < deadline:
+            time.sleep(0.05)  # the reporter's thread sends while the screen is shown
+            game.frames(1)
+        assert "LMS reporting: all statements sent" in game.text()
+    finally:
+        game.close()
+
+
+def test_an_lrs_that_never_answers_holds_up_no_frame_and_the_results_screen_says_what_waits(no_lrs_config, tmp_path, silent_lrs):
+    config = replace(load_config(env={**os.environ, "CXSIM_LRS_ENDPOINT": silent_lrs}), timeout_s=30.0)
+    began = time.monotonic()
+    game = play_in_window(tmp_path, config)
+    try:
+        took = time.monotonic() - began
+        assert took < 20, f"{took:.1f} s"  # far less than the 30 s one request to this LRS waits
+        assert waiting(no_lrs_config, st.registration(game.scene.session.reporter.info)) == [
+            "launched", "initialized", "answered", "answered", "completed", "terminated",
+        ]  # fmt: skip
+        assert "LMS reporting: sending" in game.text()  # no dialog: one muted line on the results screen
+        assert game.scene.name == "results"
+    finally:
+        game.close()
