@@ -10,7 +10,7 @@ and screenshots for demos and docs. ``App`` is the ``Host`` screens talk to (gam
 
 With an LRS configured, each session the app plays reports to it (game/launch.py gives the
 session its reporter): the app tells the LMS when the trainee leaves a session unfinished
-(``terminated``; a finished one said so as it finished), and at the end of the program gives
+(``suspended``; a finished one said ``terminated`` as it finished), and at the end of the program gives
 the last statements a few seconds to leave, saying in one line what still waits in the outbox.
 
 The app also holds the coach marks' ``Tour`` (game/coach.py) beside the stack, because a tour
@@ -102,13 +102,18 @@ class App:
             self.reporters.append(session.reporter)
 
     def report_leaving(self) -> None:
-        """The trainee leaves the session: ``terminated`` for the LMS, once, unless its end already said so."""
+        """The trainee leaves the session: ``suspended`` for the LMS if it is unfinished (its autosave can be resumed).
+
+        A finished one said ``completed`` and ``terminated`` as its results were saved (``Session.finish``).
+        ``terminated`` is kept for that end: it has one id per session, so a session resumed after one
+        would have its real end refused by the LRS.
+        """
         session = self._session
         if session is None or session.reporter is None:
             return
         reporter, session.reporter = session.reporter, None  # a session is left once
-        if session.results is None:  # ``Session.finish`` reported ``completed`` and ``terminated`` itself
-            reporter.terminated()
+        if session.results is None:
+            reporter.suspended(session.sim.now)
 
     def close_reporting(self, grace_s: float = REPORTING_GRACE_S) -> str | None:
         """Give the sessions' last statements ``grace_s`` seconds to leave; the line to print if some still wait."""

@@ -73,7 +73,7 @@ def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | Non
 
 
 def start_reporting(opts: GameOptions, session: Session, *, new: bool) -> Reporter | None:
-    """The session's LMS reporter when an LRS is configured: a new session says ``launched``, a resumed one does not.
+    """The session's LMS reporter when an LRS is configured: a new session says ``launched``, a resumed one ``resumed``.
 
     A resumed session is the same attempt (the same registration and ids); its reporter counts the
     answers already given (from the synced record: call after ``autosave``), so the next answer
@@ -85,6 +85,8 @@ def start_reporting(opts: GameOptions, session: Session, *, new: bool) -> Report
     reporter = Reporter.for_record(opts.lrs, session.record, scenario=session.scenario, team=team)
     if new:
         reporter.launched()
+    else:
+        reporter.resumed(session.sim.now)
     return reporter
 
 

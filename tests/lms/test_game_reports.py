@@ -133,11 +133,13 @@ def test_with_the_lrs_down_the_game_plays_on_and_cxsim_lrs_flush_sends_its_state
 def test_a_resumed_session_goes_on_under_its_registration_without_launching_again(lrs, no_lrs_config, tmp_path):
     config = config_file(tmp_path, f"http://127.0.0.1:{free_port()}/xAPI/", lrs)
     save_dir, name = tmp_path / "sessions", trainee()
-    first = play(config, save_dir, name, "--speed", "64", "--frames", "600", days=5)  # quits on day 3
+    first = play(config, save_dir, name, "--speed", "64", "--frames", "600", days=5)  # the trainee leaves on day 3
     assert first.returncode == 0, first.stderr
     (autosave,) = save_dir.glob("*.autosave.json")
-    reg = registration(read_session(autosave))
-    assert waiting(no_lrs_config, reg) == ["launched", "initialized", "answered", "answered", "terminated"]
+    saved = read_session(autosave)
+    reg, saved_minute = registration(saved), saved.sim_minutes
+    assert 2180 < saved_minute < 4860  # after the outage and the rush, before day 4's card
+    assert waiting(no_lrs_config, reg) == ["launched", "initialized", "answered", "answered", "suspended"]
     back = {"CXSIM_LRS_ENDPOINT": lrs.endpoint}
     assert cxsim("lrs", "flush", "--lrs-config", str(config), env=back).returncode == 0
     resumed = cxsim(
@@ -147,11 +149,21 @@ def test_a_resumed_session_goes_on_under_its_registration_without_launching_agai
     assert resumed.returncode == 0, resumed.stderr
     (results_file,) = save_dir.glob("*.results.json")
     assert registration(read_session(results_file)) == reg  # the same attempt
-    assert waiting(no_lrs_config, reg) == ["answered", "completed", "terminated"]  # no second launched or initialized
+    assert waiting(no_lrs_config, reg) == ["resumed", "answered", "completed", "terminated"]  # no second launched
     flushed = cxsim("lrs", "flush", "--lrs-config", str(config), env=back)
     assert flushed.returncode == 0, flushed.stderr
+    assert flushed.stdout.strip() == f"sent 4 statements to {lrs.endpoint}"  # each one new to the LRS: no id taken twice
     got = get_statements(load_config(config, {**os.environ, **back}), registration=reg, limit="100")["statements"]
-    assert sorted(verb(s) for s in got) == ["answered"] * 3 + ["completed", "initialized", "launched", "terminated"]
+    assert sorted(verb(s) for s in got) == sorted(
+        ["launched", "initialized", "answered", "answered", "suspended", "resumed", "answered", "completed", "terminated"]
+    )
+    at = {verb(s): s for s in got if verb(s) != "answered"}
+    assert (
+        at["suspended"]["timestamp"] < at["resumed"]["timestamp"] < at["completed"]["timestamp"] <= at["terminated"]["timestamp"]
+    )
+    minute = load_config(config).naming.extension("sim-minute")
+    left, came_back = (at[v]["result"]["extensions"][minute] for v in ("suspended", "resumed"))
+    assert left == came_back == pytest.approx(saved_minute)  # it went on from where the trainee left it
     answered = {s["object"]["id"].rsplit("/", 1)[1]: s["result"]["response"] for s in got if verb(s) == "answered"}
     assert answered == {"outage": "wait", "rush": "hot_fix", "next_time": "leave_it"}
 
