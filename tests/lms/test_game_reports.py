@@ -183,13 +183,20 @@ def test_a_resumed_session_goes_on_under_its_registration_without_launching_agai
 def test_a_bad_lrs_config_is_one_line_and_exit_2_before_the_window_opens(no_lrs_config, tmp_path, text, env, line):
     file = tmp_path / "lrs.toml"
     file.write_text(text, encoding="utf-8")
-    proc = cxsim(
-        "play", str(TUTORIAL), "--lrs-config", str(file), "--autoplay", "--unthrottled", "--save-dir", str(tmp_path / "s"),
-        env=env,
-    )  # fmt: skip
+    option = ["--lrs-config", str(file)] if text else []  # the environment alone is a configuration too
+    proc = cxsim("play", str(TUTORIAL), *option, "--autoplay", "--unthrottled", "--save-dir", str(tmp_path / "s"), env=env)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [line.format(file=file)]
     assert not (tmp_path / "s").exists()  # no session was started
+
+
+def test_without_an_lrs_config_the_game_reports_nothing(no_lrs_config, tmp_path):
+    proc = cxsim(
+        "play", str(TUTORIAL), "--autoplay", "--speed", "max", "--days", "3", "--unthrottled", "--save-dir", str(tmp_path / "s")
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert list((tmp_path / "s").glob("*.results.json"))  # played and saved
+    assert not no_lrs_config.exists() and "LMS" not in proc.stderr  # no outbox, nothing said
 
 
 @pytest.fixture
