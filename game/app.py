@@ -8,6 +8,11 @@ what must work on any screen: closing the window (the session autosaves), resizi
 fullscreen (the UI is rebuilt at the new scale), minimising, Ctrl+plus/minus for text size,
 and screenshots for demos and docs. ``App`` is the ``Host`` screens talk to (game/scene.py).
 
+With an LRS configured, each session the app plays reports to it (game/launch.py gives the
+session its reporter): the app tells the LMS when the trainee leaves a session unfinished
+(``suspended``; a finished one said ``terminated`` as it finished), and at the end of the program gives
+the last statements a few seconds to leave, saying in one line what still waits in the outbox.
+
 The app also holds the coach marks' ``Tour`` (game/coach.py) beside the stack, because a tour
 points at the top screen's own widgets: it takes its keys and clicks first, time holds while a
 mark is shown, and the mark is drawn last, over everything.
@@ -40,6 +45,8 @@ from .scene import Scene
 from .ui import Painter
 
 if TYPE_CHECKING:
+    from sim.lms.reporter import Reporter
+
     from .session import Session
 
 log = logging.getLogger("cxsim.game")
@@ -47,6 +54,7 @@ log = logging.getLogger("cxsim.game")
 MIN_SIZE = (800, 500)
 TEXT_SCALES = (0.8, 2.0)  # Ctrl - and Ctrl + stay within these (every screen fits at both ends)
 HELD_BY_HOST = ("play", "decision")  # the screens whose time a classroom host's "pause all" (or its lobby) holds
+REPORTING_GRACE_S = 3.0  # at the end of the program, how long the last LMS statements may take to leave
 
 
 class App:
@@ -72,12 +80,49 @@ class App:
         self.minimised = False
         self.frame = 0
         self.exit_code = 0
-        self.session: Session | None = None
+        self.reporters: list[Reporter] = []  # of every session played, to let their last statements leave at the end
+        self._session: Session | None = None
         self.shots_taken: set[str] = set()
         self.shot_files: list[Path] = []
         self.tour: Tour | None = None  # the coach marks, while a tour runs
         self.toured = False  # a tour started by itself once (a tutorial session); F1 shows it again
         self.flip_s = 0.0  # how long the last frame's display flip took (the bench reads it)
+
+    # --- session --------------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session | None:
+        """The session being played (autosaved on quit), if any."""
+        return self._session
+
+    @session.setter
+    def session(self, session: Session | None) -> None:
+        self._session = session
+        if session is not None and session.reporter is not None and session.reporter not in self.reporters:
+            self.reporters.append(session.reporter)
+
+    def report_leaving(self) -> None:
+        """The trainee leaves the session: ``suspended`` for the LMS if it is unfinished (its autosave can be resumed).
+
+        A finished one said ``completed`` and ``terminated`` as its results were saved (``Session.finish``).
+        ``terminated`` is kept for that end: it has one id per session, so a session resumed after one
+        would have its real end refused by the LRS.
+        """
+        session = self._session
+        if session is None or session.reporter is None:
+            return
+        reporter, session.reporter = session.reporter, None  # a session is left once
+        if session.results is None:
+            reporter.suspended(session.sim.now)
+
+    def close_reporting(self, grace_s: float = REPORTING_GRACE_S) -> str | None:
+        """Give the sessions' last statements ``grace_s`` seconds to leave; the line to print if some still wait."""
+        if not self.reporters:
+            return None
+        deadline = time.monotonic() + grace_s
+        for reporter in self.reporters:
+            reporter.close(max(0.0, deadline - time.monotonic()))
+        return waiting_line(self.reporters)
 
     # --- stack ----------------------------------------------------------------------------------
 
@@ -134,13 +179,14 @@ class App:
         return self._push(scene)
 
     def quit(self, code: int = 0) -> None:
-        """Leave the game; an unfinished session is autosaved first."""
+        """Leave the game; an unfinished session is autosaved first (and the LMS told the trainee left it)."""
         if self.session is not None and not self.session.finished:
             try:
                 path = self.session.autosave()
                 log.info("session autosaved to %s", path)
             except OSError as exc:
                 log.error("could not autosave: %s", exc)
+        self.report_leaving()
         self.exit_code = code
         self.running = False
 
@@ -158,6 +204,7 @@ class App:
         """Autosave the running session and let go of it (back to the title)."""
         if self.session is not None and not self.session.finished:
             self.session.autosave()
+        self.report_leaving()
         self.session = None
 
     # --- window ---------------------------------------------------------------------------------
@@ -369,4 +416,25 @@ class App:
         if self.session is not None and not self.session.finished and self.exit_code == 0:
             self.quit(self.exit_code)
         pygame.display.quit()
+        waiting = self.close_reporting()
+        if waiting:
+            log.warning("%s", waiting)
         return self.exit_code
+
+
+def waiting_line(reporters: list[Reporter]) -> str | None:
+    """One line for the terminal if statements wait in the outbox: how many, where, why, and how to send them later."""
+    from sim.lms.outbox import OutboxError
+
+    last = reporters[-1]
+    try:
+        waiting = len(last.outbox)
+    except OutboxError as exc:
+        return f"LMS reporting: {exc}"
+    if not waiting:
+        return None
+    reasons = [r.last_report.stopped.reason for r in reporters if r.last_report is not None and r.last_report.stopped is not None]
+    why = f" ({reasons[-1]})" if reasons else ""
+    return (
+        f"LMS reporting: {waiting} statements wait in {last.outbox.path}{why}; run 'cxsim lrs flush' when the LRS can be reached"
+    )

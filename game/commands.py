@@ -15,6 +15,7 @@ import typer
 
 if TYPE_CHECKING:
     from sim.classroom.client import TeamLink
+    from sim.lms.config import LrsConfig
 
 
 def _parse_speed(value: str) -> float:
@@ -79,6 +80,15 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="Join a classroom session: the join URL cxsim host printed (with --team).")
         ] = None,
         team: Annotated[str | None, typer.Option(help="Your team's name in the classroom session (with --join).")] = None,
+        lrs_config: Annotated[
+            Path | None,
+            typer.Option(
+                "--lrs-config",
+                metavar="FILE",
+                help="Report the session to an LMS over xAPI (docs/lms.md): this LRS config; default $CXSIM_LRS_CONFIG, else"
+                " ~/.config/cxsim/lrs.toml if it exists; CXSIM_LRS_* variables win over it.",
+            ),
+        ] = None,
     ) -> None:
         """Open the training game (needs the 'game' extra: pip install 'cxsim[game]').
 
@@ -125,6 +135,7 @@ def register(app: typer.Typer) -> None:
             if saved is not None:
                 work = repeated(customers_per_run(saved, record.horizon_days), 1, "")
                 check_workload(work, "this session", allow_large)
+        lrs = _lrs(lrs_config)  # a bad config: one line naming the file (or variable) and the key, exit 2, no window
         try:
             import pygame  # noqa: F401
             import pygame_gui  # noqa: F401
@@ -143,7 +154,7 @@ def register(app: typer.Typer) -> None:
         options = GameOptions(
             scenario=file, autoplay=autoplay, policy=policy, answers=answers, speed=autoplay_speed, frames=frames, screenshots=screenshots,
             save_dir=save_dir, trainee=name, seed=seed, days=days, size=size, realtime=not unthrottled, resume=resume,
-            classroom=link,
+            classroom=link, lrs=lrs,
         )  # fmt: skip
         try:
             code = run_game(options)
@@ -151,6 +162,15 @@ def register(app: typer.Typer) -> None:
             if link is not None:
                 _leave(link)
         raise typer.Exit(code)
+
+
+def _lrs(path: Path | None) -> LrsConfig | None:
+    """The LRS the game reports to: ``--lrs-config``, else what ``cxsim lrs`` would use; None if none is set up."""
+    from sim.lms.config import is_configured, load_config
+
+    if path is None and not is_configured():
+        return None
+    return load_config(path)
 
 
 def _join(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sim.errors import SimError
 from sim.experiments.workload import customers_per_run, describe, repeated
+from sim.lms.reporter import Reporter
 from sim.scenario.loader import LoadedScenario, read_scenario
 from sim.session.file import SessionRecord
 from sim.session.paths import parse_answers
@@ -20,6 +21,7 @@ from .live_view import LiveView
 from .session import Session, load_saved
 
 if TYPE_CHECKING:
+    from .options import GameOptions
     from .scene import Host
 
 
@@ -64,9 +66,28 @@ def open_session(host: Host, loaded: LoadedScenario, record: SessionRecord | Non
         session = Session.resume(loaded, record, folder=opts.save_dir, observers=[view], autosave=autosave)
     if opts.answers:  # checked by `cxsim play` before the window opens
         session.answers = parse_answers(opts.answers, loaded.scenario)
-    host.session = session
     session.autosave()
+    session.reporter = start_reporting(opts, session, new=record is None)
+    host.session = session
     host.replace("play", session=session, view=view)
+
+
+def start_reporting(opts: GameOptions, session: Session, *, new: bool) -> Reporter | None:
+    """The session's LMS reporter when an LRS is configured: a new session says ``launched``, a resumed one ``resumed``.
+
+    A resumed session is the same attempt (the same registration and ids); its reporter counts the
+    answers already given (from the synced record: call after ``autosave``), so the next answer
+    gets the next id and nothing already reported is reported again.
+    """
+    if opts.lrs is None:
+        return None
+    team = opts.classroom.reply.team if opts.classroom is not None else ""
+    reporter = Reporter.for_record(opts.lrs, session.record, scenario=session.scenario, team=team)
+    if new:
+        reporter.launched()
+    else:
+        reporter.resumed(session.sim.now)
+    return reporter
 
 
 def resume_saved(host: Host, path: Path) -> str | None:

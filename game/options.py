@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sim.classroom.client import TeamLink
+    from sim.lms.config import LrsConfig
 
 BASE_SIZE = (1280, 720)  # the window size the layout is designed at; other sizes scale from it
 
@@ -31,3 +32,4 @@ class GameOptions:
     realtime: bool = True
     resume: Path | None = None
     classroom: TeamLink | None = None  # joined a classroom session (--join): reports to the host, holds time when it says
+    lrs: LrsConfig | None = None  # an LRS is configured (--lrs-config or CXSIM_LRS_*): each session reports to it (docs/lms.md)

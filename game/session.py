@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.atomic import write_text_atomic
 from sim.commands import Choose, LoggedCommand
@@ -26,6 +26,9 @@ from sim.scenario.loader import LoadedScenario, read_scenario
 from sim.scenario.schema import Decision, Scenario
 from sim.session.file import SessionRecord, read_session, resolve_scenario_path
 from sim.session.replay import replay
+
+if TYPE_CHECKING:
+    from sim.lms.reporter import Reporter
 
 RESULTS_CSV = "results.csv"
 CSV_COLUMNS = (
@@ -257,6 +260,8 @@ class Session:
                 horizon_days=horizon_days,
             )
         self.results: dict[str, Any] | None = None
+        # tells an LMS as the session goes: game/launch.py sets it when an LRS is configured
+        self.reporter: Reporter | None = None
 
     # --- playing ---------------------------------------------------------------------------------
 
@@ -286,6 +291,9 @@ class Session:
         """Send the trainee's answer to the engine, then autosave so no decision is ever lost."""
         self.sim.apply(Choose(decision=decision, option=option))
         self.autosave()
+        if self.reporter is not None:  # into the outbox (milliseconds); a background thread sends it
+            style = self.scenario.decisions[decision].options[option].style
+            self.reporter.decided(decision, option, style, self.sim.now)
 
     def policy_choice(self, decision: str) -> str:
         """The option autoplay answers at ``decision``: the trainee's path (``--answers``), else the session's policy's."""
@@ -327,6 +335,8 @@ class Session:
         rec.save(self.paths.results)
         append_csv_row(self.paths.csv, csv_row(rec, self.paths.results))
         self.paths.autosave.unlink(missing_ok=True)
+        if self.reporter is not None:  # ``completed`` with the results' KPIs, then ``terminated``: the attempt is over
+            self.reporter.finished(self.results)
         return self.paths.results
 
 

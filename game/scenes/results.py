@@ -49,10 +49,12 @@ class ResultsScene(Scene):
         y = p.px(20)
         p.text(surface, "Session saved", (w // 2, y), 30, bold=True, anchor="midtop")
         y += p.line_h(30, True) + p.px(8)
+        reporting = (self.session.reporter.status(),) if self.session.reporter is not None else ()  # sent, or waiting
         for line in (
             f"results: {self.path}",
             f"trainer's sheet: {self.session.paths.csv}",
             f"replay it exactly: cxsim replay {self.path}",
+            *reporting,
         ):
             p.text(
                 surface, p.fitting(line, 15, w - 2 * margin), (w // 2, y), 15, ui.MUTED, anchor="midtop"

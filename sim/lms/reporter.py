@@ -1,4 +1,4 @@
-"""What a front end calls as a session goes: ``launched``, ``decided``, ``completed``, ``terminated``.
+"""What a front end calls as a session goes: ``launched``, ``decided``, ``suspended``, ``completed``, ``terminated``.
 
 Each call builds its statement, puts it in the outbox on disk (a few milliseconds, and from then
 on it cannot be lost) and wakes one background thread that sends the outbox, so a slow or absent
@@ -106,7 +106,7 @@ class Reporter:
                 self.answers[decision] = self.answers.get(decision, 0) + 1
                 self.styles.append(option_style(self.scenario, decision, option))
 
-    # --- the four moments ------------------------------------------------------------------------
+    # --- the moments of a session ---------------------------------------------------------------
 
     def launched(self) -> None:
         """The session opened and its run started: ``launched`` then ``initialized``."""
@@ -150,8 +150,16 @@ class Reporter:
         )  # fmt: skip
         self.terminated()
 
+    def suspended(self, sim_minute: float) -> None:
+        """The trainee left the session unfinished at ``sim_minute``: it can be resumed, so not ``terminated``."""
+        self._queue(st.suspended(self.config.naming, self.info, self.clock(), sim_minute=sim_minute))
+
+    def resumed(self, sim_minute: float) -> None:
+        """A saved session goes on from ``sim_minute``: ``resumed`` (no second ``launched``; the same registration)."""
+        self._queue(st.resumed(self.config.naming, self.info, self.clock(), sim_minute=sim_minute))
+
     def terminated(self) -> None:
-        """The trainee left the session (after ``completed``, or unfinished)."""
+        """The trainee left the session for good (after ``completed``; ``suspended`` is for a session to resume)."""
         self._queue(st.terminated(self.config.naming, self.info, self.clock()))
 
     # --- sending ---------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 XAPI_VERSION = "1.0.3"
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
-VERBS = ("launched", "initialized", "answered", "interacted", "completed", "terminated")
+VERBS = ("launched", "initialized", "answered", "interacted", "completed", "suspended", "resumed", "terminated")
 SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:cxsim:xapi:session")
@@ -228,8 +228,32 @@ def completed(
     return _statement(naming, info, "completed", "completed", scenario_activity(naming, info), timestamp, result=result)
 
 
+def minute_event(verb_name: str, sim_minute: float) -> str:
+    """The event name of leaving or coming back at ``sim_minute`` (``suspended/2937.333``): one per moment of the run."""
+    return f"{verb_name}/{_finite(sim_minute, 'sim_minute'):.3f}"
+
+
+def suspended(naming: Naming, info: SessionInfo, timestamp: str, *, sim_minute: float) -> dict[str, Any]:
+    """The trainee left the session unfinished at ``sim_minute``; its autosave may be resumed (not ``terminated``).
+
+    ``terminated`` has one id per session, so a session that went on after a ``terminated``
+    would have its real end refused as a 409; ``suspended`` and ``resumed`` carry the minute in
+    their ids instead, so every break of a session is its own statement, and the same one on a re-send.
+    """
+    result = {"extensions": {naming.extension("sim-minute"): _finite(sim_minute, "sim_minute")}}
+    obj = scenario_activity(naming, info)
+    return _statement(naming, info, minute_event("suspended", sim_minute), "suspended", obj, timestamp, result=result)
+
+
+def resumed(naming: Naming, info: SessionInfo, timestamp: str, *, sim_minute: float) -> dict[str, Any]:
+    """A suspended session goes on from its saved ``sim_minute`` (the same registration: no second ``launched``)."""
+    result = {"extensions": {naming.extension("sim-minute"): _finite(sim_minute, "sim_minute")}}
+    obj = scenario_activity(naming, info)
+    return _statement(naming, info, minute_event("resumed", sim_minute), "resumed", obj, timestamp, result=result)
+
+
 def terminated(naming: Naming, info: SessionInfo, timestamp: str) -> dict[str, Any]:
-    """The trainee left the session (finished or not)."""
+    """The trainee left the session for good: after ``completed`` (an unfinished one is ``suspended``)."""
     return _statement(naming, info, "terminated", "terminated", scenario_activity(naming, info), timestamp)
 
 

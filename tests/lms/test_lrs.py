@@ -173,6 +173,7 @@ def test_every_kind_of_statement_passes_ralph_s_strict_xapi_1_0_3_model():
         built += [
             st.launched(naming, info, t), st.initialized(naming, info, t),
             st.answered(naming, info, decision="outage", option="tell", style="proactive", sim_minute=2160.0, nth=1, timestamp=t, card=card),
+            st.suspended(naming, info, t, sim_minute=2937.5), st.resumed(naming, info, t, sim_minute=2937.5),
             st.completed(naming, info, score_scaled=0.5, kpis={"nps": 3.0}, sim_minutes=4320.0, timestamp=t, currency="EUR"),
             st.terminated(naming, info, t),
         ]  # fmt: skip
