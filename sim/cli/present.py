@@ -304,16 +304,30 @@ def print_worst_intervals(minutes: int, by_policy: dict[str, dict[str, list[dict
             continue
         replicated = isinstance(picked[0][1]["service_level"], dict)
         how = "mean ± 95 % CI over replications" if replicated else "one run"
-        out.print(f"[bold]Worst {minutes}-minute intervals by service level[/]{who} ({n} per channel, {how}):", highlight=False)
+        out.print(
+            f"[bold]Worst {minutes}-minute intervals by service level[/]{who} ({n} per channel, {how}):",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
         width = max(len(channel) for channel, _row in picked)
         for channel, row in picked:
+            away = "".join(
+                f", {_interval_cell(row[key], '')} {what}"
+                for key, what in (("blocked", "blocked (channel down)"), ("balked", "balked (queue full)"))
+                if _mean(row.get(key))
+            )
             out.print(
                 f"  {literal(channel.ljust(width))}  {interval_label(row)} at "
                 f"{_interval_cell(row['service_level'], 'fraction', spread=True)}: "
                 f"{_interval_cell(row['offered'], '')} offered, {_interval_cell(row['abandoned'], '')} abandoned, "
-                f"{_interval_cell(row['agents_on_duty'], '')} agents on duty, {_interval_cell(row['occupancy'], 'fraction')} occupancy",
+                f"{_interval_cell(row['agents_on_duty'], '')} agents on duty, {_interval_cell(row['occupancy'], 'fraction')} occupancy"
+                f"{away}",
                 highlight=False, soft_wrap=True,
             )  # fmt: skip
+
+
+def _mean(value: Any) -> float | None:
+    """A run's number, or the mean of replications' interval."""
+    return float(value["mean"]) if isinstance(value, dict) else value
 
 
 def _interval_cell(value: Any, unit: str, *, spread: bool = False) -> str:

@@ -81,6 +81,8 @@ INTERVAL: tuple[Kpi, ...] = (
     Kpi("offered", "contacts offered", "contacts", None),
     Kpi("answered", "contacts answered", "contacts", True),
     Kpi("abandoned", "contacts abandoned", "contacts", False),
+    Kpi("balked", "contacts turned away by a full queue", "contacts", False),
+    Kpi("blocked", "contacts turned away by a channel down", "contacts", False),
     Kpi("service_level", "service level", "fraction", True),
     Kpi("occupancy", "agent occupancy", "fraction", None),
     Kpi("agents_on_duty", "mean agents on duty", "agents", None),

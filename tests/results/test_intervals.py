@@ -146,7 +146,8 @@ def test_a_split_shift_shows_agents_on_duty_per_interval(cxsim, tmp_path):
     assert [on_duty[f"{h:02d}:00"] for h in range(16, 20)] == [2.0] * 4
     assert on_duty["03:00"] == 0.0 and rows["03:00"]["occupancy"] is None  # no agents: no occupancy, not 0 %
     assert rows["03:00"]["offered"] > 0 and rows["03:00"]["service_level"] == 0.0  # callers, nobody to answer
-    assert rows["10:00"]["service_level"] > 0.5 > rows["08:00"]["service_level"]  # 08:00 had the night's callers and half the agents
+    # 08:00 had the night's callers and half an hour of agents
+    assert rows["10:00"]["service_level"] > 0.5 > rows["08:00"]["service_level"]
 
 
 def test_thirty_minute_intervals_split_the_half_hour(tmp_path):
@@ -186,10 +187,12 @@ def test_the_csv_has_one_row_per_channel_weekday_and_interval_with_units(cxsim, 
     rows = list(csv.DictReader(out_csv.open()))
     assert list(rows[0]) == [
         "policy", "seed", "channel", "weekday", "start_hhmm", "end_hhmm", "offered_contacts", "answered_contacts",
-        "abandoned_contacts", "service_level_fraction", "occupancy_fraction", "agents_on_duty_agents",
+        "abandoned_contacts", "balked_contacts", "blocked_contacts", "service_level_fraction", "occupancy_fraction",
+        "agents_on_duty_agents",
     ]  # fmt: skip
     assert len(rows) == 2 * 2 * 24  # --intervals-csv alone means 60-minute intervals: 2 channels x 2 days x 24 hours
-    assert (rows[0]["policy"], rows[0]["channel"], rows[0]["weekday"], rows[0]["start_hhmm"]) == ("reactive", "phone", "mon", "00:00")
+    first = rows[0]
+    assert (first["policy"], first["channel"], first["weekday"], first["start_hhmm"]) == ("reactive", "phone", "mon", "00:00")
     assert all(0.0 <= float(r["service_level_fraction"]) <= 1.0 for r in rows if r["service_level_fraction"])
     assert f"wrote {out_csv}" in result.stderr
 
@@ -221,6 +224,8 @@ def test_the_console_names_the_worst_intervals(cxsim):
     assert levels == sorted(levels) and levels[0] < 50  # worst first; the Monday peak and the outage are well below 80 %
     assert "Monday 09:00-10:00 at" in text or "Monday 10:00-11:00 at" in text
     assert "offered" in lines[0] and "agents on duty" in lines[0] and "% occupancy" in lines[0]
+    outage = next(line for line in lines if "Tuesday 10:00-11:00" in line)  # the phone line is down on Tuesday morning
+    assert "blocked (channel down)" in outage
 
 
 def test_without_interval_nothing_is_computed_or_printed(cxsim, tmp_path):
@@ -278,4 +283,3 @@ def test_help_lists_the_interval_options(cxsim):
     for command in ("run", "compare"):
         text = cxsim(command, "--help").stdout
         assert "--interval" in text and "--intervals-csv" in text
-
