@@ -337,7 +337,7 @@ def _heat_colour(level: float) -> tuple[str, str]:
     return to_hex((r, g, b)), "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
 
 
-def _heat_table(rows: list[dict[str, Any]]) -> str:
+def _heat_table(rows: list[dict[str, Any]], caption: str) -> str:
     """Weekdays down, intervals of the day across; each cell its service level in % on its colour (a dash if none)."""
     from sim.results.intervals import WEEKDAY_NAMES, interval_label
 
@@ -348,8 +348,8 @@ def _heat_table(rows: list[dict[str, Any]]) -> str:
     starts = sorted({row["start"] for row in rows})
     days = [d for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if any(r["weekday"] == d for r in rows)]
     by_cell = {(row["weekday"], row["start"]): row for row in rows}
-    head = "".join(f"<th>{_h(start if start.endswith(':00') else start[-2:])}</th>" for start in starts)
-    lines = [f"<tr><th>weekday</th>{head}</tr>"]
+    head = "".join(f"<th scope='col'>{_h(start if start.endswith(':00') else ':' + start[-2:])}</th>" for start in starts)
+    lines = [f"<caption>{_h(caption)}</caption><tr><th scope='col'>weekday</th>{head}</tr>"]
     for day in days:
         cells = []
         for start in starts:
@@ -366,7 +366,7 @@ def _heat_table(rows: list[dict[str, Any]]) -> str:
             bg, fg = _heat_colour(value)
             cells.append(f"<td style='background:{bg};color:{fg}' title='{_h(tip)}'>{value * 100:.0f}</td>")
         name = WEEKDAY_NAMES[("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(day)]
-        lines.append(f"<tr><th>{_h(name)}</th>{''.join(cells)}</tr>")
+        lines.append(f"<tr><th scope='row'>{_h(name)}</th>{''.join(cells)}</tr>")
     return f"<div class='heatwrap'><table class='heat'>{''.join(lines)}</table></div>"
 
 
@@ -397,7 +397,7 @@ def _interval_heatmaps(minutes: int, by_policy: dict[str, dict[str, list[dict[st
                 f"{interval_label(r)} at {(r['service_level']['mean'] if isinstance(r['service_level'], dict) else r['service_level']) * 100:.1f} %"
                 for r in worst(rows, 3)
             )
-            body += [f"<h3>{_h(who)}</h3>", _heat_table(rows)]
+            body += [f"<h3>{_h(who)}</h3>", _heat_table(rows, f"Service level of {who} by weekday and start of interval, %")]
             if low:
                 body.append(f"<p>Lowest: {_h(low)}</p>")
     return body
