@@ -5,8 +5,9 @@ over the run" can hide a Monday 09:00 at 25 %. Staffing is decided per interval,
 have to be per interval too.
 
 ``IntervalStats`` is an observer of the record stream (``IntervalStats.watch(sim, 60)`` before
-the run starts; computed only when asked, because an observer makes the engine build every
-record it otherwise skips: +10 % on hike-launch, +55 % on a pure queueing run). It buckets every contact by the interval it was *offered* in
+the run starts). It is computed only when asked, because an observer makes the engine build
+every record it otherwise skips: about +11 % on hike-launch and +35 % on contact-centre
+(docs/experiments.md). It buckets every contact by the interval it was *offered* in
 (when it joined the channel, ``since``) and keys the bucket by weekday and time of day (sim time
 0 is Monday 00:00, see ``sim.clock``), so all the Mondays 09:00 of a run share one cell. Memory is
 channels x 7 weekdays x intervals per day, never the number of customers.
