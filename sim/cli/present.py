@@ -281,3 +281,63 @@ def print_lessons(results: list[Any]) -> None:
         )
     if failed:
         out.print(f"{failed} lesson(s) not shown: try more replications (--reps), or revisit the scenario.", highlight=False)
+
+
+# --- interval KPIs (--interval): the worst intervals of the week -----------------------------------
+
+
+def print_worst_intervals(minutes: int, by_policy: dict[str, dict[str, list[dict[str, Any]]]], n: int = 5) -> None:
+    """Per policy and channel, the ``n`` intervals of the week with the lowest service level, one line each.
+
+    "phone  Monday 09:00-10:00 at 24.8 %: 140 offered, 37 abandoned, 11 agents on duty, 97.4 % occupancy".
+    Rows are one run's numbers or replications' ``{mean, half_width, ...}``: the service level is
+    then shown as mean ± 95 % CI, the other figures as means. Lines, not a table: they stay
+    readable at any terminal width.
+    """
+    from sim.results.intervals import interval_label, worst
+
+    for policy, channels in by_policy.items():
+        picked = [(channel, row) for channel, rows in channels.items() for row in worst(rows, n)]
+        who = f", {literal(policy)}" if len(by_policy) > 1 else ""
+        if not picked:
+            out.print(f"no {minutes}-minute interval{who} had contacts with a service level to show", highlight=False)
+            continue
+        replicated = isinstance(picked[0][1]["service_level"], dict)
+        how = "mean ± 95 % CI over replications" if replicated else "one run"
+        out.print(
+            f"[bold]Worst {minutes}-minute intervals by service level[/]{who} ({n} per channel, {how}):",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
+        width = max(len(channel) for channel, _row in picked)
+        for channel, row in picked:
+            away = "".join(
+                f", {_interval_cell(row[key], '')} {what}"
+                for key, what in (("blocked", "blocked (channel down)"), ("balked", "balked (queue full)"))
+                if _mean(row.get(key))
+            )
+            out.print(
+                f"  {literal(channel.ljust(width))}  {interval_label(row)} at "
+                f"{_interval_cell(row['service_level'], 'fraction', spread=True)}: "
+                f"{_interval_cell(row['offered'], '')} offered, {_interval_cell(row['abandoned'], '')} abandoned, "
+                f"{_interval_cell(row['agents_on_duty'], '')} agents on duty, {_interval_cell(row['occupancy'], 'fraction')} occupancy"
+                f"{away}",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
+
+
+def _mean(value: Any) -> float | None:
+    """A run's number, or the mean of replications' interval."""
+    return float(value["mean"]) if isinstance(value, dict) else value
+
+
+def _interval_cell(value: Any, unit: str, *, spread: bool = False) -> str:
+    """One interval figure: a run's number, or replications' mean (± 95 % CI if ``spread``); a dash for none."""
+    if isinstance(value, dict):
+        if spread:
+            return fmt_interval(value["mean"], value["half_width"], unit, "")
+        value = value["mean"]
+    if value is None:
+        return "–"
+    if unit == "fraction":
+        return fmt(value, unit)
+    return f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"

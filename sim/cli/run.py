@@ -16,6 +16,8 @@ from sim.cli.options import (
     CustomersOpt,
     DaysOpt,
     FileArg,
+    IntervalOpt,
+    IntervalsCsvOpt,
     JsonOpt,
     ProgressOpt,
     ResumeOpt,
@@ -26,6 +28,7 @@ from sim.cli.options import (
     check_policies,
     check_workload,
     check_writable,
+    interval_minutes,
     note_leftover,
 )
 
@@ -81,14 +84,18 @@ def run(
     scheduler: SchedulerOpt = None,
     resume: ResumeOpt = False,
     allow_large: AllowLargeOpt = False,
+    interval: IntervalOpt = None,
+    intervals_csv: IntervalsCsvOpt = None,
 ) -> None:
     """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
 
     The same file, policy and seed always give the same numbers. With --reps N the run is
     replicated on N seeds spawned from --seed, and every KPI is reported as a mean with its
     95 % confidence interval; the results do not depend on --workers. --customers PATH writes
-    one row per surveyed journey of a single run, for analysis outside cxsim.
+    one row per surveyed journey of a single run, for analysis outside cxsim. --interval 60 (or
+    30, 15) adds each staffed channel's KPIs per interval of the week and prints the worst ones.
     """
+    minutes = interval_minutes(interval, intervals_csv)
     if precision is not None and reps < 2:
         reps = 5
     if customers_out is not None and reps > 1:
@@ -98,7 +105,7 @@ def run(
 
         flags = StudyFlags(
             seed=seed, days=days, workers=workers, json_out=json_out, csv_out=csv_out, progress=progress, scheduler=scheduler,
-            resume=resume, allow_large=allow_large,
+            resume=resume, allow_large=allow_large, interval=minutes, intervals_csv=intervals_csv,
         )  # fmt: skip
         stop = Precision(precision, kpi or ["money.profit"], max_reps) if precision is not None else None
         replications(file, [policy] if policy else None, reps, flags, compare=False, stop=stop)
@@ -118,7 +125,7 @@ def run(
     print_lines(loaded.warnings)
     if policy is not None:
         check_policies([policy], scenario.policies, "--policy")
-    check_writable(json_out, csv_out, customers_out, inputs=[file])
+    check_writable(json_out, csv_out, customers_out, intervals_csv, inputs=[file])
     if customers_out is not None and not scenario.customer_model.enabled:
         raise fail(
             f"--customers: nothing to export: {file} turns the customer model off ([customer_model] enabled = false), "
@@ -127,13 +134,18 @@ def run(
     check_workload(repeated(customers_per_run(scenario, days), 1, ""), "this run", allow_large)
     note_leftover(json_out)
     sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
+    stats = None
+    if minutes is not None:
+        from sim.results.intervals import IntervalStats
+
+        stats = IntervalStats.watch(sim, minutes)
     with customers_file(customers_out, sim.warmup) as export:
         if export is not None:
             sim.subscribe(export)
         run_with_progress(sim, progress and err.is_terminal)
-    results = build_results(sim, scenario_file=str(file), scenario_sha256=loaded.sha256)
-    write_results(results, json_out, csv_out)
-    print_written(json_out, csv_out, customers_out)
+    results = build_results(sim, scenario_file=str(file), scenario_sha256=loaded.sha256, intervals=stats)
+    write_results(results, json_out, csv_out, intervals_csv)
+    print_written(json_out, csv_out, customers_out, intervals_csv)
 
 
 @contextlib.contextmanager
@@ -151,12 +163,12 @@ def customers_file(path: Path | None, warmup_min: float) -> Iterator[CustomerExp
         yield export
 
 
-def write_results(results: dict[str, Any], json_out: str | None, csv_out: Path | None) -> None:
+def write_results(results: dict[str, Any], json_out: str | None, csv_out: Path | None, intervals_csv: Path | None = None) -> None:
     """One run's results: JSON to a file or stdout, CSV, and the table unless JSON goes to stdout."""
     import sys
 
     from sim.atomic import write_text_atomic
-    from sim.cli.present import print_results
+    from sim.cli.present import print_results, print_worst_intervals
     from sim.results.results import to_csv, to_json
 
     if json_out == "-":
@@ -165,5 +177,11 @@ def write_results(results: dict[str, Any], json_out: str | None, csv_out: Path |
         write_text_atomic(json_out, to_json(results))
     if csv_out is not None:
         write_text_atomic(csv_out, to_csv(results))
+    if intervals_csv is not None:
+        from sim.results.intervals import run_csv
+
+        write_text_atomic(intervals_csv, run_csv(results))
     if json_out != "-":
         print_results(results)
+        if "intervals" in results:
+            print_worst_intervals(results["intervals"]["minutes"], {results["policy"]: results["intervals"]["channels"]})

@@ -28,6 +28,8 @@ from sim.experiments.journal import JournalError as JournalError
 from sim.experiments.stats import Interval, Running, welch_half_width
 from sim.experiments.workers import worker_init
 from sim.results import kpis
+from sim.results.intervals import IntervalStats, summary_rows
+from sim.results.intervals import flat_metrics as interval_metrics
 from sim.results.results import build_results
 from sim.rng import replication_seeds
 from sim.scenario.loader import parse_scenario, validate_data
@@ -35,7 +37,8 @@ from sim.scenario.schema import Scenario
 from sim.session.replay import with_choices
 
 EXPERIMENT_FORMAT = "cxsim.experiment/1"
-SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily"}
+SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily", "intervals"}
+INTERVAL_PREFIX = "intervals."  # per-interval cells: summarised in their own section, not in ``summary``
 DAILY_FIELDS = kpis.DAILY_FIELDS
 CHANNEL_DAILY = kpis.CHANNEL_DAILY
 
@@ -75,6 +78,7 @@ class Job:
     days: float | None
     overrides: tuple[tuple[str, Any], ...] = ()
     choices: tuple[tuple[str, str], ...] = ()  # a decision path: the policy answers these decisions this way
+    interval: int | None = None  # --interval: minutes per interval KPI cell (None: not computed)
 
     @property
     def content(self) -> str:
@@ -103,19 +107,26 @@ def run_job(job: Job) -> dict[str, float]:
     The daily series are kept as ``daily.<field>.<day>`` so that every day gets its own interval.
     """
     scenario = _scenario(job.scenario, job.name, job.overrides)
-    return run_flat(scenario, job.policy, job.choices, seed=job.seed, days=job.days)
+    return run_flat(scenario, job.policy, job.choices, seed=job.seed, days=job.days, interval=job.interval)
 
 
 def run_flat(
-    scenario: Scenario, policy: str, choices: Sequence[tuple[str, str]] = (), *, seed: int | None = None, days: float | None = None
-) -> dict[str, float]:
-    """Run ``policy`` (answering the decisions as ``choices`` says, if any) to the horizon; its flattened results."""
+    scenario: Scenario, policy: str, choices: Sequence[tuple[str, str]] = (), *, seed: int | None = None,
+    days: float | None = None, interval: int | None = None,
+) -> dict[str, float]:  # fmt: skip
+    """Run ``policy`` (answering the decisions as ``choices`` says, if any) to the horizon; its flattened results.
+
+    With ``interval`` the per-interval cells are kept too, as ``intervals.<channel>.<weekday>.<HH:MM>.<metric>``.
+    """
     if choices:
         scenario, policy = with_choices(scenario, dict(choices), policy=policy)
     sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
+    stats = IntervalStats.watch(sim, interval) if interval is not None else None
     sim.run()
-    results = build_results(sim)
+    results = build_results(sim, intervals=stats)
     flat = flatten(results)
+    if "intervals" in results:
+        flat.update(interval_metrics(results["intervals"]))
     channel_fields = [f"{ch}_{key}" for ch in results["channels"] for key in CHANNEL_DAILY]
     for row in results["daily"]:
         for key in (*DAILY_FIELDS, *channel_fields):
@@ -218,6 +229,7 @@ class Experiment:
     days: float
     runs: dict[str, list[int]]
     journal: Journal
+    interval: int | None = None  # minutes per interval cell, when --interval asked for them
     _summaries: dict[str, dict[str, Running]] = field(default_factory=dict, repr=False)
     _paired: dict[str, dict[str, Running]] = field(default_factory=dict, repr=False)
 
@@ -241,9 +253,17 @@ class Experiment:
         return found
 
     def summary(self, policy: str) -> dict[str, Interval]:
-        """Mean and 95 % interval of every metric of a policy."""
+        """Mean and 95 % interval of every metric of a policy (but the interval cells: see ``interval_summary``)."""
         acc = self.running(policy)
-        return {m: acc[m].interval() for m in sorted(acc)}
+        return {m: acc[m].interval() for m in sorted(acc) if not m.startswith(INTERVAL_PREFIX)}
+
+    def interval_summary(self, policy: str) -> dict[str, list[dict[str, Any]]]:
+        """Per channel, one row per interval of the week with each metric's mean and 95 % CI (empty without --interval)."""
+        if self.interval is None:
+            return {}
+        acc = self.running(policy)
+        cells = {m: acc[m].interval().to_dict() for m in acc if m.startswith(INTERVAL_PREFIX)}
+        return summary_rows(cells, self.interval)
 
     def _paired_runs(self, policy: str) -> dict[str, Running]:
         found = self._paired.get(policy)
@@ -273,19 +293,19 @@ class Experiment:
 
 def plan(
     data: bytes, name: str, policies: Sequence[str], base_seed: int, reps: int, days: float | None,
-    overrides: tuple[tuple[str, Any], ...] = (), first: int = 0,
+    overrides: tuple[tuple[str, Any], ...] = (), first: int = 0, interval: int | None = None,
 ) -> list[Job]:  # fmt: skip
     """The jobs of an experiment: each seed under each policy, seed-major so policies advance together.
 
     ``first`` skips seeds already run: seed i is the same whatever the number of replications.
     """
     seeds = replication_seeds(base_seed, reps)[first:]
-    return [Job(data, name, p, seed, days, overrides) for seed in seeds for p in policies]
+    return [Job(data, name, p, seed, days, overrides, interval=interval) for seed in seeds for p in policies]
 
 
 def collect(
     jobs: Sequence[Job], journal: Journal, *, title: str, file: str, sha256: str, currency: str,
-    channels: list[str], policies: list[str], base_seed: int, days: float, offset: int = 0,
+    channels: list[str], policies: list[str], base_seed: int, days: float, offset: int = 0, interval: int | None = None,
 ) -> Experiment:  # fmt: skip
     """Group jobs by policy, in seed order; ``offset`` is the index of ``jobs[0]`` in the journal."""
     runs: dict[str, list[int]] = {p: [] for p in policies}
@@ -294,7 +314,7 @@ def collect(
         runs[job.policy].append(offset + k)
         if job.seed not in seeds:
             seeds.append(job.seed)
-    return Experiment(title, file, sha256, currency, channels, policies, base_seed, seeds, days, runs, journal)
+    return Experiment(title, file, sha256, currency, channels, policies, base_seed, seeds, days, runs, journal, interval)
 
 
 def verdict(exp: Experiment, policy: str, metric: str, label: str, unit: str) -> str | None:
@@ -349,6 +369,11 @@ def to_dict(exp: Experiment, *, compare: bool, stream: str | None = None) -> dic
         "replications": stream if stream is not None else list(replication_rows(exp)),
         "summary": {p: {m: iv.to_dict() for m, iv in exp.summary(p).items()} for p in exp.policies},
     }
+    if exp.interval is not None:
+        out["intervals"] = {
+            "minutes": exp.interval,
+            "policies": {p: {"channels": exp.interval_summary(p)} for p in exp.policies},
+        }
     if compare:
         comparisons = []
         for policy in exp.policies[1:]:

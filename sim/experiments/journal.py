@@ -31,6 +31,8 @@ class JobLike(Protocol):
     def days(self) -> float | None: ...
     @property
     def content(self) -> str: ...
+    @property
+    def interval(self) -> int | None: ...
 
 
 class JournalError(SimError):
@@ -42,15 +44,20 @@ class JournalBusy(JournalError):
 
 
 def _job_id(job: JobLike) -> list[Any]:
-    return [job.policy, job.seed, [list(o) for o in job.overrides], job.days, job.content]
+    # --interval changes what a replication records; without it the id is what it always was
+    interval = [job.interval] if job.interval is not None else []
+    return [job.policy, job.seed, [list(o) for o in job.overrides], job.days, job.content, *interval]
 
 
 def _mismatch(path: Path, n: int, saved: Any, wanted: list[Any]) -> str:
     """Why journal line ``n`` cannot be continued by this experiment, in one line."""
     where = f"{path}:{n}: cannot resume"
+    if isinstance(saved, list) and len(saved) in (5, 6) and len(wanted) in (5, 6) and saved[5:] != wanted[5:]:
+        was = f"--interval {saved[5]}" if len(saved) == 6 else "no --interval"
+        return f"{where}: --interval differs from the interrupted run's ({was}); repeat it, or remove the journal to start over"
     if not isinstance(saved, list) or len(saved) != len(wanted):
         return f"{where}: it was written by another version of cxsim; remove it to start over"
-    policy, seed, overrides, days, content = saved
+    policy, seed, overrides, days, content = saved[:5]
     if content != wanted[4]:
         return (
             f"{where}: the scenario's content changed since these replications ran (arrivals, staffing, ...);"

@@ -75,6 +75,19 @@ CHANNEL_DETAIL: tuple[Kpi, ...] = (
     Kpi("agents_mean", "mean agents on duty", "agents", None),
 )
 
+# Per staffed channel and interval of the week (``intervals.<channel>.<weekday>.<HH:MM>.<key>``, see
+# sim.results.intervals): what replications summarise with a mean and 95 % CI per cell.
+INTERVAL: tuple[Kpi, ...] = (
+    Kpi("offered", "contacts offered", "contacts", None),
+    Kpi("answered", "contacts answered", "contacts", True),
+    Kpi("abandoned", "contacts abandoned", "contacts", False),
+    Kpi("balked", "contacts turned away by a full queue", "contacts", False),
+    Kpi("blocked", "contacts turned away by a channel down", "contacts", False),
+    Kpi("service_level", "service level", "fraction", True),
+    Kpi("occupancy", "agent occupancy", "fraction", None),
+    Kpi("agents_on_duty", "mean agents on duty", "agents", None),
+)
+
 
 def headline_kpis(channels: Sequence[str]) -> list[Kpi]:
     """The headline KPIs of a scenario with these staffed channels, channel KPIs last."""

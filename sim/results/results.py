@@ -21,6 +21,7 @@ from sim.scenario.schema import STAGE_ORDER, Scenario
 
 if TYPE_CHECKING:
     from sim.engine.simulation import Simulation
+    from sim.results.intervals import IntervalStats
 
 RESULTS_FORMAT = "cxsim.run/1"
 
@@ -195,12 +196,22 @@ def feedback_on(s: Scenario) -> bool:
     return s.customer_model.enabled and s.customer_model.feedback
 
 
-def build_results(sim: Simulation, *, scenario_file: str | None = None, scenario_sha256: str | None = None) -> dict[str, Any]:
-    """Every KPI of a finished (or stopped) run, as JSON-ready plain data."""
-    return results_document(
+def build_results(
+    sim: Simulation, *, scenario_file: str | None = None, scenario_sha256: str | None = None,
+    intervals: IntervalStats | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Every KPI of a finished (or stopped) run, as JSON-ready plain data.
+
+    With ``intervals`` (the run's ``IntervalStats``, when ``--interval`` asked for it) the document
+    ends with an ``intervals`` section: per staffed channel, one row per interval of the week.
+    """
+    results = results_document(
         sim.metrics, sim.scenario, policy=sim.policy_name, seed=sim.seed, horizon=sim.horizon, warmup=sim.warmup, now=sim.now,
         commands=sim.command_log, scenario_file=scenario_file, scenario_sha256=scenario_sha256,
     )  # fmt: skip
+    if intervals is not None:
+        results["intervals"] = intervals.to_dict(sim.now)
+    return results
 
 
 def result_keys(s: Scenario) -> list[str]:
