@@ -83,6 +83,8 @@ def print_results(results: dict[str, Any]) -> None:
             t.add_column(literal(name), justify="right")
         for key, label, unit in (k.row() for k in CHANNEL_DETAIL):
             t.add_row(label, *(fmt(ch[key], unit) for ch in results["channels"].values()))
+        if any(ch.get("closed") for ch in results["channels"].values()):  # only where opening hours turned someone away
+            t.add_row("tried while closed", *(fmt(ch.get("closed", 0)) for ch in results["channels"].values()))
         out.print(t)
     if results["touchpoints"]:
         t = Table(title="Self-service touchpoints", title_justify="left")
@@ -312,7 +314,9 @@ def print_worst_intervals(minutes: int, by_policy: dict[str, dict[str, list[dict
         for channel, row in picked:
             away = "".join(
                 f", {_interval_cell(row[key], '')} {what}"
-                for key, what in (("blocked", "blocked (channel down)"), ("balked", "balked (queue full)"))
+                for key, what in (
+                    ("blocked", "blocked (channel down)"), ("balked", "balked (queue full)"), ("closed", "tried while closed"),
+                )
                 if _mean(row.get(key))
             )
             out.print(
