@@ -375,7 +375,7 @@ def _interval_cell(value: Any, unit: str, *, spread: bool = False) -> str:
     """One interval figure: a run's number, or replications' mean (± 95 % CI if ``spread``); a dash for none."""
     if isinstance(value, dict):
         if spread:
-            return fmt_interval(value["mean"], value["half_width"], unit, "")
+            return format_summary(value, unit)
         value = value["mean"]
     if value is None:
         return "–"
