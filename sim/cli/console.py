@@ -57,4 +57,4 @@ def print_written(json_out: object, *others: object) -> None:
         return
     for target in (json_out, *others):
         if target is not None:
-            err.print(f"wrote {target}", highlight=False, markup=False)
+            err.print(f"wrote {target}", highlight=False, markup=False, soft_wrap=True)  # a long path stays on its line

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sim.results.units import UNITS
+
 
 @dataclass(frozen=True, slots=True)
 class Kpi:
@@ -103,7 +105,7 @@ def catalogue(channels: Sequence[str]) -> dict[str, Kpi]:
     return {k.key: k for k in (*headline_kpis(channels), CONVERSION)}
 
 
-# The catalogue unit of a results leaf key whose unit (``sim.results.results.UNITS``) is a scale.
+# The catalogue unit of a results leaf key whose unit (``sim.results.units.UNITS``) is a scale.
 _SCALE_UNITS = {"1-5": "score", "1-7": "score", "stars": "score", "-100..100": "points"}
 
 
@@ -120,7 +122,6 @@ def kpi_for(metric: str, channels: Sequence[str]) -> Kpi:
         detail = next((k for k in CHANNEL_DETAIL if k.key == parts[2] and k.unit in ("fraction", "min")), None)
         if detail is not None:
             return Kpi(metric, f"{parts[1]} {detail.label}", detail.unit, detail.higher_is_better)
-    from sim.results.results import UNITS  # here, not at the top: results -> scenario -> checks imports this module
 
     leaf = metric.rsplit(".", 1)[-1]
     unit = UNITS.get(leaf, "")
@@ -133,10 +134,9 @@ def fraction_bounds(metric: str) -> tuple[float, float] | None:
     """(0, 1) for a metric whose values are shares (abandonment, service level, repeat purchase), else None.
 
     Any dotted key of a run's results or its daily series (``daily.phone_abandon_rate.3``); the
-    units of the leaf keys are ``sim.results.results.UNITS``. Summaries clip the ends of a
+    units of the leaf keys are ``sim.results.units.UNITS``. Summaries clip the ends of a
     fraction's interval to this range, since a share below 0 or above 1 cannot happen.
     """
-    from sim.results.results import UNITS  # here, not at the top: results -> scenario -> checks imports this module
 
     parts = metric.split(".")
     if parts[0] == "daily" and len(parts) == 3:

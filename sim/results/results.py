@@ -18,6 +18,7 @@ from sim.commands import LoggedCommand
 from sim.results.metrics import Metrics
 from sim.results.precision import format_estimate
 from sim.results.tallies import ChannelStats, ExperienceStats
+from sim.results.units import UNITS
 from sim.scenario.schema import STAGE_ORDER, Scenario
 
 if TYPE_CHECKING:
@@ -25,73 +26,6 @@ if TYPE_CHECKING:
     from sim.results.intervals import IntervalStats
 
 RESULTS_FORMAT = "cxsim.run/1"
-
-# Units of every leaf key, for the table and the CSV (fractions are 0-1).
-UNITS: dict[str, str] = {
-    "arrived": "customers",
-    "journeys_completed": "customers",
-    "steps_mean": "touchpoints",
-    "offered": "contacts",
-    "served": "contacts",
-    "abandoned": "contacts",
-    "balked": "contacts",
-    "blocked": "contacts",
-    "closed": "contacts",
-    "callbacks": "contacts",
-    "abandon_rate": "fraction",
-    "waited_share": "fraction",
-    "wait_mean_min": "min",
-    "wait_p90_min": "min",
-    "answer_mean_min": "min",
-    "handle_mean_min": "min",
-    "service_level": "fraction",
-    "service_level_target_sec": "s",
-    "first_contact_resolution": "fraction",
-    "occupancy": "fraction",
-    "queue_length_mean": "contacts",
-    "agents_mean": "agents",
-    "agent_hours": "h",
-    "visits": "visits",
-    "failure_rate": "fraction",
-    "incident_hits": "visits",
-    "duration_mean_min": "min",
-    "reach": "fraction",
-    "customers": "customers",
-    "share_of_journeys": "fraction",
-    "orders": "orders",
-    "conversion_rate": "fraction",
-    "lost_orders": "orders",
-    "recovered_orders": "orders",
-    "occurrences": "failures",
-    "downtime_min": "min",
-    "customers_affected": "customers",
-    "proactive": "customers",
-    "on_contact": "customers",
-    "new": "customers",
-    "referred": "customers",
-    "returning": "journeys",
-    "journeys_surveyed": "journeys",
-    "csat_mean": "1-5",
-    "csat_top2": "fraction",
-    "nps": "-100..100",
-    "ces_mean": "1-7",
-    "repeat_purchase_rate": "fraction",
-    "repeat_probability_mean": "fraction",
-    "churn_rate": "fraction",
-    "reviews_posted": "reviews",
-    "reviews_answered": "reviews",
-    "review_stars_mean": "stars",
-    "referrals": "customers",
-    "nwom_spreaders": "customers",
-    "prospects_deterred": "prospects",
-    "memory_mean": "affect -1..1",
-    "trust_mean": "0-1",
-    "arrivals": "customers",
-    "deterred": "prospects",
-    "revenue": "currency",
-    "affected": "customers",
-    "day": "day",
-}
 
 
 def _ratio(a: float, b: float) -> float | None:

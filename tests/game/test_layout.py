@@ -65,7 +65,7 @@ def problems(d: Driver, only: pygame.Rect | None = None) -> list[str]:
 def results_stub(tmp: Path) -> SimpleNamespace:
     results = {"currency": "EUR", "experience": {"csat_mean": 4.21, "nps": 12.5, "repeat_purchase_rate": 0.274},
                "money": {"profit": 303712.0}}  # fmt: skip
-    return SimpleNamespace(results=results, paths=SimpleNamespace(csv=tmp / "sessions" / "results.csv"))
+    return SimpleNamespace(results=results, paths=SimpleNamespace(csv=tmp / "sessions" / "results.csv"), reporter=None)
 
 
 def stub_summary(path: int, seed: int, days: int, decisions: list[str]) -> dict[str, Any]:
