@@ -39,8 +39,9 @@ class Mark:
     """A decision on the timeline: when, what it says, and its style (reactive, proactive)."""
 
     minutes: float
-    text: str
+    text: str  # short, on the picture: 'crash: reach out'
     style: str
+    detail: str = ""  # the option's full label, in the marker's tooltip
 
 
 def look(index: int) -> tuple[str, str, str]:
@@ -209,7 +210,8 @@ def decision_timeline(horizon_minutes: float, rows: Sequence[tuple[str, Sequence
         for k, m in enumerate(marks):
             x = px(m.minutes)
             shape = STYLE_MARKERS.get(m.style, "diamond")
-            out.append(f'<g class="decision"><title>{escape(m.text)} ({escape(m.style or "no style")})</title>')
+            tip = f"{m.text}: {m.detail}" if m.detail else m.text
+            out.append(f'<g class="decision"><title>{escape(tip)} ({escape(m.style or "no style")})</title>')
             out.append(marker(shape, x, y, colour, 5, filled=m.style != "reactive"))
             dy = -9 if k % 2 == 0 else 19  # alternate above and below, so labels of close decisions do not overlap
             out.append(f'<text x="{x:.1f}" y="{y + dy:.1f}" text-anchor="middle" fill="#1d1d1f">{escape(_short(m.text, 28))}</text></g>')

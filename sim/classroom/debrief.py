@@ -163,11 +163,12 @@ def lesson_across(scenario: Scenario, lesson: Lesson, chosen: dict[int, dict[str
     entry["agree"] = sum(agrees(lesson, a[1], b[1]) for a, b in pairs)
     entry["checked"] = bool(pairs)
     word = {"higher": "a higher", "lower": "a lower", "same": "about the same"}[lesson.direction]
+    than = "as" if lesson.direction == "same" else "than"
     if not pairs:
-        missing = "the path" if not on["path"] else "the baseline"
-        entry["summary"] = f"cannot be checked across these teams: no team's answers are closer to {missing} ({path_name if missing == 'the path' else base_name})"
+        missing = path_name if not on["path"] else base_name
+        entry["summary"] = f"cannot be checked across these teams: no team's answers are closer to the {missing}"
     else:
-        entry["summary"] = (f"teams closer to the {path_name} had {word} {lesson.kpi} than teams closer to the {base_name}:"
+        entry["summary"] = (f"teams closer to the {path_name} had {word} {lesson.kpi} {than} teams closer to the {base_name}:"
                             f" {entry['agree']} of {len(pairs)} pair{'s' if len(pairs) != 1 else ''} of teams agree")  # fmt: skip
     return entry
 
@@ -217,7 +218,7 @@ def debrief(store: Store, session: SessionRow, scenario: Scenario, scorecard: Sc
         "customer": {
             "id": replays.customer if replays is not None else None,
             "decision": replays.decision if replays is not None else None,
-            "about": _customer_about(scenario, replays),
+            "about": _customer_about(replays, names),
         },
         "lessons": [lesson_across(scenario, lesson, chosen, flat, names) for lesson in scenario.lessons] if flat else [],
         "replays": replay_state,
@@ -229,14 +230,16 @@ def _replayed_score(flat: dict[str, float], scorecard: Scorecard, minutes: float
     return scorecard.score({k: flat.get(k) for k in scorecard.kpis}, minutes)
 
 
-def _customer_about(scenario: Scenario, replays: Replays | None) -> str:
+def _customer_about(replays: Replays | None, names: dict[int, str]) -> str:
     if replays is None:
         return "the replays are running"
     if replays.customer is None:
         return "no decision's failure hit a customer who stayed silent, so there is no one to follow"
     decision = (replays.decision or "").replace("_", " ")
-    return (f"customer {replays.customer}, hit by the failure of the '{decision}' decision and never in touch with service,"
-            " under each team's choices (the same person: every draw is keyed by customer)")  # fmt: skip
+    first = names.get(replays.chosen_in or -1, "the first team")
+    return (f"Customer {replays.customer}: a failure hit them after the '{decision}' decision and, in {first}'s run, they never"
+            " contacted service. Here is their week under each team's choices: the same person, since every draw is keyed"
+            " by customer.")  # fmt: skip
 
 
 def public(data: dict[str, Any]) -> dict[str, Any]:
@@ -260,9 +263,13 @@ def chart_svg(data: dict[str, Any], scorecard: Scorecard, key: str) -> str:
 
 def timeline_svg(data: dict[str, Any]) -> str:
     """Every team's decisions on one sim-time axis."""
-    rows = [(t["name"], [Mark(d["sim_minutes"], f"{d['decision'].replace('_', ' ')}: {d['label']}", d["style"]) for d in t["decisions"]])
-            for t in _by_number(data)]  # fmt: skip
+    rows = [(t["name"], [Mark(d["sim_minutes"], f"{_words(d['decision'])}: {_words(d['option'])}", d["style"], d["label"])
+                         for d in t["decisions"]]) for t in _by_number(data)]  # fmt: skip
     return decision_timeline(data["session"]["horizon_minutes"], rows)
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
 
 
 def _by_number(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -67,6 +67,7 @@ class Replays:
 
     customer: int | None
     decision: str | None  # the decision whose failure hit that customer
+    chosen_in: int | None = None  # the team in whose replay the customer was chosen
     teams: dict[int, TeamReplay] = field(default_factory=dict)
 
 
@@ -83,9 +84,9 @@ def replay_team(
                   horizon_days=plan.horizon_days)  # fmt: skip
 
 
-def choose_customer(scenario: Scenario, plan: Plan) -> tuple[int | None, str | None]:
-    """The customer to follow: in the first team's replay, a silent customer of its earliest decision that hit anyone."""
-    for _, decided in plan.teams:
+def choose_customer(scenario: Scenario, plan: Plan) -> tuple[int | None, str | None, int | None]:
+    """(customer, decision, team): in the first team's replay, a silent customer of its earliest decision that hit anyone."""
+    for team_id, decided in plan.teams:
         if not decided:
             continue
         facts = DecisionFacts(scenario, plan.horizon_days * MINUTES_PER_DAY, plan.policy)
@@ -97,14 +98,14 @@ def choose_customer(scenario: Scenario, plan: Plan) -> tuple[int | None, str | N
         for _, name in made:
             customer = pick_silent(facts.facts()[name]["silent_answers"])
             if customer is not None:
-                return customer, name
-        return None, None
-    return None, None
+                return customer, name, team_id
+        return None, None, team_id
+    return None, None, None
 
 
 def run_replays(scenario: Scenario, plan: Plan) -> Replays:
     """Every team's replay, each following the chosen customer (pure: the same plan gives the same answer)."""
-    customer, decision = choose_customer(scenario, plan)
+    customer, decision, chosen_in = choose_customer(scenario, plan)
     words = StoryLines(scenario)
     out: dict[int, TeamReplay] = {}
     horizon = plan.horizon_days * MINUTES_PER_DAY
@@ -117,7 +118,7 @@ def run_replays(scenario: Scenario, plan: Plan) -> Replays:
             continue
         story = words.lines(follow.records, follow.came_back) if customer is not None else []
         out[team_id] = TeamReplay(team_id, flatten(build_results(sim)), sim.now, sim.now >= horizon, story)
-    return Replays(customer, decision, out)
+    return Replays(customer, decision, chosen_in, out)
 
 
 class ReplayWorker:

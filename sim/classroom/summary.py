@@ -129,7 +129,7 @@ def _lessons(data: dict[str, Any], only: int | None = None) -> str:
     rows = []
     for lesson in data["lessons"]:
         teams = [e for e in lesson["teams"] if only is None or e["team_id"] == only]
-        where = "; ".join(
+        where = "<br>".join(
             f"{escape(e['team'])}: {escape(e['value_text'])}"
             + (f" (closer to the {'path' if e['side'] == 'path' else 'baseline'}, {e['agreeing']} of {e['of']} answers)"
                if e["side"] != "neither" else " (on neither side)")

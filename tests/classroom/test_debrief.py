@@ -19,7 +19,6 @@ import csv
 import dataclasses
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -311,3 +310,36 @@ def test_customers_no_decision_touched_live_the_same_journey_under_two_teams_cho
 def test_an_untouched_customers_referrals_are_the_same_under_two_teams_choices():
     for customer, mine, theirs in untouched_pairs(referrals=True):
         assert mine == theirs, f"customer {customer}'s survey differs"
+
+
+def test_chromium_shows_the_debrief_with_its_chart(room, tmp_path):
+    from classroom.test_session import browser
+    from selenium.webdriver.common.by import By
+
+    host, _ = room
+    debrief(host)
+    driver = browser(tmp_path)
+    try:
+        driver.set_window_size(1280, 2400)
+        driver.get(host.dashboard)
+
+        def drawn():
+            try:
+                series = driver.find_elements(By.CSS_SELECTOR, "#debrief-chart svg g.series")
+                rows = driver.find_elements(By.CSS_SELECTOR, "#debrief-timeline svg g.row")
+                cards = driver.find_elements(By.CSS_SELECTOR, "#debrief-teams article.card")
+            except Exception:  # the page redrew under us: look again
+                return None
+            return (series, cards) if len(series) == len(rows) == len(cards) == len(TEAMS) else None
+
+        series, cards = wait_for(drawn, "the debrief's chart, timeline and team cards on the page", 60)
+        assert driver.find_element(By.ID, "debrief").is_displayed()
+        labels = [s.find_element(By.CSS_SELECTOR, "text.label").text for s in series]
+        assert "Proactive" in labels and "Reactive" in labels and any(label.startswith("=cmd|") for label in labels)
+        assert len({s.find_element(By.TAG_NAME, "polyline").get_attribute("stroke") for s in series}) == len(TEAMS)
+        assert driver.find_elements(By.CSS_SELECTOR, "#debrief script, #debrief-teams b") == []  # the name is text
+        assert HOSTILE in [c.find_element(By.TAG_NAME, "h4").text.split(". ", 1)[1] for c in cards]
+        assert "of 2 pairs of teams agree" in driver.find_element(By.ID, "debrief-lessons").text
+        driver.save_screenshot(str(tmp_path / "debrief.png"))
+    finally:
+        driver.quit()
