@@ -26,7 +26,7 @@ from sim.results.results import unit_of
 from sim.scenario.schema import Lesson, Scenario
 from sim.scenario.scorecard import Measure, Scorecard
 
-MAX_POINTS = 240  # points per team in the chart (snapshots come about every second; a long session is thinned)
+MAX_POINTS = 240  # points per team in a chart (snapshots come about every second: a long session is thinned)
 SCORE = "score"  # the chart's key for the weighted score
 
 
@@ -182,11 +182,9 @@ def debrief(store: Store, session: SessionRow, scenario: Scenario, scorecard: Sc
     currency = scenario.currency
     teams: list[dict[str, Any]] = []
     chosen: dict[int, dict[str, str]] = {}
-    snapshots: dict[int, list[SnapshotRow]] = {}
     for number, t in enumerate(sorted(team_rows, key=lambda r: r.id), start=1):
         decided = store.team_decisions(t.id)
         chosen[t.id] = {d.decision: d.option for d in decided}
-        snapshots[t.id] = store.snapshots(t.id)
         replay = replays.teams.get(t.id) if replays is not None else None
         decisions = []
         for d in decided:
@@ -196,7 +194,7 @@ def debrief(store: Store, session: SessionRow, scenario: Scenario, scorecard: Sc
             "id": t.id, "number": number, "name": names[t.id], "sim_minutes": t.sim_minutes, "clock": format_time(t.sim_minutes),
             "finished": t.finished, "score": scorecard.score(t.kpis, t.sim_minutes),
             "measures": [measure_row(m, t.kpis, t.sim_minutes, currency) for m in scorecard.measures],
-            "decisions": decisions, "snapshots": len(snapshots[t.id]),
+            "decisions": decisions, "snapshots": store.snapshot_count(t.id),
             "replayed_score": _replayed_score(replay.flat, scorecard, replay.reached_minutes) if replay and replay.flat else None,
             "story": replay.story if replay is not None else [],
             "replay_problem": replay.problem if replay is not None else None,
@@ -222,7 +220,6 @@ def debrief(store: Store, session: SessionRow, scenario: Scenario, scorecard: Sc
         },
         "lessons": [lesson_across(scenario, lesson, chosen, flat, names) for lesson in scenario.lessons] if flat else [],
         "replays": replay_state,
-        "_series": {t.id: snapshots[t.id] for t in team_rows},  # for the charts; dropped from the JSON
     }
 
 
@@ -242,13 +239,8 @@ def _customer_about(replays: Replays | None, names: dict[int, str]) -> str:
             " by customer.")  # fmt: skip
 
 
-def public(data: dict[str, Any]) -> dict[str, Any]:
-    """The debrief without its internal parts (what the JSON endpoint answers)."""
-    return {k: v for k, v in data.items() if not k.startswith("_")}
-
-
-def chart_svg(data: dict[str, Any], scorecard: Scorecard, key: str) -> str:
-    """The KPIs-over-time chart of ``key`` for every team (the teams in leaderboard order, each keeping its look)."""
+def chart_svg(store: Store, data: dict[str, Any], scorecard: Scorecard, key: str) -> str:
+    """The KPIs-over-time chart of ``key`` for every team (each team keeps its look: by join order, whatever its rank)."""
     measure = next((m for m in scorecard.measures if m.kpi == key), None)
     if measure is None:
         title, unit, fixed = "Weighted score over sim time", "score (0 to 1)", (0.0, 1.0)
@@ -257,7 +249,7 @@ def chart_svg(data: dict[str, Any], scorecard: Scorecard, key: str) -> str:
         title = f"{measure.name} over sim time"
         unit = measure.name + (f" ({currency} a day)" if measure.per_day and unit_of(key.split('.')[0], key.rsplit('.', 1)[-1], currency) == currency else "")
         fixed = None
-    lines = [Line(t["name"], series(data["_series"][t["id"]], scorecard, key)) for t in _by_number(data)]
+    lines = [Line(t["name"], series(store.snapshots(t["id"], MAX_POINTS), scorecard, key)) for t in _by_number(data)]
     return kpi_chart(title, unit, data["session"]["horizon_minutes"], lines, fixed=fixed)
 
 

@@ -37,7 +37,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from sim.classroom.board import board
-from sim.classroom.debrief import SCORE, chart_svg, debrief, public, replay_plan, timeline_svg
+from sim.classroom.debrief import SCORE, chart_svg, debrief, replay_plan, timeline_svg
 from sim.classroom.protocol import (
     MAX_BODY_BYTES,
     Batch,
@@ -301,14 +301,14 @@ def create_app(
     @app.get("/api/debrief")
     async def get_debrief(request: Request) -> JSONResponse:
         facilitator(request)
-        return JSONResponse(public(await joint_debrief(DEBRIEF_WAIT_S)), headers=SECURITY_HEADERS)
+        return JSONResponse(await joint_debrief(DEBRIEF_WAIT_S), headers=SECURITY_HEADERS)
 
     @app.get("/api/debrief/chart.svg")
     async def get_chart(request: Request, kpi: str = SCORE) -> Response:
         facilitator(request)
         if kpi != SCORE and kpi not in scorecard.kpis:
             raise error(404, f"no chart of '{kpi[:60]}': the chart draws 'score' or a scorecard KPI ({', '.join(scorecard.kpis)})")
-        svg = chart_svg(await joint_debrief(0.0), scorecard, kpi)
+        svg = chart_svg(store, await joint_debrief(0.0), scorecard, kpi)
         return Response(svg, media_type="image/svg+xml; charset=utf-8", headers=SECURITY_HEADERS)
 
     @app.get("/api/debrief/timeline.svg")
@@ -327,13 +327,13 @@ def create_app(
     @app.get("/api/summary.html")
     async def get_class_summary(request: Request) -> Response:
         facilitator(request)
-        page = class_summary(await joint_debrief(EXPORT_WAIT_S), scorecard)
+        page = class_summary(store, await joint_debrief(EXPORT_WAIT_S), scorecard)
         return Response(page, media_type="text/html; charset=utf-8", headers=SUMMARY_HEADERS)
 
     @app.get("/api/teams/{team_id}/summary.html")
     async def get_team_summary(request: Request, team_id: int) -> Response:
         facilitator(request)
-        page = team_summary(await joint_debrief(EXPORT_WAIT_S), scorecard, team_id)
+        page = team_summary(store, await joint_debrief(EXPORT_WAIT_S), scorecard, team_id)
         if page is None:
             raise error(404, f"no team {team_id} in this session")
         return Response(page, media_type="text/html; charset=utf-8", headers=SUMMARY_HEADERS)

@@ -277,10 +277,18 @@ class Store:
             out.append(DecisionRow(team_id, r["seq"], body["decision"], body["option"], body["sim_minutes"], r["received_at"]))
         return out
 
-    def snapshots(self, team_id: int) -> list[SnapshotRow]:
-        """Every snapshot one team sent, in the order it sent them."""
+    def snapshots(self, team_id: int, most: int | None = None) -> list[SnapshotRow]:
+        """The snapshots one team sent, in the order it sent them; with ``most``, about that many, evenly spaced, and the last.
+
+        The thinning is done by SQLite, so a long session's thousands of snapshots are not all read
+        and parsed to draw a chart a few hundred points wide.
+        """
+        (total,) = self.db.execute("SELECT COUNT(*) FROM messages WHERE team_id = ? AND kind = 'snapshot'", (team_id,)).fetchone()
+        every = max(1, -(-int(total) // most)) if most else 1
         rows = self.db.execute(
-            "SELECT seq, body FROM messages WHERE team_id = ? AND kind = 'snapshot' ORDER BY seq", (team_id,)
+            "SELECT seq, body FROM (SELECT seq, body, ROW_NUMBER() OVER (ORDER BY seq) AS n FROM messages"
+            " WHERE team_id = ? AND kind = 'snapshot') WHERE (n - 1) % ? = 0 OR n = ? ORDER BY seq",
+            (team_id, every, total),
         ).fetchall()
         out = []
         for r in rows:

@@ -20,6 +20,7 @@ from html import escape
 from typing import Any
 
 from sim.classroom.debrief import SCORE, chart_svg, timeline_svg
+from sim.classroom.store import Store
 from sim.scenario.scorecard import Scorecard
 from sim.textsafe import csv_text
 
@@ -72,19 +73,19 @@ def _num(value: float | None) -> str:
     return "" if value is None else f"{value:.6g}"
 
 
-def class_summary(data: dict[str, Any], scorecard: Scorecard) -> str:
+def class_summary(store: Store, data: dict[str, Any], scorecard: Scorecard) -> str:
     """The class's printable summary: the charts, the leaderboard, the lessons, the same customer, then a page per team."""
-    body = [_head(data, "Class summary"), _charts(data, scorecard), _leaderboard(data), _lessons(data), _customer(data)]
+    body = [_head(data, "Class summary"), _charts(store, data, scorecard), _leaderboard(data), _lessons(data), _customer(data)]
     body += [_team_section(data, t, page_break=True) for t in data["teams"]]
     return _page(data, "class summary", "".join(body))
 
 
-def team_summary(data: dict[str, Any], scorecard: Scorecard, team_id: int) -> str | None:
+def team_summary(store: Store, data: dict[str, Any], scorecard: Scorecard, team_id: int) -> str | None:
     """One team's printable summary (None for a team the session does not have)."""
     team = next((t for t in data["teams"] if t["id"] == team_id), None)
     if team is None:
         return None
-    body = [_head(data, f"Summary of {team['name']}"), _team_section(data, team, page_break=False), _charts(data, scorecard),
+    body = [_head(data, f"Summary of {team['name']}"), _team_section(data, team, page_break=False), _charts(store, data, scorecard),
             _lessons(data, only=team_id)]  # fmt: skip
     return _page(data, team["name"], "".join(body))
 
@@ -104,9 +105,9 @@ def _head(data: dict[str, Any], heading: str) -> str:
             f" · {len(data['teams'])} teams · printed {escape(when)} · teams shown as {escape(names)}</p>")  # fmt: skip
 
 
-def _charts(data: dict[str, Any], scorecard: Scorecard) -> str:
-    parts = ["<h2>Decisions and KPIs over sim time</h2>", timeline_svg(data), chart_svg(data, scorecard, SCORE)]
-    parts += [chart_svg(data, scorecard, m.kpi) for m in scorecard.measures]
+def _charts(store: Store, data: dict[str, Any], scorecard: Scorecard) -> str:
+    parts = ["<h2>Decisions and KPIs over sim time</h2>", timeline_svg(data), chart_svg(store, data, scorecard, SCORE)]
+    parts += [chart_svg(store, data, scorecard, m.kpi) for m in scorecard.measures]
     return "".join(parts)
 
 

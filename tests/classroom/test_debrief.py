@@ -343,3 +343,22 @@ def test_chromium_shows_the_debrief_with_its_chart(room, tmp_path):
         driver.save_screenshot(str(tmp_path / "debrief.png"))
     finally:
         driver.quit()
+
+
+def test_a_long_sessions_chart_reads_a_few_hundred_snapshots_and_keeps_the_last(tmp_path):
+    from sim.classroom.debrief import MAX_POINTS, series
+    from sim.classroom.protocol import Snapshot
+    from sim.classroom.store import Store
+
+    store = Store(tmp_path / "s.sqlite")
+    row = store.create_session(scenario_name="hike-launch", scenario_file=str(HIKE), scenario_toml="", sha256="", seed=1,
+                               policy="reactive", horizon_days=DAYS)  # fmt: skip
+    team, _ = store.join(row.id, "Blue", None)
+    sent = [Snapshot(kind="snapshot", seq=i, sim_minutes=i * 0.5, kpis={"money.profit": float(i)}) for i in range(1, 5401)]
+    for i in range(0, len(sent), 100):
+        store.record(team.id, sent[i : i + 100])
+    kept = store.snapshots(team.id, MAX_POINTS)
+    assert MAX_POINTS // 2 <= len(kept) <= MAX_POINTS + 1 and kept[0].seq == 1 and kept[-1].seq == 5400
+    points = series(kept, CARD, "money.profit")
+    assert points[-1] == (2700.0, 5400.0 / (2700.0 / 1440))  # profit per day at the last snapshot
+    assert len(store.snapshots(team.id)) == 5400
