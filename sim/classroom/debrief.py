@@ -20,7 +20,7 @@ from sim.authoring.lessons import lesson_value, side_names, sides
 from sim.classroom.board import decision_entry, leaderboard_order, measure_entry
 from sim.classroom.charts import Line, Mark, decision_timeline, kpi_chart
 from sim.classroom.replays import Plan, Replays, plan_of
-from sim.classroom.store import SessionRow, SnapshotRow, Store, TeamRow
+from sim.classroom.store import DecisionRow, SessionRow, SnapshotRow, Store, TeamRow
 from sim.clock import format_time
 from sim.results.results import unit_of
 from sim.scenario.schema import Lesson, Scenario
@@ -56,9 +56,19 @@ def kpi_text(kpi: str, value: float | None, currency: str, per_day: bool = False
     return text + (" a day" if per_day else "")
 
 
+def latest_run(decided: Sequence[DecisionRow]) -> list[DecisionRow]:
+    """The decisions of a team's latest run: a game started again from the beginning sends its decisions again, from minute 0."""
+    start = 0
+    for i in range(1, len(decided)):
+        if decided[i].sim_minutes < decided[i - 1].sim_minutes:
+            start = i
+    return list(decided[start:])
+
+
 def replay_plan(store: Store, session: SessionRow) -> Plan:
-    """What the replays need: the run settings and each team's decisions, in join order."""
-    teams = [(t.id, [(d.sim_minutes, d.decision, d.option) for d in store.team_decisions(t.id)]) for t in store.teams(session.id)]
+    """What the replays need: the run settings and each team's decisions (of its latest run), in join order."""
+    teams = [(t.id, [(d.sim_minutes, d.decision, d.option) for d in latest_run(store.team_decisions(t.id))])
+             for t in store.teams(session.id)]  # fmt: skip
     return plan_of(session.seed, session.policy, session.horizon_days, teams)
 
 
@@ -183,7 +193,7 @@ def debrief(store: Store, session: SessionRow, scenario: Scenario, scorecard: Sc
     teams: list[dict[str, Any]] = []
     chosen: dict[int, dict[str, str]] = {}
     for number, t in enumerate(sorted(team_rows, key=lambda r: r.id), start=1):
-        decided = store.team_decisions(t.id)
+        decided = latest_run(store.team_decisions(t.id))
         chosen[t.id] = {d.decision: d.option for d in decided}
         replay = replays.teams.get(t.id) if replays is not None else None
         decisions = []

@@ -362,3 +362,25 @@ def test_a_long_sessions_chart_reads_a_few_hundred_snapshots_and_keeps_the_last(
     points = series(kept, CARD, "money.profit")
     assert points[-1] == (2700.0, 5400.0 / (2700.0 / 1440))  # profit per day at the last snapshot
     assert len(store.snapshots(team.id)) == 5400
+
+
+def test_a_team_whose_game_started_again_is_debriefed_on_its_latest_run(tmp_path):
+    from sim.classroom.debrief import debrief, replay_plan
+    from sim.classroom.protocol import Decision
+    from sim.classroom.replays import run_replays
+    from sim.classroom.store import Store
+
+    store = Store(tmp_path / "s.sqlite")
+    row = store.create_session(scenario_name="hike-launch", scenario_file=str(HIKE), scenario_toml="", sha256="", seed=SCENARIO.seed,
+                               policy=SCENARIO.default_policy_name, horizon_days=DAYS)  # fmt: skip
+    team, _ = store.join(row.id, "Blue", None)
+    first, _ = play("reactive")
+    again, _ = play("proactive")
+    sent = [Decision(kind="decision", seq=i, sim_minutes=t, decision=d, option=o) for i, (t, d, o) in enumerate(first + again, start=1)]
+    store.record(team.id, sent)
+    plan = replay_plan(store, row)
+    assert plan.teams == ((team.id, tuple(again)),)
+    replays = run_replays(SCENARIO, plan)
+    assert replays.teams[team.id].problem is None and replays.teams[team.id].complete
+    shown = debrief(store, row, SCENARIO, CARD, replays, "ready")["teams"][0]
+    assert [(d["sim_minutes"], d["decision"], d["option"]) for d in shown["decisions"]] == again

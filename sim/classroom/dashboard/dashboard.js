@@ -203,6 +203,7 @@ function renderDebriefTeams(data) {
     });
     if (!t.decisions.length) decisions.append(el("li", "no decision"));
     card.append(decisions);
+    if (t.replay_problem) card.append(el("p", "Not replayed: " + t.replay_problem, "missed"));
     const print = el("button", "Printable summary");
     print.type = "button";
     print.addEventListener("click", () => download("/api/teams/" + t.id + "/summary.html", "-team-" + t.id + "-summary.html"));
