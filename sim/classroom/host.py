@@ -37,6 +37,7 @@ class HostOptions:
     seed: int | None = None
     policy: str | None = None
     days: float | None = None
+    names: str | None = None  # 'show' or 'hide' the teams' names in the debrief (None: keep the session's, 'show' when new)
 
     @property
     def database(self) -> Path:
@@ -96,6 +97,8 @@ def open_session(options: HostOptions) -> Opened:
                                   ("--days", options.days, current.horizon_days)):  # fmt: skip
             if given is not None and given != kept:
                 notes.append(f"{flag} {given} ignored: session {current.code} goes on with {kept}")
+        if options.names is not None and options.names != current.names:
+            current = store.set_names(current.id, options.names)
         return Opened(store, current, stored.scenario, check_scorecard(stored.scenario, current.scenario_file), True, notes)
     scenario = loaded.scenario
     policy = options.policy or scenario.default_policy_name
@@ -106,6 +109,8 @@ def open_session(options: HostOptions) -> Opened:
         sha256=loaded.sha256, seed=scenario.seed if options.seed is None else options.seed, policy=policy,
         horizon_days=scenario.horizon_days if options.days is None else options.days,
     )  # fmt: skip
+    if options.names is not None:
+        row = store.set_names(row.id, options.names)
     return Opened(store, row, scenario, card, False, notes)
 
 
@@ -160,6 +165,8 @@ def run_host(options: HostOptions, say: Callable[[str], None]) -> int:
         how = f"resumed with {teams} team{'s' if teams != 1 else ''}" if opened.resumed else "new"
         say(f"session {session.code} ({how}): {opened.scenario.title}, seed {session.seed}, policy {session.policy},"
             f" {session.horizon_days:g} days, state {opened.store.session(session.id).state}")  # fmt: skip
+        if opened.store.session(session.id).names == "hide":
+            say("names: hidden in the debrief and its exports (Team 1..N); the dashboard can show them")
         say(f"join: {join_url}")
         say(f"dashboard: {base}/dashboard#key={session.facilitator_key}")
         say(f"database: {options.database} (Ctrl+C stops the host; the same command goes on with the session)")

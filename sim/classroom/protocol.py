@@ -22,6 +22,7 @@ MAX_TEAMS = 200  # teams in one session
 STATES = ("lobby", "running", "paused", "debrief", "ended")
 HOLDING = frozenset({"lobby", "paused"})  # the states in which a team's game holds its clock
 ACTIONS = ("start", "pause", "resume", "release", "end")
+NAMES = ("show", "hide")  # the debrief shows the names teams typed, or 'Team 1..N' (the facilitator chooses)
 
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
 KpiKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$", max_length=120)]
@@ -93,6 +94,12 @@ class Control(Message):
     """A facilitator's control: start, pause (all), resume, release (the debrief), end."""
 
     action: Literal["start", "pause", "resume", "release", "end"]
+
+
+class NamesChoice(Message):
+    """The facilitator's choice of the names the debrief and its exports show: the teams' own, or 'Team 1..N'."""
+
+    names: Literal["show", "hide"]
 
 
 class JoinReply(BaseModel):

@@ -10,6 +10,10 @@ Routes, and who may call them:
 - ``GET /dashboard`` (anyone: a static page with no data) and, with the facilitator key in the
   ``X-Facilitator-Key`` header, ``GET /api/board``, ``POST /api/control``, ``GET /api/teams.csv``;
   ``/ws`` pushes the board to a dashboard whose first message is ``{"key": KEY}``.
+- The joint debrief, with the facilitator key: ``GET /api/debrief`` (JSON), ``/api/debrief/chart.svg?kpi=KEY``,
+  ``/api/debrief/timeline.svg``, ``/api/debrief.csv``, ``/api/summary.html`` (the class's printable
+  summary), ``/api/teams/ID/summary.html`` (one team's), and ``POST /api/names`` (show the teams'
+  names or "Team 1..N"). The replays behind it run in a background thread (``sim.classroom.replays``).
 
 Every body is read with a size limit before it is parsed, and parsed with ``sim.classroom.protocol``.
 """
@@ -33,6 +37,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from sim.classroom.board import board
+from sim.classroom.debrief import SCORE, chart_svg, debrief, replay_plan, timeline_svg
 from sim.classroom.protocol import (
     MAX_BODY_BYTES,
     Batch,
@@ -41,9 +46,12 @@ from sim.classroom.protocol import (
     Decision,
     JoinReply,
     JoinRequest,
+    NamesChoice,
     Snapshot,
 )
+from sim.classroom.replays import ReplayWorker
 from sim.classroom.store import JoinRefused, SessionRow, Store
+from sim.classroom.summary import SUMMARY_CSP, class_summary, debrief_csv, team_summary
 from sim.scenario.schema import Scenario
 from sim.scenario.scorecard import Scorecard
 from sim.textsafe import csv_text
@@ -67,6 +75,9 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 ASSETS = {"dashboard.js": "text/javascript", "dashboard.css": "text/css"}
+SUMMARY_HEADERS = {**SECURITY_HEADERS, "Content-Security-Policy": SUMMARY_CSP}  # a printable page: its own style, no script
+DEBRIEF_WAIT_S = 5.0  # the debrief JSON waits this long for fresh replays (the page asks again while they run)
+EXPORT_WAIT_S = 60.0  # an export waits this long for them
 
 
 class RateLimit:
@@ -165,6 +176,13 @@ def create_app(
         return board(store, current(), scenario, scorecard, join_url=join_url)
 
     hub = Hub(build)
+    worker = ReplayWorker(scenario)
+
+    async def joint_debrief(wait: float) -> dict[str, Any]:
+        """The debrief now: the replays of the teams' current decisions if they finish within ``wait`` seconds, else the last ones."""
+        row = current()
+        replays, state = await worker.wait(replay_plan(store, row), wait)
+        return debrief(store, row, scenario, scorecard, replays, state)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -175,6 +193,7 @@ def create_app(
             yield
         finally:
             task.cancel()
+            worker.close()
 
     app = FastAPI(title="cxsim classroom host", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -266,8 +285,58 @@ def create_app(
         if state not in allowed:
             raise error(409, f"cannot {action}: the session is in the {state} state")
         store.set_state(session_id, target)
+        if target in ("debrief", "ended"):
+            worker.get(replay_plan(store, current()))  # the replays start now, in the background
         hub.changed()
         return JSONResponse(build(), headers=SECURITY_HEADERS)
+
+    @app.post("/api/names")
+    async def names(request: Request) -> JSONResponse:
+        facilitator(request)
+        choice = (await read_model(request, NamesChoice)).names
+        store.set_names(session_id, choice)
+        hub.changed()
+        return JSONResponse({"names": choice}, headers=SECURITY_HEADERS)
+
+    @app.get("/api/debrief")
+    async def get_debrief(request: Request) -> JSONResponse:
+        facilitator(request)
+        return JSONResponse(await joint_debrief(DEBRIEF_WAIT_S), headers=SECURITY_HEADERS)
+
+    @app.get("/api/debrief/chart.svg")
+    async def get_chart(request: Request, kpi: str = SCORE) -> Response:
+        facilitator(request)
+        if kpi != SCORE and kpi not in scorecard.kpis:
+            raise error(404, f"no chart of '{kpi[:60]}': the chart draws 'score' or a scorecard KPI ({', '.join(scorecard.kpis)})")
+        svg = chart_svg(store, await joint_debrief(0.0), scorecard, kpi)
+        return Response(svg, media_type="image/svg+xml; charset=utf-8", headers=SECURITY_HEADERS)
+
+    @app.get("/api/debrief/timeline.svg")
+    async def get_timeline(request: Request) -> Response:
+        facilitator(request)
+        return Response(timeline_svg(await joint_debrief(0.0)), media_type="image/svg+xml; charset=utf-8", headers=SECURITY_HEADERS)
+
+    @app.get("/api/debrief.csv")
+    async def get_debrief_csv(request: Request) -> Response:
+        facilitator(request)
+        return Response(
+            debrief_csv(await joint_debrief(EXPORT_WAIT_S)), media_type="text/csv; charset=utf-8",
+            headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{current().code}-debrief.csv"'},
+        )  # fmt: skip
+
+    @app.get("/api/summary.html")
+    async def get_class_summary(request: Request) -> Response:
+        facilitator(request)
+        page = class_summary(store, await joint_debrief(EXPORT_WAIT_S), scorecard)
+        return Response(page, media_type="text/html; charset=utf-8", headers=SUMMARY_HEADERS)
+
+    @app.get("/api/teams/{team_id}/summary.html")
+    async def get_team_summary(request: Request, team_id: int) -> Response:
+        facilitator(request)
+        page = team_summary(store, await joint_debrief(EXPORT_WAIT_S), scorecard, team_id)
+        if page is None:
+            raise error(404, f"no team {team_id} in this session")
+        return Response(page, media_type="text/html; charset=utf-8", headers=SUMMARY_HEADERS)
 
     @app.get("/api/teams.csv")
     async def teams_csv(request: Request) -> Response:

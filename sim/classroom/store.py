@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.classroom.protocol import MAX_TEAMS, Decision, Snapshot
+from sim.classroom.protocol import MAX_TEAMS, NAMES, Decision, Snapshot
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: a code read aloud or off a projector
 CODE_LENGTH = 6
@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, facilitator_key TEXT NOT NULL,
     scenario_name TEXT NOT NULL, scenario_file TEXT NOT NULL, scenario_toml TEXT NOT NULL, sha256 TEXT NOT NULL,
     seed INTEGER NOT NULL, policy TEXT NOT NULL, horizon_days REAL NOT NULL,
-    state TEXT NOT NULL DEFAULT 'lobby', created_at REAL NOT NULL
+    state TEXT NOT NULL DEFAULT 'lobby', created_at REAL NOT NULL, names TEXT NOT NULL DEFAULT 'show'
 );
 CREATE TABLE IF NOT EXISTS teams (
     id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES sessions(id), name TEXT NOT NULL,
@@ -70,6 +70,7 @@ class SessionRow:
     horizon_days: float
     state: str
     created_at: float
+    names: str = "show"  # whether the debrief and its exports show the names teams typed ('show') or 'Team 1..N' ('hide')
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,16 @@ class DecisionRow:
     received_at: float
 
 
+@dataclass(frozen=True, slots=True)
+class SnapshotRow:
+    """A KPI snapshot a team sent, as kept (the joint debrief draws the KPIs over time from them)."""
+
+    seq: int
+    sim_minutes: float
+    finished: bool
+    kpis: dict[str, float | None]
+
+
 def token_hash(token: str) -> str:
     """What the store keeps of a team's token: its SHA-256 (a stolen database file gives no tokens)."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -121,6 +132,9 @@ class Store:
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.executescript(SCHEMA)
+        columns = {r["name"] for r in self.db.execute("PRAGMA table_info(sessions)")}
+        if "names" not in columns:  # a session database written before the debrief's names setting
+            self.db.execute("ALTER TABLE sessions ADD COLUMN names TEXT NOT NULL DEFAULT 'show'")
 
     def close(self) -> None:
         self.db.close()
@@ -154,6 +168,13 @@ class Store:
 
     def set_state(self, session_id: int, state: str) -> SessionRow:
         self.db.execute("UPDATE sessions SET state = ? WHERE id = ?", (state, session_id))
+        return self.session(session_id)
+
+    def set_names(self, session_id: int, names: str) -> SessionRow:
+        """Whether the debrief shows the teams' names ('show') or 'Team 1..N' ('hide')."""
+        if names not in NAMES:
+            raise ValueError(f"names is one of {', '.join(NAMES)}, not '{names}'")
+        self.db.execute("UPDATE sessions SET names = ? WHERE id = ?", (names, session_id))
         return self.session(session_id)
 
     # --- teams ---------------------------------------------------------------------------------
@@ -245,6 +266,36 @@ class Store:
         ).fetchall()
         return {int(team): int(n) for team, n in rows}
 
+    def team_decisions(self, team_id: int) -> list[DecisionRow]:
+        """Every decision one team sent, in the order it made them (by sequence number)."""
+        rows = self.db.execute(
+            "SELECT seq, body, received_at FROM messages WHERE team_id = ? AND kind = 'decision' ORDER BY seq", (team_id,)
+        ).fetchall()
+        out = []
+        for r in rows:
+            body = json.loads(r["body"])
+            out.append(DecisionRow(team_id, r["seq"], body["decision"], body["option"], body["sim_minutes"], r["received_at"]))
+        return out
+
+    def snapshots(self, team_id: int, most: int | None = None) -> list[SnapshotRow]:
+        """The snapshots one team sent, in the order it sent them; with ``most``, about that many, evenly spaced, and the last.
+
+        The thinning is done by SQLite, so a long session's thousands of snapshots are not all read
+        and parsed to draw a chart a few hundred points wide.
+        """
+        (total,) = self.db.execute("SELECT COUNT(*) FROM messages WHERE team_id = ? AND kind = 'snapshot'", (team_id,)).fetchone()
+        every = max(1, -(-int(total) // most)) if most else 1
+        rows = self.db.execute(
+            "SELECT seq, body FROM (SELECT seq, body, ROW_NUMBER() OVER (ORDER BY seq) AS n FROM messages"
+            " WHERE team_id = ? AND kind = 'snapshot') WHERE (n - 1) % ? = 0 OR n = ? ORDER BY seq",
+            (team_id, every, total),
+        ).fetchall()
+        out = []
+        for r in rows:
+            body = json.loads(r["body"])
+            out.append(SnapshotRow(r["seq"], float(body["sim_minutes"]), bool(body.get("finished")), body.get("kpis") or {}))
+        return out
+
     def snapshot_count(self, team_id: int) -> int:
         """How many snapshots a team sent (kept for the joint debrief's charts)."""
         (n,) = self.db.execute("SELECT COUNT(*) FROM messages WHERE team_id = ? AND kind = 'snapshot'", (team_id,)).fetchone()
@@ -267,6 +318,7 @@ def _session(row: sqlite3.Row) -> SessionRow:
         id=row["id"], code=row["code"], facilitator_key=row["facilitator_key"], scenario_name=row["scenario_name"],
         scenario_file=row["scenario_file"], scenario_toml=row["scenario_toml"], sha256=row["sha256"], seed=row["seed"],
         policy=row["policy"], horizon_days=row["horizon_days"], state=row["state"], created_at=row["created_at"],
+        names=row["names"],
     )  # fmt: skip
 
 

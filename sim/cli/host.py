@@ -21,6 +21,10 @@ def host(
     days: Annotated[
         float | None, typer.Option(min=0.01, max=3660, help="Play this many days instead of the scenario's horizon.")
     ] = None,
+    names: Annotated[
+        str | None,
+        typer.Option(help="'show' the team names in the debrief and its exports, or 'hide' them (Team 1..N); default: show."),
+    ] = None,
 ) -> None:
     """Host a classroom session: teams join from the game, the facilitator follows them on a dashboard.
 
@@ -43,5 +47,7 @@ def host(
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
 
-    options = HostOptions(scenario=scenario, port=port, lan=lan, db=db, new=new, seed=seed, policy=policy, days=days)
+    if names is not None and names not in ("show", "hide"):
+        raise CommandError(f"--names: 'show' or 'hide', not '{names[:40]}'")
+    options = HostOptions(scenario=scenario, port=port, lan=lan, db=db, new=new, seed=seed, policy=policy, days=days, names=names)
     raise typer.Exit(run_host(options, say))

@@ -8,6 +8,9 @@ const KEY = new URLSearchParams(location.hash.slice(1)).get("key") || "";
 const $ = (id) => document.getElementById(id);
 let board = null;
 let endArmed = null;
+let debriefText = "";  // the last debrief drawn (redrawn only when it changed)
+let debriefTimer = null;
+const DEBRIEF_STATES = ["debrief", "ended"];
 
 function el(tag, text, cls) {
   const node = document.createElement(tag);
@@ -42,6 +45,7 @@ function render(data) {
   renderTeams(data);
   renderDecisions(data.decisions);
   renderControls(s.state);
+  if (DEBRIEF_STATES.includes(s.state) && debriefTimer === null) loadDebrief();
 }
 
 function renderHead(measures) {
@@ -117,16 +121,128 @@ async function control(action) {
   }
 }
 
-async function exportCsv() {
+async function download(path, suffix) {
   $("message").textContent = "";
   try {
-    const blob = await (await api("/api/teams.csv", { method: "GET" })).blob();
+    const blob = await (await api(path, { method: "GET" })).blob();
     const link = el("a");
     link.href = URL.createObjectURL(blob);
-    link.download = (board ? board.session.code : "session") + "-teams.csv";
+    link.download = (board ? board.session.code : "session") + suffix;
     document.body.append(link);
     link.click();
     link.remove();
+  } catch (e) {
+    $("message").textContent = e.message;
+  }
+}
+
+function exportCsv() { return download("/api/teams.csv", "-teams.csv"); }
+
+// --- the joint debrief -----------------------------------------------------------------------------
+// The host draws the charts as SVG (team names escaped there); the page parses them as XML, never as
+// HTML, and puts the <svg> element in place. Everything else is set with textContent.
+
+async function svgInto(id, path) {
+  const text = await (await api(path, { method: "GET" })).text();
+  const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+  if (svg.nodeName !== "svg") return;
+  $(id).replaceChildren(document.importNode(svg, true));
+}
+
+async function loadDebrief() {
+  clearTimeout(debriefTimer);
+  debriefTimer = setTimeout(loadDebrief, 4000);  // the teams may still send, and the replays may still run
+  try {
+    const text = await (await api("/api/debrief", { method: "GET" })).text();
+    if (text === debriefText) return;
+    debriefText = text;
+    await renderDebrief(JSON.parse(text));
+  } catch (e) {
+    $("debrief-status").textContent = "debrief: " + e.message;
+  }
+}
+
+async function renderDebrief(data) {
+  $("debrief").hidden = false;
+  $("names").value = data.session.names;
+  const status = { ready: "Replays done.", running: "Replaying each team's decisions on the session's seed…" }[data.replays];
+  $("debrief-status").textContent = (status || "Replays " + data.replays) + " " + data.teams.length + " teams.";
+  const select = $("chart-kpi");
+  const wanted = select.value || "score";
+  select.replaceChildren(...data.chart_keys.map((k) => { const o = el("option", k.label); o.value = k.key; return o; }));
+  select.value = data.chart_keys.some((k) => k.key === wanted) ? wanted : "score";
+  renderDebriefTeams(data);
+  renderStories(data);
+  renderLessons(data.lessons);
+  await Promise.all([drawChart(), svgInto("debrief-timeline", "/api/debrief/timeline.svg")]);
+}
+
+function drawChart() {
+  return svgInto("debrief-chart", "/api/debrief/chart.svg?kpi=" + encodeURIComponent($("chart-kpi").value || "score"));
+}
+
+function renderDebriefTeams(data) {
+  const cards = data.teams.map((t) => {
+    const card = el("article", null, "card");
+    card.dataset.team = String(t.id);
+    card.append(el("h4", (t.rank === null ? "" : t.rank + ". ") + t.name));
+    card.append(el("p", "score " + (t.score === null ? "n/a" : number(t.score, 3)) + " · " +
+      (t.finished ? "finished" : "stopped at " + t.clock)));
+    const measures = el("ul");
+    t.measures.forEach((m) => {
+      const li = el("li", m.label + ": " + m.value_text + " (target " + m.target_text + ") ");
+      li.append(el("span", m.met === null ? "" : m.met ? "✓ met" : "✗ below", m.met ? "met" : "missed"));
+      measures.append(li);
+    });
+    card.append(measures);
+    const decisions = el("ol");
+    t.decisions.forEach((d) => {
+      const li = el("li", d.clock + " · " + d.decision.replace(/_/g, " ") + ": ");
+      li.append(el("span", d.label + (d.style ? " (" + d.style + ")" : ""), "style-" + d.style));
+      decisions.append(li);
+    });
+    if (!t.decisions.length) decisions.append(el("li", "no decision"));
+    card.append(decisions);
+    if (t.replay_problem) card.append(el("p", "Not replayed: " + t.replay_problem, "missed"));
+    const print = el("button", "Printable summary");
+    print.type = "button";
+    print.addEventListener("click", () => download("/api/teams/" + t.id + "/summary.html", "-team-" + t.id + "-summary.html"));
+    card.append(print);
+    return card;
+  });
+  $("debrief-teams").replaceChildren(...cards);
+}
+
+function renderStories(data) {
+  $("debrief-customer").textContent = data.customer.about;
+  $("debrief-stories").replaceChildren(...data.teams.map((t) => {
+    const card = el("article", null, "card");
+    card.append(el("h4", t.name), el("pre", t.story.length ? t.story.join("\n") : "no story yet", "story"));
+    return card;
+  }));
+}
+
+function renderLessons(lessons) {
+  const rows = lessons.map((lesson) => {
+    const tr = el("tr");
+    tr.append(el("td", lesson.says), el("td", lesson.summary));
+    const each = el("td");
+    lesson.teams.forEach((e) => {
+      const side = e.side === "neither" ? "neither side" : "closer to the " + e.side + " (" + e.agreeing + " of " + e.of + ")";
+      each.append(el("span", e.team + ": " + e.value_text + ", " + side, "part"));
+    });
+    tr.append(each);
+    return tr;
+  });
+  if (!rows.length) { const tr = el("tr"); tr.append(el("td", "The replays are not in yet.")); rows.push(tr); }
+  $("debrief-lessons").tBodies[0].replaceChildren(...rows);
+}
+
+async function setNames() {
+  try {
+    await api("/api/names", { method: "POST", body: JSON.stringify({ names: $("names").value }) });
+    debriefText = "";
+    loadDebrief();
   } catch (e) {
     $("message").textContent = e.message;
   }
@@ -159,6 +275,10 @@ document.addEventListener("DOMContentLoaded", () => {
     endArmed = setTimeout(() => { endArmed = null; $("end").classList.remove("armed"); $("end").textContent = "End session"; }, 4000);
   });
   $("export").addEventListener("click", exportCsv);
+  $("export-debrief").addEventListener("click", () => download("/api/debrief.csv", "-debrief.csv"));
+  $("export-summary").addEventListener("click", () => download("/api/summary.html", "-class-summary.html"));
+  $("names").addEventListener("change", setNames);
+  $("chart-kpi").addEventListener("change", () => drawChart().catch((e) => { $("message").textContent = e.message; }));
   if (!KEY) $("message").textContent = "No facilitator key in this URL: open the dashboard URL cxsim host printed.";
   connect();
 });
