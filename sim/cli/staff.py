@@ -127,17 +127,27 @@ def staff(
         from sim.atomic import write_text_atomic
         from sim.experiments.staffing import fragment_toml
 
+        shifts = data["roster"]["shifts"]
         header = [
             f"cxsim staff {file} --channel {channel} --target {target} --interval {interval}: the roster for {goal.label}",
             f"per {interval}-minute interval, {data['roster']['agent_hours_per_week']:,.1f} agent-hours and "
             f"{data['roster']['cost_per_week']:,.2f} {scenario.currency} a week.",
-            f"Paste the [touchpoints.{channel}] lines over the channel's agents/shifts, or run",
-            f"cxsim sweep {file} --set 'touchpoints.{channel}.shifts=[...]' with the list below on one line.",
+            f"Paste the lines below [touchpoints.{channel}] over the channel's agents or shifts, or give them to a sweep:",
+            f"cxsim sweep {file} --set '{set_flag(channel, shifts)}'",
         ]
-        write_text_atomic(fragment, fragment_toml(channel, data["roster"]["shifts"], header))
+        write_text_atomic(fragment, fragment_toml(channel, shifts, header))
     if json_out != "-":
         print_staffing(data)
     print_written(json_out, fragment)
+
+
+def set_flag(channel: str, shifts: list[dict[str, Any]]) -> str:
+    """The ``--set`` value that staffs the channel with these shifts: ``touchpoints.NAME.shifts=[...]``."""
+    from sim.experiments.staffing import shifts_inline
+
+    if not shifts:  # no interval needs an agent
+        return f"touchpoints.{channel}.agents=0"
+    return f"touchpoints.{channel}.shifts={shifts_inline(shifts)}"
 
 
 def _shift_lengths(hours: list[float], interval: int) -> list[int]:
@@ -215,6 +225,7 @@ def to_dict(
             }
         )  # fmt: skip
     needed_hours = sum(plan.simulation) * minutes / 60.0
+    shifts = roster_shifts(cover.counts, minutes)
     model = plan.model
     return {
         "format": STAFFING_FORMAT, "cxsim_version": __version__,
@@ -238,7 +249,8 @@ def to_dict(
         "intervals": rows,
         "roster": {
             "shift_hours": [n * minutes / 60.0 for n in lengths],
-            "shifts": roster_shifts(cover.counts, minutes),
+            "shifts": shifts,
+            "set": set_flag(channel, shifts),
             "agent_hours_per_week": cover.cost,
             "needed_agent_hours_per_week": needed_hours,
             "cost_per_week": cover.cost * spec.agent_cost_per_hour,
