@@ -206,7 +206,7 @@ def to_dict(
 ) -> dict[str, Any]:  # fmt: skip
     """The ``cxsim.staffing/1`` JSON: per interval the offered load and ``agents_needed`` three ways, then the roster."""
     from sim import __version__
-    from sim.experiments.staffing import cell_key, roster_shifts
+    from sim.experiments.staffing import cell_key, roster_patterns, roster_shifts
 
     scenario = loaded.scenario
     spec = scenario.staffed()[channel]
@@ -249,6 +249,7 @@ def to_dict(
         "intervals": rows,
         "roster": {
             "shift_hours": [n * minutes / 60.0 for n in lengths],
+            "patterns": roster_patterns(cover.counts, minutes),
             "shifts": shifts,
             "set": set_flag(channel, shifts),
             "agent_hours_per_week": cover.cost,
@@ -264,6 +265,10 @@ def _end(start: str, minutes: int) -> str:
     h, m = map(int, start.split(":"))
     end = h * 60 + m + minutes
     return f"{end // 60:02d}:{end % 60:02d}"
+
+
+def _days(days: float) -> str:
+    return f"{days:g} day" + ("" if days == 1 else "s")
 
 
 def _json(data: dict[str, Any]) -> str:
@@ -301,18 +306,22 @@ def print_staffing(data: dict[str, Any]) -> None:
         + (")" if load["exponential_patience"] else "; Erlang A assumes it exponential)")
     )
     out.print(
-        f"Load: measured by {load['replications']} replications of the scenario as written ({data['horizon_days']:g} days): "
+        f"Load: measured by {load['replications']} replications of the scenario as written ({_days(data['horizon_days'])}): "
         f"contacts offered per interval, returning and retrying contacts included, those blocked by an outage left out. "
         f"Handle time {load['handle_min']:.2f} min (mean of handle_min), {patience}"
         + (f", {load['concurrency']} contacts per agent." if load["concurrency"] > 1 else "."),
         highlight=False,
     )
-    t = Table(title_justify="left")
-    for name, justify in (
-        ("interval", "left"), ("offered (contacts/h)", "right"), ("Erlang C (agents)", "right"),
-        ("Erlang A (agents)", "right"), ("simulation (agents)", "right"), ("service level achieved (95 % CI)", "right"),
-    ):  # fmt: skip
-        t.add_column(name, justify=justify)  # type: ignore[arg-type]
+    t = Table(
+        title=f"Agents needed per {minutes}-minute interval for {label}",
+        caption="offered: contacts an hour (mean of the replications); Erlang C, Erlang A, simulation: agents; "
+        "service level: mean ± 95 % CI with the simulation's agents",
+        title_justify="left", caption_justify="left", show_edge=False,
+    )  # fmt: skip
+    t.add_column("interval", no_wrap=True)
+    for name in ("offered/h", "Erlang C", "Erlang A", "simulation"):
+        t.add_column(name, justify="right", no_wrap=True)
+    t.add_column("service level", justify="right", no_wrap=True)
     for row in data["intervals"]:
         need = row["agents_needed"]
         mark = "" if row["meets_target"] in (True, None) else " [red]below target[/]"
@@ -336,11 +345,17 @@ def print_staffing(data: dict[str, Any]) -> None:
         )
     roster = data["roster"]
     hours = ", ".join(f"{h:g} h" for h in roster["shift_hours"])
-    r = Table(title=f"Roster: shifts of {hours} starting on the {minutes}-minute grid, least agent cost", title_justify="left")
-    for name, justify in (("days", "left"), ("shift", "left"), ("agents", "right")):
-        r.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for s in roster["shifts"]:
-        r.add_row(" ".join(s["days"]), f"{s['start']}-{s['end']}", f"{s['agents']}")
+    r = Table(
+        title=f"Roster: shifts of {hours} starting on the {minutes}-minute grid, at least agent cost",
+        title_justify="left", show_edge=False,
+    )  # fmt: skip
+    r.add_column("days")
+    r.add_column("shift", no_wrap=True)
+    r.add_column("hours", justify="right")
+    r.add_column("agents", justify="right")
+    for p in roster["patterns"]:
+        end = f"{p['end']} next day" if p["next_day"] else p["end"]
+        r.add_row(" ".join(p["days"]), f"{p['start']}-{end}", f"{p['hours']:g} h", f"{p['agents']} agents")
     out.print(r)
     over = (
         roster["agent_hours_per_week"] / roster["needed_agent_hours_per_week"] - 1
@@ -350,6 +365,11 @@ def print_staffing(data: dict[str, Any]) -> None:
     out.print(
         f"Cost: {roster['agent_hours_per_week']:,.1f} agent-hours a week x {roster['agent_cost_per_hour']:,.2f} {cur}/h = "
         f"[bold]{roster['cost_per_week']:,.2f} {cur} a week[/] ({100 * over:.1f} % more agent-hours than the intervals need, "
-        f"{roster['needed_agent_hours_per_week']:,.1f} h; {'proven cheapest' if roster['optimal'] else 'best found in the time limit, not proven cheapest'}).",
+        f"{roster['needed_agent_hours_per_week']:,.1f} h; {'proven cheapest' if roster['optimal'] else 'best found in the time limit, not proven cheapest'})"
+        + (
+            f"; the run covers {_days(data['horizon_days'])}, so only those days are staffed."
+            if data["horizon_days"] < 7
+            else "."
+        ),
         highlight=False,
     )

@@ -395,6 +395,29 @@ def roster_shifts(counts: dict[Any, int], minutes: int) -> list[Shift]:
     ]
 
 
+def roster_patterns(counts: dict[Any, int], minutes: int) -> list[dict[str, Any]]:
+    """The roster as a manager reads it: each shift's start day and time, its end (next day if past midnight), hours, agents.
+
+    Shifts of the same hours and agents on several weekdays are one row with their days listed,
+    earliest start first.
+    """
+    per_day = MINUTES_PER_DAY // minutes
+    grouped: dict[tuple[int, int, int], list[int]] = {}
+    for p, agents in counts.items():
+        day, start = divmod(p.start, per_day)
+        grouped.setdefault((start * minutes, p.length * minutes, agents), []).append(day)
+    rows = []
+    for (begin, length, agents), days in sorted(grouped.items()):
+        end = begin + length
+        rows.append(
+            {
+                "days": [WEEKDAYS[d] for d in sorted(days)], "start": _clock(begin), "end": _clock(end % MINUTES_PER_DAY if end > MINUTES_PER_DAY else end),
+                "next_day": end > MINUTES_PER_DAY, "hours": length / 60, "agents": agents,
+            }
+        )  # fmt: skip
+    return rows
+
+
 def _toml_string(text: str) -> str:
     """A TOML basic string (JSON's escapes are TOML's for these characters)."""
     import json

@@ -99,15 +99,17 @@ def test_every_interval_meets_the_target_in_the_simulation_and_the_roster_covers
             for h in range(start, end):
                 on_duty[h] += s["agents"]
     assert all(have >= r["agents_needed"]["simulation"] for have, r in zip(on_duty, data["intervals"], strict=True))
+    assert sum(p["hours"] * p["agents"] * len(p["days"]) for p in roster["patterns"]) == roster["agent_hours_per_week"]
     assert roster["agent_hours_per_week"] % 8 == 0 and roster["cost_per_week"] == 0.0  # the test queue's agents cost nothing
 
 
 def test_the_console_says_what_the_load_came_from_with_units(staffed):
-    text = staffed["output"]
+    text = " ".join(staffed["output"].split())  # the caption wraps at the table's width
     assert "Load: measured by 3 replications" in text and "Handle time 3.00 min" in text and "patience 5.00 min" in text
-    assert "offered (contacts/h)" in text and "Erlang C (agents)" in text and "simulation (agents)" in text
+    assert "offered: contacts an hour" in text and "Erlang C, Erlang A, simulation: agents" in text
     assert "Mon 09:00-10:00" in text
-    assert "agent-hours a week" in text and "proven cheapest" in text
+    assert "agent-hours a week x 0.00 EUR/h = 0.00 EUR a week" in text and "proven cheapest" in text
+    assert "the run covers 1 day, so only those days are staffed" in text
 
 
 def test_the_fragment_pasted_into_the_scenario_gives_every_interval_the_target(staffed, cxsim):
