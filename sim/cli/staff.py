@@ -276,9 +276,10 @@ def _json(data: dict[str, Any]) -> str:
 
 
 def _level(iv: dict[str, Any] | None) -> str:
+    """'90.8 % (74-100)': the mean and its 95 % CI, which is clipped to 0-100 % and so not always symmetric."""
     if iv is None:
         return "–"
-    return f"{100 * iv['mean']:.1f} ± {100 * iv['half_width']:.1f} %"
+    return f"{100 * iv['mean']:.1f} % ({100 * iv['ci_low']:.0f}-{100 * iv['ci_high']:.0f})"
 
 
 def print_staffing(data: dict[str, Any]) -> None:
@@ -315,10 +316,10 @@ def print_staffing(data: dict[str, Any]) -> None:
     t = Table(
         title=f"Agents needed per {minutes}-minute interval for {label}",
         caption="offered: contacts an hour (mean of the replications); Erlang C, Erlang A, simulation: agents; "
-        "service level: mean ± 95 % CI with the simulation's agents",
+        "service level: mean % (95 % CI) with the simulation's agents",
         title_justify="left", caption_justify="left", show_edge=False,
     )  # fmt: skip
-    t.add_column("interval", no_wrap=True)
+    t.add_column("starts", no_wrap=True)
     for name in ("offered/h", "Erlang C", "Erlang A", "simulation"):
         t.add_column(name, justify="right", no_wrap=True)
     t.add_column("service level", justify="right", no_wrap=True)
@@ -326,7 +327,7 @@ def print_staffing(data: dict[str, Any]) -> None:
         need = row["agents_needed"]
         mark = "" if row["meets_target"] in (True, None) else " [red]below target[/]"
         t.add_row(
-            f"{WEEKDAY_NAMES[DAYS.index(row['weekday'])][:3]} {row['start']}-{row['end']}",
+            f"{WEEKDAY_NAMES[DAYS.index(row['weekday'])][:3]} {row['start']}",
             f"{row['offered_per_hour']['mean']:,.1f}", str(need["erlang_c"]), str(need["erlang_a"]), str(need["simulation"]),
             _level(row["service_level"]) + mark,
         )  # fmt: skip
@@ -355,7 +356,12 @@ def print_staffing(data: dict[str, Any]) -> None:
     r.add_column("agents", justify="right")
     for p in roster["patterns"]:
         end = f"{p['end']} next day" if p["next_day"] else p["end"]
-        r.add_row(" ".join(p["days"]), f"{p['start']}-{end}", f"{p['hours']:g} h", f"{p['agents']} agents")
+        r.add_row(
+            " ".join(p["days"]),
+            f"{p['start']}-{end}",
+            f"{p['hours']:g} h",
+            f"{p['agents']} agent" + ("" if p["agents"] == 1 else "s"),
+        )
     out.print(r)
     over = (
         roster["agent_hours_per_week"] / roster["needed_agent_hours_per_week"] - 1

@@ -277,11 +277,18 @@ def offered_per_hour(runs: Sequence[Sequence[CellCounts]], occurs: Sequence[floa
 
 
 def service_levels(runs: Sequence[Sequence[CellCounts]]) -> list[Interval | None]:
-    """Per cell, the mean service level over the replications that had contacts there, with its 95 % CI (None: none had)."""
+    """Per cell, the mean service level over the replications that had contacts there, with its 95 % CI (None: none had).
+
+    The Student t interval is clipped to [0, 1]: a share cannot be above 100 %, however few the replications.
+    """
     out: list[Interval | None] = []
     for k in range(len(runs[0])):
         values = [run[k].in_target / run[k].outcomes for run in runs if run[k].outcomes]
-        out.append(mean_interval(values) if values else None)
+        if not values:
+            out.append(None)
+            continue
+        iv = mean_interval(values)
+        out.append(Interval(iv.mean, max(0.0, iv.low), min(1.0, iv.high), iv.n))
     return out
 
 
