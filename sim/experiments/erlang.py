@@ -18,7 +18,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import poisson
 
 
 def erlang_b(n: int, a: float) -> float:
@@ -130,6 +129,8 @@ def erlang_a_service_level(lam: float, mu: float, theta: float, n: int, t: float
         return 1.0 if lam <= 0 else 0.0
     if theta <= 0:
         return erlang_c_service_level(n, lam / mu, 1.0 / mu, t)
+    from scipy.stats import poisson
+
     p = erlang_a_distribution(lam, mu, theta, n)
     immediate = sum(p[:n])
     ahead = np.array(p[n:], dtype=float)  # ahead[m]: the arrival finds m customers waiting
