@@ -164,3 +164,19 @@ def test_bad_input_is_one_line_and_exit_code_2(cxsim, args, message):
     result = cxsim("staff", "scenarios/tutorial.toml", *(x for pair in flags.items() for x in pair), "--no-progress")
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == message  # one line, nothing run
+
+
+def test_json_to_stdout_is_the_only_thing_on_stdout_and_has_no_nan(cxsim, tmp_path):
+    """A night with no calls in some intervals: those have no service level, written as null, never NaN."""
+    scenario = tmp_path / "short.toml"
+    scenario.write_text(queue_toml(per_hour=3, agents=1, handle=HANDLE, patience=PATIENCE, days=0.25))
+    result = cxsim("staff", str(scenario), "--channel", "phone", "--target", "90/30", "--interval", "15", "--reps", "2",
+                   "--max-rounds", "1", "--workers", "1", "--no-progress", "--json", "-")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = strict_json(result.stdout)
+    assert data["format"] == "cxsim.staffing/1" and data["target"] == {"service_level": 0.9, "answer_sec": 30.0}
+    assert len(data["intervals"]) == 24  # six hours of 15-minute intervals
+    assert all(set(r["agents_needed"]) == {"erlang_c", "erlang_a", "simulation"} for r in data["intervals"])
+    quiet = [r for r in data["intervals"] if r["service_level"] is None]
+    assert quiet and all(r["meets_target"] is None for r in quiet)
+    assert result.stderr == ""
