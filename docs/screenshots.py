@@ -21,6 +21,7 @@ from game.app import App
 from game.options import GameOptions
 from game.scenes.debrief import DebriefScene
 from game.scenes.decision import DecisionScene
+from game.scenes.play import PlayScene
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -43,7 +44,7 @@ def main() -> int:
         def save(name: str) -> None:
             frames(2)
             pygame.image.save(app.screen, str(OUT / f"{name}.png"))
-            print(f"wrote docs/screenshots/{name}.png")
+            print(f"wrote docs/screenshots/{name}.png", flush=True)
 
         def until(cond, limit: int = 200000) -> None:
             for _ in range(limit):
@@ -58,19 +59,44 @@ def main() -> int:
         save("2-briefing")
         key(pygame.K_RETURN)
         key(pygame.K_3)  # 4x: customers visible, moving
-        until(lambda: isinstance(app.top, DecisionScene))
-        save("4-decision")
-        key(pygame.K_1)  # wait for calls: the reactive answer
-        save("5-feedback")
-        key(pygame.K_RETURN)
-        until(lambda: app.session is not None and app.session.sim.now >= 11 * 60 + 20)
-        app.top.view.follow(min(app.top.view.markers, default=None))
-        frames(30)
-        save("3-play")
-        key(pygame.K_END)
-        until(lambda: isinstance(app.top, DecisionScene))
-        key(pygame.K_2)
-        key(pygame.K_RETURN)
+        # Every card is answered with its first proactive option (the lesson's path), by key as a
+        # trainee would; the crash card and its feedback are saved, and the map in the rush.
+        saved: set[str] = set()
+        for _ in range(400000):
+            top = app.top
+            if isinstance(top, DebriefScene):
+                break
+            if isinstance(top, DecisionScene):
+                crash = top.pending.name == "crash"
+                if not top.answered:
+                    if crash and "4-decision" not in saved:
+                        save("4-decision")
+                        saved.add("4-decision")
+                    names = list(top.spec.options)
+                    styled = [n for n in names if top.spec.options[n].style == "proactive"] or names[:1]
+                    key(pygame.K_1 + names.index(styled[0]))
+                    if crash and "5-feedback" not in saved:
+                        save("5-feedback")
+                        saved.add("5-feedback")
+                else:
+                    key(pygame.K_RETURN)
+                continue
+            session = app.session
+            if "3-play" not in saved and session is not None and session.sim.now >= 11 * 60 + 20:
+                app.top.view.follow(min(app.top.view.markers, default=None))
+                frames(30)
+                save("3-play")
+                saved.add("3-play")
+                continue
+            if "3-play" in saved and isinstance(top, PlayScene) and top.speed != -1.0:
+                key(pygame.K_END)  # fast-forward to the next card
+                continue
+            app.step(1 / 60)
+        else:
+            raise SystemExit(f"gave up waiting on {app.top.name}")
+        missing = {"3-play", "4-decision", "5-feedback"} - saved
+        if missing:
+            raise SystemExit(f"the flagship never showed {', '.join(sorted(missing))}")
         until(lambda: isinstance(app.top, DebriefScene))
         until(lambda: app.top.runs.complete)
         save("6-debrief")

@@ -274,7 +274,7 @@ class LiveView:
     def _balked(self, r: ContactBalked) -> None:
         self._move(r, r.customer, r.touchpoint)
         self._contacted(r.customer, r.touchpoint)
-        self._mood(r.customer, Mood.ANGRY)
+        self._mood(r.customer, Mood.ANNOYED if r.reason == "closed" else Mood.ANGRY)
         self._tell(r)
 
     def _started(self, r: ServiceStarted) -> None:

@@ -61,7 +61,10 @@ class StoryWords:
             CustomerArrived: self._arrived,
             TouchpointVisited: self._visited,
             ContactQueued: lambda r: f"queued on {self.tp(r.touchpoint)} (position {r.queue_length})",
-            ContactBalked: lambda r: f"gave up on {self.tp(r.touchpoint)} at once ({_key_words(r.reason)})",
+            ContactBalked: lambda r: (
+                f"found {self.tp(r.touchpoint)} closed" if r.reason == "closed"
+                else f"gave up on {self.tp(r.touchpoint)} at once ({_key_words(r.reason)})"
+            ),
             ServiceStarted: lambda r: f"an agent answered on {self.tp(r.touchpoint)} after {r.wait_min:.1f} min",
             ContactServed: lambda r: f"{'problem solved' if r.resolved else 'not solved'} on {self.tp(r.touchpoint)}",
             ContactAbandoned: lambda r: f"hung up after {r.wait_min:.0f} min on hold at {self.tp(r.touchpoint)}",

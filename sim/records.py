@@ -69,11 +69,11 @@ class ContactQueued(Record):
 
 @dataclass(**_REC)
 class ContactBalked(Record):
-    """A customer found the queue too long (or the channel down) and left at once."""
+    """A customer found the queue too long (or the channel down, or closed) and left at once."""
 
     customer: int
     touchpoint: str
-    reason: Literal["queue_full", "incident"]
+    reason: Literal["queue_full", "incident", "closed"]
 
 
 @dataclass(**_REC)

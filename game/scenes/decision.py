@@ -209,7 +209,8 @@ class DecisionScene(Scene):
             else:
                 for (rect, label, cost), (button, _) in zip(self.rows, self.buttons, strict=True):
                     self.draw_row(surface, rect, label, cost, hovered=button.hovered)
-                hint = "press 1-4 or click an option; costs are estimates for this run"
+                keys = "1" if len(self.rows) == 1 else f"1-{len(self.rows)}"
+                hint = f"press {keys} or click an option; costs are estimates for this run"
                 p.text(surface, p.fitting(hint, SMALL, card.width - 2 * pad), (card.centerx, card.bottom - pad), SMALL, ui.MUTED,
                        anchor="midbottom")  # fmt: skip
 

@@ -15,14 +15,14 @@ from sim.authoring.flow import visits_from
 from sim.authoring.lessons import Side, lesson_value, sides
 from sim.clock import MINUTES_PER_DAY
 from sim.engine.simulation import Simulation
-from sim.engine.staffing import staffing_timeline
+from sim.engine.staffing import agents_at, staffing_timeline
 from sim.errors import Problem
 from sim.experiments.experiment import run_flat
 from sim.experiments.workload import LIMIT, Workload, amount, customers_per_run, describe, repeated
 from sim.records import DecisionRequested
 from sim.rng import replication_seeds
 from sim.scenario.loader import LoadedScenario, _located
-from sim.scenario.schema import CONTACT, FailureTrigger, KpiTrigger, RandomFailure, Scenario, Staffed
+from sim.scenario.schema import CONTACT, FailureTrigger, KpiTrigger, OpeningHours, RandomFailure, Scenario, Shift, Staffed
 from sim.scenario.toml_lines import KeyLines
 from sim.session.paths import path_choices
 
@@ -44,6 +44,7 @@ def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False, play: 
         *identical_options(s),
         *contact_routes_on_failing_steps(s),
         *overloaded_channels(s),
+        *unanswered_hours(s),
         *short_horizon(s),
         *large_runs(s),
         *(silent_decisions(s) if seeded else unchecked_decisions(s)),
@@ -140,6 +141,50 @@ def overloaded_channels(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], st
                 f"staffing far below the offered load: about {offered:.1f} agents' worth of work arrives on average, "
                 f"{capacity:.1f} on duty (utilisation {util:.0%}); the queue grows without bound: add agents or shifts",
             )
+
+
+def unanswered_hours(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Hours a staffed channel is open with nobody on duty while customers arrive: calls queue for nobody.
+
+    Such calls end as abandoned, which reads as a service failure: a line that is closed at night
+    should say so with ``opening_hours``, so a call then is counted as closed, not abandoned.
+    """
+    profile = s.arrivals.hour_profile
+    visits = visits_from(s, s.journey.entry)
+    for name, spec in s.staffed().items():
+        if not spec.shifts or visits.get(name, 0.0) <= 0:
+            continue
+        gaps = sorted({
+            hour
+            for weekday in range(7)
+            if s.arrivals.weekday_profile[weekday] > 0
+            for hour in range(24)
+            if profile[hour] > 0
+            and agents_at(spec.shifts, weekday, hour * 60) == 0
+            and (not spec.opening_hours or agents_at(_as_shifts(spec.opening_hours), weekday, hour * 60) > 0)
+        })  # fmt: skip
+        if gaps:
+            yield (
+                ("touchpoints", name, "shifts"),
+                f"no agent is on duty at {_hours(gaps)} while {name} is open and customers arrive: their contacts queue "
+                "for nobody and count as abandoned; if the line is closed then, say so with opening_hours "
+                '(e.g. opening_hours = [{ start = "08:00", end = "22:00" }]), or staff those hours',
+            )
+
+
+def _as_shifts(hours: list[OpeningHours]) -> list[Shift]:
+    return [Shift(start=h.start, end=h.end, agents=1, days=h.days) for h in hours]
+
+
+def _hours(hours: list[int]) -> str:
+    """[0, 1, 2, 22, 23] as '00:00-03:00, 22:00-24:00'."""
+    spans: list[list[int]] = []
+    for h in hours:
+        if spans and spans[-1][1] == h:
+            spans[-1][1] = h + 1
+        else:
+            spans.append([h, h + 1])
+    return ", ".join(f"{a:02d}:00-{b:02d}:00" for a, b in spans)
 
 
 def short_horizon(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:

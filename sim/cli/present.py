@@ -14,6 +14,7 @@ from rich.table import Table
 from sim.cli.console import literal, out
 from sim.clock import format_time
 from sim.results.kpis import CHANNEL_DETAIL, CONVERSION
+from sim.results.precision import format_summary
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -83,6 +84,8 @@ def print_results(results: dict[str, Any]) -> None:
             t.add_column(literal(name), justify="right")
         for key, label, unit in (k.row() for k in CHANNEL_DETAIL):
             t.add_row(label, *(fmt(ch[key], unit) for ch in results["channels"].values()))
+        if any(ch.get("closed") for ch in results["channels"].values()):  # only where opening hours turned someone away
+            t.add_row("tried while closed", *(fmt(ch.get("closed", 0)) for ch in results["channels"].values()))
         out.print(t)
     if results["touchpoints"]:
         t = Table(title="Self-service touchpoints", title_justify="left")
@@ -164,54 +167,90 @@ def print_experiment(exp: Experiment, data: dict[str, Any], compare: bool) -> No
             continue
         cells = []
         for p in exp.policies:
-            iv = summary[p].get(metric)
-            cells.append("–" if iv is None else fmt_interval(iv["mean"], iv["half_width"], unit, currency))
+            cells.append(format_summary(summary[p].get(metric), unit, currency))
         t.add_row(literal(label), *cells)
     out.print(t)
     if compare:
-        out.print("[bold]Verdicts[/] (paired differences on the same seeds):", highlight=False)
-        for c in data["comparisons"]:
-            if c["metric"].startswith("channels.") and "offered" in c["metric"]:
-                continue
-            mark = "[green]•[/]" if not c["verdict"].startswith("no detectable") else "[dim]•[/]"
-            out.print(f"  {mark} {literal(c['verdict'])}", highlight=False)
+        print_verdicts(data["comparisons"])
 
 
-def fmt_interval(mean: float, half: float, unit: str, currency: str) -> str:
-    from sim.results.results import format_interval
+# The colour of each verdict word on a terminal: Okabe-Ito sky blue and orange (safe for colour-blind
+# readers, legible on dark and light backgrounds); the word itself is always printed.
+VERDICT_STYLE = {"better": "bold #56B4E9", "worse": "bold #E69F00", "higher": "bold", "lower": "bold"}
 
-    return format_interval(mean, half, unit, currency)
 
+def print_verdicts(comparisons: list[dict[str, Any]]) -> None:
+    """Every verdict of a comparison (the same list as the JSON and the HTML report), its word in colour."""
+    from sim.experiments.verdicts import NO_DIFFERENCE
+
+    out.print("[bold]Verdicts[/] (paired differences on the same seeds):", highlight=False)
+    for c in comparisons:
+        text = c["verdict"]
+        word = c.get("effect") or (NO_DIFFERENCE if text.startswith(NO_DIFFERENCE) else "")
+        if word and text.startswith(word):
+            style = VERDICT_STYLE.get(word, "dim")
+            out.print(f"  [{style}]{literal(word)}[/]{literal(text[len(word) :])}", highlight=False)
+        else:
+            out.print(f"  {literal(text)}", highlight=False)
 
 
 class SweepTable:
-    """A sweep's table: one row per grid point and policy, its headline KPIs as mean ± 95 % CI."""
+    """A sweep's tables: its KPIs per grid point and policy (mean ± 95 % CI), and the paired change from the point before.
 
-    def __init__(self, scenario: Scenario, reps: int, points: list[tuple[tuple[str, Any], ...]]) -> None:
+    The KPIs are the ``--kpi`` ones, else the defaults of ``sim.experiments.sweep.sweep_kpis``,
+    which always include the channel being swept.
+    """
+
+    def __init__(
+        self, scenario: Scenario, reps: int, points: list[tuple[tuple[str, Any], ...]], chosen: list[str] | None = None
+    ) -> None:
+        from sim.experiments.sweep import sweep_kpis
+
         self.currency = literal(scenario.currency)
+        keys = [k for k, _ in points[0]] if points else []
+        self.kpis = sweep_kpis(list(scenario.staffed()), keys, chosen)
+        head = literal(", ".join(keys)) if keys else "grid point"
         t = Table(title=f"{literal(scenario.title)}: {reps} replications per point (mean ± 95 % CI)", title_justify="left")
-        t.add_column(literal(", ".join(k for k, _ in points[0])) if points and points[0] else "grid point")
+        t.add_column(head)
         t.add_column("policy")
-        channel = next(iter(scenario.staffed()), None)
-        kpis = [("money.profit", "profit", "currency"), ("experience.repeat_purchase_rate", "repeat purchase", "fraction"),
-                ("experience.nps", "NPS", "points")]  # fmt: skip
-        if channel:
-            kpis += [(f"channels.{channel}.abandon_rate", f"{channel} abandonment", "fraction"),
-                     (f"channels.{channel}.service_level", f"{channel} service level", "fraction")]  # fmt: skip
-        for _, lab, _u in kpis:
-            t.add_column(literal(lab), justify="right")
+        steps = Table(
+            title="Change from the point before (paired on the same seeds; ± 95 % CI; pp = percentage points)",
+            title_justify="left",
+        )
+        steps.add_column(head)
+        steps.add_column("policy")
+        for k in self.kpis:
+            t.add_column(literal(k.label), justify="right")
+            steps.add_column(literal(k.label), justify="right")
         self.table = t
-        self.kpis = kpis
+        self.steps = steps
 
     def add(self, point: tuple[tuple[str, Any], ...], policies: list[str], summaries: dict[str, Any]) -> None:
         """The rows of one grid point, from its experiment's ``summary``."""
         for policy in policies:
             summary = summaries[policy]
-            cells = [
-                "–" if m not in summary else fmt_interval(summary[m]["mean"], summary[m]["half_width"], u, self.currency)
-                for m, _l, u in self.kpis
-            ]
+            cells = [format_summary(summary.get(k.key), k.unit, self.currency) for k in self.kpis]
             self.table.add_row(literal(", ".join(str(v) for _, v in point)), literal(policy), *cells)
+
+    def add_step(
+        self, before: tuple[tuple[str, Any], ...], point: tuple[tuple[str, Any], ...], policies: list[str],
+        differences: dict[str, dict[str, Any]],
+    ) -> None:  # fmt: skip
+        """The rows of the paired change from ``before`` to ``point`` (the JSON's ``change_from_previous``)."""
+        from sim.results.precision import format_difference
+
+        step = f"{', '.join(str(v) for _, v in before)} → {', '.join(str(v) for _, v in point)}"
+        for policy in policies:
+            diffs = differences[policy]
+            cells = [
+                "–" if k.key not in diffs else format_difference(diffs[k.key]["mean"], diffs[k.key]["half_width"], k.unit, self.currency)
+                for k in self.kpis
+            ]  # fmt: skip
+            self.steps.add_row(literal(step), literal(policy), *cells)
+
+    def tables(self) -> list[Table]:
+        """The table of KPIs, then the table of changes if the grid has a step."""
+        return [self.table, self.steps] if self.steps.row_count else [self.table]
 
 
 def journey_tree(s: Scenario) -> Tree:
@@ -312,7 +351,9 @@ def print_worst_intervals(minutes: int, by_policy: dict[str, dict[str, list[dict
         for channel, row in picked:
             away = "".join(
                 f", {_interval_cell(row[key], '')} {what}"
-                for key, what in (("blocked", "blocked (channel down)"), ("balked", "balked (queue full)"))
+                for key, what in (
+                    ("blocked", "blocked (channel down)"), ("balked", "balked (queue full)"), ("closed", "tried while closed"),
+                )
                 if _mean(row.get(key))
             )
             out.print(
@@ -334,7 +375,7 @@ def _interval_cell(value: Any, unit: str, *, spread: bool = False) -> str:
     """One interval figure: a run's number, or replications' mean (± 95 % CI if ``spread``); a dash for none."""
     if isinstance(value, dict):
         if spread:
-            return fmt_interval(value["mean"], value["half_width"], unit, "")
+            return format_summary(value, unit)
         value = value["mean"]
     if value is None:
         return "–"

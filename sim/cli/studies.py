@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from sim.experiments.experiment import Job
     from sim.experiments.journal import Journal
     from sim.scenario.loader import LoadedScenario
+    from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -177,13 +178,22 @@ def sweep(
     ],
     policies: Annotated[str | None, typer.Option(help="Comma-separated policies (default: the scenario's default).")] = None,
     reps: Annotated[int, typer.Option(min=1, help="Replications per grid point and policy.")] = 10,
+    kpi: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME",
+            help="A KPI for the table and the report, e.g. channels.phone.occupancy (repeatable; default: profit, "
+            "repeat purchase, NPS and the swept channel's abandonment, service level and mean wait).",
+        ),
+    ] = None,
     *,
     flags: StudyFlags,
 ) -> None:
     """Run a grid of scenario values (e.g. --set touchpoints.phone.agents=6:14:2) with replications.
 
     Every grid point is validated before anything runs; every point uses the same seeds, so
-    neighbouring points are compared on the same customers.
+    neighbouring points are compared on the same customers: the table after the sweep gives
+    the paired difference between each point and the one before it, with its 95 % interval.
     """
     import tomllib
 
@@ -201,6 +211,7 @@ def sweep(
     check_policies(names, scenario.policies, "--policies")
     points = grid(set_)
     point_scenarios = [validate_point(raw, point, str(file)) for point in points]
+    _check_kpis(kpi or [], point_scenarios[0])
     check_writable(flags.json_out, flags.csv_out, inputs=[file])
     runs_each = reps * len(names)
     check_workload(
@@ -217,10 +228,22 @@ def sweep(
         with runs_bar("sweep", flags.show) as bar:
             task = bar.add_task("runs", total=len(jobs))
             _run_saving(jobs, flags, bar, task, journal)
-        table = _write_sweep(file, loaded, names, reps, flags, base_seed, points, jobs_by_point, journal)
+        tables = _write_sweep(file, loaded, names, reps, flags, base_seed, points, jobs_by_point, journal, kpi or None)
     if flags.json_out != "-":
-        out.print(table)
+        for table in tables:
+            out.print(table)
     print_written(flags.json_out, flags.csv_out)
+
+
+def _check_kpis(chosen: list[str], scenario: Scenario) -> None:
+    """Exit 2 on a --kpi the scenario's results do not have, before anything runs."""
+    from sim.results.results import result_keys
+    from sim.scenario.checks import did_you_mean
+
+    known = result_keys(scenario)
+    for name in chosen:
+        if name not in known:
+            raise fail(f"--kpi: unknown KPI '{name}'{did_you_mean(name, known)} (the dotted keys of cxsim run --json)")
 
 
 def _times(reps: int, unit: str, policies: int) -> str:
@@ -232,12 +255,19 @@ def _times(reps: int, unit: str, policies: int) -> str:
 def _write_sweep(
     file: Path, loaded: LoadedScenario, names: list[str], reps: int, flags: StudyFlags, base_seed: int,
     points: list[tuple[tuple[str, Any], ...]], jobs_by_point: list[list[Job]], journal: Journal,
-) -> Table:  # fmt: skip
-    """Summarise each grid point and stream every replication from the journal into the outputs; return the table."""
+    chosen: list[str] | None = None,
+) -> list[Table]:  # fmt: skip
+    """Summarise each grid point and stream every replication from the journal into the outputs; return the tables.
+
+    Each point after the first along the last key also gets its paired differences from the
+    point before it (``change_from_previous``), for the chosen KPIs and every headline one.
+    """
     from sim import __version__
     from sim.atomic import open_atomic
     from sim.cli.present import SweepTable
     from sim.experiments.experiment import STREAM_TOKEN, collect, replication_rows, to_dict
+    from sim.experiments.sweep import previous_points, step_differences
+    from sim.results.kpis import headline_kpis
     from sim.textsafe import csv_line
 
     scenario, sha256, file_name = loaded.scenario, loaded.sha256, str(file)
@@ -245,7 +275,10 @@ def _write_sweep(
     out_points = []
     exps = []
     start = 0
-    table = SweepTable(scenario, reps, points)
+    table = SweepTable(scenario, reps, points, chosen)
+    channels = list(scenario.staffed())
+    compared = list(dict.fromkeys([*(k.key for k in table.kpis), *(k.key for k in headline_kpis(channels))]))
+    previous = previous_points(points)
     streams: dict[str, Callable[[], Iterator[Any]]] = {}
     for n, (point, group) in enumerate(zip(points, jobs_by_point, strict=True)):
         exp = collect(
@@ -257,13 +290,22 @@ def _write_sweep(
         d = to_dict(exp, compare=len(names) > 1, stream=token)
         streams[token] = functools.partial(replication_rows, exp)
         exps.append(exp)
-        out_points.append({"set": dict(point), "replications": token, "summary": d["summary"]})
+        entry: dict[str, Any] = {"set": dict(point), "replications": token, "summary": d["summary"]}
+        before = previous[n]
+        if before is not None:
+            steps = {p: step_differences(exps[before].iter_runs(p), exp.iter_runs(p), compared) for p in names}
+            entry["change_from_previous"] = {
+                "set": dict(points[before]),
+                "differences": {p: {m: iv.to_dict() for m, iv in steps[p].items()} for p in names},
+            }
+            table.add_step(points[before], point, names, entry["change_from_previous"]["differences"])
+        out_points.append(entry)
         table.add(point, names, d["summary"])
     result = {
         "format": "cxsim.experiment/1", "kind": "sweep", "cxsim_version": __version__,
         "scenario": {"title": scenario.title, "file": file_name, "sha256": sha256}, "currency": scenario.currency,
         "policies": names, "base_seed": base_seed, "reps": reps, "confidence": 0.95, "horizon_days": days,
-        "keys": [k for k, _ in points[0]], "points": out_points,
+        "keys": [k for k, _ in points[0]], "kpis": chosen, "points": out_points,
     }  # fmt: skip
     _stream_json(result, streams, flags.json_out)
     if flags.csv_out is not None:
@@ -277,7 +319,7 @@ def _write_sweep(
                     for metric, value in row["metrics"].items():
                         cells = [*head, row["policy"], row["replication"], row["seed"], metric, repr(value)]
                         handle.write(csv_line(cells, text=text_cells))
-    return table.table
+    return table.tables()
 
 
 def _stream_json(data: dict[str, Any], streams: dict[str, Callable[[], Iterator[Any]]], json_out: str | None) -> None:

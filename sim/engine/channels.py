@@ -75,6 +75,7 @@ class StaffedChannel:
         self._resolve = uniform_sampler(streams[f"resolve.{name}"])
         self._accept = uniform_sampler(streams[f"callback.{name}"])
         self.callback_offer: Callback | None = spec.callback
+        self.is_open = True  # outside its opening hours (set by the simulation's clock) the channel is closed
         self.concurrency = spec.concurrency
         self.scheduled_agents = 0
         self.extra_agents = 0
@@ -146,6 +147,13 @@ class StaffedChannel:
         offer = self.callback_offer
         if offer is not None:
             Timeout(env, offer.offer_after_wait_min, ticket).callbacks.append(self._on_offer)
+        return event
+
+    def closed(self, customer: int) -> Event:
+        """A customer tries the channel outside its opening hours: it is closed, not offered; they leave at once."""
+        event = Event(self.env)
+        self.emit(ContactBalked(time=self.env.now, customer=customer, touchpoint=self.name, reason="closed"))
+        event.succeed(Ticket(customer, self.env.now, event))
         return event
 
     def block(self, customer: int) -> Event:

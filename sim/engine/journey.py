@@ -45,7 +45,7 @@ def journey(ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, 
         if stage not in stages:
             stages.append(stage)
         channel = channels.get(target)
-        if channel is not None and not track and target not in incident_at and customer.lost_order is None:
+        if channel is not None and not track and channel.is_open and target not in incident_at and customer.lost_order is None:
             # NOTE: the queueing-study fast path: no sub-generator, no experience bookkeeping.
             ticket: Ticket = yield channel.join(customer.id, customer.patience_factor)
             ok = ticket.outcome == RESOLVED

@@ -32,7 +32,7 @@ from sim.engine.outcomes import Outcomes
 from sim.engine.population import Population
 from sim.engine.responses import apply_response
 from sim.engine.snapshot import Snapshot, take_snapshot
-from sim.engine.staffing import staffing_timeline
+from sim.engine.staffing import opening_timeline, staffing_timeline
 from sim.engine.touchpoints import build_touchpoint
 from sim.errors import CommandError
 from sim.records import RECORD_TYPES, Record
@@ -108,6 +108,10 @@ class Simulation:
                 env.process(self._shift_changes(ch, timeline[1:]))
             else:
                 ch.set_staffing(scheduled=spec.agents or 0)
+            if spec.opening_hours:
+                hours = opening_timeline(spec.opening_hours, self.horizon)
+                ch.is_open = bool(hours[0][1])
+                env.process(self._opening_changes(ch, hours[1:]))
         for response in self.policy.at_start:
             apply_response(ctx, response, None)
         for f_name, f_spec in scenario.failures.items():
@@ -277,6 +281,12 @@ class Simulation:
         # midnight timer due then never fires; the last day is closed here instead, once.
         if self._ctx.channels and self._closed_until < self.horizon:
             self._close_day(self._days_closed + 1)
+
+    def _opening_changes(self, channel: StaffedChannel, timeline: list[tuple[float, int]]) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        for t, is_open in timeline:
+            yield env.timeout(t - env.now)
+            channel.is_open = bool(is_open)
 
     def _shift_changes(self, channel: StaffedChannel, timeline: list[tuple[float, int]]) -> Generator[simpy.Event, Any, None]:
         env = self.env

@@ -1,11 +1,11 @@
-"""Shifts turned into a timeline of agents on duty."""
+"""Shifts turned into a timeline of agents on duty, and opening hours into one of open and closed."""
 
 from __future__ import annotations
 
 import math
 
 from sim.clock import MINUTES_PER_DAY, WEEKDAYS, parse_clock
-from sim.scenario.schema import Shift
+from sim.scenario.schema import OpeningHours, Shift
 
 
 def agents_at(shifts: list[Shift], weekday: int, minute_of_day: int) -> int:
@@ -26,4 +26,19 @@ def staffing_timeline(shifts: list[Shift], horizon_min: float) -> list[tuple[flo
             n = agents_at(shifts, day % 7, minute)
             if not out or out[-1][1] != n:
                 out.append((t, n))
+    return out
+
+
+def opening_timeline(hours: list[OpeningHours], horizon_min: float) -> list[tuple[float, int]]:
+    """(sim minute, 1 open / 0 closed) at time 0 and at every change up to the horizon."""
+    as_shifts = [Shift(start=h.start, end=h.end, agents=1, days=h.days) for h in hours]
+    return [(t, min(n, 1)) for t, n in _merged(staffing_timeline(as_shifts, horizon_min))]
+
+
+def _merged(timeline: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """Overlapping entries count once: keep only the changes between open and closed."""
+    out: list[tuple[float, int]] = []
+    for t, n in timeline:
+        if not out or bool(out[-1][1]) != bool(n):
+            out.append((t, n))
     return out

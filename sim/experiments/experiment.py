@@ -26,6 +26,7 @@ from sim.experiments.journal import Journal as Journal  # re-exported: the journ
 from sim.experiments.journal import JournalBusy as JournalBusy
 from sim.experiments.journal import JournalError as JournalError
 from sim.experiments.stats import Interval, Running, welch_half_width
+from sim.experiments.verdicts import effect, verdict_text
 from sim.experiments.workers import worker_init
 from sim.results import kpis
 from sim.results.intervals import IntervalStats, summary_rows
@@ -49,6 +50,12 @@ HEADLINE: tuple[tuple[str, str, str], ...] = tuple(k.row() for k in kpis.HEADLIN
 def headline(channels: Sequence[str]) -> list[tuple[str, str, str]]:
     """The headline KPIs of a scenario with these staffed channels."""
     return [k.row() for k in kpis.headline_kpis(channels)]
+
+
+def bounded(metric: str, iv: Interval) -> Interval:
+    """The interval with its ends clipped to the range the metric can take (0 to 1 for a fraction)."""
+    bounds = kpis.fraction_bounds(metric)
+    return iv if bounds is None else iv.clipped(*bounds)
 
 
 def flatten(results: dict[str, Any], prefix: str = "") -> dict[str, float]:
@@ -259,16 +266,17 @@ class Experiment:
         return found
 
     def summary(self, policy: str) -> dict[str, Interval]:
-        """Mean and 95 % interval of every metric of a policy (but the interval cells: see ``interval_summary``)."""
+        """Mean and 95 % interval of every metric of a policy (a fraction's ends kept within 0 to 1; the interval
+        cells are ``interval_summary``'s)."""
         acc = self.running(policy)
-        return {m: acc[m].interval() for m in sorted(acc) if not m.startswith(INTERVAL_PREFIX)}
+        return {m: bounded(m, acc[m].interval()) for m in sorted(acc) if not m.startswith(INTERVAL_PREFIX)}
 
     def interval_summary(self, policy: str) -> dict[str, list[dict[str, Any]]]:
         """Per channel, one row per interval of the week with each metric's mean and 95 % CI (empty without --interval)."""
         if self.interval is None:
             return {}
         acc = self.running(policy)
-        cells = {m: acc[m].interval().to_dict() for m in acc if m.startswith(INTERVAL_PREFIX)}
+        cells = {m: bounded(m, acc[m].interval()).to_dict() for m in acc if m.startswith(INTERVAL_PREFIX)}
         return summary_rows(cells, self.interval)
 
     def _paired_runs(self, policy: str) -> dict[str, Running]:
@@ -323,28 +331,15 @@ def collect(
     return Experiment(title, file, sha256, currency, channels, policies, base_seed, seeds, days, runs, journal, interval)
 
 
-def verdict(exp: Experiment, policy: str, metric: str, label: str, unit: str) -> str | None:
-    """A plain-words verdict on policy vs the baseline for one KPI."""
-    found = exp.comparison(policy, metric)
+def verdict(exp: Experiment, policy: str, kpi: kpis.Kpi) -> tuple[str, str] | None:
+    """The verdict on policy vs the baseline for one KPI: its word (``verdicts.EFFECTS``) and its sentence."""
+    found = exp.comparison(policy, kpi.key)
     if found is None:
         return None
     diff, _ = found
-    base = exp.policies[0]
-    base_acc = exp.running(base).get(metric)
-    base_mean = base_acc.mean if base_acc is not None else 0.0
-    if unit == "fraction":
-        amount = f"{abs(diff.mean) * 100:.1f} percentage points"
-        ci = f"{diff.low * 100:+.1f} to {diff.high * 100:+.1f} points"
-    elif base_mean and unit not in ("points", "score"):
-        amount = f"{abs(diff.mean / base_mean) * 100:.1f} %"
-        ci = f"{diff.low / abs(base_mean) * 100:+.1f} % to {diff.high / abs(base_mean) * 100:+.1f} %"
-    else:
-        amount = f"{abs(diff.mean):.2f} {'points' if unit == 'points' else ''}".strip()
-        ci = f"{diff.low:+.2f} to {diff.high:+.2f}"
-    if not diff.excludes_zero():
-        return f"no detectable difference in {label} between {policy} and {base} (95 % CI {ci})"
-    direction = "raises" if diff.mean > 0 else "lowers"
-    return f"{policy} {direction} {label} by {amount} compared with {base} (95 % CI {ci})"
+    base_acc = exp.running(exp.policies[0]).get(kpi.key)
+    base_mean = base_acc.mean if base_acc is not None else None
+    return effect(diff, kpi.higher_is_better), verdict_text(policy, exp.policies[0], kpi, diff, base_mean, exp.currency)
 
 
 def replication_rows(exp: Experiment) -> Iterator[dict[str, Any]]:
@@ -383,21 +378,23 @@ def to_dict(exp: Experiment, *, compare: bool, stream: str | None = None) -> dic
     if compare:
         comparisons = []
         for policy in exp.policies[1:]:
-            for metric, label, unit in headline(exp.channels):
-                found = exp.comparison(policy, metric)
-                if found is None:
+            for kpi in kpis.headline_kpis(exp.channels):
+                found, said = exp.comparison(policy, kpi.key), verdict(exp, policy, kpi)
+                if found is None or said is None:
                     continue
                 diff, unpaired = found
                 comparisons.append(
                     {
                         "policy": policy,
                         "baseline": exp.policies[0],
-                        "metric": metric,
-                        "label": label,
-                        "unit": unit,
+                        "metric": kpi.key,
+                        "label": kpi.label,
+                        "unit": kpi.unit,
+                        "higher_is_better": kpi.higher_is_better,
                         "difference": diff.to_dict(),
                         "unpaired_half_width": unpaired,
-                        "verdict": verdict(exp, policy, metric, label, unit),
+                        "effect": said[0],
+                        "verdict": said[1],
                     }
                 )
         out["comparisons"] = comparisons

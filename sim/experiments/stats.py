@@ -17,17 +17,34 @@ from scipy.stats import t as student_t
 
 @dataclass(frozen=True)
 class Interval:
-    """A mean with its confidence interval."""
+    """A mean with its confidence interval.
+
+    ``half`` is the Student-t half-width when the ends were clipped to the values the KPI can
+    take (``clipped``); otherwise it is None and the half-width is half the distance between the ends.
+    """
 
     mean: float
     low: float
     high: float
     n: int
+    half: float | None = None
 
     @property
     def half_width(self) -> float:
-        """Half the width of the interval."""
-        return (self.high - self.low) / 2
+        """The half-width of the t interval: how precise the mean is (unchanged by clipping the ends)."""
+        return self.half if self.half is not None else (self.high - self.low) / 2
+
+    def clipped(self, lowest: float, highest: float) -> Interval:
+        """The interval with its ends kept within [lowest, highest] (a fraction's within 0 to 1).
+
+        A t interval is symmetric, so near a bound it reaches values the KPI cannot take (an
+        abandonment of 1.7 +/- 5.3 % "from -3.6 %"). Clipping the ends keeps the coverage (the
+        cut-off part held no possible value) and keeps the t half-width as the measure of precision.
+        """
+        low, high = min(max(self.low, lowest), highest), max(min(self.high, highest), lowest)
+        if (low, high) == (self.low, self.high):
+            return self
+        return Interval(self.mean, low, high, self.n, self.half_width)
 
     def excludes_zero(self) -> bool:
         """True when the interval lies entirely above or below 0."""

@@ -5,6 +5,9 @@
 "quoted text" all work; a value that starts with ``[`` or ``{`` is one array or table (the
 ``shifts`` ``cxsim staff --fragment`` writes), and setting a staffed channel's ``shifts``
 replaces its ``agents`` (or the other way round). Several ``--set`` flags make a grid (every combination).
+
+The sweep's report keeps the KPIs of the channel being swept (``sweep_kpis``) and gives the
+paired difference between each point and the one before it (``step_differences``).
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import copy
 import itertools
 import math
 import tomllib
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, Decimal, DecimalException, InvalidOperation, localcontext
 from typing import Any
 
 from sim.errors import Problem, ScenarioError
+from sim.experiments.stats import Interval, Running
+from sim.results.kpis import Kpi, kpi_for
 from sim.scenario.loader import validate_data
 from sim.scenario.schema import Scenario
 
@@ -148,3 +154,55 @@ def validate_point(raw: dict[str, Any], overrides: tuple[Override, ...], name: s
 def label(overrides: tuple[Override, ...]) -> str:
     """'key=value, key=value' for tables."""
     return ", ".join(f"{k}={v}" for k, v in overrides) or "as written"
+
+
+def swept_channels(keys: Sequence[str], channels: Sequence[str]) -> list[str]:
+    """The staffed channels whose own keys a sweep changes (``touchpoints.phone.shifts.1.agents`` -> phone), in channel order."""
+    named = {k.split(".")[1] for k in keys if k.startswith("touchpoints.") and k.count(".") >= 2}
+    return [ch for ch in channels if ch in named]
+
+
+def sweep_kpis(channels: Sequence[str], keys: Sequence[str], chosen: Sequence[str] | None = None) -> list[Kpi]:
+    """The KPIs a sweep's table reports: the ``--kpi`` ones if chosen, else the defaults.
+
+    The defaults are profit, repeat purchase and NPS, then abandonment, service level and mean
+    wait of every channel the sweep changes (of the first staffed channel if it changes none):
+    the channel being swept is always in the table.
+    """
+    if chosen:
+        return [kpi_for(k, channels) for k in dict.fromkeys(chosen)]
+    picked = swept_channels(keys, channels) or list(channels[:1])
+    out = [kpi_for(k, channels) for k in ("money.profit", "experience.repeat_purchase_rate", "experience.nps")]
+    for ch in picked:
+        out += [kpi_for(f"channels.{ch}.{k}", channels) for k in ("abandon_rate", "service_level", "wait_mean_min")]
+    return out
+
+
+def previous_points(points: Sequence[tuple[Override, ...]]) -> list[int | None]:
+    """For each grid point, the index of the point one step before it along the last key (None for the first of a row).
+
+    A grid is the product of its keys in flag order, so that point is the one just before it
+    when every other key has the same value.
+    """
+    out: list[int | None] = [None]
+    for n in range(1, len(points)):
+        same_row = [v for _, v in points[n][:-1]] == [v for _, v in points[n - 1][:-1]]
+        out.append(n - 1 if same_row else None)
+    return out
+
+
+def step_differences(
+    before: Iterable[dict[str, float]], after: Iterable[dict[str, float]], metrics: Sequence[str]
+) -> dict[str, Interval]:
+    """Paired 95 % intervals of after - before for each metric, over replications that share a seed.
+
+    Every grid point runs on the same seeds, so the difference between two neighbouring points
+    is measured customer by customer, as a comparison between policies is.
+    """
+    acc = {m: Running() for m in metrics}
+    for a, b in zip(before, after, strict=True):
+        for m in metrics:
+            x, y = a.get(m), b.get(m)
+            if x is not None and y is not None:
+                acc[m].add(y - x)
+    return {m: r.interval() for m, r in acc.items() if r.n}

@@ -25,7 +25,10 @@ import matplotlib.pyplot as plt
 
 from sim.errors import SimError
 from sim.experiments.experiment import HEADLINE, headline
-from sim.results.results import format_interval
+from sim.experiments.sweep import swept_channels
+from sim.experiments.verdicts import NO_DIFFERENCE
+from sim.results.kpis import kpi_for
+from sim.results.precision import format_difference, format_summary
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 CSS = """
@@ -34,8 +37,12 @@ body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; ma
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 2px solid #0072B2; }
 .meta { color: #555; font-size: .9rem; } table { border-collapse: collapse; margin: .8rem 0; font-size: .92rem; }
 th, td { padding: .35rem .7rem; border-bottom: 1px solid #ddd; text-align: right; } th:first-child, td:first-child { text-align: left; }
-th { background: #f3f6fa; } .verdict { margin: .25rem 0; } .yes::before { content: "● "; color: #009E73; }
-.no::before { content: "○ "; color: #777; } img { max-width: 100%; } .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+th { background: #f3f6fa; } .verdict { margin: .25rem 0; }
+.effect { display: inline-block; min-width: 5.5em; font-weight: 600; padding: 0 .3em; margin-right: .4em; border-radius: 3px; }
+.better { background: #0072B2; color: #fff; } .better::before { content: "▲ "; }
+.worse { background: #D55E00; color: #fff; } .worse::before { content: "▼ "; }
+.higher, .lower { border: 1px solid #555; } .higher::before { content: "↑ "; } .lower::before { content: "↓ "; }
+.none { color: #555; border: 1px dashed #999; } .none::before { content: "○ "; } img { max-width: 100%; } .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 footer { margin-top: 3rem; color: #777; font-size: .8rem; }
 """
 
@@ -84,7 +91,7 @@ def _scale(unit: str) -> tuple[float, str]:
     return (100.0, "%") if unit == "fraction" else (1.0, unit)
 
 
-def _kpi_bars(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str:
+def _kpi_means(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str:
     policies, summary, currency = data["policies"], data["summary"], data.get("currency", "")
     shown = [k for k in kpis if any(summary[p].get(k[0], {}).get("mean") for p in policies)][:8]
     cols = 4
@@ -92,11 +99,17 @@ def _kpi_bars(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str:
     fig, axes = plt.subplots(rows, cols, figsize=(12, 2.9 * rows), squeeze=False)
     for ax, (metric, label, unit) in zip(axes.flat, shown, strict=False):
         factor, ylab = _scale(unit)
-        means = [summary[p].get(metric, {}).get("mean", float("nan")) * factor for p in policies]
-        errs = [summary[p].get(metric, {}).get("half_width", 0.0) * factor for p in policies]
-        ax.bar([str(p) for p in policies], means, yerr=errs, capsize=5, color=PALETTE[: len(policies)], hatch=None)
-        for i, patch in enumerate(ax.patches):  # shapes as well as colours
-            patch.set_hatch(("", "//", "..", "xx", "\\\\")[i % 5])
+        for i, p in enumerate(policies):  # a point and its error bar, not a bar from zero: the axis fits the values
+            iv = summary[p].get(metric)
+            if iv is None:
+                continue
+            mean = iv["mean"] * factor
+            ax.errorbar(
+                [i], [mean], yerr=[[mean - iv["ci_low"] * factor], [iv["ci_high"] * factor - mean]],
+                fmt=("o", "s", "^", "D")[i % 4], color=PALETTE[i % 8], capsize=5, markersize=7,
+            )  # fmt: skip
+        ax.set_xticks(range(len(policies)), [str(p) for p in policies])
+        ax.set_xlim(-0.5, len(policies) - 0.5)
         _style(ax, label, currency if unit == "currency" else ylab)
         ax.tick_params(axis="x", labelrotation=15)
     for ax in list(axes.flat)[len(shown) :]:
@@ -187,13 +200,77 @@ def _summary_table(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> st
     for metric, label, unit in kpis:
         if not any(metric in summary[p] for p in policies):
             continue
-        cells = []
-        for p in policies:
-            iv = summary[p].get(metric)
-            text = "–" if iv is None else format_interval(iv["mean"], iv["half_width"], unit, currency)
-            cells.append(f"<td>{_h(text)}</td>")
+        cells = [f"<td>{_h(format_summary(summary[p].get(metric), unit, currency))}</td>" for p in policies]
         rows.append(f"<tr><td>{_h(label)}</td>{''.join(cells)}</tr>")
-    return f"<table><tr><th>KPI (mean ± 95 % CI)</th>{head}</tr>{''.join(rows)}</table>"
+    first = "KPI (mean ± 95 % CI)" if data.get("intervals", True) else "KPI"
+    return f"<table><tr><th>{first}</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def _effect(c: dict[str, Any]) -> str:
+    """A comparison's verdict word (files from before verdicts had one: from the sentence)."""
+    found = c.get("effect")
+    if isinstance(found, str):
+        return found
+    return NO_DIFFERENCE if str(c["verdict"]).startswith(NO_DIFFERENCE) else ""
+
+
+def _verdict_line(c: dict[str, Any]) -> str:
+    """One verdict: its word in a badge (colour, a shape and the word itself), then the sentence."""
+    word, text = _effect(c), str(c["verdict"])
+    if not word:
+        return f"<p class='verdict'>{_h(text)}</p>"
+    rest = text[len(word) :].lstrip(": ") if text.startswith(word) and word != NO_DIFFERENCE else text
+    cls = "none" if word == NO_DIFFERENCE else word
+    badge = "no difference" if word == NO_DIFFERENCE else word
+    return f"<p class='verdict'><span class='effect {_h(cls)}'>{_h(badge)}</span>{_h(rest)}</p>"
+
+
+# How each verdict word is drawn in the difference chart: Okabe-Ito colour and a marker shape.
+EFFECT_MARKS = {
+    "better": ("#0072B2", "^"), "worse": ("#D55E00", "v"), "higher": ("#000000", "o"), "lower": ("#000000", "o"),
+    NO_DIFFERENCE: ("#999999", "o"),
+}  # fmt: skip
+
+
+def _difference_chart(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str:
+    """Each paired difference from the baseline with its 95 % error bar, around a line at 0: one panel per KPI.
+
+    Bars of the two absolute values from zero make 299,621 and 303,319 EUR look the same; the
+    difference (+3,698 EUR, with its interval) is what a decision turns on.
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
+    for c in data["comparisons"]:
+        found.setdefault(c["metric"], []).append(c)
+    shown = [k for k in kpis if k[0] in found]
+    others = [p for p in data["policies"][1:]]
+    cols = 4
+    rows = (len(shown) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(12, (0.9 + 0.35 * len(others)) * rows + 0.6), squeeze=False)
+    for ax, (metric, label, unit) in zip(axes.flat, shown, strict=False):
+        factor, ylab = _scale(unit)
+        by_policy = {c["policy"]: c for c in found[metric]}
+        for y, policy in enumerate(others):
+            c = by_policy.get(policy)
+            if c is None:
+                continue
+            diff = c["difference"]
+            colour, marker = EFFECT_MARKS.get(_effect(c), ("#000000", "o"))
+            mean = diff["mean"] * factor
+            ax.errorbar(
+                [mean], [y], xerr=[[mean - diff["ci_low"] * factor], [diff["ci_high"] * factor - mean]],
+                fmt=marker, color=colour, ecolor=colour, capsize=4, markersize=7,
+            )  # fmt: skip
+        ax.axvline(0.0, color="#555555", linewidth=1)
+        ax.set_yticks(range(len(others)), [_legend(p) for p in others])
+        ax.set_ylim(-0.6, len(others) - 0.4)
+        ax.set_title(label, fontsize=10, loc="left")
+        ax.set_xlabel({"fraction": "percentage points", "currency": data.get("currency", "")}.get(unit, ylab))
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="x", alpha=0.3)
+    for ax in list(axes.flat)[len(shown) :]:
+        ax.axis("off")
+    fig.tight_layout()
+    return _png(fig)
 
 
 def _experiment_report(data: dict[str, Any]) -> str:
@@ -207,10 +284,13 @@ def _experiment_report(data: dict[str, Any]) -> str:
     body = ["<h2>Headline numbers</h2>", _summary_table(data, kpis)]
     if data.get("comparisons"):
         body.append(f"<h2>Verdicts: compared with {_h(data['policies'][0])}</h2>")
-        for c in data["comparisons"]:
-            cls = "no" if c["verdict"].startswith("no detectable") else "yes"
-            body.append(f"<p class='verdict {cls}'>{_h(c['verdict'])}</p>")
-    body += ["<h2>KPIs per policy</h2>", _kpi_bars(data, list(HEADLINE))]
+        body += [_verdict_line(c) for c in data["comparisons"]]
+        body += [
+            f"<h2>Differences from {_h(data['policies'][0])} (paired, 95 % CI)</h2>",
+            _difference_chart(data, kpis),
+        ]
+    else:
+        body += ["<h2>KPIs per policy</h2>", _kpi_means(data, list(HEADLINE))]
     if any(k.startswith("daily.") for p in data["policies"] for k in data["summary"][p]):
         body += ["<h2>Loyalty and money over time</h2>", _over_time(data)]
         queues = _queues_over_time(data)
@@ -245,17 +325,53 @@ def _sweep_report(data: dict[str, Any]) -> str:
             if m.startswith("channels.")
         }
     )
-    kpis = [k for k in headline(channels) if _varies(data, k[0])][:12]
+    kpis = _sweep_kpis(data, channels)
     sub = f"sweep over {', '.join(data['keys'])}; {data['reps']} replications per point and policy; base seed {data['base_seed']}"
     body = ["<h2>KPIs across the sweep (mean and 95 % band)</h2>"]
     if kpis:
         body.append(_sweep_chart(data, kpis, key, xs))
     else:  # e.g. a sweep over a text key: nothing to draw, and the tables below show the numbers
         body.append("<p>No headline KPI changes across the sweep: every point gives the same numbers.</p>")
+    steps = _steps_table(data, kpis or headline(channels))
+    if steps:
+        body += ["<h2>Change from the point before (paired on the same seeds, ± 95 % CI)</h2>", steps]
     for pt in data["points"]:
         label = ", ".join(f"{k} = {v}" for k, v in pt["set"].items())
         body += [f"<h2>{_h(label)}</h2>", _summary_table({**data, "summary": pt["summary"]}, kpis or headline(channels))]
     return _page(data["scenario"]["title"], sub, body)
+
+
+def _sweep_kpis(data: dict[str, Any], channels: list[str]) -> list[tuple[str, str, str]]:
+    """The KPIs of a sweep's report: the ``--kpi`` ones if chosen; else the swept channel's, then the others that vary (12 at most)."""
+    chosen = data.get("kpis")
+    if chosen:
+        return [kpi_for(k, channels).row() for k in chosen]
+    swept = swept_channels(data["keys"], channels)
+    varying = [k for k in headline(channels) if _varies(data, k[0])]
+    first = [k for k in varying if any(k[0].startswith(f"channels.{ch}.") for ch in swept)]
+    return (first + [k for k in varying if k not in first])[:12]
+
+
+def _steps_table(data: dict[str, Any], kpis: list[tuple[str, str, str]]) -> str | None:
+    """The paired change from each point to the one before it (``change_from_previous``), or None if there is none."""
+    currency = data.get("currency", "")
+    rows = []
+    for pt in data["points"]:
+        change = pt.get("change_from_previous")
+        if not change:
+            continue
+        step = f"{', '.join(str(v) for v in change['set'].values())} → {', '.join(str(v) for v in pt['set'].values())}"
+        for policy in data["policies"]:
+            diffs = change["differences"].get(policy, {})
+            cells = "".join(
+                f"<td>{_h(format_difference(diffs[m]['mean'], diffs[m]['half_width'], unit, currency) if m in diffs else '–')}</td>"
+                for m, _label, unit in kpis
+            )
+            rows.append(f"<tr><td>{_h(step)}</td><td>{_h(policy)}</td>{cells}</tr>")
+    if not rows:
+        return None
+    head = "".join(f"<th>{_h(label)}</th>" for _m, label, _u in kpis)
+    return f"<table><tr><th>{_h(', '.join(data['keys']))}</th><th>policy</th>{head}</tr>{''.join(rows)}</table>"
 
 
 def _sweep_chart(data: dict[str, Any], kpis: list[tuple[str, str, str]], key: object, xs: list[Any]) -> str:
@@ -292,7 +408,7 @@ def _run_report(data: dict[str, Any]) -> str:
         "currency": data["currency"],
         "summary": {
             data["policy"]: {
-                **{f"daily.{f}.{row['day']}": {"mean": v, "ci_low": v, "ci_high": v, "half_width": 0.0}
+                **{f"daily.{f}.{row['day']}": {"mean": v, "ci_low": v, "ci_high": v, "half_width": None}
                    for row in data["daily"] for f, v in row.items() if f != "day" and v is not None},
             }
         },
@@ -301,8 +417,9 @@ def _run_report(data: dict[str, Any]) -> str:
 
     flat = flatten(data)
     as_experiment["summary"][data["policy"]].update(
-        {k: {"mean": v, "ci_low": v, "ci_high": v, "half_width": 0.0} for k, v in flat.items()}
+        {k: {"mean": v, "ci_low": v, "ci_high": v, "half_width": None} for k, v in flat.items()}  # one run: no interval
     )
+    as_experiment["intervals"] = False
     kpis = headline(list(data["channels"]))
     sub = f"one run of {data['horizon_days']:g} days, policy {data['policy']}, seed {data['seed']} (a single run has no confidence interval; use --reps)"
     body = [

@@ -62,7 +62,7 @@ class _ChannelCells:
 
     __slots__ = (
         "abandoned", "agent_area", "agents", "answered", "balked", "blocked", "busy", "busy_area", "callbacks",
-        "concurrency", "exposure", "in_target", "last", "offered", "slot_area", "target_min",
+        "closed", "concurrency", "exposure", "in_target", "last", "offered", "slot_area", "target_min",
     )  # fmt: skip
 
     def __init__(self, cells: int, start: float, target_min: float, concurrency: int) -> None:
@@ -75,6 +75,7 @@ class _ChannelCells:
         self.callbacks = [0] * cells
         self.balked = [0] * cells
         self.blocked = [0] * cells
+        self.closed = [0] * cells  # tried outside opening hours: not offered
         self.busy_area = [0.0] * cells
         self.slot_area = [0.0] * cells
         self.agent_area = [0.0] * cells
@@ -137,6 +138,9 @@ class IntervalStats:
         if r.time < self.warmup:
             return
         c, k = self.channels[r.touchpoint], self.cell(r.time)
+        if r.reason == "closed":
+            c.closed[k] += 1
+            return
         c.offered[k] += 1
         if r.reason == "incident":
             c.blocked[k] += 1
@@ -205,7 +209,7 @@ class IntervalStats:
         self._advance(c, max(now, self.warmup))
         out = []
         for i in range(self.cells):
-            if not c.exposure[i] and not c.offered[i]:
+            if not c.exposure[i] and not c.offered[i] and not c.closed[i]:
                 continue
             start = (i % self.per_day) * self.minutes
             outcomes = c.answered[i] + c.abandoned[i] + c.callbacks[i] + c.balked[i] + c.blocked[i]
@@ -221,6 +225,7 @@ class IntervalStats:
                     "callbacks": c.callbacks[i],
                     "balked": c.balked[i],
                     "blocked": c.blocked[i],
+                    "closed": c.closed[i],
                     "service_level": _ratio(c.in_target[i], outcomes),
                     "occupancy": _ratio(c.busy_area[i], c.slot_area[i]),
                     "agents_on_duty": _ratio(c.agent_area[i], c.exposure[i]),

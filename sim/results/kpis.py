@@ -2,8 +2,9 @@
 
 Tables, verdicts, HTML reports and charts read their KPIs from here, so a new KPI is one ``Kpi``
 line. ``key`` is the dotted path into a run's results (``cxsim.run/1``); ``unit`` is one of the
-units ``sim.results.results.format_value`` knows; ``higher_is_better`` says which direction
-of a difference is good news (None where it depends, such as the count of contacts).
+units ``sim.results.precision`` knows; ``higher_is_better`` says which direction of a
+difference is good news (None where it depends, such as the count of contacts): verdicts say
+"better" or "worse" from it, and "higher" or "lower" where it is None.
 """
 
 from __future__ import annotations
@@ -95,3 +96,52 @@ def headline_kpis(channels: Sequence[str]) -> list[Kpi]:
     for ch in channels:
         out += [Kpi(f"channels.{ch}.{k.key}", f"{ch} {k.label}", k.unit, k.higher_is_better) for k in CHANNEL]
     return out
+
+
+def catalogue(channels: Sequence[str]) -> dict[str, Kpi]:
+    """Every KPI a comparison gives a verdict on, by key: the headline ones and conversion."""
+    return {k.key: k for k in (*headline_kpis(channels), CONVERSION)}
+
+
+# The catalogue unit of a results leaf key whose unit (``sim.results.results.UNITS``) is a scale.
+_SCALE_UNITS = {"1-5": "score", "1-7": "score", "stars": "score", "-100..100": "points"}
+
+
+def kpi_for(metric: str, channels: Sequence[str]) -> Kpi:
+    """The catalogue's KPI for a dotted key (a headline one, or a channel's detail), else one made from the key's unit.
+
+    A KPI made from its unit is labelled with its key and has no good direction.
+    """
+    found = catalogue(channels).get(metric)
+    if found is not None:
+        return found
+    parts = metric.split(".")
+    if len(parts) == 3 and parts[0] == "channels":
+        detail = next((k for k in CHANNEL_DETAIL if k.key == parts[2] and k.unit in ("fraction", "min")), None)
+        if detail is not None:
+            return Kpi(metric, f"{parts[1]} {detail.label}", detail.unit, detail.higher_is_better)
+    from sim.results.results import UNITS  # here, not at the top: results -> scenario -> checks imports this module
+
+    leaf = metric.rsplit(".", 1)[-1]
+    unit = UNITS.get(leaf, "")
+    if metric.startswith("money.") or unit == "currency" or leaf == "lifetime_value_mean":
+        unit = "currency"
+    return Kpi(metric, metric, _SCALE_UNITS.get(unit, unit), None)
+
+
+def fraction_bounds(metric: str) -> tuple[float, float] | None:
+    """(0, 1) for a metric whose values are shares (abandonment, service level, repeat purchase), else None.
+
+    Any dotted key of a run's results or its daily series (``daily.phone_abandon_rate.3``); the
+    units of the leaf keys are ``sim.results.results.UNITS``. Summaries clip the ends of a
+    fraction's interval to this range, since a share below 0 or above 1 cannot happen.
+    """
+    from sim.results.results import UNITS  # here, not at the top: results -> scenario -> checks imports this module
+
+    parts = metric.split(".")
+    if parts[0] == "daily" and len(parts) == 3:
+        field = parts[1]
+        leaf = next((c for c in CHANNEL_DAILY if field.endswith("_" + c)), field)
+    else:
+        leaf = parts[-1]
+    return (0.0, 1.0) if UNITS.get(leaf) in ("fraction", "0-1") else None

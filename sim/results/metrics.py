@@ -237,6 +237,9 @@ class Metrics:
         if r.time < self.warmup:
             return
         c = self.channels[r.touchpoint]
+        if r.reason == "closed":  # outside opening hours: not offered to the queue, so not in its rates
+            c.closed += 1
+            return
         c.offered += 1
         if r.reason == "incident":
             c.blocked += 1

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sim import __version__
 from sim.commands import LoggedCommand
 from sim.results.metrics import Metrics
+from sim.results.precision import format_estimate
 from sim.results.tallies import ChannelStats, ExperienceStats
 from sim.scenario.schema import STAGE_ORDER, Scenario
 
@@ -35,6 +36,7 @@ UNITS: dict[str, str] = {
     "abandoned": "contacts",
     "balked": "contacts",
     "blocked": "contacts",
+    "closed": "contacts",
     "callbacks": "contacts",
     "abandon_rate": "fraction",
     "waited_share": "fraction",
@@ -120,6 +122,7 @@ def _channel(c: ChannelStats, target_sec: float, horizon: float, warmup: float) 
         "abandoned": c.abandoned,
         "balked": c.balked,
         "blocked": c.blocked,
+        "closed": c.closed,
         "callbacks": c.callbacks,
         "abandon_rate": _ratio(c.abandoned, c.offered),
         "waited_share": _ratio(c.queued, c.offered),
@@ -342,12 +345,8 @@ def format_value(value: float | None, unit: str, currency: str = "", *, signed: 
 
 
 def format_interval(mean: float, half_width: float, unit: str, currency: str = "") -> str:
-    """'mean ± half-width unit', e.g. '27.5 ± 0.7 %' or '70,791 ± 1,932 EUR'."""
-    text = f"{format_value(mean, unit, currency)} ± {format_value(half_width, unit, currency, signed=False)}"
-    for suffix in (" %", f" {currency}", " min"):  # say the unit once, at the end
-        if suffix.strip() and text.count(suffix) == 2:
-            text = text.replace(suffix, "", 1)
-    return text
+    """'mean ± half-width unit', e.g. '27.5 ± 0.7 %' or '70,791 ± 1,932 EUR': decimals from the half-width."""
+    return format_estimate(mean, half_width, unit, currency)
 
 
 def unit_of(section: str, key: str, currency: str) -> str:

@@ -25,6 +25,7 @@ class ChannelStats:
     abandoned: int = 0
     balked: int = 0
     blocked: int = 0
+    closed: int = 0  # tried outside opening hours (not offered)
     callbacks: int = 0
     answered: int = 0
     answered_in_target: int = 0

@@ -198,6 +198,25 @@ class Shift(Strict):
         return self
 
 
+class OpeningHours(Strict):
+    """When a staffed channel takes contacts, on the given weekdays (outside them it is closed)."""
+
+    start: str = Field(description="Opening clock time, 'HH:MM'.")
+    end: str = Field(description="Closing clock time, 'HH:MM' ('24:00' for midnight); later than start.")
+    days: list[Weekday] = Field(default_factory=lambda: list(ALL_WEEKDAYS), description="Weekdays these hours apply.")
+
+    _v_start = field_validator("start", "end")(_clock)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OpeningHours:
+        if parse_clock(self.end) <= parse_clock(self.start):
+            raise ValueError(
+                f"end ({self.end}) must be later than start ({self.start}); hours past midnight are written as two"
+                f" entries, {self.start}-24:00 and 00:00-{self.end}"
+            )
+        return self
+
+
 class Callback(Strict):
     """Offer waiting customers a call back instead of holding."""
 
@@ -235,6 +254,15 @@ class Staffed(Strict):
         description=(
             "Agents can complete an order a failure lost (a checkout crash): when they resolve the contact of a "
             "customer whose order was lost, the order is placed, with its value, and counts in orders and revenue."
+        ),
+    )
+
+    opening_hours: list[OpeningHours] = Field(
+        default_factory=list,
+        description=(
+            "When the channel takes contacts (none given: always open). A customer who tries it outside them finds it "
+            "closed: counted as closed, never offered, queued or abandoned; the attempt is a contact that did not get "
+            "through (an effort driver), and the journey goes on as after any contact that did not resolve the issue."
         ),
     )
 

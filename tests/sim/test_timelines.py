@@ -764,3 +764,35 @@ def test_a_transfer_is_charged_once_and_never_as_a_repeat_contact_or_a_switch(re
     log = run(text, seed=3)
     assert len(arrivals(log)) == 3
     assert set(remembered(log).values()) == {expected}
+
+
+# --- opening hours: a closed line is not an abandoned call (issue 13) ---------------------------------
+
+
+def test_a_call_outside_opening_hours_finds_the_line_closed_and_is_never_offered():
+    # Open 01:00-24:00; customers arrive only in hour 0, while the line is closed: each finds it
+    # closed at once (no queue, no wait, no abandonment) and the run's rates do not count them.
+    text = scenario_toml(hours=(0,), per_hour=3, phone='opening_hours = [{ start = "01:00", end = "24:00" }]')
+    sim_log: list[Record] = []
+    sim = Simulation(make_scenario(text), seed=3, observers=[sim_log.append])
+    sim.run()
+    a = arrivals(sim_log)
+    assert len(a) == 3 and a[-1] < 60
+    assert timeline(sim_log) == norm(
+        [(0.0, "staffing_changed", 1)]
+        + [line for i, t in enumerate(a) for line in ((t, "customer_arrived", i), (t, "contact_balked", i, "closed"), (t, "journey_ended", i))]
+    )
+    phone = build_results(sim)["channels"]["phone"]
+    assert (phone["closed"], phone["offered"], phone["abandoned"], phone["abandon_rate"]) == (3, 0, 0, None)
+
+
+def test_the_line_opens_at_its_hour_and_a_call_then_is_answered():
+    # Closed 00:00-00:30, open after: the same arrivals, the ones after 00:30 are served.
+    text = scenario_toml(hours=(0,), per_hour=3, handle=5, phone='opening_hours = [{ start = "00:30", end = "24:00" }]')
+    log = run(text, seed=3)
+    a = arrivals(log)
+    lines = [line for line in timeline(log) if line[1] not in ("staffing_changed", "customer_arrived")]
+    kinds = {i: [line[1] for line in lines if line[2] == i] for i in range(len(a))}
+    for i, t in enumerate(a):
+        assert kinds[i][0] == ("contact_balked" if t < 30 else "service_started"), (t, kinds[i])
+    assert any(t < 30 for t in a) and any(t > 30 for t in a), "seed 3: calls on both sides of 00:30"

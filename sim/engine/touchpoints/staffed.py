@@ -98,6 +98,13 @@ def contact(
     spec = channel.spec
     kind = spec.channel
     service = spec.stage == "service"  # a contact with service; a till at the purchase stage is a step of the journey
+    if not channel.is_open:  # outside its opening hours: nobody to reach, nothing offered, a contact that failed
+        if track:
+            if service:
+                count_contact(ctx, customer, kind, transferred)
+            unresolved(ctx, customer)
+        yield channel.closed(customer.id)
+        return False
     incident = ctx.incident_at.get(channel.name)
     if incident is not None:
         ctx.incidents.affect(customer, incident, voice=False)
