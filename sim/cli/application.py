@@ -21,7 +21,7 @@ from typer import TyperException as UsageFailure  # typer >= 0.26 vendors click:
 from typer.core import TyperGroup
 
 from sim import __version__
-from sim.cli import author, host, lrs, run, sessions, studies
+from sim.cli import author, host, lrs, run, sessions, staff, studies
 from sim.cli.console import err, out, print_lines
 from sim.errors import SimError
 
@@ -110,6 +110,7 @@ for command in (
     run.run,
     studies.compare,
     studies.sweep,
+    staff.staff,
     sessions.report,
     author.lint,
     author.new,

@@ -99,12 +99,18 @@ def content_digest(data: bytes, name: str) -> str:
     return hashlib.sha256(_scenario(data, name, ()).model_dump_json().encode()).hexdigest()[:16]
 
 
-@functools.lru_cache(maxsize=8)
 def _scenario(data: bytes, name: str, overrides: tuple[tuple[str, Any], ...]) -> Scenario:
-    if not overrides:
+    # A --set value may be a TOML array or table (a list of shifts), which cannot be a cache key: its JSON text is.
+    return _validated(data, name, json.dumps(overrides) if overrides else "")
+
+
+@functools.lru_cache(maxsize=8)
+def _validated(data: bytes, name: str, overrides_json: str) -> Scenario:
+    if not overrides_json:
         return parse_scenario(data, name).scenario
     from sim.experiments.sweep import apply
 
+    overrides = tuple((key, value) for key, value in json.loads(overrides_json))
     return validate_data(apply(tomllib.loads(data.decode("utf-8")), overrides), name).scenario
 
 

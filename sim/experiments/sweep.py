@@ -2,7 +2,9 @@
 
 ``--set touchpoints.phone.agents=6:14:2`` gives 6, 8, 10, 12, 14; ``--set key=a,b,c`` a list;
 ``--set key=v`` one value. Each value is read as a TOML value, so numbers, true/false and
-"quoted text" all work. Several ``--set`` flags make a grid (every combination).
+"quoted text" all work; a value that starts with ``[`` or ``{`` is one array or table (the
+``shifts`` ``cxsim staff --fragment`` writes), and setting a staffed channel's ``shifts``
+replaces its ``agents`` (or the other way round). Several ``--set`` flags make a grid (every combination).
 
 The sweep's report keeps the KPIs of the channel being swept (``sweep_kpis``) and gives the
 paired difference between each point and the one before it (``step_differences``).
@@ -26,6 +28,7 @@ from sim.scenario.schema import Scenario
 
 Override = tuple[str, Any]
 MAX_POINTS = 10_000
+_EITHER = {"agents": "shifts", "shifts": "agents"}  # setting one of a staffed channel's staffing keys replaces the other
 
 
 class SweepError(ScenarioError):
@@ -72,6 +75,8 @@ def parse_set(flag: str, limit: int = MAX_POINTS) -> tuple[str, list[Any]]:
     key = key.strip()
     if not sep or not key or not spec.strip():
         raise _bad(f"'{flag}': expected KEY=VALUES, e.g. touchpoints.phone.agents=6:14:2")
+    if spec.strip().startswith(("[", "{")):  # one TOML array or table, e.g. a list of shifts: never a range or a list of values
+        return key, [_value(spec, key)]
     if ":" in spec and not spec.strip().startswith('"'):
         parts = spec.split(":")
         if len(parts) not in (2, 3):
@@ -125,6 +130,8 @@ def apply(raw: dict[str, Any], overrides: tuple[Override, ...]) -> dict[str, Any
             elif isinstance(node, dict):
                 if last:
                     node[part] = value
+                    if part in _EITHER and node.get("kind") == "staffed":  # a staffed channel has agents or shifts, not both
+                        node.pop(_EITHER[part], None)
                 else:
                     node = node.setdefault(part, {})
             else:
