@@ -9,6 +9,7 @@ numbers).
 
 from __future__ import annotations
 
+import math
 import zlib
 
 import numpy as np
@@ -77,3 +78,21 @@ class KeyedUniform:
     def __call__(self, a: int, b: int = 0) -> float:
         z = _mix64(self._base ^ ((a * _GOLDEN) & _MASK) ^ ((b * 0xD1B54A32D192ED03) & _MASK))
         return (z >> 11) * (1.0 / (1 << 53))
+
+
+PER_JOURNEY = 1 << 16  # keyed draws of one journey's items (people told, ...): journey * PER_JOURNEY + item
+
+
+def poisson_quantile(u: float, mean: float) -> int:
+    """The Poisson(mean) value at cumulative probability ``u`` (inverse CDF): a Poisson count from one keyed uniform.
+
+    Summing the pmf term by term is exact and cheap for the small means it is used with (people a
+    customer tells: about 1); the loop stops at 1,000 whatever the mean.
+    """
+    p = math.exp(-mean)
+    cumulative, k = p, 0
+    while u >= cumulative and k < 1000:
+        k += 1
+        p *= mean / k
+        cumulative += p
+    return k

@@ -40,7 +40,7 @@ from sim.engine.entities import Customer
 from sim.engine.journey import journey
 from sim.engine.walk import Walk
 from sim.records import CustomerArrived, JourneyRemembered, ReviewPosted
-from sim.rng import KeyedUniform
+from sim.rng import PER_JOURNEY, KeyedUniform, poisson_quantile
 from sim.scenario.distributions import sampler, uniform_sampler
 
 REFERRAL_ID_BASE = 1 << 40
@@ -64,7 +64,10 @@ class Outcomes:
         self._survey_draw = KeyedUniform(seed, "survey")  # the recommend answer's own noise
         self._csat_draw = KeyedUniform(seed, "csat")
         self._stars_draw = KeyedUniform(seed, "stars")
-        self._wom = streams["word_of_mouth"]
+        # how many people a customer tells, and which of them come, are the customer's own dice (keyed), so a
+        # customer no decision touched refers the same people under every team's or policy's choices
+        self._told_draw = KeyedUniform(seed, "people_told")
+        self._convert_draw = KeyedUniform(seed, "referral_conversion")
         self._return_after = sampler(lo.repeat_after_days, streams["return_after"])
         self._referral_after = sampler(w.referral_delay_days, streams["referral_after"])
         self._referral_segment = uniform_sampler(streams["referral_segment"])
@@ -160,15 +163,17 @@ class Outcomes:
         referrals = 0
         feedback = m.feedback
         if self._refer_draw(*key) < self._refer_p[group]:
-            told = 1 + int(self._wom.poisson(w.extra_people_told_mean))
-            referrals = int(self._wom.binomial(told, w.referral_conversion))
+            told = 1 + poisson_quantile(self._told_draw(*key), w.extra_people_told_mean)
+            referrals = sum(
+                self._convert_draw(customer.id, key[1] * PER_JOURNEY + i) < w.referral_conversion for i in range(told)
+            )
             for _ in range(referrals if feedback else 0):
                 delay = self._referral_after() * MINUTES_PER_DAY
                 if env.now + delay < ctx.horizon:
                     Timeout(env, delay).callbacks.append(self._on_referral)
         nwom = self._nwom_draw(*key) < self._nwom_p[group]
         if nwom and feedback:
-            self.nwom_pool += 1 + int(self._wom.poisson(w.extra_people_told_mean))
+            self.nwom_pool += 1 + poisson_quantile(self._told_draw(customer.id, -1 - key[1]), w.extra_people_told_mean)
         returns = self._repeat_draw(*key) < p_repeat
         customer.journeys += 1
         ctx.emit(
