@@ -165,7 +165,7 @@ def preview(
             file.read_bytes(), file.name, s, reps=reps, workers=workers or (os.cpu_count() or 1), days=days,
             on_done=lambda _i: bar.advance(task),
         )  # fmt: skip
-    print_lessons(results)
+    print_lessons(results, s.currency)
 
 
 def schema(

@@ -13,8 +13,8 @@ from rich.table import Table
 
 from sim.cli.console import literal, out
 from sim.clock import format_time
-from sim.results.kpis import CHANNEL_DETAIL, CONVERSION
-from sim.results.precision import format_summary
+from sim.results.kpis import CHANNEL_DETAIL, CONVERSION, kpi_for
+from sim.results.precision import format_difference_range, format_summary
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -301,7 +301,7 @@ def preview_values(r: dict[str, Any], currency: str) -> dict[str, str]:
     }
 
 
-def print_lessons(results: list[Any]) -> None:
+def print_lessons(results: list[Any], currency: str = "") -> None:
     """Each lesson with whether it holds and its paired difference; a hint if any is not shown."""
     failed = 0
     for res in results:
@@ -311,11 +311,11 @@ def print_lessons(results: list[Any]) -> None:
         lesson = res.lesson
         side, base = res.names
         window = f" over days {lesson.days[0]}-{lesson.days[1]}" if lesson.days else ""
-        margin = f", same means within +/- {lesson.margin:g}" if lesson.margin is not None else ""
+        margin = f", same means within ± {lesson.margin:g}" if lesson.margin is not None else ""
+        unit = kpi_for(lesson.kpi, ()).unit
         out.print(
             f"  {mark}: {literal(lesson.says)}\n      {literal(lesson.kpi)}{window}: {literal(side)} - "
-            f"{literal(base)} = "
-            f"{d.mean:+.4g} (95 % CI {d.low:+.4g} to {d.high:+.4g}{margin})",
+            f"{literal(base)} = {literal(format_difference_range(d.mean, d.low, d.high, unit, currency))}{margin})",
             highlight=False,
         )
     if failed:

@@ -151,7 +151,7 @@ def test_the_debrief_puts_the_teams_side_by_side_and_replays_each_teams_choices(
     values = {e["team"]: e["value"] for e in nps["teams"]}
     assert nps["agree"] == sum(values[n] > values["Reactive"] for n in ("Proactive", HOSTILE))
     assert f"{nps['agree']} of 2 pairs of teams agree" in nps["summary"]
-    vague = lessons["A vague notice brings more calls than a clear one."]
+    vague = lessons["A vague notice brings more runners to customer service than a clear one."]
     assert {e["team"]: e["side"] for e in vague["teams"]} == {"Reactive": "neither", "Proactive": "baseline", HOSTILE: "path"}
 
 
