@@ -217,14 +217,18 @@ def kpis(
 def schema(
     out_path: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
 ) -> None:
-    """Print the JSON Schema of the scenario format (for editors with a TOML language server)."""
+    """Print the JSON Schema of the scenario format (for editors with a TOML language server).
+
+    Each tagged union (kind, effect, dist, on) is checked by its tag, so an editor or validator
+    names the wrong key inside a touchpoint or a response, not a 'oneOf'.
+    """
     import sys
 
     from sim.atomic import write_text_atomic
-    from sim.scenario.schema import Scenario
+    from sim.authoring.editor_schema import schema_text
 
     check_writable(out_path)
-    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    text = schema_text()
     if out_path is None:
         sys.stdout.write(text)
     else:
