@@ -30,7 +30,7 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
     (
         "Touchpoints",
         '`[touchpoints.NAME]`, with `kind = "self_service"` or `kind = "staffed"`.',
-        [*s.TOUCHPOINT_SPECS, s.Shift, s.Callback],
+        [*s.TOUCHPOINT_SPECS, s.Shift, s.OpeningHours, s.Callback],
     ),
     (
         "Journey",
@@ -171,7 +171,8 @@ def render() -> str:
         "",
         "Check a file with `cxsim validate FILE`; every problem is reported as `FILE:LINE: key.path: message`."
         " Editors with a TOML language server (Taplo, Even Better TOML) validate and autocomplete as you type"
-        " if the file starts with `#:schema ./scenario.schema.json`.",
+        " if the file starts with `#:schema ./scenario.schema.json`; the schema checks a tagged table (`kind`, `effect`,"
+        " `dist`, `on`) by its tag, so a mistake inside one is reported at its key (docs/authoring.md, 'Checks in your editor').",
         "",
     ]
     for title, intro, models in SECTIONS:

@@ -115,6 +115,7 @@ for command in (
     author.lint,
     author.new,
     author.preview,
+    author.kpis,
     sessions.replay,
     author.schema,
     host.host,

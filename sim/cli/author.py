@@ -1,4 +1,4 @@
-"""For scenario authors: ``cxsim new``, ``lint``, ``preview`` and ``schema``."""
+"""For scenario authors: ``cxsim new``, ``lint``, ``preview``, ``kpis`` and ``schema``."""
 
 from __future__ import annotations
 
@@ -168,17 +168,67 @@ def preview(
     print_lessons(results, s.currency)
 
 
+def kpis(
+    file: FileArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON on stdout (for tools).")] = False,
+) -> None:
+    """List every KPI name a lesson or a scorecard may use in this scenario, with its unit and which way is better.
+
+    Grouped: headline, experience, money, customers and journey, failures and recovery, per
+    channel, per touchpoint, and the daily series (lessons only, with a window of days).
+    """
+    from sim.authoring.kpi_names import DAILY, GROUPS, kpi_names, window_note
+    from sim.scenario.loader import read_scenario
+
+    loaded = read_scenario(file)
+    names = kpi_names(loaded.scenario)
+    if as_json:
+        document = {
+            "format": "cxsim.kpis/1",
+            "scenario": str(file),
+            "kpis": [
+                {
+                    "name": k.name, "group": k.group, "unit": k.unit, "direction": k.direction,
+                    "higher_is_better": k.higher_is_better, "daily": k.group == DAILY,
+                }
+                for k in names
+            ],
+        }  # fmt: skip
+        out.print_json(json.dumps(document), highlight=False)
+        return
+    print_lines(loaded.warnings)
+    results = sum(k.group != DAILY for k in names)
+    lines = [
+        f"{file}: {results} results keys and {len(names) - results} daily columns;"
+        ' a lesson or a [[scorecard.measures]] names one with kpi = "NAME"',
+    ]
+    width = max(len(k.name) for k in names)
+    unit_width = max(len(k.unit) for k in names)
+    for group, _ in GROUPS:
+        members = [k for k in names if k.group == group]
+        if not members:
+            continue
+        lines += ["", group, f"  {window_note()}"] if group == DAILY else ["", group]
+        lines += [f"  {k.name:<{width}}  {k.unit:<{unit_width}}  {k.direction}" for k in members]
+    for line in lines:
+        out.print(line.rstrip(), highlight=False, markup=False, soft_wrap=True)
+
+
 def schema(
     out_path: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
 ) -> None:
-    """Print the JSON Schema of the scenario format (for editors with a TOML language server)."""
+    """Print the JSON Schema of the scenario format (for editors with a TOML language server).
+
+    Each tagged union (kind, effect, dist, on) is checked by its tag, so an editor or validator
+    names the wrong key inside a touchpoint or a response, not a 'oneOf'.
+    """
     import sys
 
     from sim.atomic import write_text_atomic
-    from sim.scenario.schema import Scenario
+    from sim.authoring.editor_schema import schema_text
 
     check_writable(out_path)
-    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    text = schema_text()
     if out_path is None:
         sys.stdout.write(text)
     else:

@@ -21,6 +21,7 @@ from sim.scenario.show import clip
 from sim.session.paths import path_choices
 
 TOLERANCE = 1e-6
+KPIS_HINT = "(run: cxsim kpis FILE)"  # the loader puts the file's name in place of FILE
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +187,7 @@ def check_scenario(s: Scenario) -> list[Finding]:
             if measure.kpi not in keys:
                 kpi = clip(measure.kpi)
                 hint = did_you_mean(kpi, sorted(keys))
-                out.append(Finding(("scorecard", "measures", i, "kpi"), f"unknown results key '{kpi}'{hint}"))
+                out.append(Finding(("scorecard", "measures", i, "kpi"), f"unknown results key '{kpi}'{hint} {KPIS_HINT}"))
     if clean and s.lessons:
         daily = daily_columns(s)
         for i, lesson in enumerate(s.lessons):
@@ -194,7 +195,9 @@ def check_scenario(s: Scenario) -> list[Finding]:
             if lesson.kpi not in known:
                 kpi = clip(lesson.kpi)
                 kind = "daily column" if lesson.days is not None else "results key"
-                out.append(Finding(("lessons", i, "kpi"), f"unknown {kind} '{kpi}'{did_you_mean(kpi, sorted(known))}"))
+                hint = _daily_hint(lesson.kpi, daily) if lesson.days is None else ""
+                hint = hint or did_you_mean(kpi, sorted(known))
+                out.append(Finding(("lessons", i, "kpi"), f"unknown {kind} '{kpi}'{hint} {KPIS_HINT}"))
             elif lesson.days is not None and lesson.days[1] > math.ceil(s.horizon_days):
                 out.append(Finding(("lessons", i, "days"), f"the run has {math.ceil(s.horizon_days)} days, not {lesson.days[1]}"))
 
@@ -266,6 +269,17 @@ def _lesson_findings(s: Scenario, i: int, lesson: Lesson) -> list[Finding]:
         if side == base:
             out.append(Finding(("lessons", i, "baseline_answers"), "both paths give the same answers: nothing is compared"))
     return out
+
+
+def _daily_hint(kpi: str, daily: set[str]) -> str:
+    """For 'daily.2.costs' (a key of the daily series, as a results file names it): how a lesson names a day instead."""
+    parts = kpi.split(".")
+    if parts[0] != "daily" or len(parts) != 3:
+        return ""
+    column, day = (parts[1], parts[2]) if parts[2].isdigit() else (parts[2], parts[1])
+    if column not in daily or not day.isdigit():
+        return ""
+    return f'; a day of the daily series is named by its column and a window: kpi = "{column}" and days = [{day}, {day}]'
 
 
 def daily_columns(s: Scenario) -> set[str]:

@@ -8,6 +8,7 @@ trainer's words ("unknown key 'agnets'; did you mean 'agents'?"), never a traceb
 from __future__ import annotations
 
 import hashlib
+import shlex
 import tomllib
 import types
 import typing
@@ -18,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import Problem, ScenarioError
-from sim.scenario.checks import check_scenario, did_you_mean
+from sim.scenario.checks import KPIS_HINT, check_scenario, did_you_mean
 from sim.scenario.schema import Scenario
 from sim.scenario.show import clip, show
 from sim.scenario.syntax_hints import explain
@@ -154,7 +155,8 @@ def validate_data(raw: dict[str, Any], name: str, text: str = "", sha256: str = 
         problems = [_problem(name, lines, raw, e) for e in err.errors(include_url=False)]
         raise ScenarioError(_merge_typos(_dedupe(problems))) from err
     findings = check_scenario(scenario)
-    errors = [_located(name, lines, f.path, f.message) for f in findings if not f.warning]
+    kpis_hint = KPIS_HINT.replace("FILE", shlex.quote(name))  # a command to paste: the name quoted as a shell needs it
+    errors = [_located(name, lines, f.path, f.message.replace(KPIS_HINT, kpis_hint)) for f in findings if not f.warning]
     if errors:
         raise ScenarioError(errors)
     warnings = [_located(name, lines, f.path, "warning: " + f.message) for f in findings if f.warning]

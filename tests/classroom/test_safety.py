@@ -175,5 +175,5 @@ def test_a_scorecard_on_a_key_the_results_do_not_have_is_refused(tmp_path):
     assert proc.returncode == 2, out + err
     line = text[: text.index('kpi = "money.proft"')].count("\n") + 1
     assert err.strip() == (
-        f"card.toml:{line}: scorecard.measures (the first item).kpi: unknown results key 'money.proft'; did you mean 'money.profit'?"
+        f"card.toml:{line}: scorecard.measures (the first item).kpi: unknown results key 'money.proft'; did you mean 'money.profit'? (run: cxsim kpis card.toml)"
     )  # checked as the file loads, at its line: cxsim validate says the same

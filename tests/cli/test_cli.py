@@ -85,7 +85,7 @@ def test_bad_input_is_one_clear_error_and_exit_2(cxsim, args, expected):
     assert "Traceback" not in res.stderr
 
 
-COMMANDS = ("validate", "run", "compare", "sweep", "staff", "report", "lint", "new", "preview", "replay", "schema", "host", "play", "lrs")
+COMMANDS = ("validate", "run", "compare", "sweep", "staff", "report", "lint", "new", "preview", "kpis", "replay", "schema", "host", "play", "lrs")
 
 
 def test_help_describes_every_command(cxsim):

@@ -16,7 +16,7 @@ import pytest
 from helpers import ROOT, SCENARIOS
 
 CENTRE = str(SCENARIOS / "contact-centre.toml")
-COMMANDS = ["validate", "run", "compare", "sweep", "staff", "report", "lint", "new", "preview", "replay", "schema", "host", "play", "lrs"]
+COMMANDS = ["validate", "run", "compare", "sweep", "staff", "report", "lint", "new", "preview", "kpis", "replay", "schema", "host", "play", "lrs"]
 HEAVY = ("numpy", "pydantic", "simpy", "scipy", "matplotlib", "dask", "distributed", "pygame", "pygame_gui")
 
 

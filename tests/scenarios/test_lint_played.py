@@ -23,6 +23,14 @@ def test_a_one_minute_flood_written_for_two_days_is_flagged_at_its_key():
     text = TEXT.replace("duration_min = 2880\neffect = \"delay\"", "duration_min = 1\neffect = \"delay\"")
     assert text != TEXT
     found = [w for w in warnings(text) if "failures.hub_flood" in w]
+    assert len(found) == 1 and "duration_min is in minutes" in found[0], found  # the unit check says it; the run does not repeat it
+    line = TEXT[: TEXT.index("duration_min = 2880")].count("\n") + 1
+    assert found[0].startswith(f"late-delivery.toml:{line}: failures.hub_flood.duration_min: warning: the outage lasts 1 minute and")
+
+
+def test_a_failure_that_hits_nobody_is_flagged_at_its_key():
+    text = TEXT.replace("duration_min = 2880\neffect = \"delay\"", "duration_min = 10\neffect = \"delay\"")
+    found = [w for w in warnings(text) if "failures.hub_flood" in w]
     assert len(found) == 1 and "nobody to teach anything about" in found[0], found
     line = TEXT[: TEXT.index("[failures.hub_flood]")].count("\n") + 1
     assert found[0].startswith(f"late-delivery.toml:{line}: failures.hub_flood: warning: hit ")
