@@ -12,7 +12,8 @@ from helpers import SCENARIOS, queue_toml
 
 from sim import parse_scenario, read_scenario
 from sim.authoring import lint as checks
-from sim.authoring.lint import lint, returning_per_new
+from sim.authoring.lint import lint
+from sim.authoring.lint_staffing import returning_per_new
 
 BUNDLED = sorted(SCENARIOS.glob("*.toml"))
 NEW_CHECKS = (
