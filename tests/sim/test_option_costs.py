@@ -24,10 +24,11 @@ class Played:
     agent_cost: float
 
 
-def play(scenario: sim.Scenario, decision: str, option: str, days: float) -> Played:
+def play(scenario: sim.Scenario, decision: str, option: str, days: float, seed: int | None = None) -> Played:
     """Run with ``option`` chosen at ``decision`` (the policy elsewhere); price it when it comes up, then add up what it paid."""
     log: list[object] = []
-    run = sim.Simulation(scenario, observers=[log.append], interactive=True, horizon_days=days)
+    seeded = {} if seed is None else {"seed": seed}
+    run = sim.Simulation(scenario, observers=[log.append], interactive=True, horizon_days=days, **seeded)
     estimate = None
     while not run.finished:
         run.advance_to(run.horizon)
@@ -88,13 +89,6 @@ def test_the_flagships_crash_and_reviews_options_are_priced_within_a_factor_of_t
                 assert p.estimate.headline() != "no cost" and p.estimate.total >= 10, p.estimate.text()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="since the engine changes of 2026-12-02 (a failure recorded before what it triggers, incidents numbered "
-    "as they start, keyed referrals) this one seed pays 190 EUR for 'wait_for_calls' as a standing rule over 21 days "
-    "against an estimate of 389 EUR (39 callers), just outside the factor of 2 (the phone's opening hours are not "
-    "the cause: without them it pays the same); to check over several seeds against the estimate's expectation",
-)
 def test_a_standing_rule_is_priced_for_the_failures_still_to_come():
     """from_now_on: the answer covers the glitches and carrier delays of the next weeks, as the run pays them."""
     text = HIKE.read_text(encoding="utf-8").replace(
@@ -107,10 +101,14 @@ def test_a_standing_rule_is_priced_for_the_failures_still_to_come():
     assert s.decisions["crash"].from_now_on
     plain = sim.load_scenario(HIKE)
     once = estimate_option(plain, plain.decisions["crash"], "wait_for_calls")  # the crash's callers only
-    for option in ("wait_for_calls", "reach_out"):
-        p = play(s, "crash", option, days=21)
-        assert close(p.estimate.total, p.paid), (option, p.estimate.text(), p.paid)
-    rule = play(s, "crash", "wait_for_calls", days=21).estimate
+    p = play(s, "crash", "reach_out", days=21)
+    assert close(p.estimate.total, p.paid), (p.estimate.text(), p.paid)
+    # An estimate is an expectation: one seed's callers vary (130 to 400 EUR paid over seeds 1-6 against
+    # an estimate of 389 EUR), so the credit paid on contact is compared with the mean of four seeds.
+    runs = [play(s, "crash", "wait_for_calls", days=21, seed=seed) for seed in (1, 2, 3, 4)]
+    mean_paid = sum(r.paid for r in runs) / len(runs)
+    assert close(runs[0].estimate.total, mean_paid), (runs[0].estimate.text(), [r.paid for r in runs])
+    rule = runs[0].estimate
     assert rule.total > 3 * once.total  # every later caller gets the credit too
     p = play(s, "reviews", "thank", days=21)
     assert close(p.estimate.total, p.paid), (p.estimate.text(), p.paid)
