@@ -24,9 +24,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.story import StoryWords
 from sim.authoring.placeholders import DecisionFacts, pick_silent
-from sim.clock import MINUTES_PER_DAY, day_of, format_time
+from sim.clock import MINUTES_PER_DAY
 from sim.commands import Choose, LoggedCommand
 from sim.engine.simulation import Simulation
 from sim.errors import CommandError
@@ -39,6 +38,7 @@ from sim.records import (
 from sim.results.results import build_results
 from sim.scenario.schema import Scenario
 from sim.session.replay import replay, with_choices
+from sim.story import StoryWords, journey_lines
 
 BAND_SEEDS = 10  # replays of each path for its band: seeds seed..seed+9, the same for every path
 
@@ -225,23 +225,7 @@ class CustomerStories:
 
     def stories(self) -> dict[int, list[str]]:
         """Each kept customer's first journey, one line per moment, ending with the survey and what they did next."""
-        return {c: self.lines(records, self._came_back.get(c)) for c, records in self._kept.items()}
-
-    def lines(self, records: Sequence[Record], came_back: float | None) -> list[str]:
-        out = []
-        for r in records:
-            text = self._words.line(r)
-            if text:
-                out.append(f"{format_time(r.time)}  {text}")
-            if isinstance(r, JourneyRemembered):
-                chance = f"chance of buying again {100 * r.repeat_probability:.0f} %"
-                if came_back is not None:
-                    out.append(f"{chance}: came back to buy again on day {day_of(came_back)}")
-                elif r.returns:
-                    out.append(f"{chance}: means to come back (after the run ends)")
-                else:
-                    out.append(f"{chance}: did not come back")
-        return out
+        return {c: journey_lines(self._words, records, self._came_back.get(c)) for c, records in self._kept.items()}
 
 
 @dataclass

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from game.layout import service_channels
-from game.story import StoryWords
 from sim.clock import format_time
 from sim.records import (
     CallbackAccepted,
@@ -52,6 +51,7 @@ from sim.records import (
     TouchpointVisited,
 )
 from sim.scenario.schema import Scenario
+from sim.story import StoryWords
 
 TICKER_LINES = 6
 STORY_LINES = 14
@@ -194,7 +194,7 @@ class LiveView:
             self.followed_story.extend(marker.story)
 
     def _tell(self, r: Record) -> None:
-        """Add this moment's sentence (``game.story``) to its customer's story."""
+        """Add this moment's sentence (``sim.story``) to its customer's story."""
         text = self.words.line(r)
         if text:
             self._note(r.customer, r.time, text)  # type: ignore[attr-defined]  # every told record has a customer

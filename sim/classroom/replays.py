@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sim.authoring.placeholders import DecisionFacts, pick_silent
-from sim.classroom.story import CustomerRecords, StoryLines
+from sim.classroom.story import CustomerRecords
 from sim.clock import MINUTES_PER_DAY
 from sim.commands import Choose, LoggedCommand
 from sim.engine.simulation import Simulation
@@ -35,6 +35,7 @@ from sim.records import Record
 from sim.results.results import build_results
 from sim.scenario.schema import Scenario
 from sim.session.replay import replay
+from sim.story import StoryWords, journey_lines
 
 Decided = tuple[tuple[float, str, str], ...]  # (sim minute, decision, option), in the order the team made them
 
@@ -106,7 +107,7 @@ def choose_customer(scenario: Scenario, plan: Plan) -> tuple[int | None, str | N
 def run_replays(scenario: Scenario, plan: Plan) -> Replays:
     """Every team's replay, each following the chosen customer (pure: the same plan gives the same answer)."""
     customer, decision, chosen_in = choose_customer(scenario, plan)
-    words = StoryLines(scenario)
+    words = StoryWords(scenario)
     out: dict[int, TeamReplay] = {}
     horizon = plan.horizon_days * MINUTES_PER_DAY
     for team_id, decided in plan.teams:
@@ -116,7 +117,7 @@ def run_replays(scenario: Scenario, plan: Plan) -> Replays:
         except CommandError as exc:
             out[team_id] = TeamReplay(team_id, {}, 0.0, False, [], problem=str(exc))
             continue
-        story = words.lines(follow.records, follow.came_back) if customer is not None else []
+        story = journey_lines(words, follow.records, follow.came_back) if customer is not None else []
         out[team_id] = TeamReplay(team_id, flatten(build_results(sim)), sim.now, sim.now >= horizon, story)
     return Replays(customer, decision, chosen_in, out)
 

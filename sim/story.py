@@ -1,8 +1,9 @@
-"""A customer's moments in words: the one place a record becomes a sentence (no pygame here).
+"""A customer's moments in words: the one place a record becomes a sentence.
 
-The play screen's followed customer and hover stories (``game.live_view``) and the debrief's
-"same customer, other choice" (``game.counterfactuals``) tell the same records; both read their
-sentences from here, so a customer reads the same way live and in the debrief.
+The game's play screen (the followed customer, hover stories), its debrief ("same customer,
+other choice") and the classroom's joint debrief ("the same customer under each team's choices")
+tell the same records; all read their sentences from here, so a customer reads the same way live,
+in a trainee's debrief and in the room's.
 
 Names a trainer wrote are shown as written: a segment's, touchpoint's, failure's, response's and
 option's ``label`` (the key, with spaces for underscores, when empty). The sentences are plain
@@ -11,10 +12,10 @@ text: the painter draws them as text, never as markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from game.layout import touchpoint_label
+from sim.clock import day_of, format_time
 from sim.records import (
     CallbackAccepted,
     ContactAbandoned,
@@ -54,7 +55,7 @@ class StoryWords:
     def __init__(self, scenario: Scenario) -> None:
         self.currency = scenario.currency
         self.segment = {name: _key_words(name) for name in scenario.segments}
-        self.touchpoint = {name: touchpoint_label(scenario, name) for name in scenario.touchpoints}
+        self.touchpoint = _labels(scenario.touchpoints)
         self.failure = _labels(scenario.failures)
         self.response = _labels(scenario.responses)
         self._say: dict[type, Callable[[Any], str]] = {
@@ -120,3 +121,26 @@ class StoryWords:
     def _reviewed(self, r: ReviewPosted) -> str:
         stars = f"{r.stars} star" + ("s" if r.stars != 1 else "")
         return f"posted a {stars} review" + ("; the brand answered it" if r.answered else "")
+
+
+def journey_lines(words: StoryWords, records: Sequence[Record], came_back: float | None) -> list[str]:
+    """One customer's journey, a line per moment (``day 1 (mon) 10:05  ran into ...``), ending with the survey
+    and whether they bought again (``came_back``: when their next journey began, if it did)."""
+    out = []
+    remembered = False
+    for r in records:
+        text = words.line(r)
+        if text:
+            out.append(f"{format_time(r.time)}  {text}")
+        if isinstance(r, JourneyRemembered):
+            remembered = True
+            chance = f"chance of buying again {100 * r.repeat_probability:.0f} %"
+            if came_back is not None:
+                out.append(f"{chance}: came back to buy again on day {day_of(came_back)}")
+            elif r.returns:
+                out.append(f"{chance}: means to come back (after the run ends)")
+            else:
+                out.append(f"{chance}: did not come back")
+    if records and not remembered:
+        out.append("still on this journey when the run ended (no survey yet)")
+    return out
