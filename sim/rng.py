@@ -80,6 +80,37 @@ class KeyedUniform:
         return (z >> 11) * (1.0 / (1 << 53))
 
 
+class KeyedUniforms:
+    """Several keyed streams drawn together for a batch of keys: ``draws(customers, journeys)``.
+
+    Exactly the numbers ``KeyedUniform(seed, name)(customer, journey)`` gives, one array per
+    stream name, computed with numpy's wrapping 64-bit integer arithmetic instead of one Python
+    call per draw (about ten times cheaper per draw). Used where many customers are settled at
+    once; ``tests/sim/test_rng.py`` checks the two agree bit for bit.
+    """
+
+    __slots__ = ("_bases", "names")
+
+    def __init__(self, seed: int, names: tuple[str, ...]) -> None:
+        self.names = names
+        self._bases = [np.uint64(KeyedUniform(seed, name)._base) for name in names]
+
+    def draws(self, a: list[int], b: list[int]) -> list[list[float]]:
+        """For each stream (in ``names`` order), the uniform of every key (a[i], b[i]), as Python floats."""
+        u64 = np.uint64
+        with np.errstate(over="ignore"):
+            keys = np.asarray(a, dtype=np.int64).astype(np.uint64) * u64(_GOLDEN)
+            keys ^= np.asarray(b, dtype=np.int64).astype(np.uint64) * u64(0xD1B54A32D192ED03)
+            out = []
+            for base in self._bases:
+                z = keys ^ base
+                z = (z ^ (z >> u64(30))) * u64(0xBF58476D1CE4E5B9)
+                z = (z ^ (z >> u64(27))) * u64(0x94D049BB133111EB)
+                z ^= z >> u64(31)
+                out.append(((z >> u64(11)).astype(np.float64) * (1.0 / (1 << 53))).tolist())
+        return out
+
+
 PER_JOURNEY = 1 << 16  # keyed draws of one journey's items (people told, ...): journey * PER_JOURNEY + item
 
 

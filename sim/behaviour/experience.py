@@ -64,8 +64,11 @@ def remembered(moments: Sequence[float], mem: Memory) -> float:
     """Remembered experience R: w (peak + end) / 2 + w_first first + rest x mean; peak is the most intense moment."""
     if not moments:
         return 0.0
-    peak = max(moments, key=abs)
-    mean = sum(moments) / len(moments)
+    if len(moments) == 1:  # the most common journey to settle (one contact, one moment): the same numbers, faster
+        peak = mean = moments[0]
+    else:
+        peak = max(moments, key=abs)
+        mean = sum(moments) / len(moments)
     w_pe, w_first = mem.peak_end_weight, mem.first_weight
     return clip(w_pe * (peak + moments[-1]) / 2 + w_first * moments[0] + (1 - w_pe - w_first) * mean)
 

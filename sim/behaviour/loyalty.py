@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 from statistics import NormalDist
 
 from sim.scenario.customer_model import Loyalty, Recovery, WordOfMouth
@@ -45,6 +46,12 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+@lru_cache(maxsize=16)
+def _base_logit(p: float) -> float:
+    """``logit`` of a scenario's base rate, computed once per rate instead of once per customer."""
+    return logit(p)
+
+
 def complain_probability(severity: float, r: Recovery) -> float:
     """Chance a customer who hit a failure contacts the brand unprompted (most small problems go unsaid)."""
     return logistic(r.complain_intercept + r.complain_slope * severity)
@@ -55,7 +62,7 @@ def repeat_probability(
 ) -> float:
     """Chance of buying again: logistic in attitude, trust, effort and memory around the reference customer."""
     x = (
-        logit(lo.repeat_base)
+        _base_logit(lo.repeat_base)
         + lo.beta_attitude * (attitude - ref_affect)
         + lo.beta_trust * (trust - ref_trust)
         + lo.beta_effort * effort
@@ -67,6 +74,41 @@ def repeat_probability(
 def normal_quantile(u: float) -> float:
     """A standard normal variate from a uniform one (inverse CDF), with u kept inside (0, 1)."""
     return _STANDARD_NORMAL.inv_cdf(min(max(u, 1e-12), 1 - 1e-12))
+
+
+# Wichura's AS241 (1988) central-region coefficients, as the standard library's NormalDist uses them.
+_AS241_NUM = (
+    2.50908_09287_30122_6727e3, 3.34305_75583_58812_8105e4, 6.72657_70927_00870_0853e4, 4.59219_53931_54987_1457e4,
+    1.37316_93765_50946_1125e4, 1.97159_09503_06551_4427e3, 1.33141_66789_17843_7745e2, 3.38713_28727_96366_6080e0,
+)  # fmt: skip
+_AS241_DEN = (
+    5.22649_52788_52854_5610e3, 2.87290_85735_72194_2674e4, 3.93078_95800_09271_0610e4, 2.12137_94301_58659_5867e4,
+    5.39419_60214_24751_1077e3, 6.87187_00749_20579_0830e2, 4.23133_30701_60091_1252e1, 1.0,
+)  # fmt: skip
+
+
+def normal_quantiles(u: Sequence[float]) -> list[float]:
+    """``normal_quantile`` of many uniforms at once, bit for bit the same numbers.
+
+    The central 85 % (|u - 1/2| <= 0.425) is AS241's rational function, evaluated with numpy in
+    the standard library's order of operations (only + - * /, each rounded the same way); the
+    tails, which need a logarithm, go through ``normal_quantile`` one by one.
+    """
+    import numpy as np
+
+    values = np.asarray(u, dtype=np.float64)
+    q = values - 0.5
+    r = 0.180625 - q * q
+    num = np.full_like(r, _AS241_NUM[0])
+    for c in _AS241_NUM[1:]:
+        num = num * r + c
+    den = np.full_like(r, _AS241_DEN[0])
+    for c in _AS241_DEN[1:]:
+        den = den * r + c
+    out: list[float] = (num * q / den).tolist()
+    for i in np.flatnonzero(np.abs(q) > 0.425).tolist():
+        out[i] = normal_quantile(float(values[i]))
+    return out
 
 
 def noise_sds(lo: Loyalty) -> tuple[float, float]:

@@ -26,6 +26,7 @@ from sim.behaviour.loyalty import (
     lifetime_value,
     noise_sds,
     normal_quantile,
+    normal_quantiles,
     nps_group,
     nwom_probability,
     refer_probability,
@@ -40,11 +41,15 @@ from sim.engine.entities import Customer
 from sim.engine.journey import journey
 from sim.engine.walk import Walk
 from sim.records import CustomerArrived, JourneyRemembered, ReviewPosted
-from sim.rng import PER_JOURNEY, KeyedUniform, poisson_quantile
+from sim.rng import PER_JOURNEY, KeyedUniform, KeyedUniforms, poisson_quantile
 from sim.scenario.distributions import sampler, uniform_sampler
 
 REFERRAL_ID_BASE = 1 << 40
+DICE = ("experience", "survey", "csat", "review", "refer", "nwom", "repeat")
+"""The keyed streams every settled journey draws from, in the order ``Dice`` holds them."""
 GROUPS = ("promoter", "passive", "detractor")
+
+Dice = tuple[float, float, float, float, float, float, float]
 
 
 class Outcomes:
@@ -56,13 +61,11 @@ class Outcomes:
         lo, w = model.loyalty, model.word_of_mouth
         self.model = model
         seed, streams = ctx.seed, ctx.streams
-        self._repeat_draw = KeyedUniform(seed, "repeat")
-        self._review_draw = KeyedUniform(seed, "review")
-        self._refer_draw = KeyedUniform(seed, "refer")
-        self._nwom_draw = KeyedUniform(seed, "nwom")
-        self._experience_draw = KeyedUniform(seed, "experience")  # the journey's disturbance, shared by every answer
-        self._survey_draw = KeyedUniform(seed, "survey")  # the recommend answer's own noise
-        self._csat_draw = KeyedUniform(seed, "csat")
+        # every settled journey draws these (keyed by customer and journey): "experience" is the
+        # journey's disturbance, shared by every answer; "survey" and "csat" are the recommend and
+        # CSAT answers' own noise; the others decide reviewing, referring, word of mouth and return
+        self._dice = KeyedUniforms(seed, DICE)
+        self._dice_one = [KeyedUniform(seed, name) for name in DICE]
         self._stars_draw = KeyedUniform(seed, "stars")
         # how many people a customer tells, and which of them come, are the customer's own dice (keyed), so a
         # customer no decision touched refers the same people under every team's or policy's choices
@@ -93,7 +96,7 @@ class Outcomes:
             return
         delay = self.model.memory.survey_delay_min
         if delay <= 0:
-            self.settle(customer)
+            self.settle(customer, self._dice_of(customer))
             return
         # NOTE: journeys end in time order and the delay is constant, so due surveys form a FIFO;
         # one timer per batch instead of one per customer keeps the event heap small.
@@ -112,14 +115,32 @@ class Outcomes:
     def _on_tick(self, _event: Event) -> None:
         queue = self.pending
         now = self.ctx.env.now
+        due: list[Customer] = []
         while queue and queue[0][0] <= now:
-            self.settle(queue.popleft()[1])
+            due.append(queue.popleft()[1])
+        # the whole batch's dice at once (a customer settles at most one journey per batch: the
+        # next one starts only after this one settles)
+        u = self._dice.draws([c.id for c in due], [c.journeys for c in due])
+        experience, survey, csat = (normal_quantiles(z) for z in u[:3])
+        review, refer, nwom, repeat = u[3:]
+        for i, customer in enumerate(due):
+            self.settle(customer, (experience[i], survey[i], csat[i], review[i], refer[i], nwom[i], repeat[i]))
         self._timer = False
         if queue:
             self._schedule_tick()
 
-    def settle(self, customer: Customer) -> None:
-        """Form the journey's memory, answer the survey, and decide what the customer does next."""
+    def _dice_of(self, customer: Customer) -> Dice:
+        """One journey's dice, drawn one by one: the same numbers a batch gives it."""
+        key = customer.id, customer.journeys
+        u = [draw(*key) for draw in self._dice_one]
+        return (normal_quantile(u[0]), normal_quantile(u[1]), normal_quantile(u[2]), u[3], u[4], u[5], u[6])
+
+    def settle(self, customer: Customer, dice: Dice) -> None:
+        """Form the journey's memory, answer the survey, and decide what the customer does next.
+
+        ``dice`` are the journey's keyed draws (``DICE``; the first three as standard normals).
+        """
+        z_experience, z_survey, z_csat, u_review, u_refer, u_nwom, u_repeat = dice
         ctx = self.ctx
         env = ctx.env
         m = self.model
@@ -137,12 +158,12 @@ class Outcomes:
         key = customer.id, customer.journeys
         # one evaluation of the journey; each answer adds only its own, smaller noise (docs/model.md section 4)
         latent = survey_latent(attitude, trust, memory, effort, ref_a, ref_t, lo)
-        latent += self._shared_sd * normal_quantile(self._experience_draw(*key))
+        latent += self._shared_sd * z_experience
         own = self._answer_sd
-        ltr = answer(self._ltr_cuts, latent + own * normal_quantile(self._survey_draw(*key)))
-        csat = 1 + answer(self._csat_cuts, latent + own * normal_quantile(self._csat_draw(*key)))
+        ltr = answer(self._ltr_cuts, latent + own * z_survey)
+        csat = 1 + answer(self._csat_cuts, latent + own * z_csat)
         stars = 0
-        if self._review_draw(*key) < review_probability(ltr, lo):  # stars: the review's own answer on the 0-10 scale
+        if u_review < review_probability(ltr, lo):  # stars: the review's own answer on the 0-10 scale
             stars = review_stars(answer(self._ltr_cuts, latent + own * normal_quantile(self._stars_draw(*key))))
         thanked = bool(stars) and self.thanks_reviewers
         if thanked:  # the reviewer hears back personally: remembered with the next journey's attitude
@@ -162,7 +183,7 @@ class Outcomes:
         group = nps_group(ltr)
         referrals = 0
         feedback = m.feedback
-        if self._refer_draw(*key) < self._refer_p[group]:
+        if u_refer < self._refer_p[group]:
             told = 1 + poisson_quantile(self._told_draw(*key), w.extra_people_told_mean)
             referrals = sum(
                 self._convert_draw(customer.id, key[1] * PER_JOURNEY + i) < w.referral_conversion for i in range(told)
@@ -171,10 +192,10 @@ class Outcomes:
                 delay = self._referral_after() * MINUTES_PER_DAY
                 if env.now + delay < ctx.horizon:
                     Timeout(env, delay).callbacks.append(self._on_referral)
-        nwom = self._nwom_draw(*key) < self._nwom_p[group]
+        nwom = u_nwom < self._nwom_p[group]
         if nwom and feedback:
             self.nwom_pool += 1 + poisson_quantile(self._told_draw(customer.id, -1 - key[1]), w.extra_people_told_mean)
-        returns = self._repeat_draw(*key) < p_repeat
+        returns = u_repeat < p_repeat
         customer.journeys += 1
         ctx.emit(
             JourneyRemembered(
@@ -182,7 +203,7 @@ class Outcomes:
                 started=customer.arrived, affected=bool(customer.hits), contacted=customer.contacts > 0,
                 contacts=customer.contacts, switches=customer.switches,
                 recovered=bool(customer.hits) and all(h.recovered for h in customer.hits.values()),
-                reached_first=any(h.proactive for h in customer.hits.values()), thanked=thanked, memory=memory,
+                reached_first=bool(customer.hits) and any(h.proactive for h in customer.hits.values()), thanked=thanked, memory=memory,
                 attitude=attitude, trust=trust, effort=effort, ces=ces(effort, lo.ces_per_effort), csat=csat, ltr=ltr,
                 repeat_probability=p_repeat, returns=returns, review_stars=stars, referrals=referrals, nwom=nwom,
                 lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, self._cycle_discount),
