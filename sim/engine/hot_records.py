@@ -12,12 +12,21 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from sim.records import ContactAbandoned, ContactQueued, ContactServed, CustomerArrived, JourneyEnded, Record, ServiceStarted
+from sim.records import (
+    ContactAbandoned,
+    ContactQueued,
+    ContactServed,
+    CustomerArrived,
+    JourneyEnded,
+    JourneyRemembered,
+    Record,
+    ServiceStarted,
+)
 from sim.results.metrics import Metrics
 
 
 class HotRecords:
-    """The six most frequent records, each as a positional callable (see the module docstring)."""
+    """The seven most frequent records, each as a positional callable (see the module docstring)."""
 
     KINDS: ClassVar[dict[str, tuple[type[Record], str]]] = {
         "arrived": (CustomerArrived, "on_arrived"),
@@ -26,6 +35,7 @@ class HotRecords:
         "served": (ContactServed, "on_served"),
         "abandoned": (ContactAbandoned, "on_abandoned"),
         "journey_ended": (JourneyEnded, "on_journey_ended"),
+        "remembered": (JourneyRemembered, "on_remembered"),
     }
     __slots__ = tuple(KINDS)
 
@@ -36,6 +46,7 @@ class HotRecords:
     served: Callable[..., None]
     abandoned: Callable[..., None]
     journey_ended: Callable[..., None]
+    remembered: Callable[..., None]
 
     def wire(self, emit: Callable[[Record], None], metrics: Metrics, observed: bool) -> None:
         """Point every callable at the metrics (nobody else listens) or at record builders."""

@@ -40,7 +40,7 @@ from sim.engine.context import RunContext
 from sim.engine.entities import Customer
 from sim.engine.journey import journey
 from sim.engine.walk import Walk
-from sim.records import CustomerArrived, JourneyRemembered, ReviewPosted
+from sim.records import CustomerArrived, ReviewPosted
 from sim.rng import PER_JOURNEY, KeyedUniform, KeyedUniforms, poisson_quantile
 from sim.scenario.distributions import sampler, uniform_sampler
 
@@ -197,17 +197,14 @@ class Outcomes:
             self.nwom_pool += 1 + poisson_quantile(self._told_draw(customer.id, -1 - key[1]), w.extra_people_told_mean)
         returns = u_repeat < p_repeat
         customer.journeys += 1
-        ctx.emit(
-            JourneyRemembered(
-                time=env.now, customer=customer.id, segment=customer.segment, journey=customer.journeys,
-                started=customer.arrived, affected=bool(customer.hits), contacted=customer.contacts > 0,
-                contacts=customer.contacts, switches=customer.switches,
-                recovered=bool(customer.hits) and all(h.recovered for h in customer.hits.values()),
-                reached_first=bool(customer.hits) and any(h.proactive for h in customer.hits.values()), thanked=thanked, memory=memory,
-                attitude=attitude, trust=trust, effort=effort, ces=ces(effort, lo.ces_per_effort), csat=csat, ltr=ltr,
-                repeat_probability=p_repeat, returns=returns, review_stars=stars, referrals=referrals, nwom=nwom,
-                lifetime_value=lifetime_value(self._order_margin[customer.segment], p_repeat, self._cycle_discount),
-            )
+        hits = customer.hits
+        ctx.hot.remembered(  # a JourneyRemembered, in its field order
+            env.now, customer.id, customer.segment, customer.journeys, customer.arrived, bool(hits),
+            customer.contacts > 0, customer.contacts, customer.switches,
+            bool(hits) and all(h.recovered for h in hits.values()),  # recovered
+            bool(hits) and any(h.proactive for h in hits.values()),  # reached first
+            thanked, memory, attitude, trust, effort, ces(effort, lo.ces_per_effort), csat, ltr, p_repeat, returns, stars,
+            referrals, nwom, lifetime_value(self._order_margin[customer.segment], p_repeat, self._cycle_discount),
         )  # fmt: skip
         if returns and feedback:
             delay = self._return_after() * MINUTES_PER_DAY

@@ -199,18 +199,31 @@ class Metrics:
             self.deterred += 1
             self.day(r.time).deterred += 1
 
-    def _remembered(self, r: JourneyRemembered) -> None:
-        if r.started < self.warmup:  # a warm-up journey: its survey is not part of the results
+    def on_remembered(
+        self, time: float, customer: int, segment: str, journey: int, started: float, affected: bool, contacted: bool,
+        contacts: int, switches: int, recovered: bool, reached_first: bool, thanked: bool, memory: float,
+        attitude: float, trust: float, effort: int, ces: float, csat: int, ltr: int, repeat_probability: float,
+        returns: bool, review_stars: int, referrals: int, nwom: bool, lifetime_value: float,
+    ) -> None:  # fmt: skip
+        if started < self.warmup:  # a warm-up journey: its survey is not part of the results
             return
-        day = self.day(r.time)  # the day of the survey
+        day = self._day if int(time // 1440) + 1 == self._day_index else self.day(time)  # the day of the survey
         day.surveyed += 1
-        day.csat_total += r.csat
-        day.promoters += r.ltr >= 9
-        day.detractors += r.ltr <= 6
-        day.returns += r.returns
-        (self.experience_affected if r.affected else self.experience_unaffected).add(r)
-        if r.contacted:
-            self.experience_contacted.add(r)
+        day.csat_total += csat
+        day.promoters += ltr >= 9
+        day.detractors += ltr <= 6
+        day.returns += returns
+        answers = (csat, ltr, ces, repeat_probability, returns, review_stars, referrals, nwom, lifetime_value, memory, trust)
+        (self.experience_affected if affected else self.experience_unaffected).add(*answers)
+        if contacted:
+            self.experience_contacted.add(*answers)
+
+    def _remembered(self, r: JourneyRemembered) -> None:
+        self.on_remembered(
+            r.time, r.customer, r.segment, r.journey, r.started, r.affected, r.contacted, r.contacts, r.switches,
+            r.recovered, r.reached_first, r.thanked, r.memory, r.attitude, r.trust, r.effort, r.ces, r.csat, r.ltr,
+            r.repeat_probability, r.returns, r.review_stars, r.referrals, r.nwom, r.lifetime_value,
+        )  # fmt: skip
 
     def _visited(self, r: TouchpointVisited) -> None:
         if r.time - r.duration_min < self.warmup:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.records import JourneyRemembered
 from sim.results.counters import Level, WaitHistogram
 
 
@@ -64,24 +63,27 @@ class ExperienceStats:
     memory_total: float = 0.0
     trust_total: float = 0.0
 
-    def add(self, r: JourneyRemembered) -> None:
-        """Count one settled journey."""
+    def add(
+        self, csat: int, ltr: int, ces: float, repeat_probability: float, returns: bool, review_stars: int,
+        referrals: int, nwom: bool, lifetime_value: float, memory: float, trust: float,
+    ) -> None:  # fmt: skip
+        """Count one settled journey (the fields of its ``JourneyRemembered``)."""
         self.journeys += 1
-        self.csat_total += r.csat
-        self.csat_top2 += r.csat >= 4
-        self.promoters += r.ltr >= 9
-        self.detractors += r.ltr <= 6
-        self.ces_total += r.ces
-        self.repeat_probability_total += r.repeat_probability
-        self.returns += r.returns
-        if r.review_stars:
+        self.csat_total += csat
+        self.csat_top2 += csat >= 4
+        self.promoters += ltr >= 9
+        self.detractors += ltr <= 6
+        self.ces_total += ces
+        self.repeat_probability_total += repeat_probability
+        self.returns += returns
+        if review_stars:
             self.reviews += 1
-            self.review_stars_total += r.review_stars
-        self.referrals += r.referrals
-        self.nwom += r.nwom
-        self.lifetime_value_total += r.lifetime_value
-        self.memory_total += r.memory
-        self.trust_total += r.trust
+            self.review_stars_total += review_stars
+        self.referrals += referrals
+        self.nwom += nwom
+        self.lifetime_value_total += lifetime_value
+        self.memory_total += memory
+        self.trust_total += trust
 
     def merged(self, other: ExperienceStats) -> ExperienceStats:
         """The two groups together."""
