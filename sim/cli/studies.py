@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -387,30 +389,63 @@ def _journal(flags: StudyFlags) -> Iterator[Journal]:
             journal.release()
 
 
-def _run_saving(jobs: list[Job], flags: StudyFlags, bar: Progress, task: TaskID, journal: Journal, *, reload: bool = True) -> None:
-    """Run what is not done yet, appending each finished replication to the journal; explain how to resume after Ctrl-C."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a batch scheduler ending the job) while replications run: stopped as Ctrl-C stops them."""
+
+
+TERMINATED = 128 + signal.SIGTERM  # the exit code of a process SIGTERM ended, as shells report it
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While the block runs, SIGTERM raises ``Terminated``: the finished replications are kept and the resume hint printed.
+
+    Left to its default, SIGTERM ended the process at once: the workers went with it, but the
+    journal was left without a word on how to finish. Only the main thread can take signals.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_saving(
+    jobs: list[Job], flags: StudyFlags, bar: Progress, task: TaskID, journal: Journal, *, reload: bool = True
+) -> None:  # fmt: skip
+    """Run what is not done yet, appending each finished replication to the journal; explain how to resume after
+    Ctrl-C (exit 130) or SIGTERM (exit 143)."""
     from sim.experiments.experiment import run_jobs
 
     done = journal.load(jobs) if reload else set(journal.offsets)
     bar.update(task, total=len(jobs), completed=len(done))
     try:
-        run_jobs(
-            jobs, flags.n_workers, on_done=lambda _i: bar.advance(task), scheduler=flags.scheduler, journal=journal, done=done
-        )
-    except KeyboardInterrupt:
+        with _sigterm_as_interrupt():
+            run_jobs(
+                jobs, flags.n_workers, on_done=lambda _i: bar.advance(task), scheduler=flags.scheduler, journal=journal,
+                done=done,
+            )  # fmt: skip
+    except KeyboardInterrupt as exc:
         bar.stop()
+        word = "terminated" if isinstance(exc, Terminated) else "interrupted"
         if flags.scratch:
-            err.print("interrupted; nothing was kept (pass --json PATH to keep finished replications)", highlight=False)
+            said = f"{word}; nothing was kept (pass --json PATH to keep finished replications)"
         elif not len(journal):
-            err.print("interrupted before any replication finished; nothing was kept", highlight=False)
+            said = f"{word} before any replication finished; nothing was kept"
         else:
-            kept = len(journal)
-            err.print(
-                f"interrupted: {kept} of {len(jobs)} replications kept in {journal.path}; "
-                "run the same command with --resume to finish",
-                highlight=False,
+            said = (
+                f"{word}: {len(journal)} of {len(jobs)} replications kept in {journal.path}; "
+                "run the same command with --resume to finish"
             )
-        raise typer.Exit(130) from None
+        err.print(said, highlight=False, markup=False, soft_wrap=True)  # one line: a long path is not cut in two
+        raise typer.Exit(TERMINATED if isinstance(exc, Terminated) else 130) from None
 
 
 def _precise(journal: Journal, n_jobs: int, metric: str, target: float) -> bool:

@@ -215,14 +215,31 @@ def run_jobs(
         try:
             for future in as_completed(futures):
                 finished(futures[future], future.result())
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # Ctrl-C, SIGTERM, a failed job: stop now, not after the replications already handed out
+            _stop_workers(pool)
             raise
         pool.shutdown()
     missing = len(jobs) - len(finished_set)
     if missing:
         raise RuntimeError(f"{missing} replications produced no result")
     return [r for r in results if r is not None] if keep else []
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the worker processes at once.
+
+    ``shutdown(wait=False)`` alone leaves each worker finishing the replications already
+    queued to it, and the interpreter waits for them on exit: an interrupted study took minutes
+    to end. Their results would be lost anyway (nothing records them once the study stops).
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # private, but no public way before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
 
 
 STREAM_TOKEN = "@@cxsim-stream-{}@@"
