@@ -79,6 +79,7 @@ def study_policies(
     from sim.scenario.policy_changes import (
         PolicyChange,
         PolicyChangeError,
+        PolicyVariant,
         derived_policies,
         describe,
         read_policy_file,
@@ -86,7 +87,8 @@ def study_policies(
         with_policies,
     )
 
-    from_file = read_policy_file(flags.policy_file, scenario) if flags.policy_file is not None else {}
+    read = read_policy_file(flags.policy_file, scenario) if flags.policy_file is not None else {}
+    from_file = {name: PolicyVariant(policy=policy) for name, policy in read.items()}
     scenario = with_policies(scenario, from_file)
     names = named if named is not None else list(scenario.policies) if every else [scenario.default_policy_name]
     check_policies(names, scenario.policies, flag)

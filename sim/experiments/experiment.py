@@ -35,8 +35,8 @@ from sim.results.intervals import flat_metrics as interval_metrics
 from sim.results.results import build_results
 from sim.rng import replication_seeds
 from sim.scenario.loader import parse_scenario, validate_data
-from sim.scenario.policy_changes import with_policies
-from sim.scenario.schema import Policy, Scenario
+from sim.scenario.policy_changes import PolicyVariant, with_policies
+from sim.scenario.schema import Scenario
 from sim.session.replay import with_choices
 
 EXPERIMENT_FORMAT = "cxsim.experiment/1"
@@ -88,7 +88,7 @@ class Job:
     overrides: tuple[tuple[str, Any], ...] = ()
     choices: tuple[tuple[str, str], ...] = ()  # a decision path: the policy answers these decisions this way
     interval: int | None = None  # --interval: minutes per interval KPI cell (None: not computed)
-    policy_spec: str | None = None  # the policy as JSON when the file does not define it (--with, --policy-file)
+    policy_spec: str | None = None  # the policy as JSON (a PolicyVariant) when the file does not define it (--with, --policy-file)
 
     @property
     def content(self) -> str:
@@ -124,7 +124,7 @@ def run_job(job: Job) -> dict[str, float]:
     """
     scenario = _scenario(job.scenario, job.name, job.overrides)
     if job.policy_spec is not None:
-        scenario = with_policies(scenario, {job.policy: Policy.model_validate_json(job.policy_spec)})
+        scenario = with_policies(scenario, {job.policy: PolicyVariant.model_validate_json(job.policy_spec)})
     return run_flat(scenario, job.policy, job.choices, seed=job.seed, days=job.days, interval=job.interval)
 
 

@@ -11,8 +11,9 @@ Where ``--with RESPONSE`` puts the response follows what the response is: one th
 failure (it reaches the customers a failure hit, or fixes it) joins the policy's
 ``on_failure`` list, so it answers every failure of the run from the first, as a standing
 rule does; any other (agents, call-backs, an experience touch, thanks to reviewers) joins
-``at_start`` and is in force from the start. A decision's answer cannot be changed this way:
-a policy file says which option the policy picks.
+``at_start`` and is in force from the start. ``--without RESPONSE`` takes it out of both
+lists and out of the policy's answers to decisions (a copy of the option picked, without it).
+Any other change of answer is for a policy file.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pydantic import Field, ValidationError
 from sim.errors import Problem, ScenarioError, SimError
 from sim.scenario.checks import check_scenario, did_you_mean
 from sim.scenario.loader import _located, _problem, parse_toml, read_file
-from sim.scenario.schema import Policy, Scenario
+from sim.scenario.schema import Option, Policy, Scenario
 from sim.scenario.toml_lines import KeyLines
 from sim.scenario.types import Name, Strict
 
@@ -36,7 +37,7 @@ Place = Literal["at_start", "on_failure"]
 
 
 class PolicyChangeError(SimError):
-    """A --with or --without that cannot be applied, in one line naming the flag."""
+    """A --with or --without that names no response of the scenario, in one line naming the flag."""
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,22 @@ def placement(scenario: Scenario, response: str) -> Place:
     return "on_failure" if scenario.responses[response].per_incident else "at_start"
 
 
-def derive(scenario: Scenario, base: str, change: PolicyChange) -> Policy:
-    """Policy ``base`` with ``change`` applied (``PolicyChangeError`` when a --without cannot be honoured).
+class PolicyVariant(Strict):
+    """A policy the scenario file does not define, with the decision options only it picks: what a replication carries."""
 
-    A response already in the policy's list is not added twice; a --without removes it from
-    ``at_start`` and ``on_failure``. When the policy's answer to a decision applies a removed
-    response too, the change is refused: only a different answer (a policy file) can take it away.
+    policy: Policy = Field(description="The policy.")
+    options: dict[Name, dict[Name, Option]] = Field(
+        default_factory=dict, description="Per decision, options added for this policy (an answer with a response taken out)."
+    )
+
+
+def derive(scenario: Scenario, base: str, change: PolicyChange) -> PolicyVariant:
+    """Policy ``base`` with ``change`` applied.
+
+    A response already in the policy's list is not added twice. A --without takes the response
+    out of ``at_start`` and ``on_failure`` and out of the policy's answers: where the option it
+    picks at a decision applies the response, it picks instead a copy of that option without
+    it, named ``OPTION-RESPONSE`` (only this policy's runs see the copy).
     """
     policy = scenario.policies[base]
     lists: dict[str, list[str]] = {"at_start": list(policy.at_start), "on_failure": list(policy.on_failure)}
@@ -82,19 +93,23 @@ def derive(scenario: Scenario, base: str, change: PolicyChange) -> Policy:
         place = placement(scenario, name)
         if name not in lists[place]:
             lists[place].append(name)
-    for name in change.without:
-        for decision, option in answers(scenario, policy):
-            if name in scenario.decisions[decision].options[option].responses:
-                raise PolicyChangeError(
-                    f"--without {name}: policy '{base}' also applies it through its answer to decision '{decision}' "
-                    f"(option '{option}'); give the policy another answer in a --policy-file"
-                )
-        for kept in lists.values():
-            while name in kept:
-                kept.remove(name)
+    for kept in lists.values():
+        kept[:] = [n for n in kept if n not in change.without]
+    choices = dict(policy.decisions)
+    options: dict[str, dict[str, Option]] = {}
+    for decision, chosen in answers(scenario, policy):
+        option = scenario.decisions[decision].options[chosen]
+        removed = [n for n in option.responses if n in change.without]
+        if not removed:
+            continue
+        copy = chosen + "".join(WITHOUT_MARK + n for n in removed)
+        label = f"{option.label} (without {', '.join(removed)})"
+        responses = [n for n in option.responses if n not in change.without]
+        options[decision] = {copy: option.model_copy(update={"responses": responses, "label": label})}
+        choices[decision] = copy
     described = f"'{base}'" + "".join(f" with {n}" for n in change.with_) + "".join(f" without {n}" for n in change.without)
-    update: dict[str, object] = {**lists, "description": f"{described} (from the command line)"}
-    return policy.model_copy(update=update)
+    update: dict[str, object] = {**lists, "decisions": choices, "description": f"{described} (from the command line)"}
+    return PolicyVariant(policy=policy.model_copy(update=update), options=options)
 
 
 def answers(scenario: Scenario, policy: Policy) -> list[tuple[str, str]]:
@@ -104,16 +119,23 @@ def answers(scenario: Scenario, policy: Policy) -> list[tuple[str, str]]:
     return [(name, policy.decisions.get(name, default_option(spec))) for name, spec in scenario.decisions.items()]
 
 
-def same_policy(a: Policy, b: Policy) -> bool:
-    """Whether two policies run the same way (descriptions aside)."""
-    return a.model_copy(update={"description": ""}) == b.model_copy(update={"description": ""})
+def runs_as(scenario: Scenario, variant: PolicyVariant, base: str) -> bool:
+    """Whether a derived policy runs exactly as its base (descriptions aside): the change changed nothing."""
+    blank = {"description": ""}
+    return not variant.options and variant.policy.model_copy(update=blank) == scenario.policies[base].model_copy(update=blank)
 
 
-def with_policies(scenario: Scenario, added: Mapping[str, Policy]) -> Scenario:
-    """The scenario with ``added`` policies next to its own (a copy: the loaded scenario never changes)."""
+def with_policies(scenario: Scenario, added: Mapping[str, PolicyVariant]) -> Scenario:
+    """The scenario with ``added`` policies next to its own, and their decision options (a copy: the loaded one never changes)."""
     if not added:
         return scenario
-    return scenario.model_copy(update={"policies": {**scenario.policies, **added}})
+    decisions = dict(scenario.decisions)
+    for variant in added.values():
+        for decision, extra in variant.options.items():
+            spec = decisions[decision]
+            decisions[decision] = spec.model_copy(update={"options": {**spec.options, **extra}})
+    policies = {**scenario.policies, **{name: variant.policy for name, variant in added.items()}}
+    return scenario.model_copy(update={"policies": policies, "decisions": decisions})
 
 
 # --- the policy file ------------------------------------------------------------------------------------------
@@ -148,7 +170,7 @@ def read_policy_file(path: str | Path, scenario: Scenario) -> dict[str, Policy]:
         if key in scenario.policies:
             message = f"the scenario already has a policy '{key}': give this one another name"
             problems.append(_located(name, lines, ("policies", key), message))
-    merged = with_policies(scenario, {k: v for k, v in found.items() if k not in scenario.policies})
+    merged = with_policies(scenario, {k: PolicyVariant(policy=v) for k, v in found.items() if k not in scenario.policies})
     for finding in check_scenario(merged):
         at = finding.path
         if not finding.warning and len(at) > 1 and at[0] == "policies" and at[1] in found:
@@ -160,18 +182,26 @@ def read_policy_file(path: str | Path, scenario: Scenario) -> dict[str, Policy]:
 
 def derived_policies(
     scenario: Scenario, bases: Sequence[str], change: PolicyChange
-) -> tuple[dict[str, Policy], list[str]]:  # fmt: skip
+) -> tuple[dict[str, PolicyVariant], list[str]]:  # fmt: skip
     """Each base policy with ``change`` applied, keyed by its derived name, and a note for each base it leaves as it was."""
-    added: dict[str, Policy] = {}
+    added: dict[str, PolicyVariant] = {}
     notes: list[str] = []
     for base in bases:
-        policy = derive(scenario, base, change)
-        if same_policy(policy, scenario.policies[base]):
+        variant = derive(scenario, base, change)
+        if runs_as(scenario, variant, base):
             notes.append(
                 f"note: {describe(change)} changes nothing in policy '{base}' (it already does that): no derived policy for it"
             )
             continue
-        added[change.name(base)] = policy
+        added[change.name(base)] = variant
+        policy = scenario.policies[base]
+        for decision, chosen in answers(scenario, policy):
+            twice = [n for n in change.with_ if n in scenario.decisions[decision].options[chosen].responses]
+            notes.extend(
+                f"note: --with {n}: policy '{base}' also applies it through its answer to decision '{decision}' "
+                f"(option '{chosen}'), so {change.name(base)} applies it twice"
+                for n in twice
+            )
     return added, notes
 
 

@@ -55,27 +55,49 @@ def test_a_derived_policy_gives_the_numbers_of_the_same_policy_written_in_the_fi
     assert runs_of(derived, "reactive") == runs_of(written, "reactive")
 
 
-def test_run_with_runs_the_derived_policy_and_without_takes_a_response_out(cxsim):
+# reactive without its apology: out of on_failure, and its answer to 'outage' a copy of 'wait' that does not apologise
+WRITTEN_WITHOUT = """
+[policies.reactive_quiet]
+decisions = { outage = "wait_quiet", rush = "second_agent", next_time = "leave_it" }
+
+[decisions.outage.options.wait_quiet]
+label = "Wait for calls"
+"""
+
+
+def test_without_gives_the_numbers_of_the_policy_written_without_the_response(cxsim, tmp_path):
+    derived, written = tmp_path / "derived.json", tmp_path / "written.json"
+    res = cxsim("compare", TUTORIAL, "--policies", "reactive", "--without", "apologise", *QUICK, "--json", str(derived))
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(derived.read_text())["policies"] == ["reactive", "reactive-apologise"]
+    scenario = tmp_path / "tutorial-quiet.toml"
+    scenario.write_text((SCENARIOS / "tutorial.toml").read_text() + WRITTEN_WITHOUT)
+    res = cxsim("compare", str(scenario), "--policies", "reactive,reactive_quiet", *QUICK, "--json", str(written))
+    assert res.exit_code == 0, res.stderr
+    assert runs_of(derived, "reactive-apologise") == runs_of(written, "reactive_quiet") != runs_of(derived, "reactive")
+
+
+def test_run_with_runs_the_derived_policy(cxsim):
     res = cxsim("run", TUTORIAL, "--days", "3", "--with", "email_everyone,follow_up_email", "--json", "-")
     assert res.exit_code == 0, res.stderr
     assert json.loads(res.stdout)["policy"] == "reactive+email_everyone+follow_up_email"
-    res = cxsim("run", TUTORIAL, "--days", "3", "--policy", "proactive", "--without", "apologise", "--json", "-")
-    assert res.exit_code == 2  # proactive apologises through its answer to 'outage' too
-    assert res.stderr.splitlines() == [
-        "error: --without apologise: policy 'proactive' also applies it through its answer to decision 'outage' "
-        "(option 'tell'); give the policy another answer in a --policy-file"
-    ]
 
 
-def test_with_places_a_response_where_it_acts():
+def test_with_places_a_response_where_it_acts_and_without_takes_it_out_of_the_answers():
     from sim.scenario.loader import load_scenario
     from sim.scenario.policy_changes import PolicyChange, derive
 
     scenario = load_scenario(TUTORIAL)
-    policy = derive(scenario, "reactive", PolicyChange(("email_everyone", "hot_fix", "second_agent", "apologise")))
+    policy = derive(scenario, "reactive", PolicyChange(("email_everyone", "hot_fix", "second_agent", "apologise"))).policy
     assert policy.on_failure == ["apologise", "email_everyone", "hot_fix"]  # answers a failure: at every failure
     assert policy.at_start == ["second_agent"]  # agents: from the start
     assert policy.decisions == scenario.policies["reactive"].decisions
+
+    variant = derive(scenario, "proactive", PolicyChange(without=("apologise",)))
+    assert variant.policy.on_failure == []
+    assert variant.policy.decisions["outage"] == "tell-apologise"
+    assert variant.options["outage"]["tell-apologise"].responses == ["email_everyone"]
+    assert list(variant.options) == ["outage"]  # its other answers apply no apology: unchanged
 
 
 @pytest.mark.parametrize(
