@@ -23,16 +23,17 @@ WithOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--with", metavar="RESPONSE",
-        help="Also run each named policy with this response added (repeatable, or a,b): a response that answers a failure "
-        "joins its on_failure list (every failure, from the first), any other its at_start list (from the start). "
-        "The derived policy is named e.g. reactive+notify_customers.",
+        help="Derive from each named policy one with this response added, named e.g. reactive+notify_customers "
+        "(repeatable, or a,b; compare and sweep run it next to its base, run in its place): a response that answers a "
+        "failure joins its on_failure list (every failure, from the first), any other its at_start list (from the start).",
     ),
 ]  # fmt: skip
 WithoutOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--without", metavar="RESPONSE",
-        help="Also run each named policy with this response taken out of its at_start and on_failure lists (repeatable, or a,b).",
+        help="Derive from each named policy one without this response (repeatable, or a,b), named e.g. reactive-apologise: "
+        "out of its at_start and on_failure lists, and out of the options it picks at decisions.",
     ),
 ]  # fmt: skip
 PolicyFileOpt = Annotated[
