@@ -1,11 +1,12 @@
 """``cxsim lint``: things that are valid but probably wrong, found before a training session.
 
 Validation says whether a file *can* run; linting says whether it will *play* well: touchpoints
-no customer reaches, a decision that never comes up, options that do the same thing, staffing
-that cannot keep up with the work (or has almost none), the load returning customers add, responses
-nothing uses, numbers in the wrong unit (a 3-minute outage, a 5-hour call, arrivals that cannot be
-meant), a horizon too short for customers to come back, a scenario that states no lesson, a
-failure that hits almost nobody, a lesson whose two sides never differ.
+no customer reaches, a decision that never comes up, options that do the same thing, more
+options than the game's decision card shows, staffing that cannot keep up with the work (or
+has almost none), the load returning customers add, responses nothing uses, numbers in the
+wrong unit (a 3-minute outage, a 5-hour call, arrivals that cannot be meant), a horizon too
+short for customers to come back, a scenario that states no lesson, a failure that hits almost
+nobody, a lesson whose two sides never differ.
 Each finding is a located warning, ``FILE:LINE: key.path: warning: ...``.
 """
 
@@ -25,6 +26,7 @@ from sim.rng import replication_seeds
 from sim.scenario.loader import LoadedScenario, _located
 from sim.scenario.schema import (
     CONTACT,
+    GAME_OPTIONS,
     FailureTrigger,
     KpiTrigger,
     RandomFailure,
@@ -51,6 +53,7 @@ def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False, play: 
     seeded = allow_large or not seeded_workload(s).large
     found: list[tuple[tuple[str | int, ...], str]] = [
         *identical_options(s),
+        *crowded_decisions(s),
         *contact_routes_on_failing_steps(s),
         *overloaded_channels(s),
         *idle_channels(s),
@@ -82,6 +85,23 @@ def identical_options(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]
                 )
             else:
                 seen[key] = opt_name
+
+
+def crowded_decisions(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """A decision with more options than the game's card shows: a trainee playing it cannot pick the last ones.
+
+    Headless (run, compare, sweep, preview) a policy answers and any number is fine, so this is
+    a lint warning about playing, never a validation error.
+    """
+    for name, dec in s.decisions.items():
+        extra = len(dec.options) - GAME_OPTIONS
+        if extra > 0:
+            hidden = ", ".join(f"'{o}'" for o in list(dec.options)[GAME_OPTIONS:])
+            yield (
+                ("decisions", name, "options"),
+                f"{len(dec.options)} options: the game's decision card shows {GAME_OPTIONS} (keys 1-{GAME_OPTIONS}), so a trainee "
+                f"playing it cannot choose {hidden}; fine headless, where policies answer",
+            )
 
 
 def contact_routes_on_failing_steps(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:

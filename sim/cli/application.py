@@ -28,7 +28,8 @@ from sim.errors import SimError
 OK, FINDING, BAD_INPUT, INTERNAL_ERROR, INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES = (
     "Exit codes: 0 ok, 1 a finding (lint warnings, a replay that differs), 2 bad input (a scenario, a flag,"
-    " a path, a session file), 3 an internal error in cxsim, 130 interrupted."
+    " a path, a session file), 3 an internal error in cxsim, 130 interrupted (Ctrl-C), 143 a study stopped by"
+    " SIGTERM; either way a study with --json PATH keeps its finished replications for --resume."
 )
 
 

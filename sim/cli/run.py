@@ -25,12 +25,12 @@ from sim.cli.options import (
     SeedOpt,
     StudyFlags,
     WorkersOpt,
-    check_policies,
     check_workload,
     check_writable,
     interval_minutes,
     note_leftover,
 )
+from sim.cli.policy_flags import PolicyFileOpt, PolicyFlags, WithOpt, WithoutOpt
 
 if TYPE_CHECKING:
     from sim.results.customer_export import CustomerExport
@@ -86,6 +86,9 @@ def run(
     allow_large: AllowLargeOpt = False,
     interval: IntervalOpt = None,
     intervals_csv: IntervalsCsvOpt = None,
+    with_: WithOpt = None,
+    without: WithoutOpt = None,
+    policy_file: PolicyFileOpt = None,
 ) -> None:
     """Run a scenario headless under one policy and print its KPIs (or write JSON / CSV).
 
@@ -94,7 +97,10 @@ def run(
     95 % confidence interval; the results do not depend on --workers. --customers PATH writes
     one row per surveyed journey of a single run, for analysis outside cxsim. --interval 60 (or
     30, 15) adds each staffed channel's KPIs per interval of the week and prints the worst ones.
+    --with and --without run the policy with responses added or taken out (named e.g.
+    reactive+notify_customers); --policy-file adds policies, written in a file of their own, to run.
     """
+    policy_flags = PolicyFlags(with_, without, policy_file)
     minutes = interval_minutes(interval, intervals_csv)
     if precision is not None and reps < 2:
         reps = 5
@@ -108,12 +114,13 @@ def run(
             resume=resume, allow_large=allow_large, interval=minutes, intervals_csv=intervals_csv,
         )  # fmt: skip
         stop = Precision(precision, kpi or ["money.profit"], max_reps) if precision is not None else None
-        replications(file, [policy] if policy else None, reps, flags, compare=False, stop=stop)
+        replications(file, [policy] if policy else None, reps, flags, compare=False, stop=stop, policy_flags=policy_flags)
         return
     if scheduler is not None or resume:
         raise fail(f"{'--scheduler' if scheduler else '--resume'} only makes sense with --reps above 1")
     if kpi:
         raise fail("--kpi only makes sense with --precision")
+    from sim.cli.policy_flags import study_policies
     from sim.cli.progress import run_with_progress
     from sim.engine.simulation import Simulation
     from sim.experiments.workload import customers_per_run, repeated
@@ -121,11 +128,12 @@ def run(
     from sim.scenario.loader import read_scenario
 
     loaded = read_scenario(file)
-    scenario = loaded.scenario
     print_lines(loaded.warnings)
-    if policy is not None:
-        check_policies([policy], scenario.policies, "--policy")
-    check_writable(json_out, csv_out, customers_out, intervals_csv, inputs=[file])
+    chosen = study_policies(
+        loaded.scenario, [policy] if policy is not None else None, policy_flags, flag="--policy", every=False, keep_named=False
+    )
+    scenario, (policy,) = chosen.scenario, chosen.names
+    check_writable(json_out, csv_out, customers_out, intervals_csv, inputs=[file, policy_file])
     if customers_out is not None and not scenario.customer_model.enabled:
         raise fail(
             f"--customers: nothing to export: {file} turns the customer model off ([customer_model] enabled = false), "

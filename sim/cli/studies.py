@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +25,6 @@ from sim.cli.options import (
     IntervalOpt,
     IntervalsCsvOpt,
     StudyFlags,
-    check_policies,
     check_workload,
     check_writable,
     interval_minutes,
@@ -32,6 +33,7 @@ from sim.cli.options import (
     split_policies,
     with_study_flags,
 )
+from sim.cli.policy_flags import NO_POLICY_FLAGS, PolicyFileOpt, PolicyFlags, WithOpt, WithoutOpt
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -61,6 +63,9 @@ def compare(
     reps: Annotated[int, typer.Option(min=2, help="Replications per policy (the same seeds for every policy).")] = 20,
     interval: IntervalOpt = None,
     intervals_csv: IntervalsCsvOpt = None,
+    with_: WithOpt = None,
+    without: WithoutOpt = None,
+    policy_file: PolicyFileOpt = None,
     *,
     flags: StudyFlags,
 ) -> None:
@@ -69,21 +74,25 @@ def compare(
     Every policy runs on the same replication seeds (common random numbers), so each difference
     is measured customer by customer. Each headline KPI gets a verdict in plain words, or
     "no detectable difference" when its interval spans 0. --interval 60 (or 30, 15) adds each
-    staffed channel's KPIs per interval of the week, with their 95 % CIs.
+    staffed channel's KPIs per interval of the week, with their 95 % CIs. --with and --without
+    add, for each policy compared, one with responses added or taken out, compared with the
+    others on the same seeds; --policy-file adds policies written in a file of their own.
     """
     minutes = interval_minutes(interval, intervals_csv)
     flags = dataclasses.replace(flags, interval=minutes, intervals_csv=intervals_csv)
     names = split_policies(policies) if policies is not None else None
-    if names is not None and len(names) < 2:
+    if names is not None and len(names) < 2 and not (with_ or without):
         raise fail("--policies: name at least two policies, separated by commas (the first is the baseline)")
-    replications(file, names, reps, flags, compare=True)
+    replications(file, names, reps, flags, compare=True, policy_flags=PolicyFlags(with_, without, policy_file))
 
 
 def replications(
-    file: Path, policies: list[str] | None, reps: int, flags: StudyFlags, *, compare: bool, stop: Precision | None = None
-) -> None:
+    file: Path, policies: list[str] | None, reps: int, flags: StudyFlags, *, compare: bool, stop: Precision | None = None,
+    policy_flags: PolicyFlags = NO_POLICY_FLAGS,
+) -> None:  # fmt: skip
     """Run the study's policies on shared seeds, then write and print the summary (and the verdicts if ``compare``)."""
     from sim.atomic import open_atomic
+    from sim.cli.policy_flags import study_policies
     from sim.cli.present import print_experiment
     from sim.cli.progress import runs_bar
     from sim.experiments.experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict
@@ -94,20 +103,20 @@ def replications(
     loaded = read_scenario(file)
     scenario = loaded.scenario
     print_lines(loaded.warnings)
-    names = policies or ([scenario.default_policy_name] if not compare else list(scenario.policies))
-    check_policies(names, scenario.policies, flag)
+    chosen = study_policies(scenario, policies, policy_flags, flag=flag, every=compare, keep_named=compare)
+    scenario, names = chosen.scenario, chosen.names
     if len(set(names)) != len(names):
         raise fail(f"{flag}: a policy is named twice")
     if compare and len(names) < 2:
         raise fail(f"{file}: needs at least two policies to compare (it has {len(scenario.policies)})")
-    check_writable(flags.json_out, flags.csv_out, flags.intervals_csv, inputs=[file])
+    check_writable(flags.json_out, flags.csv_out, flags.intervals_csv, inputs=[file, policy_flags.policy_file])
     check_workload(
         repeated(customers_per_run(scenario, flags.days), reps * len(names), _times(reps, "replication", len(names))),
         "this comparison" if compare else "this run", flags.allow_large,
     )  # fmt: skip
     base_seed = scenario.seed if flags.seed is None else flags.seed
     data_bytes = Path(file).read_bytes()
-    jobs = plan(data_bytes, str(file), names, base_seed, reps, flags.days, interval=flags.interval)
+    jobs = plan(data_bytes, str(file), names, base_seed, reps, flags.days, interval=flags.interval, specs=chosen.specs)
     if stop is not None and stop.max_reps < reps:
         raise fail(f"--max-reps ({stop.max_reps}) is below --reps ({reps})")
     with _journal(flags) as journal:
@@ -132,8 +141,9 @@ def replications(
                     break
                 more = min(max(done // 2, flags.n_workers), stop.max_reps - done)
                 extra = plan(
-                    data_bytes, str(file), names, base_seed, done + more, flags.days, first=done, interval=flags.interval
-                )
+                    data_bytes, str(file), names, base_seed, done + more, flags.days, first=done, interval=flags.interval,
+                    specs=chosen.specs,
+                )  # fmt: skip
                 bar.update(task, total=len(jobs) + len(extra))
                 jobs += extra
                 _run_saving(jobs, flags, bar, task, journal, reload=False)
@@ -186,6 +196,9 @@ def sweep(
             "repeat purchase, NPS and the swept channel's abandonment, service level and mean wait).",
         ),
     ] = None,
+    with_: WithOpt = None,
+    without: WithoutOpt = None,
+    policy_file: PolicyFileOpt = None,
     *,
     flags: StudyFlags,
 ) -> None:
@@ -194,9 +207,11 @@ def sweep(
     Every grid point is validated before anything runs; every point uses the same seeds, so
     neighbouring points are compared on the same customers: the table after the sweep gives
     the paired difference between each point and the one before it, with its 95 % interval.
+    --with, --without and --policy-file add policies as they do for compare.
     """
     import tomllib
 
+    from sim.cli.policy_flags import study_policies
     from sim.cli.progress import runs_bar
     from sim.experiments.experiment import plan
     from sim.experiments.sweep import grid, validate_point
@@ -207,12 +222,15 @@ def sweep(
     scenario = loaded.scenario
     data = Path(file).read_bytes()
     raw = tomllib.loads(data.decode("utf-8"))
-    names = split_policies(policies) if policies else [scenario.default_policy_name]
-    check_policies(names, scenario.policies, "--policies")
+    chosen = study_policies(
+        scenario, split_policies(policies) if policies else None, PolicyFlags(with_, without, policy_file),
+        flag="--policies", every=False, keep_named=True,
+    )  # fmt: skip
+    names = chosen.names
     points = grid(set_)
     point_scenarios = [validate_point(raw, point, str(file)) for point in points]
     _check_kpis(kpi or [], point_scenarios[0])
-    check_writable(flags.json_out, flags.csv_out, inputs=[file])
+    check_writable(flags.json_out, flags.csv_out, inputs=[file, policy_file])
     runs_each = reps * len(names)
     check_workload(
         workload(
@@ -222,7 +240,7 @@ def sweep(
         "this sweep", flags.allow_large,
     )  # fmt: skip
     base_seed = scenario.seed if flags.seed is None else flags.seed
-    jobs_by_point = [plan(data, str(file), names, base_seed, reps, flags.days, point) for point in points]
+    jobs_by_point = [plan(data, str(file), names, base_seed, reps, flags.days, point, specs=chosen.specs) for point in points]
     jobs = [job for group in jobs_by_point for job in group]
     with _journal(flags) as journal:
         with runs_bar("sweep", flags.show) as bar:
@@ -371,30 +389,63 @@ def _journal(flags: StudyFlags) -> Iterator[Journal]:
             journal.release()
 
 
-def _run_saving(jobs: list[Job], flags: StudyFlags, bar: Progress, task: TaskID, journal: Journal, *, reload: bool = True) -> None:
-    """Run what is not done yet, appending each finished replication to the journal; explain how to resume after Ctrl-C."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a batch scheduler ending the job) while replications run: stopped as Ctrl-C stops them."""
+
+
+TERMINATED = 128 + signal.SIGTERM  # the exit code of a process SIGTERM ended, as shells report it
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While the block runs, SIGTERM raises ``Terminated``: the finished replications are kept and the resume hint printed.
+
+    Left to its default, SIGTERM ended the process at once: the workers went with it, but the
+    journal was left without a word on how to finish. Only the main thread can take signals.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_saving(
+    jobs: list[Job], flags: StudyFlags, bar: Progress, task: TaskID, journal: Journal, *, reload: bool = True
+) -> None:  # fmt: skip
+    """Run what is not done yet, appending each finished replication to the journal; explain how to resume after
+    Ctrl-C (exit 130) or SIGTERM (exit 143)."""
     from sim.experiments.experiment import run_jobs
 
     done = journal.load(jobs) if reload else set(journal.offsets)
     bar.update(task, total=len(jobs), completed=len(done))
     try:
-        run_jobs(
-            jobs, flags.n_workers, on_done=lambda _i: bar.advance(task), scheduler=flags.scheduler, journal=journal, done=done
-        )
-    except KeyboardInterrupt:
+        with _sigterm_as_interrupt():
+            run_jobs(
+                jobs, flags.n_workers, on_done=lambda _i: bar.advance(task), scheduler=flags.scheduler, journal=journal,
+                done=done,
+            )  # fmt: skip
+    except KeyboardInterrupt as exc:
         bar.stop()
+        word = "terminated" if isinstance(exc, Terminated) else "interrupted"
         if flags.scratch:
-            err.print("interrupted; nothing was kept (pass --json PATH to keep finished replications)", highlight=False)
+            said = f"{word}; nothing was kept (pass --json PATH to keep finished replications)"
         elif not len(journal):
-            err.print("interrupted before any replication finished; nothing was kept", highlight=False)
+            said = f"{word} before any replication finished; nothing was kept"
         else:
-            kept = len(journal)
-            err.print(
-                f"interrupted: {kept} of {len(jobs)} replications kept in {journal.path}; "
-                "run the same command with --resume to finish",
-                highlight=False,
+            said = (
+                f"{word}: {len(journal)} of {len(jobs)} replications kept in {journal.path}; "
+                "run the same command with --resume to finish"
             )
-        raise typer.Exit(130) from None
+        err.print(said, highlight=False, markup=False, soft_wrap=True)  # one line: a long path is not cut in two
+        raise typer.Exit(TERMINATED if isinstance(exc, Terminated) else 130) from None
 
 
 def _precise(journal: Journal, n_jobs: int, metric: str, target: float) -> bool:

@@ -8,13 +8,14 @@ processes. Policies compared on the same seeds meet the same customers and the s
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import math
 import os
 import tomllib
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -34,6 +35,7 @@ from sim.results.intervals import flat_metrics as interval_metrics
 from sim.results.results import build_results
 from sim.rng import replication_seeds
 from sim.scenario.loader import parse_scenario, validate_data
+from sim.scenario.policy_changes import PolicyVariant, with_policies
 from sim.scenario.schema import Scenario
 from sim.session.replay import with_choices
 
@@ -86,6 +88,7 @@ class Job:
     overrides: tuple[tuple[str, Any], ...] = ()
     choices: tuple[tuple[str, str], ...] = ()  # a decision path: the policy answers these decisions this way
     interval: int | None = None  # --interval: minutes per interval KPI cell (None: not computed)
+    policy_spec: str | None = None  # the policy as JSON (a PolicyVariant) when the file does not define it (--with, --policy-file)
 
     @property
     def content(self) -> str:
@@ -120,6 +123,8 @@ def run_job(job: Job) -> dict[str, float]:
     The daily series are kept as ``daily.<field>.<day>`` so that every day gets its own interval.
     """
     scenario = _scenario(job.scenario, job.name, job.overrides)
+    if job.policy_spec is not None:
+        scenario = with_policies(scenario, {job.policy: PolicyVariant.model_validate_json(job.policy_spec)})
     return run_flat(scenario, job.policy, job.choices, seed=job.seed, days=job.days, interval=job.interval)
 
 
@@ -210,14 +215,31 @@ def run_jobs(
         try:
             for future in as_completed(futures):
                 finished(futures[future], future.result())
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # Ctrl-C, SIGTERM, a failed job: stop now, not after the replications already handed out
+            _stop_workers(pool)
             raise
         pool.shutdown()
     missing = len(jobs) - len(finished_set)
     if missing:
         raise RuntimeError(f"{missing} replications produced no result")
     return [r for r in results if r is not None] if keep else []
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the worker processes at once.
+
+    ``shutdown(wait=False)`` alone leaves each worker finishing the replications already
+    queued to it, and the interpreter waits for them on exit: an interrupted study took minutes
+    to end. Their results would be lost anyway (nothing records them once the study stops).
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # private, but no public way before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
 
 
 STREAM_TOKEN = "@@cxsim-stream-{}@@"
@@ -308,13 +330,18 @@ class Experiment:
 def plan(
     data: bytes, name: str, policies: Sequence[str], base_seed: int, reps: int, days: float | None,
     overrides: tuple[tuple[str, Any], ...] = (), first: int = 0, interval: int | None = None,
+    specs: Mapping[str, str] | None = None,
 ) -> list[Job]:  # fmt: skip
     """The jobs of an experiment: each seed under each policy, seed-major so policies advance together.
 
     ``first`` skips seeds already run: seed i is the same whatever the number of replications.
+    ``specs`` gives, as JSON, each policy the file does not define (``sim.scenario.policy_changes``).
     """
     seeds = replication_seeds(base_seed, reps)[first:]
-    return [Job(data, name, p, seed, days, overrides, interval=interval) for seed in seeds for p in policies]
+    specs = specs or {}
+    return [
+        Job(data, name, p, seed, days, overrides, interval=interval, policy_spec=specs.get(p)) for seed in seeds for p in policies
+    ]
 
 
 def collect(

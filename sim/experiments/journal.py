@@ -33,6 +33,8 @@ class JobLike(Protocol):
     def content(self) -> str: ...
     @property
     def interval(self) -> int | None: ...
+    @property
+    def policy_spec(self) -> str | None: ...
 
 
 class JournalError(SimError):
@@ -46,7 +48,9 @@ class JournalBusy(JournalError):
 def _job_id(job: JobLike) -> list[Any]:
     # --interval changes what a replication records; without it the id is what it always was
     interval = [job.interval] if job.interval is not None else []
-    return [job.policy, job.seed, [list(o) for o in job.overrides], job.days, job.content, *interval]
+    # a policy the file does not define (--with, --policy-file) is recorded with its definition: the name alone could mean another
+    policy = job.policy if job.policy_spec is None else [job.policy, json.loads(job.policy_spec)]
+    return [policy, job.seed, [list(o) for o in job.overrides], job.days, job.content, *interval]
 
 
 def _mismatch(path: Path, n: int, saved: Any, wanted: list[Any]) -> str:
@@ -67,6 +71,11 @@ def _mismatch(path: Path, n: int, saved: Any, wanted: list[Any]) -> str:
         return f"{where}: --set values differ from the interrupted run's; repeat them, or remove the journal to start over"
     if days != wanted[3]:
         return f"{where}: --days differs from the interrupted run's ({days}); repeat it, or remove the journal to start over"
+    if policy != wanted[0] and (isinstance(policy, list) or isinstance(wanted[0], list)):
+        return (
+            f"{where}: --with, --without or --policy-file differ from the interrupted run's; repeat them, or remove the journal"
+            " to start over"
+        )
     if policy != wanted[0]:
         return f"{where}: the policies differ from the interrupted run's; repeat them, or remove the journal to start over"
     return f"{where}: --seed or --reps differ from the interrupted run's (seed {seed}); remove the journal to start over"

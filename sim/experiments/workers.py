@@ -27,6 +27,7 @@ def worker_init(parent: int) -> None:
     parent's journal lock; it lets go of its copy so the lock ends with the parent.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the study's SIGTERM handler: it must just end
     for fd in list(held_locks):
         with contextlib.suppress(OSError):
             os.close(fd)

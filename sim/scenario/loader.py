@@ -89,31 +89,41 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def read_scenario(path: str | Path) -> LoadedScenario:
     """Load and validate a scenario file, keeping its hash and warnings."""
+    return parse_scenario(read_file(path), str(path))
+
+
+def read_file(path: str | Path, kind: str = "scenario") -> bytes:
+    """The bytes of a TOML input file; a missing, unreadable or folder path is a ``ScenarioError`` naming it."""
     name = str(path)
     p = Path(path)
     try:  # exists() and is_dir() raise, too, on a name the system refuses (too long, say)
         if not p.exists():
             raise ScenarioError([Problem(name, None, "", "file not found")])
         if p.is_dir():
-            raise ScenarioError([Problem(name, None, "", "is a directory; give a .toml scenario file")])
-        data = p.read_bytes()
+            raise ScenarioError([Problem(name, None, "", f"is a directory; give a .toml {kind} file")])
+        return p.read_bytes()
     except OSError as err:
         raise ScenarioError([Problem(name, None, "", f"cannot read file ({err.strerror or err})")]) from err
-    return parse_scenario(data, name)
 
 
 def parse_scenario(data: bytes, name: str = "<scenario>") -> LoadedScenario:
     """Validate scenario TOML given as bytes; ``name`` is used in messages."""
     if not data.strip():
         raise ScenarioError([Problem(name, None, "", "file is empty; a scenario needs at least schema_version and title")])
+    raw, text = parse_toml(data, name)
+    return validate_data(raw, name, text, hashlib.sha256(data).hexdigest())
+
+
+def parse_toml(data: bytes, name: str, kind: str = "scenario") -> tuple[dict[str, Any], str]:
+    """TOML bytes read into data, with the text (for line numbers); every way it cannot be read is one located Problem."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ScenarioError(
-            [Problem(name, None, "", "not a text file (it is not valid UTF-8); give a .toml scenario file")]
+            [Problem(name, None, "", f"not a text file (it is not valid UTF-8); give a .toml {kind} file")]
         ) from err
     if "\x00" in text:
-        raise ScenarioError([Problem(name, None, "", "not a text file (it contains binary data); give a .toml scenario file")])
+        raise ScenarioError([Problem(name, None, "", f"not a text file (it contains binary data); give a .toml {kind} file")])
     deep = too_deep_at(text)
     if deep is not None:
         message = f"arrays or inline tables nested deeper than {MAX_NESTING} levels; no scenario key needs that"
@@ -128,7 +138,7 @@ def parse_scenario(data: bytes, name: str = "<scenario>") -> LoadedScenario:
         where = nested[: MAX_NESTING + 1]
         message = f"keys nested deeper than {MAX_NESTING} levels; no scenario key needs that"
         raise ScenarioError([Problem(name, KeyLines(text).line_of(where), shown_path(where[:3]) + "...", message)])
-    return validate_data(raw, name, text, hashlib.sha256(data).hexdigest())
+    return raw, text
 
 
 def deepest_path(data: Any) -> tuple[str | int, ...]:

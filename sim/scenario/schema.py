@@ -19,6 +19,8 @@ from sim.scenario import teaching
 from sim.scenario.customer_model import CustomerModel
 from sim.scenario.distributions import Constant, Distribution
 from sim.scenario.scorecard import Scorecard
+from sim.scenario.teaching import GAME_OPTIONS as GAME_OPTIONS
+from sim.scenario.teaching import MAX_OPTIONS as MAX_OPTIONS
 from sim.scenario.teaching import Decision as Decision
 from sim.scenario.teaching import Lesson as Lesson
 from sim.scenario.teaching import Policy as Policy

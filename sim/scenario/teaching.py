@@ -16,6 +16,9 @@ from sim.scenario.types import check_clock as _clock
 
 # --- policies and decisions ---------------------------------------------------------------------------
 
+GAME_OPTIONS = 4  # what the game's decision card lays out and keys 1-4 choose (game/input.py OPTION_KEYS)
+MAX_OPTIONS = 20  # headless, policies answer: more alternatives than this in one decision is a generator's slip, not a study
+
 
 class Policy(Strict):
     """A named way of running the business: standing responses plus a choice at every decision point."""
@@ -81,7 +84,14 @@ class Decision(Strict):
 
     trigger: Trigger = Field(description="What makes the decision come up.")
     prompt: str = Field(description="The situation, as the trainee reads it.")
-    options: dict[Name, Option] = Field(min_length=1, max_length=4, description="Up to 4 options, keyed by name.")
+    options: dict[Name, Option] = Field(
+        min_length=1,
+        max_length=MAX_OPTIONS,
+        description=(
+            f"The options, keyed by name: up to {MAX_OPTIONS}. The game's decision card shows {GAME_OPTIONS} (keys 1-{GAME_OPTIONS});"
+            " more are for policies answering headless (cxsim lint warns)."
+        ),
+    )
     default_option: Name | None = Field(None, description="Taken when nobody chooses in time (default: the first option).")
     pause: bool = Field(True, description="Time stops while the trainee decides.")
     respond_within_min: float | None = Field(

@@ -18,7 +18,7 @@ from sim.authoring.lint_staffing import returning_per_new
 BUNDLED = sorted(SCENARIOS.glob("*.toml"))
 NEW_CHECKS = (
     checks.idle_channels, checks.busy_channels, checks.unused_responses, checks.short_outages, checks.long_handle_times,
-    checks.implausible_arrivals,
+    checks.implausible_arrivals, checks.crowded_decisions,
 )  # fmt: skip
 QUIET = "\n[customer_model]\nfeedback = false\n"  # no returning customers (and no short-horizon warning)
 LONG_CALLS = '{ dist = "lognormal", mean = 300.0, sd = 60.0 }'
@@ -143,6 +143,37 @@ def test_arrivals_implausible_for_the_horizon_are_flagged():
         f"q.toml:{line_of(many, 'customers_per_hour')}: arrivals.customers_per_hour: warning: about 1,440,000 new customers "
         "arrive in 30 days (2,000 an hour on average): customers_per_hour is per hour, not per day; runs of this size take minutes each"
     ]
+
+
+def with_options(n: int) -> str:
+    """The tutorial with ``n`` options on its 'outage' decision (the file has 2), and a policy answering with the last."""
+    extra = "".join(f'\n[decisions.outage.options.extra_{k}]\nlabel = "Option {k}"\nresponses = ["email_everyone"]\n' for k in range(3, n + 1))
+    policy = f'\n[policies.last]\ndecisions = {{ outage = "extra_{n}" }}\n'
+    return (SCENARIOS / "tutorial.toml").read_text() + extra + policy
+
+
+def test_more_options_than_the_game_shows_run_headless_and_lint_warns(tmp_path):
+    from sim.experiments.experiment import run_flat
+
+    text = with_options(6)
+    loaded = parse_scenario(text.encode(), "six.toml")
+    assert loaded.warnings == []  # valid, and silent: a headless study may give a policy six alternatives
+    assert run_flat(loaded.scenario, "last", days=9)["money.response_cost"] >= 0  # the sixth option is a policy's answer
+    found = [str(p) for p in lint(loaded, text) if "decision card" in str(p)]
+    assert found == [
+        f"six.toml:{line_of(text, '[decisions.outage]')}: decisions.outage.options: warning: 6 options: the game's decision card "
+        "shows 4 (keys 1-4), so a trainee playing it cannot choose 'extra_5', 'extra_6'; fine headless, where policies answer"
+    ]
+    four = with_options(4)
+    assert [str(p) for p in lint(parse_scenario(four.encode(), "four.toml"), four) if "decision card" in str(p)] == []
+
+
+def test_more_than_twenty_options_are_refused():
+    from sim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(with_options(21).encode(), "many.toml")
+    assert str(info.value).startswith("many.toml:108: decisions.outage.options: a table should have at most 20 items")
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)

@@ -1,4 +1,4 @@
-"""Real processes: workers end when the main process is killed, and a journal is locked while in use.
+"""Real processes: workers end when the main process is killed or terminated, and a journal is locked while in use.
 
 Each test starts ``python -m sim`` as a user would and acts on it from outside (kill -9, a second
 command on the same output), so these run in new processes, not in-process.
@@ -83,6 +83,29 @@ def test_kill_9_of_the_main_process_ends_its_workers(tmp_path):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of its process group (the workers, if they ran on)
         stop(proc)
+
+
+def test_sigterm_of_the_main_process_ends_its_workers_and_keeps_the_journal(tmp_path):
+    """SIGTERM (kill, a batch scheduler) to the main process alone stops the study as Ctrl-C does: at once, exit 143."""
+    out = tmp_path / "c.json"
+    journal = Path(f"{out}.partial.jsonl")
+    proc = start(*LONG_COMPARE, "--workers", "2", "--json", str(out))
+    workers: set[int] = set()
+    try:
+        wait_for(lambda: len(children(proc.pid)) >= 2, 60, "two worker processes")
+        workers = children(proc.pid)
+        wait_for(lambda: journal.exists() and journal.read_text().count("\n") >= 1, 60, "the first replication")
+        os.kill(proc.pid, signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=20)  # not after the replications already handed to the workers
+        assert proc.returncode == 143, stderr
+        wait_for(lambda: not any(running(w) for w in workers), 10, f"workers {sorted(workers)} to end")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        stop(proc)
+    kept = journal.read_text().count("\n")
+    assert kept >= 1 and not out.exists()
+    assert stderr.splitlines() == [f"terminated: {kept} of 300 replications kept in {journal}; run the same command with --resume to finish"]
 
 
 def worker_init(parent: int, *, armed: bool = True) -> subprocess.Popen[str]:
