@@ -200,6 +200,7 @@ class SweepPoint:
     summary: dict[str, dict[str, Interval]]  # policy -> metric -> mean and 95 % CI
     previous: dict[str, Any] | None  # the point the change is from (None for the first of a row)
     change: dict[str, dict[str, Interval]] | None  # policy -> metric -> paired difference from ``previous``
+    intervals: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)  # policy -> channel -> rows (interval=)
 
 
 @dataclass(frozen=True)
@@ -313,8 +314,8 @@ def compare(
 
 def sweep(
     scenario: ScenarioSource, grid: Mapping[str, Any], *, policies: Sequence[str] | None = None, reps: int = 10,
-    seed: int | None = None, days: float | None = None, kpis: Sequence[str] | None = None, workers: int | None = None,
-    scheduler: str | None = None,
+    seed: int | None = None, days: float | None = None, kpis: Sequence[str] | None = None, interval: int | None = None,
+    workers: int | None = None, scheduler: str | None = None,
 ) -> SweepResult:  # fmt: skip
     """Run a grid of scenario values with replications, as ``cxsim sweep --set KEY=VALUES``.
 
@@ -324,7 +325,8 @@ def sweep(
     channel's ``shifts``), wrap it, ``[[{...}, {...}]]``. Several keys make a grid of every
     combination. Every point runs on the same seeds; each point gets the paired change from the
     point before it along the last key. ``kpis`` chooses the KPIs the change covers besides the
-    headline ones, as ``--kpi``.
+    headline ones, as ``--kpi``. ``interval`` (15, 30 or 60 minutes) gives each point its KPIs per
+    interval of the week (``SweepPoint.intervals``), which ``cxsim sweep`` does not have.
     """
     import tomllib
 
@@ -351,7 +353,7 @@ def sweep(
     points = combine(parsed)
     names = list(policies) if policies is not None else [loaded.scenario.default_policy_name]
     _check_policies(names, loaded, "policies")
-    base_seed = _check_study(loaded, reps, seed, days, None, minimum=1)
+    base_seed = _check_study(loaded, reps, seed, days, interval, minimum=1)
     n = _workers(workers)
     raw = tomllib.loads(data.decode("utf-8"))
     first = validate_point(raw, points[0], loaded.path)
@@ -360,7 +362,7 @@ def sweep(
     problem = unknown_kpi(kpis or [], first, "kpis")
     if problem is not None:
         raise ArgumentError(problem)
-    groups = [plan(data, loaded.path, names, base_seed, reps, days, point) for point in points]
+    groups = [plan(data, loaded.path, names, base_seed, reps, days, point, interval=interval) for point in points]
     jobs = [job for group in groups for job in group]
     store = InMemory(run_jobs(jobs, n, scheduler=scheduler))
     horizon = days if days is not None else loaded.scenario.horizon_days
@@ -369,7 +371,7 @@ def sweep(
         exp = collect(
             group, store, title=loaded.scenario.title, file=loaded.path, sha256=loaded.sha256,
             currency=loaded.scenario.currency, channels=list(loaded.scenario.staffed()), policies=names,
-            base_seed=base_seed, days=horizon, offset=start,
+            base_seed=base_seed, days=horizon, offset=start, interval=interval,
         )  # fmt: skip
         exps.append(exp)
         start += len(group)
@@ -380,7 +382,8 @@ def sweep(
         change = None
         if step is not None:
             change = {p: {m: Interval.from_dict(iv) for m, iv in by.items()} for p, by in step["differences"].items()}
-        out.append(SweepPoint(dict(point), _summaries(exp), step["set"] if step else None, change))
+        cells = {p: exp.interval_summary(p) for p in names} if interval is not None else {}
+        out.append(SweepPoint(dict(point), _summaries(exp), step["set"] if step else None, change, cells))
     return SweepResult([k for k, _ in points[0]], names, reps, loaded.scenario.currency, out, doc)
 
 
