@@ -134,11 +134,18 @@ class _Study(_Exports):
 
     def runs(self, policy: str | None = None) -> list[dict[str, float]]:
         """Every replication's numbers (dotted keys), in seed order, of ``policy`` (default: the first)."""
-        return list(self.experiment.iter_runs(policy or self.policies[0]))
+        return list(self.experiment.iter_runs(self._policy(policy)))
 
     def intervals(self, policy: str | None = None) -> dict[str, list[dict[str, Any]]]:
         """Per channel, one row per interval of the week with each KPI's mean and 95 % CI (empty without ``interval=``)."""
-        return self.experiment.interval_summary(policy or self.policies[0])
+        return self.experiment.interval_summary(self._policy(policy))
+
+    def _policy(self, policy: str | None) -> str:
+        if policy is None:
+            return self.policies[0]
+        if policy not in self.policies:
+            raise ArgumentError(f"policy: '{policy}' was not run (these results have {', '.join(self.policies)})")
+        return policy
 
     def to_dict(self) -> dict[str, Any]:
         """The experiment's JSON (``cxsim.experiment/1``), as the command's ``--json`` writes it."""
@@ -152,7 +159,7 @@ class _Study(_Exports):
 
 @dataclass(frozen=True)
 class Replications(_Study):
-    """``replicate``: one policy on ``reps`` seeds; ``mean(metric)`` and ``summary[metric]`` are its 95 % intervals."""
+    """``replicate``: one policy on ``reps`` seeds; ``mean(metric)`` (``summary[policy][metric]``) is a 95 % interval."""
 
     @property
     def policy(self) -> str:
