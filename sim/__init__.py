@@ -14,6 +14,23 @@ Glossary (used the same way in code, scenarios and docs):
 - record: a typed, timestamped fact of what happened, sent to observers.
 - command: the only way to change a running simulation from outside.
 
+Numbers for a script or a notebook (``sim.api``; docs/python-api.md), each as its command computes them:
+
+- ``load(path)``: read and validate a scenario file (a ``LoadedScenario``).
+- ``run(scenario, policy=, seed=, days=, interval=)``: one run (``cxsim run``), a ``RunResult``.
+- ``replicate(scenario, policy=, reps=20, ...)``: one policy on many seeds with 95 % intervals
+  (``cxsim run --reps``), a ``Replications``.
+- ``compare(scenario, ["reactive", "proactive"], reps=20, ...)``: policies on the same seeds,
+  paired differences and verdicts (``cxsim compare``), a ``Comparison``.
+- ``sweep(scenario, {"touchpoints.phone.agents": range(6, 15, 2)}, reps=10, ...)``: a grid of
+  values (``cxsim sweep``), a ``SweepResult``.
+
+``scenario`` is a path or what ``load`` returned; ``workers=`` and ``scheduler=`` are the CLI's
+``--workers`` and ``--scheduler``; the same seed gives the same numbers as the CLI. Every result
+has ``.to_dict()`` (the JSON ``--json`` writes), ``.to_pandas()`` (the tidy long table of
+``--csv``, with a ``unit`` column; ``pip install 'cxsim[pandas]'``) and ``.to_parquet(path)``
+(``pip install 'cxsim[parquet]'``). Bad input raises a ``SimError`` subclass with one clear line.
+
 Sim time is minutes from Monday 00:00 of day 1. This package never imports pygame or game/.
 """
 
@@ -27,6 +44,19 @@ __version__ = "0.1.0"
 # Each public name and the module it lives in. They are imported on first use (PEP 562), so
 # `import sim` (and with it `cxsim --help`) does not pay for numpy, pydantic and SimPy.
 _EXPORTS = {
+    "load": "sim.api",
+    "run": "sim.api",
+    "replicate": "sim.api",
+    "compare": "sim.api",
+    "sweep": "sim.api",
+    "RunResult": "sim.api",
+    "Replications": "sim.api",
+    "Comparison": "sim.api",
+    "Difference": "sim.api",
+    "SweepResult": "sim.api",
+    "SweepPoint": "sim.api",
+    "Interval": "sim.experiments.stats",
+    "ArgumentError": "sim.errors",
     "ApplyResponse": "sim.commands",
     "Choose": "sim.commands",
     "Command": "sim.commands",
@@ -52,27 +82,40 @@ _EXPORTS = {
 
 __all__ = [
     "ApplyResponse",
+    "ArgumentError",
     "Choose",
     "Command",
     "CommandError",
+    "Comparison",
+    "Difference",
+    "Interval",
     "LoadedScenario",
     "LoggedCommand",
     "Observer",
     "Problem",
     "RandomStreams",
     "Record",
+    "Replications",
+    "RunResult",
     "Scenario",
     "ScenarioError",
     "SetAgents",
     "SimError",
     "Simulation",
     "Snapshot",
+    "SweepPoint",
+    "SweepResult",
     "__version__",
     "build_results",
+    "compare",
+    "load",
     "load_scenario",
     "parse_scenario",
     "read_scenario",
     "replay",
+    "replicate",
+    "run",
+    "sweep",
 ]
 
 
@@ -90,10 +133,24 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
+    from sim.api import (
+        Comparison,
+        Difference,
+        Replications,
+        RunResult,
+        SweepPoint,
+        SweepResult,
+        compare,
+        load,
+        replicate,
+        run,
+        sweep,
+    )
     from sim.commands import ApplyResponse, Choose, Command, LoggedCommand, SetAgents
     from sim.engine.simulation import Observer, Simulation
     from sim.engine.snapshot import Snapshot
-    from sim.errors import CommandError, Problem, ScenarioError, SimError
+    from sim.errors import ArgumentError, CommandError, Problem, ScenarioError, SimError
+    from sim.experiments.stats import Interval
     from sim.records import Record
     from sim.results.results import build_results
     from sim.rng import RandomStreams

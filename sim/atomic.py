@@ -117,3 +117,27 @@ def open_atomic(path: str | Path) -> Iterator[TextIO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def replacing(path: str | Path) -> Iterator[Path]:
+    """A temp file's path that replaces ``path`` when the block ends without error (removed if it fails).
+
+    For writers that want a file name rather than a text handle (Parquet's).
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    clean_stale(target)
+    tmp = folder / temp_name(target)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666))
+    try:
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

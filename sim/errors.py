@@ -37,3 +37,11 @@ class ScenarioError(SimError):
 
 class CommandError(SimError):
     """A command sent to a running simulation names something that does not exist."""
+
+
+class ArgumentError(SimError, ValueError):
+    """A function of the Python API (``sim.run``, ``sim.compare``...) was given a value it cannot use.
+
+    An unknown policy, a count below its minimum, an interval that is not 15, 30 or 60 minutes:
+    the message names the argument, as the CLI's one line names the flag.
+    """

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.console import err, fail
+from sim.experiments.workers import MAX_WORKERS as MAX_WORKERS  # the bound of --workers (re-exported: it lived here)
 
 if TYPE_CHECKING:
     from sim.experiments.workload import Workload
 
 SeedOpt = Annotated[int | None, typer.Option(min=0, help="Random seed, or base seed of replications (default: the scenario's).")]
 DaysOpt = Annotated[float | None, typer.Option(min=0.001, help="Run length in days (default: the scenario's horizon).")]
-MAX_WORKERS = 256  # more processes than this is a typo, not a machine
 WorkersOpt = Annotated[
     int | None,
     typer.Option(
@@ -35,6 +35,10 @@ JsonOpt = Annotated[
     str | None, typer.Option("--json", metavar="PATH|-", help="Write results as JSON to PATH, or '-' for stdout.")
 ]
 CsvOpt = Annotated[Path | None, typer.Option("--csv", metavar="PATH", help="Write tidy CSV rows to PATH.")]
+ParquetOpt = Annotated[
+    Path | None,
+    typer.Option("--parquet", metavar="PATH", help="Write the --csv rows as a Parquet file to PATH (needs pyarrow: cxsim[parquet])."),
+]
 CustomersOpt = Annotated[
     Path | None,
     typer.Option(
@@ -81,6 +85,7 @@ class StudyFlags:
     workers: int | None = None
     json_out: str | None = None
     csv_out: Path | None = None
+    parquet_out: Path | None = None
     progress: bool = True
     scheduler: str | None = None
     resume: bool = False
@@ -109,6 +114,7 @@ _STUDY_FLAGS = {
     "workers": WorkersOpt,
     "json_out": JsonOpt,
     "csv_out": CsvOpt,
+    "parquet_out": ParquetOpt,
     "progress": ProgressOpt,
     "scheduler": SchedulerOpt,
     "resume": ResumeOpt,
@@ -120,7 +126,7 @@ def with_study_flags(command: Callable[..., None]) -> Callable[..., None]:
     """Give a study command the StudyFlags options, after its own (``--help`` lists them in that order).
 
     The command declares its own parameters and a last one, ``flags: StudyFlags``; Typer sees
-    the nine options in its place, and the command receives them gathered in ``flags``.
+    the ten options in its place, and the command receives them gathered in ``flags``.
     """
     own = inspect.signature(command, eval_str=True)
     defaults = StudyFlags()
@@ -153,6 +159,18 @@ def interval_minutes(interval: int | None, intervals_csv: Path | None) -> int | 
     if interval not in INTERVAL_CHOICES:
         raise fail(f"--interval: an interval is 15, 30 or 60 minutes (got {interval})")
     return interval
+
+
+def check_parquet(path: Path | None) -> None:
+    """Exit 2 before any work if --parquet is asked for and pyarrow is not installed."""
+    if path is None:
+        return
+    from sim.results.tidy import MissingExtra, require
+
+    try:
+        require("pyarrow.parquet", "parquet", "--parquet")
+    except MissingExtra as exc:
+        raise fail(str(exc)) from None
 
 
 def check_writable(*targets: str | Path | None, inputs: Iterable[str | Path | None] = ()) -> None:
@@ -237,11 +255,11 @@ def check_workload(work: Workload, what: str, allow_large: bool) -> None:
 
 def check_policies(names: list[str], known: Collection[str], flag: str) -> None:
     """Exit 2 at the first name that is not a policy of the scenario, with the closest one."""
-    for name in names:
-        if name not in known:
-            from sim.scenario.checks import did_you_mean
+    from sim.scenario.checks import unknown_policy
 
-            raise fail(f"{flag}: unknown policy '{name}'{did_you_mean(name, known)}")
+    problem = unknown_policy(names, known, flag)
+    if problem is not None:
+        raise fail(problem)
 
 
 def split_policies(text: str) -> list[str]:

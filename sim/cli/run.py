@@ -19,12 +19,14 @@ from sim.cli.options import (
     IntervalOpt,
     IntervalsCsvOpt,
     JsonOpt,
+    ParquetOpt,
     ProgressOpt,
     ResumeOpt,
     SchedulerOpt,
     SeedOpt,
     StudyFlags,
     WorkersOpt,
+    check_parquet,
     check_workload,
     check_writable,
     interval_minutes,
@@ -67,6 +69,7 @@ def run(
     days: DaysOpt = None,
     json_out: JsonOpt = None,
     csv_out: CsvOpt = None,
+    parquet_out: ParquetOpt = None,
     customers_out: CustomersOpt = None,
     progress: ProgressOpt = True,
     reps: Annotated[int, typer.Option(min=1, help="Replications; above 1, every KPI gets a 95 % confidence interval.")] = 1,
@@ -110,7 +113,8 @@ def run(
         from sim.cli.studies import Precision, replications
 
         flags = StudyFlags(
-            seed=seed, days=days, workers=workers, json_out=json_out, csv_out=csv_out, progress=progress, scheduler=scheduler,
+            seed=seed, days=days, workers=workers, json_out=json_out, csv_out=csv_out, parquet_out=parquet_out, progress=progress,
+            scheduler=scheduler,
             resume=resume, allow_large=allow_large, interval=minutes, intervals_csv=intervals_csv,
         )  # fmt: skip
         stop = Precision(precision, kpi or ["money.profit"], max_reps) if precision is not None else None
@@ -133,7 +137,8 @@ def run(
         loaded.scenario, [policy] if policy is not None else None, policy_flags, flag="--policy", every=False, keep_named=False
     )
     scenario, (policy,) = chosen.scenario, chosen.names
-    check_writable(json_out, csv_out, customers_out, intervals_csv, inputs=[file, policy_file])
+    check_writable(json_out, csv_out, parquet_out, customers_out, intervals_csv, inputs=[file, policy_file])
+    check_parquet(parquet_out)
     if customers_out is not None and not scenario.customer_model.enabled:
         raise fail(
             f"--customers: nothing to export: {file} turns the customer model off ([customer_model] enabled = false), "
@@ -152,8 +157,8 @@ def run(
             sim.subscribe(export)
         run_with_progress(sim, progress and err.is_terminal)
     results = build_results(sim, scenario_file=str(file), scenario_sha256=loaded.sha256, intervals=stats)
-    write_results(results, json_out, csv_out, intervals_csv)
-    print_written(json_out, csv_out, customers_out, intervals_csv)
+    write_results(results, json_out, csv_out, intervals_csv, parquet_out)
+    print_written(json_out, csv_out, parquet_out, customers_out, intervals_csv)
 
 
 @contextlib.contextmanager
@@ -171,8 +176,11 @@ def customers_file(path: Path | None, warmup_min: float) -> Iterator[CustomerExp
         yield export
 
 
-def write_results(results: dict[str, Any], json_out: str | None, csv_out: Path | None, intervals_csv: Path | None = None) -> None:
-    """One run's results: JSON to a file or stdout, CSV, and the table unless JSON goes to stdout."""
+def write_results(
+    results: dict[str, Any], json_out: str | None, csv_out: Path | None, intervals_csv: Path | None = None,
+    parquet_out: Path | None = None,
+) -> None:  # fmt: skip
+    """One run's results: JSON to a file or stdout, CSV, Parquet, and the table unless JSON goes to stdout."""
     import sys
 
     from sim.atomic import write_text_atomic
@@ -185,6 +193,10 @@ def write_results(results: dict[str, Any], json_out: str | None, csv_out: Path |
         write_text_atomic(json_out, to_json(results))
     if csv_out is not None:
         write_text_atomic(csv_out, to_csv(results))
+    if parquet_out is not None:
+        from sim.results.tidy import run_rows, write_parquet
+
+        write_parquet(run_rows(results), parquet_out)
     if intervals_csv is not None:
         from sim.results.intervals import run_csv
 

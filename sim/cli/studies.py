@@ -25,6 +25,7 @@ from sim.cli.options import (
     IntervalOpt,
     IntervalsCsvOpt,
     StudyFlags,
+    check_parquet,
     check_workload,
     check_writable,
     interval_minutes,
@@ -95,7 +96,7 @@ def replications(
     from sim.cli.policy_flags import study_policies
     from sim.cli.present import print_experiment
     from sim.cli.progress import runs_bar
-    from sim.experiments.experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, to_dict
+    from sim.experiments.experiment import STREAM_TOKEN, collect, csv_lines, plan, replication_rows, tidy_rows, to_dict
     from sim.experiments.workload import customers_per_run, repeated
     from sim.scenario.loader import read_scenario
 
@@ -109,7 +110,8 @@ def replications(
         raise fail(f"{flag}: a policy is named twice")
     if compare and len(names) < 2:
         raise fail(f"{file}: needs at least two policies to compare (it has {len(scenario.policies)})")
-    check_writable(flags.json_out, flags.csv_out, flags.intervals_csv, inputs=[file, policy_flags.policy_file])
+    check_writable(flags.json_out, flags.csv_out, flags.parquet_out, flags.intervals_csv, inputs=[file, policy_flags.policy_file])
+    check_parquet(flags.parquet_out)
     check_workload(
         repeated(customers_per_run(scenario, flags.days), reps * len(names), _times(reps, "replication", len(names))),
         "this comparison" if compare else "this run", flags.allow_large,
@@ -159,6 +161,10 @@ def replications(
         if flags.csv_out is not None:
             with open_atomic(flags.csv_out) as handle:
                 handle.writelines(csv_lines(exp, data))
+        if flags.parquet_out is not None:
+            from sim.results.tidy import write_parquet
+
+            write_parquet(tidy_rows(exp, data), flags.parquet_out)
         if flags.intervals_csv is not None:
             from sim.results.intervals import experiment_csv_lines
 
@@ -171,7 +177,7 @@ def replications(
 
             section = data["intervals"]
             print_worst_intervals(section["minutes"], {p: v["channels"] for p, v in section["policies"].items()})
-    print_written(flags.json_out, flags.csv_out, flags.intervals_csv)
+    print_written(flags.json_out, flags.csv_out, flags.parquet_out, flags.intervals_csv)
 
 
 @with_study_flags
@@ -230,7 +236,8 @@ def sweep(
     points = grid(set_)
     point_scenarios = [validate_point(raw, point, str(file)) for point in points]
     _check_kpis(kpi or [], point_scenarios[0])
-    check_writable(flags.json_out, flags.csv_out, inputs=[file, policy_file])
+    check_writable(flags.json_out, flags.csv_out, flags.parquet_out, inputs=[file, policy_file])
+    check_parquet(flags.parquet_out)
     runs_each = reps * len(names)
     check_workload(
         workload(
@@ -250,18 +257,16 @@ def sweep(
     if flags.json_out != "-":
         for table in tables:
             out.print(table)
-    print_written(flags.json_out, flags.csv_out)
+    print_written(flags.json_out, flags.csv_out, flags.parquet_out)
 
 
 def _check_kpis(chosen: list[str], scenario: Scenario) -> None:
     """Exit 2 on a --kpi the scenario's results do not have, before anything runs."""
-    from sim.results.results import result_keys
-    from sim.scenario.checks import did_you_mean
+    from sim.experiments.sweep import unknown_kpi
 
-    known = result_keys(scenario)
-    for name in chosen:
-        if name not in known:
-            raise fail(f"--kpi: unknown KPI '{name}'{did_you_mean(name, known)} (the dotted keys of cxsim run --json)")
+    problem = unknown_kpi(chosen, scenario)
+    if problem is not None:
+        raise fail(problem)
 
 
 def _times(reps: int, unit: str, policies: int) -> str:
@@ -277,66 +282,45 @@ def _write_sweep(
 ) -> list[Table]:  # fmt: skip
     """Summarise each grid point and stream every replication from the journal into the outputs; return the tables.
 
-    Each point after the first along the last key also gets its paired differences from the
-    point before it (``change_from_previous``), for the chosen KPIs and every headline one.
+    The document is ``sim.experiments.sweep.sweep_document``: each point after the first along
+    the last key also gets its paired differences from the point before it.
     """
-    from sim import __version__
     from sim.atomic import open_atomic
     from sim.cli.present import SweepTable
-    from sim.experiments.experiment import STREAM_TOKEN, collect, replication_rows, to_dict
-    from sim.experiments.sweep import previous_points, step_differences
-    from sim.results.kpis import headline_kpis
-    from sim.textsafe import csv_line
+    from sim.experiments.experiment import STREAM_TOKEN, collect, replication_rows
+    from sim.experiments.sweep import previous_points
+    from sim.experiments.sweep_results import sweep_document
+    from sim.results.tidy import csv_lines, sweep_rows
 
     scenario, sha256, file_name = loaded.scenario, loaded.sha256, str(file)
     days = flags.days if flags.days is not None else scenario.horizon_days
-    out_points = []
     exps = []
     start = 0
-    table = SweepTable(scenario, reps, points, chosen)
-    channels = list(scenario.staffed())
-    compared = list(dict.fromkeys([*(k.key for k in table.kpis), *(k.key for k in headline_kpis(channels))]))
-    previous = previous_points(points)
-    streams: dict[str, Callable[[], Iterator[Any]]] = {}
-    for n, (point, group) in enumerate(zip(points, jobs_by_point, strict=True)):
+    for group in jobs_by_point:
         exp = collect(
             group, journal, title=scenario.title, file=file_name, sha256=sha256, currency=scenario.currency,
             channels=list(scenario.staffed()), policies=names, base_seed=base_seed, days=days, offset=start,
         )  # fmt: skip
-        start += len(group)
-        token = STREAM_TOKEN.format(n)
-        d = to_dict(exp, compare=len(names) > 1, stream=token)
-        streams[token] = functools.partial(replication_rows, exp)
         exps.append(exp)
-        entry: dict[str, Any] = {"set": dict(point), "replications": token, "summary": d["summary"]}
+        start += len(group)
+    tokens = [STREAM_TOKEN.format(n) for n in range(len(points))]
+    result = sweep_document(exps, points, reps=reps, chosen=chosen, streams=tokens)
+    table = SweepTable(scenario, reps, points, chosen)
+    previous = previous_points(points)
+    for n, (point, entry) in enumerate(zip(points, result["points"], strict=True)):
         before = previous[n]
         if before is not None:
-            steps = {p: step_differences(exps[before].iter_runs(p), exp.iter_runs(p), compared) for p in names}
-            entry["change_from_previous"] = {
-                "set": dict(points[before]),
-                "differences": {p: {m: iv.to_dict() for m, iv in steps[p].items()} for p in names},
-            }
             table.add_step(points[before], point, names, entry["change_from_previous"]["differences"])
-        out_points.append(entry)
-        table.add(point, names, d["summary"])
-    result = {
-        "format": "cxsim.experiment/1", "kind": "sweep", "cxsim_version": __version__,
-        "scenario": {"title": scenario.title, "file": file_name, "sha256": sha256}, "currency": scenario.currency,
-        "policies": names, "base_seed": base_seed, "reps": reps, "confidence": 0.95, "horizon_days": days,
-        "keys": [k for k, _ in points[0]], "kpis": chosen, "points": out_points,
-    }  # fmt: skip
-    _stream_json(result, streams, flags.json_out)
+        table.add(point, names, entry["summary"])
+    replications: list[Callable[[], Iterator[Any]]] = [functools.partial(replication_rows, exp) for exp in exps]
+    _stream_json(result, dict(zip(tokens, replications, strict=True)), flags.json_out)
     if flags.csv_out is not None:
-        keys: list[str] = [k for k, _ in points[0]]
         with open_atomic(flags.csv_out) as handle:
-            handle.write(csv_line([*keys, "policy", "replication", "seed", "metric", "value"], text=range(len(keys))))
-            text_cells = range(len(keys) + 1)  # the grid values (a text key's value is trainer text) and the policy
-            for pt, exp in zip(out_points, exps, strict=True):
-                head = [pt["set"][k] for k in keys]
-                for row in replication_rows(exp):
-                    for metric, value in row["metrics"].items():
-                        cells = [*head, row["policy"], row["replication"], row["seed"], metric, repr(value)]
-                        handle.write(csv_line(cells, text=text_cells))
+            handle.writelines(csv_lines(sweep_rows(result, replications)))
+    if flags.parquet_out is not None:
+        from sim.results.tidy import write_parquet
+
+        write_parquet(sweep_rows(result, replications), flags.parquet_out)
     return table.tables()
 
 

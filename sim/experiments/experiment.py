@@ -12,7 +12,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import math
 import os
 import tomllib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -23,6 +22,7 @@ from typing import Any, TextIO
 from sim import __version__
 from sim.engine.simulation import Simulation
 from sim.errors import SimError
+from sim.experiments.journal import InMemory
 from sim.experiments.journal import Journal as Journal  # re-exported: the journal lived here
 from sim.experiments.journal import JournalBusy as JournalBusy
 from sim.experiments.journal import JournalError as JournalError
@@ -30,8 +30,9 @@ from sim.experiments.stats import Interval, Running, welch_half_width
 from sim.experiments.verdicts import effect, verdict_text
 from sim.experiments.workers import worker_init
 from sim.results import kpis
+from sim.results.flat import flat_results
+from sim.results.flat import flatten as flatten  # re-exported: it lived here
 from sim.results.intervals import IntervalStats, summary_rows
-from sim.results.intervals import flat_metrics as interval_metrics
 from sim.results.results import build_results
 from sim.rng import replication_seeds
 from sim.scenario.loader import parse_scenario, validate_data
@@ -40,10 +41,9 @@ from sim.scenario.schema import Scenario
 from sim.session.replay import with_choices
 
 EXPERIMENT_FORMAT = "cxsim.experiment/1"
-SKIP = {"format", "cxsim_version", "scenario", "policy", "seed", "currency", "decisions", "commands", "daily", "intervals"}
+# The version of that structure as a number (docs/results-format.md): a file without it is version 1.
+EXPERIMENT_FORMAT_VERSION = 1
 INTERVAL_PREFIX = "intervals."  # per-interval cells: summarised in their own section, not in ``summary``
-DAILY_FIELDS = kpis.DAILY_FIELDS
-CHANNEL_DAILY = kpis.CHANNEL_DAILY
 
 # The KPIs shown in tables and verdicts, as (metric, label, unit): from the one catalogue.
 HEADLINE: tuple[tuple[str, str, str], ...] = tuple(k.row() for k in kpis.HEADLINE)
@@ -58,22 +58,6 @@ def bounded(metric: str, iv: Interval) -> Interval:
     """The interval with its ends clipped to the range the metric can take (0 to 1 for a fraction)."""
     bounds = kpis.fraction_bounds(metric)
     return iv if bounds is None else iv.clipped(*bounds)
-
-
-def flatten(results: dict[str, Any], prefix: str = "") -> dict[str, float]:
-    """Every number of a run's results under a dotted key (None and non-numbers left out)."""
-    out: dict[str, float] = {}
-    for key, value in results.items():
-        if not prefix and key in SKIP:
-            continue
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, path + "."))
-        elif isinstance(value, bool):
-            continue
-        elif isinstance(value, int | float) and math.isfinite(value):
-            out[path] = float(value)
-    return out
 
 
 @dataclass(frozen=True)
@@ -141,17 +125,7 @@ def run_flat(
     sim = Simulation(scenario, policy=policy, seed=seed, horizon_days=days)
     stats = IntervalStats.watch(sim, interval) if interval is not None else None
     sim.run()
-    results = build_results(sim, intervals=stats)
-    flat = flatten(results)
-    if "intervals" in results:
-        flat.update(interval_metrics(results["intervals"]))
-    channel_fields = [f"{ch}_{key}" for ch in results["channels"] for key in CHANNEL_DAILY]
-    for row in results["daily"]:
-        for key in (*DAILY_FIELDS, *channel_fields):
-            value = row.get(key)
-            if value is not None:
-                flat[f"daily.{key}.{row['day']}"] = float(value)
-    return flat
+    return flat_results(build_results(sim, intervals=stats))
 
 
 class SchedulerError(SimError):
@@ -263,7 +237,7 @@ class Experiment:
     seeds: list[int]
     days: float
     runs: dict[str, list[int]]
-    journal: Journal
+    journal: Journal | InMemory
     interval: int | None = None  # minutes per interval cell, when --interval asked for them
     _summaries: dict[str, dict[str, Running]] = field(default_factory=dict, repr=False)
     _paired: dict[str, dict[str, Running]] = field(default_factory=dict, repr=False)
@@ -345,7 +319,7 @@ def plan(
 
 
 def collect(
-    jobs: Sequence[Job], journal: Journal, *, title: str, file: str, sha256: str, currency: str,
+    jobs: Sequence[Job], journal: Journal | InMemory, *, title: str, file: str, sha256: str, currency: str,
     channels: list[str], policies: list[str], base_seed: int, days: float, offset: int = 0, interval: int | None = None,
 ) -> Experiment:  # fmt: skip
     """Group jobs by policy, in seed order; ``offset`` is the index of ``jobs[0]`` in the journal."""
@@ -376,6 +350,11 @@ def replication_rows(exp: Experiment) -> Iterator[dict[str, Any]]:
             yield {"policy": p, "replication": k + 1, "seed": exp.seeds[k], "metrics": exp.journal.get(i)}
 
 
+def summary_dict(exp: Experiment) -> dict[str, dict[str, dict[str, float | int]]]:
+    """The ``summary`` of the experiment's JSON: per policy, every metric's mean and 95 % CI."""
+    return {p: {m: iv.to_dict() for m, iv in exp.summary(p).items()} for p in exp.policies}
+
+
 def to_dict(exp: Experiment, *, compare: bool, stream: str | None = None) -> dict[str, Any]:
     """The experiment as JSON-ready data (identical whatever the number of workers).
 
@@ -384,6 +363,7 @@ def to_dict(exp: Experiment, *, compare: bool, stream: str | None = None) -> dic
     """
     out: dict[str, Any] = {
         "format": EXPERIMENT_FORMAT,
+        "format_version": EXPERIMENT_FORMAT_VERSION,
         "kind": "compare" if compare else "replications",
         "cxsim_version": __version__,
         "scenario": {"title": exp.title, "file": exp.file, "sha256": exp.sha256},
@@ -395,7 +375,7 @@ def to_dict(exp: Experiment, *, compare: bool, stream: str | None = None) -> dic
         "horizon_days": exp.days,
         "confidence": 0.95,
         "replications": stream if stream is not None else list(replication_rows(exp)),
-        "summary": {p: {m: iv.to_dict() for m, iv in exp.summary(p).items()} for p in exp.policies},
+        "summary": summary_dict(exp),
     }
     if exp.interval is not None:
         out["intervals"] = {
@@ -451,12 +431,15 @@ def write_json(data: dict[str, Any], streams: dict[str, Callable[[], Iterator[An
     handle.write(text)
 
 
+def tidy_rows(exp: Experiment, data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The experiment's tidy rows (``sim.results.tidy``), its replications streamed from the journal."""
+    from sim.results.tidy import experiment_rows
+
+    return experiment_rows(data, lambda: replication_rows(exp))
+
+
 def csv_lines(exp: Experiment, data: dict[str, Any]) -> Iterator[str]:
-    """Tidy rows: one per replication x policy x metric, then one summary row per policy x metric."""
-    yield "policy,replication,seed,metric,value,ci_low,ci_high\n"
-    for row in replication_rows(exp):
-        for metric, value in row["metrics"].items():
-            yield f"{row['policy']},{row['replication']},{row['seed']},{metric},{value!r},,\n"
-    for policy, metrics in data["summary"].items():
-        for metric, iv in metrics.items():
-            yield f"{policy},mean,,{metric},{iv['mean']!r},{iv['ci_low']!r},{iv['ci_high']!r}\n"
+    """The tidy rows as CSV: one per replication x policy x metric, then the means, then the paired differences."""
+    from sim.results.tidy import csv_lines as tidy_csv
+
+    return tidy_csv(tidy_rows(exp, data))

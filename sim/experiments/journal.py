@@ -225,3 +225,21 @@ class Journal:
             self._reader = None
         self.path.unlink(missing_ok=True)
         self.release()
+
+
+class InMemory:
+    """Finished replications held in a list, in job order: a study run from Python (``sim.api``).
+
+    A script has no ``--json PATH`` to resume next to, and wants the replications back anyway,
+    so nothing goes to disk; ``Experiment`` reads them with ``get`` as it reads a journal.
+    """
+
+    def __init__(self, results: Sequence[dict[str, float]]) -> None:
+        self._results = list(results)
+
+    def get(self, i: int) -> dict[str, float]:
+        """The metrics of finished job ``i``."""
+        return self._results[i]
+
+    def __len__(self) -> int:
+        return len(self._results)

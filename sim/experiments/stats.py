@@ -54,6 +54,12 @@ class Interval:
         """Plain data for JSON."""
         return {"mean": self.mean, "ci_low": self.low, "ci_high": self.high, "half_width": self.half_width, "n": self.n}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, float | int]) -> Interval:
+        """The interval ``to_dict`` wrote (a clipped one keeps its t half-width)."""
+        low, high, half = float(data["ci_low"]), float(data["ci_high"]), float(data["half_width"])
+        return cls(float(data["mean"]), low, high, int(data["n"]), None if half == (high - low) / 2 else half)
+
 
 def mean_interval(values: Sequence[float], confidence: float = 0.95) -> Interval:
     """Student-t interval of the mean; with one value the interval is the value itself."""

@@ -7,7 +7,8 @@
 replaces its ``agents`` (or the other way round). Several ``--set`` flags make a grid (every combination).
 
 The sweep's report keeps the KPIs of the channel being swept (``sweep_kpis``) and gives the
-paired difference between each point and the one before it (``step_differences``).
+paired difference between each point and the one before it (``step_differences``); the
+results document is ``sim.experiments.sweep_results``.
 """
 
 from __future__ import annotations
@@ -102,7 +103,11 @@ def parse_set(flag: str, limit: int = MAX_POINTS) -> tuple[str, list[Any]]:
 
 def grid(flags: list[str]) -> list[tuple[Override, ...]]:
     """Every combination of the --set values, in flag order (the size is checked before the grid is built)."""
-    parsed = [parse_set(f) for f in flags]
+    return combine([parse_set(f) for f in flags])
+
+
+def combine(parsed: Sequence[tuple[str, Sequence[Any]]]) -> list[tuple[Override, ...]]:
+    """Every combination of the keys' values, in key order (the size is checked before the grid is built)."""
     keys = [k for k, _ in parsed]
     if len(set(keys)) != len(keys):
         raise _bad("a key is set twice")
@@ -178,6 +183,18 @@ def sweep_kpis(channels: Sequence[str], keys: Sequence[str], chosen: Sequence[st
     return out
 
 
+def unknown_kpi(chosen: Iterable[str], scenario: Scenario, flag: str = "--kpi") -> str | None:
+    """The line refusing the first chosen KPI that the scenario's results do not have; None when all are known."""
+    from sim.results.results import result_keys
+    from sim.scenario.checks import did_you_mean
+
+    known = result_keys(scenario)
+    for name in chosen:
+        if name not in known:
+            return f"{flag}: unknown KPI '{name}'{did_you_mean(name, known)} (the dotted keys of cxsim run --json)"
+    return None
+
+
 def previous_points(points: Sequence[tuple[Override, ...]]) -> list[int | None]:
     """For each grid point, the index of the point one step before it along the last key (None for the first of a row).
 
@@ -206,3 +223,4 @@ def step_differences(
             if x is not None and y is not None:
                 acc[m].add(y - x)
     return {m: r.interval() for m, r in acc.items() if r.n}
+

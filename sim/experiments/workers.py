@@ -15,6 +15,7 @@ import threading
 import time
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+MAX_WORKERS = 256  # more processes than this is a typo, not a machine (--workers, workers=)
 held_locks: set[int] = set()  # descriptors of the journal locks this process holds (see Journal.lock)
 
 

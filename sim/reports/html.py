@@ -434,6 +434,20 @@ def _run_report(data: dict[str, Any]) -> str:
     return _page(data["scenario"]["title"], sub, body)
 
 
+def _check_version(data: dict[str, Any]) -> None:
+    """Refuse an experiment file of a later ``format_version`` than this cxsim reads; a file without one is version 1."""
+    from sim.experiments.experiment import EXPERIMENT_FORMAT_VERSION
+
+    version = data.get("format_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ReportError(f"format_version is {version!r}, not a version number; write the file again with cxsim compare/sweep --json")
+    if version > EXPERIMENT_FORMAT_VERSION:
+        raise ReportError(
+            f"written by a newer cxsim (format_version {version}; this one reads up to {EXPERIMENT_FORMAT_VERSION}): "
+            "upgrade cxsim to report on it"
+        )
+
+
 def render(data: dict[str, Any]) -> str:
     """The HTML page for results written by cxsim run, compare or sweep."""
     fmt = data.get("format") if isinstance(data, dict) else None
@@ -442,6 +456,7 @@ def render(data: dict[str, Any]) -> str:
             if fmt == "cxsim.run/1":
                 return _run_report(data)
             if fmt == "cxsim.experiment/1":
+                _check_version(data)
                 return _sweep_report(data) if data.get("kind") == "sweep" else _experiment_report(data)
     except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
         # A results file cxsim wrote always has every key; one that lacks some was cut or edited.

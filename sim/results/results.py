@@ -1,4 +1,4 @@
-"""Results of a run as plain data, and their renderings: JSON, a CSV of tidy rows, a text table.
+"""Results of a run as plain data, and their renderings: JSON, a CSV of tidy rows (sim.results.tidy), a text table.
 
 ``build_results`` is the one place numbers are derived from the metrics, so the CLI, the game's
 debrief and the tests all see the same values. The JSON structure is versioned by its
@@ -7,8 +7,6 @@ debrief and the tests all see the same values. The JSON structure is versioned b
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -18,7 +16,7 @@ from sim.commands import LoggedCommand
 from sim.results.metrics import Metrics
 from sim.results.precision import format_estimate
 from sim.results.tallies import ChannelStats, ExperienceStats
-from sim.results.units import UNITS
+from sim.results.units import unit_of as unit_of  # re-exported: it lived here
 from sim.scenario.schema import STAGE_ORDER, Scenario
 
 if TYPE_CHECKING:
@@ -283,67 +281,8 @@ def format_interval(mean: float, half_width: float, unit: str, currency: str = "
     return format_estimate(mean, half_width, unit, currency)
 
 
-def unit_of(section: str, key: str, currency: str) -> str:
-    """The unit of a leaf value."""
-    if section == "money" or key in ("lifetime_value_mean", "revenue"):
-        return currency
-    return UNITS.get(key, "")
-
-
-def tidy_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per number: policy, seed, section, scope, metric, value, unit."""
-    rows: list[dict[str, Any]] = []
-    currency = results["currency"]
-
-    def add(section: str, scope: str, metric: str, value: Any) -> None:
-        rows.append(
-            {
-                "policy": results["policy"],
-                "seed": results["seed"],
-                "section": section,
-                "scope": scope,
-                "metric": metric,
-                "value": "" if value is None else value,
-                "unit": unit_of(section, metric, currency),
-            }
-        )
-
-    for section in ("customers", "recovery", "money"):
-        for k, v in results[section].items():
-            add(section, "all", k, v)
-    for k, v in results["experience"].items():
-        if isinstance(v, dict):
-            for k2, v2 in v.items():
-                add("experience", k, k2, v2)
-        else:
-            add("experience", "all", k, v)
-    for row in results["daily"]:
-        for k, v in row.items():
-            if k != "day":
-                add("daily", f"day {row['day']}", k, v)
-    for section in ("channels", "touchpoints", "failures"):
-        for scope, values in results[section].items():
-            for k, v in values.items():
-                add(section, scope, k, v)
-    for k in ("orders", "conversion_rate", "lost_orders", "recovered_orders"):
-        add("journey", "all", k, results["journey"][k])
-    for stage, values in results["journey"]["stages"].items():
-        for k, v in values.items():
-            add("journey", stage, k, v)
-    return rows
-
-
 def to_csv(results: dict[str, Any]) -> str:
-    """The tidy rows as CSV text.
+    """The run's tidy rows as CSV text (``sim.results.tidy``: the columns every export shares, units included)."""
+    from sim.results.tidy import csv_lines, run_rows
 
-    A text cell a spreadsheet would run as a formula starts with ``'`` (``unit`` holds the
-    scenario's currency, which is user text); ``seed`` and ``value`` are numbers, written as they are.
-    """
-    from sim.textsafe import csv_text_fields
-
-    buf = io.StringIO()
-    rows = tidy_rows(results)
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_text_fields(row, ("policy", "section", "scope", "metric", "unit")) for row in rows)
-    return buf.getvalue()
+    return "".join(csv_lines(run_rows(results)))

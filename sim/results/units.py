@@ -68,3 +68,10 @@ UNITS: dict[str, str] = {
     "affected": "customers",
     "day": "day",
 }
+
+
+def unit_of(section: str, key: str, currency: str) -> str:
+    """The unit of a leaf value of a results section (``money``, ``channels``...): money in ``currency``."""
+    if section == "money" or key in ("lifetime_value_mean", "revenue"):
+        return currency
+    return UNITS.get(key, "")

@@ -44,6 +44,15 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return ""
 
 
+def unknown_policy(names: Iterable[str], known: Iterable[str], flag: str) -> str | None:
+    """The line refusing the first name that is not a policy of the scenario, with the closest one; None if all are."""
+    policies = list(known)
+    for name in names:
+        if name not in policies:
+            return f"{flag}: unknown policy '{name}'{did_you_mean(name, policies)}"
+    return None
+
+
 def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
     return f"unknown {kind} '{name}'{did_you_mean(name, known)}"
 

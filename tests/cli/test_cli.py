@@ -42,9 +42,14 @@ def test_run_writes_json_and_csv_files(cxsim, tmp_path):
     assert res.exit_code == 0, res.stderr
     assert json.loads(out_json.read_text())["format"] == "cxsim.run/1"
     rows = list(csv.DictReader(out_csv.open()))
-    assert {"policy", "seed", "section", "scope", "metric", "value", "unit"} == set(rows[0])
-    wait = next(r for r in rows if r["scope"] == "phone" and r["metric"] == "wait_mean_min")
-    assert wait["unit"] == "min" and float(wait["value"]) >= 0
+    assert list(rows[0]) == [
+        "set", "policy", "versus", "statistic", "replication", "seed", "metric",
+        "value", "ci_low", "ci_high", "half_width", "n", "unit",
+    ]  # fmt: skip
+    wait = next(r for r in rows if r["metric"] == "channels.phone.wait_mean_min")
+    assert wait["unit"] == "min" and float(wait["value"]) >= 0 and wait["statistic"] == "value" and wait["ci_low"] == ""
+    profit = next(r for r in rows if r["metric"] == "money.profit")
+    assert profit["unit"] == "EUR" and profit["seed"] == "20261124"  # the scenario's seed
     assert not list(tmp_path.glob("*.tmp"))
 
 

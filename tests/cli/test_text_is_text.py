@@ -199,24 +199,25 @@ def test_csv_text_leaves_other_text_and_every_number_alone():
 
 def test_run_csv_keeps_the_currency_as_text_and_numbers_as_numbers(wide, hostile: Path, tmp_path: Path):
     from sim.engine.simulation import Simulation
-    from sim.results.results import build_results, tidy_rows, to_csv
+    from sim.results.results import build_results, to_csv
+    from sim.results.tidy import run_rows
     from sim.scenario.loader import read_scenario
 
     target = tmp_path / "run.csv"
     res = wide("run", str(hostile), "--days", "3", "--no-progress", "--csv", str(target))
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
-    money = [r for r in rows if r["section"] == "money"]
+    money = [r for r in rows if r["metric"].startswith("money.")]
     assert money and all(r["unit"] == f"'{CURRENCY}" for r in money)
     # the value column is exactly the numbers (negative ones included), the text columns as before unless formula-like
     sim = Simulation(read_scenario(hostile).scenario, horizon_days=3)
     sim.run()
     results = build_results(sim)
-    tidy = tidy_rows(results)
+    tidy = list(run_rows(results))
     parsed = list(csv.DictReader(io.StringIO(to_csv(results))))
-    assert [r["value"] for r in parsed] == ["" if t["value"] == "" else str(t["value"]) for t in tidy]
+    assert [r["value"] for r in parsed] == [str(t["value"]) for t in tidy]
     assert any(r["value"].startswith("-") for r in parsed)  # negative numbers stay numbers
-    assert [r["scope"] for r in parsed] == [t["scope"] for t in tidy]
+    assert [r["metric"] for r in parsed] == [t["metric"] for t in tidy]
 
 
 def test_sweep_csv_keeps_text_grid_values_as_text(wide, hostile: Path, tmp_path: Path):
@@ -227,7 +228,7 @@ def test_sweep_csv_keeps_text_grid_values_as_text(wide, hostile: Path, tmp_path:
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
-    assert rows and all(r["title"] == "'=HYPERLINK(1)" for r in rows)
+    assert rows and all(r["set"] == "title==HYPERLINK(1)" for r in rows)  # the cell starts with the key: never a formula
 
 
 # the HTML report escapes every string ---------------------------------------------------------
