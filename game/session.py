@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.atomic import write_text_atomic
 from sim.commands import Choose, LoggedCommand
-from sim.engine.decisions import default_option
+from sim.scenario.teaching import default_option
 from sim.engine.simulation import Observer, Simulation
 from sim.errors import Problem, ScenarioError, SimError
 from sim.results.results import build_results

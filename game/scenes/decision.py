@@ -25,7 +25,8 @@ from game.input import CARD, FOCUS, Intent, Kind
 from game.scene import Host, Scene
 from game.session import Session
 from sim.authoring.option_costs import OptionCost, estimate_option, state_of
-from sim.engine.decisions import PendingDecision, default_option
+from sim.engine.decisions import PendingDecision
+from sim.scenario.teaching import default_option
 
 TITLE, LABEL, SMALL = 18, 16, 13  # text sizes on the card (base sizes, scaled with the window and Ctrl +/-)
 

@@ -22,6 +22,7 @@ from sim.engine.responses import apply_response
 from sim.errors import CommandError
 from sim.records import DecisionMade, DecisionRequested
 from sim.scenario.schema import Decision, FailureTrigger, KpiTrigger, TimeTrigger
+from sim.scenario.teaching import default_option
 
 
 @dataclass
@@ -121,8 +122,3 @@ class DecisionBoard:
                 self.fire(name)
                 if self.ctx.scenario.decisions[name].once:
                     return
-
-
-def default_option(spec: Decision) -> str:
-    """The option taken when nobody chooses: the declared default, else the first."""
-    return spec.default_option or next(iter(spec.options))

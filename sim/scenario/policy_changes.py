@@ -114,7 +114,7 @@ def derive(scenario: Scenario, base: str, change: PolicyChange) -> PolicyVariant
 
 def answers(scenario: Scenario, policy: Policy) -> list[tuple[str, str]]:
     """Every decision of the scenario with the option ``policy`` picks (its own answer, else the decision's default)."""
-    from sim.engine.decisions import default_option
+    from sim.scenario.teaching import default_option
 
     return [(name, policy.decisions.get(name, default_option(spec))) for name, spec in scenario.decisions.items()]
 

@@ -181,3 +181,8 @@ class Lesson(Strict):
     @property
     def baseline_name(self) -> str:
         return self.baseline or "reactive"
+
+
+def default_option(spec: Decision) -> str:
+    """The option taken when nobody chooses: the declared default, else the first."""
+    return spec.default_option or next(iter(spec.options))

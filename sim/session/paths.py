@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from sim.errors import CommandError
 from sim.scenario.schema import Scenario
+from sim.scenario.teaching import default_option
 
 STYLES = ("reactive", "proactive")
 
@@ -26,7 +27,7 @@ def style_answers(scenario: Scenario, style: str, *, policy: str | None = None) 
         if styled:
             out[name] = styled[0]
         else:
-            out[name] = base.decisions.get(name) or decision.default_option or next(iter(decision.options))
+            out[name] = base.decisions.get(name) or default_option(decision)
     return out
 
 
