@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from sim.atomic import write_text_atomic
 from sim.commands import Choose, LoggedCommand
-from sim.scenario.teaching import default_option
 from sim.engine.simulation import Observer, Simulation
 from sim.errors import Problem, ScenarioError, SimError
 from sim.results.results import build_results
 from sim.scenario.loader import LoadedScenario, read_scenario
 from sim.scenario.schema import Decision, Scenario
+from sim.scenario.teaching import default_option
 from sim.session.file import SessionRecord, read_session, resolve_scenario_path
 from sim.session.replay import replay
 
