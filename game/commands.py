@@ -159,8 +159,8 @@ def register(app: typer.Typer) -> None:
         try:
             code = run_game(options)
         finally:
-            if link is not None:
-                _leave(link)
+            if options.classroom is not None:  # joined with --join, or on the title's join screen
+                _leave(options.classroom)
         raise typer.Exit(code)
 
 
