@@ -135,8 +135,11 @@ def start_reporting(opts: GameOptions, session: Session, *, new: bool) -> Report
     """
     if opts.lrs is None:
         return None
-    team = opts.classroom.reply.team if opts.classroom is not None else ""
-    reporter = Reporter.for_record(opts.lrs, session.record, scenario=session.scenario, team=team)
+    joined = opts.classroom.reply if opts.classroom is not None else None  # a classroom team: its name, its class
+    reporter = Reporter.for_record(
+        opts.lrs, session.record, scenario=session.scenario, team=joined.team if joined else "",
+        class_registration=joined.registration if joined else "", team_account=joined.team_account if joined else "",
+    )  # fmt: skip
     if new:
         reporter.launched()
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,34 +65,102 @@ def session_info(
     )
 
 
-class Reporter:
-    """One session's reporting to an LRS through the outbox (see the module docstring)."""
+class Sender:
+    """Statements into the outbox, and one background thread that sends it: what every reporter shares."""
 
-    def __init__(
-        self, config: LrsConfig, info: st.SessionInfo, *, scenario: Scenario | None = None,
-        clock: Callable[[], str] = utc_now, background: bool = True,
-    ) -> None:  # fmt: skip
-        self.config, self.info, self.scenario = config, info, scenario
+    def __init__(self, config: LrsConfig, *, clock: Callable[[], str] = utc_now, background: bool = True) -> None:
+        self.config = config
         self.outbox = Outbox(config.outbox)
-        self.cards = decision_cards(scenario) if scenario is not None else {}
         self.clock, self.background = clock, background
-        self.answers: dict[str, int] = {}
-        self.styles: list[str] = []  # of every answer, for ``proactive_share``
         self.last_report: FlushReport | None = None
         self.error: Exception | None = None
         self._lock = threading.Lock()
         self._wanted = False
         self._thread: threading.Thread | None = None
 
+    def _queue(self, *statements: dict[str, Any]) -> None:
+        try:
+            self.outbox.add(statements)
+        except Exception as exc:  # reporting must never take a training session down
+            self.error = exc
+            return
+        if self.background:
+            self._wake()
+        else:
+            self._send()
+
+    def _send(self) -> None:
+        try:
+            self.last_report = flush(self.outbox, self.config)
+            self.error = None
+        except Exception as exc:
+            self.error = exc
+
+    def _wake(self) -> None:
+        with self._lock:
+            self._wanted = True
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="cxsim-lrs", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._wanted:
+                    self._thread = None
+                    return
+                self._wanted = False
+            self._send()
+
+    def close(self, timeout_s: float = 5.0) -> FlushReport | None:
+        """Wait up to ``timeout_s`` for the background send to finish; what is not sent stays in the outbox."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+        return self.last_report
+
+    def status(self) -> str:
+        """One line for a front end: what was sent, or why statements are waiting."""
+        if self.error is not None:
+            return f"LMS reporting: {self.error}"
+        report = self.last_report
+        if report is None:
+            return "LMS reporting: sending"
+        if report.stopped is not None:
+            return f"LMS reporting: {report.remaining} statements wait in the outbox ({report.stopped.reason})"
+        if report.rejected:
+            return f"LMS reporting: {len(report.rejected)} statements rejected by the LRS ({report.rejected[0][1]})"
+        return "LMS reporting: all statements sent"
+
+
+class Reporter(Sender):
+    """One session's reporting to an LRS through the outbox (see the module docstring)."""
+
+    def __init__(
+        self, config: LrsConfig, info: st.SessionInfo, *, scenario: Scenario | None = None,
+        clock: Callable[[], str] = utc_now, background: bool = True,
+    ) -> None:  # fmt: skip
+        super().__init__(config, clock=clock, background=background)
+        self.info, self.scenario = info, scenario
+        self.cards = decision_cards(scenario) if scenario is not None else {}
+        self.answers: dict[str, int] = {}
+        self.styles: list[str] = []  # of every answer, for ``proactive_share``
+
     @classmethod
     def for_record(
-        cls, config: LrsConfig, record: SessionRecord, *, scenario: Scenario | None = None, team: str = "", background: bool = True
-    ) -> Reporter:
-        """The reporter of the session a ``SessionRecord`` describes (the game's ``Session.record``), primed with its answers."""
+        cls, config: LrsConfig, record: SessionRecord, *, scenario: Scenario | None = None, team: str = "", background: bool = True,
+        class_registration: str = "", team_account: str = "",
+    ) -> Reporter:  # fmt: skip
+        """The reporter of the session a ``SessionRecord`` describes (the game's ``Session.record``), primed with its answers.
+
+        A classroom team passes its class's registration and its account (``SessionInfo``).
+        """
         info = session_info(
             scenario_file=record.scenario_file, scenario_title=record.scenario_title, scenario_sha256=record.scenario_sha256,
             policy=record.policy, seed=record.seed, trainee=record.trainee, started_at=record.started_at, team=team,
         )  # fmt: skip
+        info = replace(info, class_registration=class_registration, team_account=team_account)
         reporter = cls(config, info, scenario=scenario, background=background)
         reporter.prime(record.commands)
         return reporter
@@ -161,60 +230,3 @@ class Reporter:
     def terminated(self) -> None:
         """The trainee left the session for good (after ``completed``; ``suspended`` is for a session to resume)."""
         self._queue(st.terminated(self.config.naming, self.info, self.clock()))
-
-    # --- sending ---------------------------------------------------------------------------------
-
-    def _queue(self, *statements: dict[str, Any]) -> None:
-        try:
-            self.outbox.add(statements)
-        except Exception as exc:  # reporting must never take a training session down
-            self.error = exc
-            return
-        if self.background:
-            self._wake()
-        else:
-            self._send()
-
-    def _send(self) -> None:
-        try:
-            self.last_report = flush(self.outbox, self.config)
-            self.error = None
-        except Exception as exc:
-            self.error = exc
-
-    def _wake(self) -> None:
-        with self._lock:
-            self._wanted = True
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="cxsim-lrs", daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                if not self._wanted:
-                    self._thread = None
-                    return
-                self._wanted = False
-            self._send()
-
-    def close(self, timeout_s: float = 5.0) -> FlushReport | None:
-        """Wait up to ``timeout_s`` for the background send to finish; what is not sent stays in the outbox."""
-        with self._lock:
-            thread = self._thread
-        if thread is not None:
-            thread.join(timeout_s)
-        return self.last_report
-
-    def status(self) -> str:
-        """One line for a front end: what was sent, or why statements are waiting."""
-        if self.error is not None:
-            return f"LMS reporting: {self.error}"
-        report = self.last_report
-        if report is None:
-            return "LMS reporting: sending"
-        if report.stopped is not None:
-            return f"LMS reporting: {report.remaining} statements wait in the outbox ({report.stopped.reason})"
-        if report.rejected:
-            return f"LMS reporting: {len(report.rejected)} statements rejected by the LRS ({report.rejected[0][1]})"
-        return "LMS reporting: all statements sent"
