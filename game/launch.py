@@ -9,8 +9,9 @@ screen by name.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
 from sim.experiments.workload import customers_per_run, describe, repeated
@@ -24,6 +25,7 @@ from .session import Session, load_saved, unfinished_sessions
 
 if TYPE_CHECKING:
     from sim.classroom.client import TeamLink
+    from sim.scenario.schema import Scenario
 
     from .options import GameOptions
     from .scene import Host
@@ -140,11 +142,27 @@ def start_reporting(opts: GameOptions, session: Session, *, new: bool) -> Report
         opts.lrs, session.record, scenario=session.scenario, team=joined.team if joined else "",
         class_registration=joined.registration if joined else "", team_account=joined.team_account if joined else "",
     )  # fmt: skip
+    if joined is not None:  # the LMS gets the score the host's leaderboard shows: the session's scorecard
+        reporter.score = scorecard_score(session.scenario)
     if new:
         reporter.launched()
     else:
         reporter.resumed(session.sim.now)
     return reporter
+
+
+def scorecard_score(scenario: Scenario) -> Callable[[Mapping[str, Any]], float | None]:
+    """A finished run's score on the scenario's scorecard, from its results, as the host ranks a team (``sim.classroom.board``)."""
+    from sim.classroom.client import results_values
+    from sim.scenario.scorecard import scorecard_of
+
+    card = scorecard_of(scenario.scorecard)
+
+    def score(results: Mapping[str, Any]) -> float | None:
+        minutes = results.get("sim_minutes", 0.0)
+        return card.score(results_values(dict(results), card.kpis), float(minutes) if isinstance(minutes, int | float) else 0.0)
+
+    return score
 
 
 def resume_saved(host: Host, path: Path) -> str | None:

@@ -119,7 +119,11 @@ def kpi_values(sim: Simulation, keys: list[str]) -> dict[str, float | None]:
     """The run's results at this moment, at each dotted key (None where there is no number yet)."""
     from sim.results.results import build_results
 
-    results = build_results(sim)
+    return results_values(build_results(sim), keys)
+
+
+def results_values(results: dict[str, Any], keys: list[str]) -> dict[str, float | None]:
+    """A results document's numbers at each dotted key (``experience.affected.nps``); None where there is none."""
     out: dict[str, float | None] = {}
     for key in keys:
         value: Any = results

@@ -146,6 +146,8 @@ class Reporter(Sender):
         self.cards = decision_cards(scenario) if scenario is not None else {}
         self.answers: dict[str, int] = {}
         self.styles: list[str] = []  # of every answer, for ``proactive_share``
+        # the score of a finished session's results, when the caller has one (a classroom team: its scorecard's)
+        self.score: Callable[[Mapping[str, Any]], float | None] | None = None
 
     @classmethod
     def for_record(
@@ -208,10 +210,13 @@ class Reporter(Sender):
     def finished(self, results: Mapping[str, Any], score_scaled: float | None = None) -> None:
         """``completed`` from a ``cxsim.run/1`` results document, then ``terminated``: the end of a played session.
 
-        ``score_scaled`` None: the share of this session's styled answers that were proactive.
+        ``score_scaled`` None: ``score`` of the results if the reporter was given one, else the
+        share of this session's styled answers that were proactive.
         """
         currency = results.get("currency", "")
         minutes = results.get("sim_minutes", 0.0)
+        if score_scaled is None and self.score is not None:
+            score_scaled = self.score(results)
         self.completed(
             score_scaled if score_scaled is not None else st.proactive_share(self.styles), st.headline_kpis(results),
             sim_minutes=float(minutes) if isinstance(minutes, int | float) else 0.0,

@@ -105,3 +105,5 @@ def test_the_host_and_every_team_report_under_the_class_registration(lrs, no_lrs
         assert len(answered) == next(t["decisions"] for t in final["teams"] if t["name"] == name) > 0
         style = {s["result"]["extensions"][n.extension("style")] for s in answered}
         assert style == {TEAMS[name]}
+        completed = next(s for s in mine if verb(s) == "completed")
+        assert completed["result"]["score"]["scaled"] == pytest.approx(scores[name], abs=1e-4)  # the leaderboard's score
