@@ -141,6 +141,7 @@ def start_reporting(opts: GameOptions, session: Session, *, new: bool) -> Report
     reporter = Reporter.for_record(
         opts.lrs, session.record, scenario=session.scenario, team=joined.team if joined else "",
         class_registration=joined.registration if joined else "", team_account=joined.team_account if joined else "",
+        scenario_key=joined.scenario_name if joined else "",
     )  # fmt: skip
     if joined is not None:  # the LMS gets the score the host's leaderboard shows: the session's scorecard
         reporter.score = scorecard_score(session.scenario)

@@ -152,17 +152,21 @@ class Reporter(Sender):
     @classmethod
     def for_record(
         cls, config: LrsConfig, record: SessionRecord, *, scenario: Scenario | None = None, team: str = "", background: bool = True,
-        class_registration: str = "", team_account: str = "",
+        class_registration: str = "", team_account: str = "", scenario_key: str = "",
     ) -> Reporter:  # fmt: skip
         """The reporter of the session a ``SessionRecord`` describes (the game's ``Session.record``), primed with its answers.
 
-        A classroom team passes its class's registration and its account (``SessionInfo``).
+        A classroom team passes its class's registration and its account (``SessionInfo``), and
+        the host's name of the scenario (``scenario_key``: the team's own copy of the file is
+        named after the session too), so its statements are on the activity the host's are.
         """
         info = session_info(
             scenario_file=record.scenario_file, scenario_title=record.scenario_title, scenario_sha256=record.scenario_sha256,
             policy=record.policy, seed=record.seed, trainee=record.trainee, started_at=record.started_at, team=team,
         )  # fmt: skip
-        info = replace(info, class_registration=class_registration, team_account=team_account)
+        info = replace(
+            info, class_registration=class_registration, team_account=team_account, scenario_key=scenario_key or info.scenario_key
+        )
         reporter = cls(config, info, scenario=scenario, background=background)
         reporter.prime(record.commands)
         return reporter
