@@ -109,3 +109,13 @@ def test_the_host_and_every_team_report_under_the_class_registration(lrs, no_lrs
         assert style == {TEAMS[name]}
         completed = next(s for s in mine if verb(s) == "completed")
         assert completed["result"]["score"]["scaled"] == pytest.approx(scores[name], abs=1e-4)  # the leaderboard's score
+
+
+def test_a_bad_lrs_config_stops_the_host_before_it_listens(no_lrs_config, tmp_path):
+    bad = tmp_path / "lrs.toml"
+    bad.write_text('endpoint = "ftp://lrs.example.org/xapi/"\n', encoding="utf-8")
+    proc = cxsim("host", str(HIKE), "--port", "0", "--db", str(tmp_path / "s.sqlite"), "--lrs-config", str(bad), cwd=tmp_path)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and out == ""
+    assert err.strip().splitlines() == [f"{bad}: endpoint: expected an http:// or https:// URL, found 'ftp://lrs.example.org/xapi/'"]
+    assert not (tmp_path / "s.sqlite").exists()  # no session was opened
