@@ -45,6 +45,7 @@ class HostOptions:
     days: float | None = None
     names: str | None = None  # 'show' or 'hide' the teams' names in the debrief (None: keep the session's, 'show' when new)
     lrs: LrsConfig | None = None  # report the class session to an LMS over xAPI (docs/lms.md)
+    join_rate: int = 30  # join attempts a minute from one address (bench/classroom.py joins 41 teams from 127.0.0.1)
 
     @property
     def database(self) -> Path:
@@ -205,7 +206,10 @@ def run_host(options: HostOptions, say: Callable[[str], None]) -> int:
         if reporter is not None:
             reporter.ended(board)
 
-    app = create_app(opened.store, session, opened.scenario, opened.scorecard, join_url=join_url, on_ready=ready, on_end=ended)
+    app = create_app(
+        opened.store, session, opened.scenario, opened.scorecard, join_url=join_url, join_limit=(options.join_rate, 60.0),
+        on_ready=ready, on_end=ended,
+    )  # fmt: skip
     config = uvicorn.Config(app, log_level="warning", access_log=False, ws_max_size=16 * 1024, lifespan="on")
     try:
         uvicorn.Server(config).run(sockets=[sock])

@@ -33,6 +33,9 @@ def host(
             " ~/.config/cxsim/lrs.toml if it exists; CXSIM_LRS_* variables win over it.",
         ),
     ] = None,
+    join_rate: Annotated[
+        int, typer.Option(min=1, hidden=True, help="Join attempts a minute allowed from one address (benches).")
+    ] = 30,
 ) -> None:
     """Host a classroom session: teams join from the game, the facilitator follows them on a dashboard.
 
@@ -62,6 +65,7 @@ def host(
 
     lrs = configured(lrs_config)  # a bad config: one line naming the file (or variable) and the key, exit 2
     options = HostOptions(
-        scenario=scenario, port=port, lan=lan, db=db, new=new, seed=seed, policy=policy, days=days, names=names, lrs=lrs
-    )
+        scenario=scenario, port=port, lan=lan, db=db, new=new, seed=seed, policy=policy, days=days, names=names, lrs=lrs,
+        join_rate=join_rate,
+    )  # fmt: skip
     raise typer.Exit(run_host(options, say))
