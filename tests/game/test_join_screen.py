@@ -41,6 +41,12 @@ def open_join_screen(d: Driver) -> JoinScene:
     return d.scene
 
 
+def wait_answer(d: Driver, screen: JoinScene) -> None:
+    """Run frames until the join (a thread) has its answer: bounded in real seconds, not frames, which run unthrottled."""
+    wait_for(lambda: (d.frames(1), not screen.joining)[1], "the host's answer on the join screen", 30, every=0.01)
+    d.frames(2)
+
+
 def retype(d: Driver, entry, text: str) -> None:
     """Click in a field, select what it holds (Ctrl+A) and type over it."""
     d.click(entry.get_abs_rect().center)
@@ -63,14 +69,16 @@ def test_a_bad_url_a_bad_name_and_an_unreachable_host_are_one_line_each(trainee)
     assert "Join URL: 'http://127.0.0.1:9/dashboard' is not a join URL; use the one cxsim host printed" in d.text()
     assert screen.url_entry.is_focused  # back in the field that is wrong
 
-    retype(d, screen.url_entry, "http://127.0.0.1:9/join/ABCDEF")
+    retype(d, screen.url_entry, "")
+    pygame.scrap.put_text("http://127.0.0.1:9/join/ABCDEF")  # copied from the facilitator's message
+    d.key(pygame.K_v, mod=pygame.KMOD_CTRL)  # and pasted
+    assert screen.url_entry.get_text() == "http://127.0.0.1:9/join/ABCDEF"
     retype(d, screen.team_entry, "   ")
     d.click_button("Join")
     assert "Team name: a team name is needed" in d.text()
     retype(d, screen.team_entry, "Blue")
     d.click_button("Join")
-    d.until(lambda: not screen.joining, 600)  # port 9 on 127.0.0.1: nothing listens, refused at once
-    d.frames(2)
+    wait_answer(d, screen)  # port 9 on 127.0.0.1: nothing listens, refused at once
     assert "Cannot reach the host at http://127.0.0.1:9 (Connection refused)" in d.text()
     assert d.scene is screen and d.app.options.classroom is None
 
@@ -92,14 +100,13 @@ def test_a_trainee_joins_from_the_title_plays_and_the_host_sees_the_team_and_its
     d.key(pygame.K_TAB)
     d.type_text("blue")  # names are unique without case
     d.key(pygame.K_RETURN)
-    d.until(lambda: not screen.joining, 600)
-    d.frames(2)
+    wait_answer(d, screen)
     assert "The host refused: a team named 'Blue' has already joined" in d.text()
     assert d.scene is screen
 
     retype(d, screen.team_entry, "  Green   Team ")  # runs of spaces become one, as on the command line
     d.key(pygame.K_RETURN)
-    d.until(lambda: d.scene.name == "briefing", 600)
+    wait_for(lambda: (d.frames(1), d.scene.name == "briefing")[1], "the briefing of the host's scenario", 30, every=0.01)
     link = d.app.options.classroom
     assert link is not None and link.reply.team == "Green Team" and d.app.options.days == 1.0
     assert [t["name"] for t in board(host)["teams"]] == ["Blue", "Green Team"]
