@@ -28,11 +28,12 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q -n 2 -m slow
 
-## bench: speed and memory against a reference measured in the same run
+## bench: speed and memory against a reference measured in the same run (engine, game frames, window, classroom host)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python bench/game_frames.py
 	$(BIN)/python bench/window_frames.py
+	$(BIN)/python bench/classroom.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

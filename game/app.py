@@ -323,7 +323,7 @@ class App:
             scene = self.top
         link = self.options.classroom  # a classroom session (--join): report to the host; its pause holds time
         if link is not None and self.session is not None:
-            link.observe(self.session.sim, self.session.finished)
+            link.observe(self.session.sim, self.session.finished, run=self.session.record.started_at)
         held = link is not None and link.holds_time and scene.name in HELD_BY_HOST
         if not held and (self.tour is None or self.tour.showing(scene, self.painter) is None):  # time holds under a mark
             scene.update(dt)

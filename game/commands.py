@@ -159,18 +159,16 @@ def register(app: typer.Typer) -> None:
         try:
             code = run_game(options)
         finally:
-            if link is not None:
-                _leave(link)
+            if options.classroom is not None:  # joined with --join, or on the title's join screen
+                _leave(options.classroom)
         raise typer.Exit(code)
 
 
 def _lrs(path: Path | None) -> LrsConfig | None:
     """The LRS the game reports to: ``--lrs-config``, else what ``cxsim lrs`` would use; None if none is set up."""
-    from sim.lms.config import is_configured, load_config
+    from sim.lms.config import configured
 
-    if path is None and not is_configured():
-        return None
-    return load_config(path)
+    return configured(path)
 
 
 def _join(

@@ -17,7 +17,8 @@ The bindings, as docs/game.md and the README list them:
 - while a coach mark is shown: Enter, Space, Right or Down go on, Left or Up go back, Esc skips the tour
   (the other keys still reach the screen under it);
 - on the briefing and the debrief: Page Up / Page Down;
-- in a text field (the trainee's name): letters type, Enter / Tab / Esc leave it;
+- in a text field (the trainee's name; the join screen's URL and team name): letters type, Ctrl+V pastes,
+  Enter / Tab / Esc leave it (on the join screen Enter in the name joins);
 - in the file dialog: Tab / Shift+Tab move between the file list, the path, OK, Cancel and the
   folder up; Up / Down move in the list; Enter opens (a folder, a file, the typed path); Esc closes.
 """

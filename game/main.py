@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from .app import App
-from .launch import resume_saved
+from .launch import continue_class, resume_saved
 from .options import GameOptions
 
 
@@ -14,7 +14,9 @@ def run_game(options: GameOptions) -> int:
     logging.basicConfig(level=logging.WARNING, format="cxsim game: %(message)s")
     app = App(options)
     app.push("title")
-    if options.resume is not None:
+    if options.resume is None:
+        continue_class(app)  # joined again (--join) after the game was closed: the team's run goes on
+    else:
         error = resume_saved(app, options.resume)
         if error:
             app.replace("title", error=error)

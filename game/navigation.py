@@ -13,6 +13,7 @@ from .scene import Scene
 from .scenes.briefing import BriefingScene
 from .scenes.debrief import DebriefScene
 from .scenes.decision import DecisionScene
+from .scenes.join import JoinScene
 from .scenes.pause import PauseScene
 from .scenes.picker import PickerScene
 from .scenes.play import PlayScene
@@ -22,6 +23,7 @@ from .scenes.title import TitleScene
 SCENES: Mapping[str, type[Scene]] = {
     "title": TitleScene,  # name, start, continue a saved session
     "picker": PickerScene,  # the bundled scenarios or a file (loaded)
+    "join": JoinScene,  # join a classroom session: the join URL and a team name (url=, team=, error= to start with)
     "briefing": BriefingScene,  # loaded=LoadedScenario
     "play": PlayScene,  # session=Session, view=LiveView
     "decision": DecisionScene,  # session=, pending=PendingDecision, run_time=the play screen's update (overlay)

@@ -1,4 +1,4 @@
-"""The title screen: what cxsim teaches, the trainee's name, start or continue a saved session.
+"""The title screen: what cxsim teaches, the trainee's name, start or continue a saved session, join a class.
 
 Starting under a name that has an unfinished session (of the same scenario, when the game was
 started on a file) asks first: continue that one, or start a new one beside it (the saved one
@@ -53,7 +53,7 @@ class TitleScene(Scene):
         labels = (
             ("Continue saved session  (Enter)", "Start a new session", "Back  (Esc)")
             if self.unfinished is not None
-            else ("Start training  (Enter)", "Continue saved session", "Quit")
+            else ("Start training  (Enter)", "Continue saved session", "Join a class", "Quit")
         )
         bw = min(width, max(p.px(360), *(p.width(t, 15) + p.px(40) for t in labels)))
         bh, gap = p.line_h(15) + p.px(16), p.px(10)
@@ -70,7 +70,8 @@ class TitleScene(Scene):
                 y += bh + gap
             return
         self.autosave = latest_autosave(self.host.options.save_dir)
-        shown = [labels[0], *([labels[1]] if self.autosave is not None else []), labels[2]]
+        joined = self.host.options.classroom is not None  # joined already (--join, or the join screen): no second class
+        shown = [labels[0], *([labels[1]] if self.autosave is not None else []), *([labels[2]] if not joined else []), labels[3]]
         field_h = p.line_h(15) + p.px(14)
         below = field_h + gap + len(shown) * (bh + gap)
         head = [
@@ -86,7 +87,7 @@ class TitleScene(Scene):
         self.name_entry.set_text(self.host.options.trainee)
         self.name_entry.set_text_length_limit(40)
         y += field_h + gap
-        actions = {labels[0]: self.start, labels[1]: self.resume, labels[2]: lambda: self.host.quit(0)}
+        actions = {labels[0]: self.start, labels[1]: self.resume, labels[2]: self.join, labels[3]: lambda: self.host.quit(0)}
         for label in shown:
             self.add_button(manager, pygame.Rect(x, y, bw, bh), label, actions[label])
             y += bh + gap
@@ -173,6 +174,11 @@ class TitleScene(Scene):
         self.unfinished = None
         self.focus = 0
         self.host.rebuild()
+
+    def join(self) -> None:
+        """The join screen (game/scenes/join.py); the name typed here stays the trainee's, the team's name is asked there."""
+        self.host.options.trainee = self.trainee()
+        self.host.push("join")
 
     def resume(self) -> None:
         if self.autosave is not None:

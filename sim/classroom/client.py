@@ -22,7 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from sim.classroom.outbox import Outbox
@@ -50,13 +50,36 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "team"
 
 
+class JoinError(CommandError):
+    """Joining is refused or impossible; ``field`` says what about: the join ``url``, the ``team`` name, or the ``host``.
+
+    The command line names its flag (``--join: ...``, ``--team: ...``); the game's join screen
+    shows the same ``reason`` under its own label, so both apply one set of rules in one wording.
+    """
+
+    FLAGS: ClassVar[dict[str, str]] = {"url": "--join", "team": "--team", "host": "--join"}
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{self.FLAGS[field]}: {reason}")
+
+
 def parse_join_url(url: str) -> tuple[str, str]:
-    """(base URL, join code) of ``http://HOST:PORT/join/CODE``; a ``CommandError`` for anything else."""
+    """(base URL, join code) of ``http://HOST:PORT/join/CODE``; a ``JoinError`` for anything else."""
     parts = urlsplit(url.strip())
     found = JOIN_PATH.match(parts.path)
     if parts.scheme not in ("http", "https") or not parts.netloc or found is None or parts.query or parts.fragment:
-        raise CommandError(f"--join: '{url[:200]}' is not a join URL; use the one cxsim host printed (http://HOST:PORT/join/CODE)")
+        raise JoinError("url", f"'{url[:200]}' is not a join URL; use the one cxsim host printed (http://HOST:PORT/join/CODE)")
     return f"{parts.scheme}://{parts.netloc}", found.group(1)
+
+
+def checked_team_name(team: str) -> str:
+    """The team name as the host keeps it (``protocol.team_name``), or a ``JoinError`` saying what is wrong with it."""
+    try:
+        return team_name(team)
+    except ValueError as exc:
+        raise JoinError("team", str(exc)) from None
 
 
 def request(url: str, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
@@ -84,11 +107,23 @@ def detail(exc: urllib.error.HTTPError) -> str:
     return str(found)[:200] if found else f"HTTP {exc.code}"
 
 
+def reason(exc: Exception) -> str:
+    """Why a request failed, in a few words (``urlopen`` wraps the socket's error: 'Connection refused')."""
+    inner = getattr(exc, "reason", None)
+    if isinstance(inner, OSError) and inner.strerror:
+        return inner.strerror
+    return str(inner or exc)[:200]
+
+
 def kpi_values(sim: Simulation, keys: list[str]) -> dict[str, float | None]:
     """The run's results at this moment, at each dotted key (None where there is no number yet)."""
     from sim.results.results import build_results
 
-    results = build_results(sim)
+    return results_values(build_results(sim), keys)
+
+
+def results_values(results: dict[str, Any], keys: list[str]) -> dict[str, float | None]:
+    """A results document's numbers at each dotted key (``experience.affected.nps``); None where there is none."""
     out: dict[str, float | None] = {}
     for key in keys:
         value: Any = results
@@ -110,7 +145,9 @@ class TeamLink:
         self.last_answer = time.monotonic()
         self.problem: str | None = None  # the last reason the host refused something, for the banner and the log
         self._sim: Simulation | None = None
-        self._seen = 0
+        self._seen = 0  # entries of the run's command log looked at
+        self._decisions = 0  # the run's decisions queued so far (by this game or one before it, in the outbox)
+        self._counted = 0  # the run's decisions looked at by this game
         self._last_snapshot = -SNAPSHOT_EVERY_S
         self._done = False
         self._wake = threading.Event()
@@ -136,19 +173,36 @@ class TeamLink:
             return f"Host unreachable: your run goes on; {self.outbox.count()} updates wait to be sent"
         return BANNERS.get(self.state)
 
-    def observe(self, sim: Simulation, finished: bool) -> None:
-        """Called every frame: queue new decisions now, a snapshot every second, a last one when the run finished."""
+    def observe(self, sim: Simulation, finished: bool, run: str = "") -> None:
+        """Called every frame: queue new decisions now, a snapshot every second, a last one when the run finished.
+
+        ``run`` names the run (the game passes its session's start time, which a resumed session
+        keeps). The outbox keeps how many of that run's decisions it queued, in the transaction
+        that queues each one; a game that goes on with the same run after it was closed replays
+        those decisions from its autosave and queues only the ones after them, so the host sees
+        each decision once and the sequence numbers go on. Another run (or none named) starts
+        from its first decision.
+        """
         if self._done:
             return
-        if sim is not self._sim:  # a new run (the first, or one started again): its log starts from the beginning
+        if sim is not self._sim:  # a new run, or a run resumed in a new game: where its decisions start
+            same = bool(run) and self.outbox.get("run") == run
             self._sim, self._seen = sim, 0
+            self._decisions = int(self.outbox.get("run_decisions") or 0) if same else 0
+            self._counted = 0
+            self.outbox.set("run", run)
+            self.outbox.set("run_decisions", str(self._decisions))
         log = sim.command_log
         for logged in log[self._seen :]:
             if isinstance(logged.command, Choose):
+                self._counted += 1
+                if self._counted <= self._decisions:  # queued by the game that played this run before
+                    continue
+                self._decisions = self._counted
                 self.outbox.put({
                     "kind": "decision", "sim_minutes": logged.time, "decision": logged.command.decision,
                     "option": logged.command.option,
-                })  # fmt: skip
+                }, meta={"run_decisions": str(self._decisions)})  # fmt: skip
                 self._wake.set()
         self._seen = len(log)
         now = time.monotonic()
@@ -221,24 +275,21 @@ def join(url: str, team: str, folder: Path, scenario_file: Path | None = None) -
     started again joins as the same team and sends what the last one could not.
     """
     base, code = parse_join_url(url)
-    try:
-        name = team_name(team)
-    except ValueError as exc:
-        raise CommandError(f"--team: {exc}") from None
+    name = checked_team_name(team)
     outbox = Outbox(folder / f"classroom-{code.lower()}-{slug(name)}.outbox.sqlite")
     try:
         answer = request(f"{base}/join/{code}", {"team": name, "token": outbox.get("token")})
         reply = JoinReply.model_validate(answer)
     except urllib.error.HTTPError as exc:
         outbox.close()
-        raise CommandError(f"--join: the host refused: {detail(exc)}") from None
+        raise JoinError("host", f"the host refused: {detail(exc)}") from None
     except (OSError, ValueError) as exc:
         outbox.close()
-        raise CommandError(f"--join: cannot reach the host at {base} ({exc})") from None
+        raise JoinError("host", f"cannot reach the host at {base} ({reason(exc)})") from None
     text = reply.scenario_toml.encode("utf-8")
     if hashlib.sha256(text).hexdigest() != reply.scenario_sha256:
         outbox.close()
-        raise CommandError("--join: the scenario the host sent does not match its SHA-256; try again")
+        raise JoinError("host", "the scenario the host sent does not match its SHA-256; try again")
     stem = f"{slug(reply.scenario_name)}-{code.lower()}"
     if scenario_file is not None:
         if hashlib.sha256(scenario_file.read_bytes()).hexdigest() != reply.scenario_sha256:

@@ -15,6 +15,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sim.classroom.store import SessionRow, Store
 from sim.errors import CommandError
@@ -22,7 +23,12 @@ from sim.scenario.loader import LoadedScenario, parse_scenario, read_scenario
 from sim.scenario.schema import Scenario
 from sim.scenario.scorecard import Scorecard, scorecard_of
 
+if TYPE_CHECKING:
+    from sim.lms.class_reporter import ClassReporter
+    from sim.lms.config import LrsConfig
+
 DEFAULT_PORT = 8765
+LRS_GRACE_S = 3.0  # when the host stops, how long its last LMS statements may take to leave
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ class HostOptions:
     policy: str | None = None
     days: float | None = None
     names: str | None = None  # 'show' or 'hide' the teams' names in the debrief (None: keep the session's, 'show' when new)
+    lrs: LrsConfig | None = None  # report the class session to an LMS over xAPI (docs/lms.md)
+    join_rate: int = 30  # join attempts a minute from one address (bench/classroom.py joins 41 teams from 127.0.0.1)
 
     @property
     def database(self) -> Path:
@@ -146,6 +154,23 @@ def lan_address() -> str:
         probe.close()
 
 
+def class_reporter(opened: Opened, config: LrsConfig) -> ClassReporter:
+    """The class session's LMS reporter: a new session says ``launched`` and ``initialized`` (a resumed one did)."""
+    from sim.lms.class_reporter import ClassReporter
+    from sim.lms.statements import ClassInfo, class_registration
+
+    row = opened.session
+    klass = ClassInfo(
+        code=row.code, registration=class_registration(row.code, row.sha256, row.created_at),
+        scenario_key=Path(row.scenario_file).stem or row.scenario_name, scenario_title=opened.scenario.title,
+        scenario_sha256=row.sha256, policy=row.policy, seed=row.seed, horizon_days=row.horizon_days,
+    )  # fmt: skip
+    reporter = ClassReporter(config, klass)
+    if not opened.resumed:
+        reporter.launched()
+    return reporter
+
+
 def run_host(options: HostOptions, say: Callable[[str], None]) -> int:
     """Open the session, bind, serve until interrupted; ``say`` prints a line (flushed)."""
     if not 0 <= options.port <= 65535:
@@ -175,12 +200,27 @@ def run_host(options: HostOptions, say: Callable[[str], None]) -> int:
 
     from sim.classroom.server import create_app
 
-    app = create_app(opened.store, session, opened.scenario, opened.scorecard, join_url=join_url, on_ready=ready)
+    reporter = class_reporter(opened, options.lrs) if options.lrs is not None else None
+
+    def ended(board: dict[str, Any]) -> None:
+        if reporter is not None:
+            reporter.ended(board)
+
+    app = create_app(
+        opened.store, session, opened.scenario, opened.scorecard, join_url=join_url, join_limit=(options.join_rate, 60.0),
+        on_ready=ready, on_end=ended,
+    )  # fmt: skip
     config = uvicorn.Config(app, log_level="warning", access_log=False, ws_max_size=16 * 1024, lifespan="on")
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
         opened.store.close()
+        if reporter is not None:
+            reporter.close(LRS_GRACE_S)
     say(f"host stopped; session {session.code} is kept in {options.database}")
+    if reporter is not None:
+        waiting = len(reporter.outbox)
+        if waiting:
+            say(f"LMS reporting: {waiting} statements wait in {reporter.outbox.path}; run 'cxsim lrs flush' when the LRS can be reached")
     return 0

@@ -5,7 +5,9 @@ may be closed before everything was sent. Messages are numbered per team as they
 (``seq``, never reused: the counter is kept with them), sent oldest first, and deleted only when
 the host's answer says it kept them; the host ignores a number it already has, so sending again
 is harmless. The next game that joins as the same team, from the same save folder, sends what
-is left, and also finds here the token that lets it join again as that team.
+is left, and also finds here the token that lets it join again as that team, and how many of
+its run's decisions were queued already (a game that goes on with the run's autosave queues only
+the decisions after them: the host never gets one twice).
 
 The game's thread queues and the sender's thread reads: one connection, behind a lock.
 """
@@ -45,8 +47,12 @@ class Outbox:
         with self.lock:
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
-    def put(self, message: dict[str, Any]) -> int:
-        """Queue a message; returns the sequence number it was given (one more than any before)."""
+    def put(self, message: dict[str, Any], meta: dict[str, str] | None = None) -> int:
+        """Queue a message; returns the sequence number it was given (one more than any before).
+
+        ``meta``: facts to keep in the same transaction (how many of a run's decisions are queued),
+        so a crash leaves both as they were or both changed, never a message without its count.
+        """
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -55,6 +61,8 @@ class Outbox:
                 body = json.dumps({**message, "seq": seq}, allow_nan=False)
                 self.db.execute("INSERT INTO outbox (seq, body) VALUES (?, ?)", (seq, body))
                 self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_seq', ?)", (str(seq + 1),))
+                for key, value in (meta or {}).items():
+                    self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise

@@ -118,6 +118,8 @@ class JoinReply(BaseModel):
     horizon_days: float
     kpis: list[str]  # the results keys the snapshots carry
     batch_url: str  # path of the batch endpoint, relative to the host
+    registration: str = ""  # the class session's UUID: the xAPI registration of every team's statements (sim.lms)
+    team_account: str = ""  # the team as an xAPI Group's account name: the session's code and the team's number
 
 
 class BatchReply(BaseModel):

@@ -52,6 +52,7 @@ from sim.classroom.protocol import (
 from sim.classroom.replays import ReplayWorker
 from sim.classroom.store import JoinRefused, SessionRow, Store
 from sim.classroom.summary import SUMMARY_CSP, class_summary, debrief_csv, team_summary
+from sim.lms.statements import class_registration
 from sim.scenario.schema import Scenario
 from sim.scenario.scorecard import Scorecard
 from sim.textsafe import csv_text
@@ -163,8 +164,13 @@ def create_app(
     join_url: str,
     join_limit: tuple[int, float] = (30, 60.0),
     on_ready: Callable[[], None] | None = None,
+    on_end: Callable[[dict[str, Any]], None] | None = None,
 ) -> FastAPI:
-    """The host's application for one session (its rows are read from ``store`` on every request)."""
+    """The host's application for one session (its rows are read from ``store`` on every request).
+
+    ``on_end`` is called with the final board when the facilitator ends the session (the host's
+    LMS reporting sends the class scorecard from it).
+    """
     session_id = session.id
     limiter = RateLimit(*join_limit)
     allowed_kpis = set(scorecard.kpis)
@@ -238,6 +244,7 @@ def create_app(
             team_id=team.id, team=team.name, token=token, session=row.code, state=row.state, scenario_name=row.scenario_name,
             scenario_toml=row.scenario_toml, scenario_sha256=row.sha256, seed=row.seed, policy=row.policy,
             horizon_days=row.horizon_days, kpis=scorecard.kpis, batch_url=f"/api/teams/{team.id}/batch",
+            registration=class_registration(row.code, row.sha256, row.created_at), team_account=f"{row.code}/{team.id}",
         )  # fmt: skip
         return JSONResponse(reply.model_dump(), headers=SECURITY_HEADERS)
 
@@ -288,7 +295,10 @@ def create_app(
         if target in ("debrief", "ended"):
             worker.get(replay_plan(store, current()))  # the replays start now, in the background
         hub.changed()
-        return JSONResponse(build(), headers=SECURITY_HEADERS)
+        data = build()
+        if target == "ended" and on_end is not None:
+            on_end(data)
+        return JSONResponse(data, headers=SECURITY_HEADERS)
 
     @app.post("/api/names")
     async def names(request: Request) -> JSONResponse:

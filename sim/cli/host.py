@@ -25,12 +25,24 @@ def host(
         str | None,
         typer.Option(help="'show' the team names in the debrief and its exports, or 'hide' them (Team 1..N); default: show."),
     ] = None,
+    lrs_config: Annotated[
+        Path | None,
+        typer.Option(
+            "--lrs-config", metavar="FILE",
+            help="Report the class session to an LMS over xAPI (docs/lms.md): this LRS config; default $CXSIM_LRS_CONFIG, else"
+            " ~/.config/cxsim/lrs.toml if it exists; CXSIM_LRS_* variables win over it.",
+        ),
+    ] = None,
+    join_rate: Annotated[
+        int, typer.Option(min=1, hidden=True, help="Join attempts a minute allowed from one address (benches).")
+    ] = 30,
 ) -> None:
     """Host a classroom session: teams join from the game, the facilitator follows them on a dashboard.
 
     Prints `join: URL` for the teams (`cxsim play --join URL --team NAME`) and `dashboard: URL`
     for the facilitator. Every team plays the same scenario, seed, policy and horizon, so they
     face the same customers. Listens on 127.0.0.1 unless --lan. Needs the 'classroom' extra.
+    With an LRS configured (--lrs-config), the class session reports to it over xAPI.
     """
     import sys
 
@@ -49,5 +61,11 @@ def host(
 
     if names is not None and names not in ("show", "hide"):
         raise CommandError(f"--names: 'show' or 'hide', not '{names[:40]}'")
-    options = HostOptions(scenario=scenario, port=port, lan=lan, db=db, new=new, seed=seed, policy=policy, days=days, names=names)
+    from sim.lms.config import configured
+
+    lrs = configured(lrs_config)  # a bad config: one line naming the file (or variable) and the key, exit 2
+    options = HostOptions(
+        scenario=scenario, port=port, lan=lan, db=db, new=new, seed=seed, policy=policy, days=days, names=names, lrs=lrs,
+        join_rate=join_rate,
+    )  # fmt: skip
     raise typer.Exit(run_host(options, say))

@@ -84,6 +84,17 @@ def is_configured(env: Mapping[str, str] | None = None) -> bool:
     return bool(env.get(ENV["endpoint"]) or env.get(CONFIG_ENV)) or default_config_path(env).is_file()
 
 
+def configured(path: Path | None) -> LrsConfig | None:
+    """The LRS a front end reports to: ``--lrs-config``, else what ``cxsim lrs`` would use; None if none is set up.
+
+    ``cxsim play`` and ``cxsim host`` both call it before they start, so a bad config is one line
+    and exit 2 (``LrsConfigError``) before a window opens or a port is bound.
+    """
+    if path is None and not is_configured():
+        return None
+    return load_config(path)
+
+
 def _read_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_bytes().decode("utf-8")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,105 +65,18 @@ def session_info(
     )
 
 
-class Reporter:
-    """One session's reporting to an LRS through the outbox (see the module docstring)."""
+class Sender:
+    """Statements into the outbox, and one background thread that sends it: what every reporter shares."""
 
-    def __init__(
-        self, config: LrsConfig, info: st.SessionInfo, *, scenario: Scenario | None = None,
-        clock: Callable[[], str] = utc_now, background: bool = True,
-    ) -> None:  # fmt: skip
-        self.config, self.info, self.scenario = config, info, scenario
+    def __init__(self, config: LrsConfig, *, clock: Callable[[], str] = utc_now, background: bool = True) -> None:
+        self.config = config
         self.outbox = Outbox(config.outbox)
-        self.cards = decision_cards(scenario) if scenario is not None else {}
         self.clock, self.background = clock, background
-        self.answers: dict[str, int] = {}
-        self.styles: list[str] = []  # of every answer, for ``proactive_share``
         self.last_report: FlushReport | None = None
         self.error: Exception | None = None
         self._lock = threading.Lock()
         self._wanted = False
         self._thread: threading.Thread | None = None
-
-    @classmethod
-    def for_record(
-        cls, config: LrsConfig, record: SessionRecord, *, scenario: Scenario | None = None, team: str = "", background: bool = True
-    ) -> Reporter:
-        """The reporter of the session a ``SessionRecord`` describes (the game's ``Session.record``), primed with its answers."""
-        info = session_info(
-            scenario_file=record.scenario_file, scenario_title=record.scenario_title, scenario_sha256=record.scenario_sha256,
-            policy=record.policy, seed=record.seed, trainee=record.trainee, started_at=record.started_at, team=team,
-        )  # fmt: skip
-        reporter = cls(config, info, scenario=scenario, background=background)
-        reporter.prime(record.commands)
-        return reporter
-
-    def prime(self, commands: Iterable[LoggedCommand]) -> None:
-        """A resumed session: count the answers it already gave, so the next one gets the next id."""
-        from sim.commands import Choose
-
-        for logged in commands:
-            if isinstance(logged.command, Choose):
-                decision, option = logged.command.decision, logged.command.option
-                self.answers[decision] = self.answers.get(decision, 0) + 1
-                self.styles.append(option_style(self.scenario, decision, option))
-
-    # --- the moments of a session ---------------------------------------------------------------
-
-    def launched(self) -> None:
-        """The session opened and its run started: ``launched`` then ``initialized``."""
-        now = self.clock()
-        n = self.config.naming
-        self._queue(st.launched(n, self.info, now), st.initialized(n, self.info, now))
-
-    def decided(self, decision: str, option: str, style: str | None = None, sim_minute: float = 0.0) -> None:
-        """The trainee answered a decision card (``style``: the option's, read from the scenario if not given)."""
-        nth = self.answers.get(decision, 0) + 1
-        self.answers[decision] = nth
-        style = style or option_style(self.scenario, decision, option)
-        self.styles.append(style)
-        statement = st.answered(
-            self.config.naming, self.info, decision=decision, option=option, style=style, sim_minute=sim_minute, nth=nth,
-            timestamp=self.clock(), card=self.cards.get(decision),
-        )  # fmt: skip
-        self._queue(statement)
-
-    def completed(
-        self, score_scaled: float | None, kpis: Mapping[str, float | None], *, sim_minutes: float = 0.0, currency: str = ""
-    ) -> None:
-        """The run reached its end: the score (0..1, a scorecard's or ``proactive_share``) and the KPIs."""
-        statement = st.completed(
-            self.config.naming, self.info, score_scaled=score_scaled, kpis=kpis, sim_minutes=sim_minutes,
-            timestamp=self.clock(), currency=currency,
-        )  # fmt: skip
-        self._queue(statement)
-
-    def finished(self, results: Mapping[str, Any], score_scaled: float | None = None) -> None:
-        """``completed`` from a ``cxsim.run/1`` results document, then ``terminated``: the end of a played session.
-
-        ``score_scaled`` None: the share of this session's styled answers that were proactive.
-        """
-        currency = results.get("currency", "")
-        minutes = results.get("sim_minutes", 0.0)
-        self.completed(
-            score_scaled if score_scaled is not None else st.proactive_share(self.styles), st.headline_kpis(results),
-            sim_minutes=float(minutes) if isinstance(minutes, int | float) else 0.0,
-            currency=currency if isinstance(currency, str) else "",
-        )  # fmt: skip
-        self.terminated()
-
-    def suspended(self, sim_minute: float) -> None:
-        """The trainee left the session unfinished at ``sim_minute``: it can be resumed, so not ``terminated``."""
-        self._queue(st.suspended(self.config.naming, self.info, self.clock(), sim_minute=sim_minute))
-
-    def resumed(self, sim_minute: float) -> None:
-        """A saved session goes on from ``sim_minute``: ``resumed`` (no second ``launched``; the same registration)."""
-        self._queue(st.resumed(self.config.naming, self.info, self.clock(), sim_minute=sim_minute))
-
-    def terminated(self) -> None:
-        """The trainee left the session for good (after ``completed``; ``suspended`` is for a session to resume)."""
-        self._queue(st.terminated(self.config.naming, self.info, self.clock()))
-
-    # --- sending ---------------------------------------------------------------------------------
 
     def _queue(self, *statements: dict[str, Any]) -> None:
         try:
@@ -218,3 +132,110 @@ class Reporter:
         if report.rejected:
             return f"LMS reporting: {len(report.rejected)} statements rejected by the LRS ({report.rejected[0][1]})"
         return "LMS reporting: all statements sent"
+
+
+class Reporter(Sender):
+    """One session's reporting to an LRS through the outbox (see the module docstring)."""
+
+    def __init__(
+        self, config: LrsConfig, info: st.SessionInfo, *, scenario: Scenario | None = None,
+        clock: Callable[[], str] = utc_now, background: bool = True,
+    ) -> None:  # fmt: skip
+        super().__init__(config, clock=clock, background=background)
+        self.info, self.scenario = info, scenario
+        self.cards = decision_cards(scenario) if scenario is not None else {}
+        self.answers: dict[str, int] = {}
+        self.styles: list[str] = []  # of every answer, for ``proactive_share``
+        # the score of a finished session's results, when the caller has one (a classroom team: its scorecard's)
+        self.score: Callable[[Mapping[str, Any]], float | None] | None = None
+
+    @classmethod
+    def for_record(
+        cls, config: LrsConfig, record: SessionRecord, *, scenario: Scenario | None = None, team: str = "", background: bool = True,
+        class_registration: str = "", team_account: str = "", scenario_key: str = "",
+    ) -> Reporter:  # fmt: skip
+        """The reporter of the session a ``SessionRecord`` describes (the game's ``Session.record``), primed with its answers.
+
+        A classroom team passes its class's registration and its account (``SessionInfo``), and
+        the host's name of the scenario (``scenario_key``: the team's own copy of the file is
+        named after the session too), so its statements are on the activity the host's are.
+        """
+        info = session_info(
+            scenario_file=record.scenario_file, scenario_title=record.scenario_title, scenario_sha256=record.scenario_sha256,
+            policy=record.policy, seed=record.seed, trainee=record.trainee, started_at=record.started_at, team=team,
+        )  # fmt: skip
+        info = replace(
+            info, class_registration=class_registration, team_account=team_account, scenario_key=scenario_key or info.scenario_key
+        )
+        reporter = cls(config, info, scenario=scenario, background=background)
+        reporter.prime(record.commands)
+        return reporter
+
+    def prime(self, commands: Iterable[LoggedCommand]) -> None:
+        """A resumed session: count the answers it already gave, so the next one gets the next id."""
+        from sim.commands import Choose
+
+        for logged in commands:
+            if isinstance(logged.command, Choose):
+                decision, option = logged.command.decision, logged.command.option
+                self.answers[decision] = self.answers.get(decision, 0) + 1
+                self.styles.append(option_style(self.scenario, decision, option))
+
+    # --- the moments of a session ---------------------------------------------------------------
+
+    def launched(self) -> None:
+        """The session opened and its run started: ``launched`` then ``initialized``."""
+        now = self.clock()
+        n = self.config.naming
+        self._queue(st.launched(n, self.info, now), st.initialized(n, self.info, now))
+
+    def decided(self, decision: str, option: str, style: str | None = None, sim_minute: float = 0.0) -> None:
+        """The trainee answered a decision card (``style``: the option's, read from the scenario if not given)."""
+        nth = self.answers.get(decision, 0) + 1
+        self.answers[decision] = nth
+        style = style or option_style(self.scenario, decision, option)
+        self.styles.append(style)
+        statement = st.answered(
+            self.config.naming, self.info, decision=decision, option=option, style=style, sim_minute=sim_minute, nth=nth,
+            timestamp=self.clock(), card=self.cards.get(decision),
+        )  # fmt: skip
+        self._queue(statement)
+
+    def completed(
+        self, score_scaled: float | None, kpis: Mapping[str, float | None], *, sim_minutes: float = 0.0, currency: str = ""
+    ) -> None:
+        """The run reached its end: the score (0..1, a scorecard's or ``proactive_share``) and the KPIs."""
+        statement = st.completed(
+            self.config.naming, self.info, score_scaled=score_scaled, kpis=kpis, sim_minutes=sim_minutes,
+            timestamp=self.clock(), currency=currency,
+        )  # fmt: skip
+        self._queue(statement)
+
+    def finished(self, results: Mapping[str, Any], score_scaled: float | None = None) -> None:
+        """``completed`` from a ``cxsim.run/1`` results document, then ``terminated``: the end of a played session.
+
+        ``score_scaled`` None: ``score`` of the results if the reporter was given one, else the
+        share of this session's styled answers that were proactive.
+        """
+        currency = results.get("currency", "")
+        minutes = results.get("sim_minutes", 0.0)
+        if score_scaled is None and self.score is not None:
+            score_scaled = self.score(results)
+        self.completed(
+            score_scaled if score_scaled is not None else st.proactive_share(self.styles), st.headline_kpis(results),
+            sim_minutes=float(minutes) if isinstance(minutes, int | float) else 0.0,
+            currency=currency if isinstance(currency, str) else "",
+        )  # fmt: skip
+        self.terminated()
+
+    def suspended(self, sim_minute: float) -> None:
+        """The trainee left the session unfinished at ``sim_minute``: it can be resumed, so not ``terminated``."""
+        self._queue(st.suspended(self.config.naming, self.info, self.clock(), sim_minute=sim_minute))
+
+    def resumed(self, sim_minute: float) -> None:
+        """A saved session goes on from ``sim_minute``: ``resumed`` (no second ``launched``; the same registration)."""
+        self._queue(st.resumed(self.config.naming, self.info, self.clock(), sim_minute=sim_minute))
+
+    def terminated(self) -> None:
+        """The trainee left the session for good (after ``completed``; ``suspended`` is for a session to resume)."""
+        self._queue(st.terminated(self.config.naming, self.info, self.clock()))

@@ -40,6 +40,12 @@ class SessionInfo:
 
     ``started_at`` (UTC, ISO 8601, as the session file writes it) tells apart two sessions of
     the same trainee on the same scenario and seed; ``team`` names a classroom team ("" alone).
+
+    A team's play in a classroom session also carries the class: ``class_registration`` (the
+    class session's UUID, ``class_registration``) becomes every statement's ``context.registration``,
+    so an LMS groups every team's statements with the host's, and ``team_account`` (the host's
+    code and the team's number) names the team as an xAPI Group in ``context.team``. Neither is
+    part of ``key``: the ids of a session's statements are the same with or without them.
     """
 
     scenario_key: str
@@ -50,6 +56,8 @@ class SessionInfo:
     trainee: str
     started_at: str
     team: str = ""
+    class_registration: str = ""
+    team_account: str = ""
 
     def key(self) -> str:
         """The session as one string (JSON, so no field can run into the next)."""
@@ -94,8 +102,22 @@ def session_uuid(info: SessionInfo) -> uuid.UUID:
 
 
 def registration(info: SessionInfo) -> str:
-    """The context registration shared by every statement of the session (one attempt, in LMS terms)."""
-    return str(uuid.uuid5(session_uuid(info), "registration"))
+    """The context registration shared by every statement of the session (one attempt, in LMS terms); a team's is its class's."""
+    return info.class_registration or str(uuid.uuid5(session_uuid(info), "registration"))
+
+
+def class_registration(code: str, scenario_sha256: str, created_at: float) -> str:
+    """The UUID of a classroom session (a version 5 of its code, scenario and start): the registration of all its statements.
+
+    The host computes it from what its database keeps, so a restarted host has the same one, and
+    hands it to every team as it joins (``JoinReply.registration``).
+    """
+    return str(uuid.uuid5(NAMESPACE, json.dumps(["class", code, scenario_sha256, created_at], separators=(",", ":"))))
+
+
+def group(naming: Naming, name: str, account: str) -> dict[str, Any]:
+    """A team or a class as an identified xAPI Group: its name, and an account on the LMS (or the activity base)."""
+    return {"objectType": "Group", "name": name, "account": {"homePage": naming.home_page or naming.activity_base, "name": account}}
 
 
 def statement_id(info: SessionInfo, event: str) -> str:
@@ -160,6 +182,8 @@ def context(naming: Naming, info: SessionInfo, *, in_scenario: bool) -> dict[str
     if info.team:
         extensions[naming.extension("team")] = info.team
     ctx: dict[str, Any] = {"registration": registration(info), "platform": "cxsim", "extensions": extensions}
+    if info.team and info.team_account:  # xAPI 1.0.3, Data 2.4.6: context.team, the Group the statement relates to
+        ctx["team"] = group(naming, info.team, info.team_account)
     if in_scenario:
         ctx["contextActivities"] = {"parent": [{"objectType": "Activity", "id": naming.iri("scenarios", info.scenario_key)}]}
     return ctx
@@ -255,6 +279,67 @@ def resumed(naming: Naming, info: SessionInfo, timestamp: str, *, sim_minute: fl
 def terminated(naming: Naming, info: SessionInfo, timestamp: str) -> dict[str, Any]:
     """The trainee left the session for good: after ``completed`` (an unfinished one is ``suspended``)."""
     return _statement(naming, info, "terminated", "terminated", scenario_activity(naming, info), timestamp)
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """A classroom session as the host reports it: its code, the scenario every team plays, and how.
+
+    Its statements' actor is the class, as an identified Group (``group``); their registration is
+    ``class_registration``, the one every team's statements carry too; their ids are version 5
+    UUIDs of the registration and the event, so a restarted host sends the same ones.
+    """
+
+    code: str
+    registration: str
+    scenario_key: str
+    scenario_title: str
+    scenario_sha256: str
+    policy: str
+    seed: int
+    horizon_days: float
+
+
+def class_statement(
+    naming: Naming, klass: ClassInfo, event: str, verb_name: str, timestamp: str, *, result: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One statement of the class session (launched, initialized, completed, terminated) on the scenario it plays."""
+    out: dict[str, Any] = {
+        "id": str(uuid.uuid5(uuid.UUID(klass.registration), event)),
+        "actor": group(naming, f"class {klass.code}", klass.code),
+        "verb": verb(verb_name),
+        "object": {
+            "objectType": "Activity",
+            "id": naming.iri("scenarios", klass.scenario_key),
+            "definition": {"type": SIMULATION, "name": _text(naming, klass.scenario_title or klass.scenario_key)},
+        },
+    }
+    if result is not None:
+        out["result"] = result
+    out["context"] = {
+        "registration": klass.registration,
+        "platform": "cxsim host",
+        "extensions": {
+            naming.extension("class-session"): klass.code,
+            naming.extension("scenario-sha256"): klass.scenario_sha256,
+            naming.extension("policy"): klass.policy,
+            naming.extension("seed"): klass.seed,
+            naming.extension("horizon-days"): _finite(klass.horizon_days, "horizon_days"),
+        },
+    }
+    out["timestamp"] = timestamp
+    return out
+
+
+def class_completed(
+    naming: Naming, klass: ClassInfo, timestamp: str, *, score_scaled: float | None, scorecard: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The class session ended: the class's score (the teams' mean, 0..1) and each team's line of the scorecard."""
+    result: dict[str, Any] = {"completion": True}
+    if score_scaled is not None:
+        result["score"] = {"scaled": round(min(1.0, max(0.0, _finite(score_scaled, "score_scaled"))), 4)}
+    result["extensions"] = {naming.extension("scorecard"): scorecard}
+    return class_statement(naming, klass, "completed", "completed", timestamp, result=result)
 
 
 def _finite(value: float, name: str) -> float:

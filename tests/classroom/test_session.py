@@ -102,8 +102,19 @@ def test_three_teams_play_a_session_through_a_host_restart(start_host, tmp_path)
         wait_for(lambda: all(t["decisions"] >= 1 for t in board(host)["teams"]), "a first decision from every team", 60)
         click(driver, "pause")
         wait_for(lambda: text_of(driver, "state") == "PAUSED", "the page to show the pause")
-        time.sleep(2.0)  # every game learns it in the answer to its next batch (about a second)
-        held = clocks(host)
+
+        def standing() -> dict[str, float] | None:
+            """Every team's clock as the host last heard it, once it stood still for 1.5 s.
+
+            A game learns of the pause in the answer to its next batch, and what it queued before
+            that (a later clock) may still be on its way: under load that takes longer than a fixed
+            sleep, so the test waits for the condition itself.
+            """
+            before = clocks(host)
+            time.sleep(1.5)
+            return before if clocks(host) == before else None
+
+        held = wait_for(standing, "every team's clock to stand still after the pause", 45, every=0)
         time.sleep(1.5)
         assert clocks(host) == held, "a paused session's clocks stand still"
         assert all(0 < minutes < DAYS * 1440 for minutes in held.values()), held

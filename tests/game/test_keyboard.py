@@ -33,7 +33,8 @@ def test_tab_and_arrows_reach_the_name_field_and_letters_type_in_it(driver):
     d.key(pygame.K_TAB)  # done: on to the start button
     assert not title.typing() and title.focus == 0
     assert title.name_entry.get_text() == "Ada"
-    d.key(pygame.K_TAB)
+    d.key(pygame.K_TAB)  # Join a class
+    d.key(pygame.K_TAB)  # Quit
     d.key(pygame.K_TAB)  # past the last button, round to the field again
     assert title.typing()
     d.type_text(" L")
