@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sim.experiments.experiment import Job, run_jobs
 from sim.experiments.stats import Interval, paired_interval
@@ -64,12 +63,18 @@ def lesson_value(lesson: Lesson, flat: dict[str, float]) -> float | None:
 
 @dataclass(frozen=True)
 class LessonResult:
-    """A lesson with the paired difference (side - baseline) it was judged on."""
+    """A lesson with the paired difference (side - baseline) it was judged on.
+
+    ``reason`` says why, when the difference is exactly zero in every replication (or the KPI has
+    no value): then more replications cannot help, and the verdict says what to change instead.
+    """
 
     lesson: Lesson
     difference: Interval
     baseline_mean: float
     names: tuple[str, str] = ("", "")
+    reason: str = ""
+    confidence: float = 0.95  # of the interval: a sequential check's looks are wider (sim.authoring.sequential)
 
     @property
     def holds(self) -> bool:
@@ -82,21 +87,84 @@ class LessonResult:
         return d.low > 0 if lesson.direction == "higher" else d.high < 0
 
     @property
+    def contradicted(self) -> bool:
+        """The interval lies wholly on the wrong side: of zero, or (for "same") outside the margin."""
+        d, lesson = self.difference, self.lesson
+        if d.n == 0 or self.holds:
+            return False
+        if lesson.direction == "same":
+            margin = lesson.margin or 0.0
+            return d.low > margin or d.high < -margin
+        return d.high < 0 if lesson.direction == "higher" else d.low > 0
+
+    @property
+    def unchanged(self) -> bool:
+        """No replication differs, or none has the KPI: more replications would not change the verdict."""
+        d = self.difference
+        return d.n == 0 or (d.low == d.high == 0 and not self.holds)
+
+    @property
     def verdict(self) -> str:
         if self.holds:
             return "holds"
         d = self.difference
         if d.n == 0:
-            return "not measured (the KPI is missing from the runs)"
+            return f"not measured ({self.reason or 'the KPI is missing from the runs'})"
         if d.low == d.high == 0:
-            return "not shown (no difference in any replication: the sides never differ on this KPI)"
+            why = self.reason or "the sides never differ on this KPI"
+            return f"not shown (no difference in any replication: {why})"
+        if self.contradicted:
+            return (
+                "contradicted (the difference is larger than the margin)" if self.lesson.direction == "same" else "contradicted"
+            )
         if self.lesson.direction == "same":
-            margin = self.lesson.margin or 0.0
-            if d.low > margin or d.high < -margin:
-                return "contradicted (the difference is larger than the margin)"
             return "not shown (the interval reaches past the margin: more replications?)"
-        spans = d.low <= 0 <= d.high
-        return "not shown (the interval spans 0: more replications?)" if spans else "contradicted"
+        return "not shown (the interval spans 0: more replications?)"
+
+
+Runs = dict[Side, list[dict[str, float]]]
+
+
+def zero_reason(scenario: Scenario, lesson: Lesson, pair: tuple[Side, Side], runs: Runs) -> str:
+    """Why a lesson's KPI is the same (or missing) in every replication, in words a trainer can act on.
+
+    A failure that hit nobody makes its own KPIs and those of affected customers zero or empty
+    on both sides; two sides that ran identically (the same answers in effect) agree on every
+    KPI. Neither is a matter of more replications. "" when none of these explains it.
+    """
+    both = [*runs[pair[0]], *runs[pair[1]]]
+    kpi = lesson.kpi
+    if kpi.startswith("failures."):
+        failure = kpi.split(".")[1]
+        if all(r.get(f"failures.{failure}.customers_affected", 0.0) == 0 for r in both):
+            return f"no customer was affected by {failure} in any replication"
+    if kpi.startswith(("experience.affected.", "recovery.")) and all(
+        r.get("recovery.customers_affected", 0.0) == 0 for r in both
+    ):
+        return "no customer was hit by a failure in any replication"
+    if all(a == b for a, b in zip(runs[pair[0]], runs[pair[1]], strict=True)):
+        what = "decision paths" if lesson.on_paths else "policies"
+        return f"the {what} did the same thing: every result is identical in every replication"
+    return ""
+
+
+def judge(scenario: Scenario, lesson: Lesson, pair: tuple[Side, Side], runs: Runs, confidence: float = 0.95) -> LessonResult:
+    """Judge one lesson on the replications in ``runs`` (the same seeds, in the same order, for both sides)."""
+    mine, base = pair
+    names = side_names(scenario, lesson)
+    values = [(lesson_value(lesson, b), lesson_value(lesson, a)) for a, b in zip(runs[mine], runs[base], strict=True)]
+    pairs = [(x, y) for x, y in values if x is not None and y is not None]
+    if not pairs:
+        return LessonResult(lesson, Interval(0.0, 0.0, 0.0, 0), 0.0, names, zero_reason(scenario, lesson, pair, runs), confidence)
+    base_values = [x for x, _ in pairs]
+    difference = paired_interval(base_values, [y for _, y in pairs], confidence)
+    reason = zero_reason(scenario, lesson, pair, runs) if difference.low == difference.high == 0 else ""
+    return LessonResult(lesson, difference, sum(base_values) / len(base_values), names, reason, confidence)
+
+
+def lesson_jobs(data: bytes, name: str, needed: list[Side], seeds: list[int], days: float | None) -> list[Job]:
+    """One job per seed and side, seed by seed (so the first jobs to finish cover the first seeds)."""
+    return [Job(data, name, side.policy, seed, days, choices=side.choices) for seed in seeds for side in needed]
 
 
 def check_lessons(
@@ -114,21 +182,9 @@ def check_lessons(
     needed = list(dict.fromkeys(s for pair in pairs_of for s in pair))
     if not needed:
         return []
-    seeds = replication_seeds(scenario.seed, reps)
-    jobs = [Job(data, name, side.policy, seed, days, choices=side.choices) for seed in seeds for side in needed]
+    jobs = lesson_jobs(data, name, needed, replication_seeds(scenario.seed, reps), days)
     results = run_jobs(jobs, workers, on_done)
-    runs: dict[Side, list[dict[str, Any]]] = {side: [] for side in needed}
+    runs: Runs = {side: [] for side in needed}
     for job, result in zip(jobs, results, strict=True):
         runs[Side(job.policy, job.choices)].append(result)
-    out = []
-    for lesson, (mine, base) in zip(scenario.lessons, pairs_of, strict=True):
-        names = side_names(scenario, lesson)
-        values = [(lesson_value(lesson, b), lesson_value(lesson, a)) for a, b in zip(runs[mine], runs[base], strict=True)]
-        pairs = [(x, y) for x, y in values if x is not None and y is not None]
-        if not pairs:
-            out.append(LessonResult(lesson, Interval(0.0, 0.0, 0.0, 0), 0.0, names))
-            continue
-        base_values = [x for x, _ in pairs]
-        difference = paired_interval(base_values, [y for _, y in pairs])
-        out.append(LessonResult(lesson, difference, sum(base_values) / len(base_values), names))
-    return out
+    return [judge(scenario, lesson, pair, runs) for lesson, pair in zip(scenario.lessons, pairs_of, strict=True)]

@@ -105,22 +105,31 @@ def preview(
     workers: WorkersOpt = None,
     progress: ProgressOpt = True,
     allow_large: AllowLargeOpt = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Check again on every save until Ctrl-C: errors or a quick look at once, then the lessons refined"
+            " with sequential stopping (up to --cap replications).",
+        ),
+    ] = False,
+    cap: Annotated[int, typer.Option(min=2, help="With --watch: the most paired replications for the lessons.")] = 20,
 ) -> None:
-    """A quick look before a session: the journey as a diagram, headline KPIs under each policy,
-    and whether each stated lesson holds over paired replications.
+    """A quick look before a session: the journey as a diagram with its counts, headline KPIs under
+    each policy, and whether each stated lesson holds over paired replications.
     """
-    from rich.table import Table
+    if watch:
+        from sim.cli.watch import watch as watch_file
 
+        watch_file(file, cap=cap, days=days, workers=workers or (os.cpu_count() or 1), allow_large=allow_large)
+        return
     from sim.authoring.lessons import check_lessons, sides
-    from sim.cli.present import journey_tree, preview_values, print_lessons
+    from sim.cli.present import journey_tree, print_lessons
     from sim.cli.progress import run_with_progress, runs_bar
-    from sim.engine.simulation import Simulation
+    from sim.cli.watch import column_simulation, kpi_table, preview_columns
     from sim.experiments.workload import customers_per_run, workload
     from sim.results.results import build_results
     from sim.scenario.loader import read_scenario
-    from sim.scenario.schema import Scenario
-    from sim.session.paths import STYLES, style_answers
-    from sim.session.replay import with_choices
 
     loaded = read_scenario(file)
     s = loaded.scenario
@@ -132,29 +141,17 @@ def preview(
         workload([(per_run, len(s.policies) + 2 * bool(s.decisions)), (per_run, reps * n_policies)], f"{len(s.policies)} policies{lessons}"),
         "this preview", allow_large,
     )  # fmt: skip
-    out.print(f"[bold]{literal(s.title)}[/]  ({s.horizon_days:g} days, seed {s.seed})", highlight=False)
-    out.print(journey_tree(s))
-
-    # every policy, then (with decisions) the reactive and proactive paths a trainee can play
-    columns: list[tuple[str, Scenario, str]] = [(policy, s, policy) for policy in s.policies]
-    if s.decisions:
-        for style in STYLES:
-            changed, name = with_choices(s, style_answers(s, style))
-            columns.append((f"{style} path", changed, name))
-    title = "Headline KPIs, one run per policy" + (" and decision path" if s.decisions else "") + " (same seed)"
-    table = Table(title=title, title_justify="left")
-    table.add_column("KPI")
-    for label, _, _ in columns:
-        table.add_column(literal(label), justify="right")
-    rows: dict[str, list[str]] = {}
-    for _, scenario, policy in columns:
-        sim = Simulation(scenario, policy=policy, horizon_days=days)
+    out.print(f"[bold]{literal(s.title)}[/]  ({s.horizon_days if days is None else days:g} days, seed {s.seed})", highlight=False)
+    columns = preview_columns(s)
+    runs = []
+    for column in columns:
+        sim = column_simulation(s, column, days)
         run_with_progress(sim, progress and err.is_terminal)
-        for key, value in preview_values(build_results(sim), s.currency).items():
-            rows.setdefault(key, []).append(value)
-    for key, values in rows.items():
-        table.add_row(key, *values)
-    out.print(table)
+        runs.append(build_results(sim))
+    default = next(i for i, c in enumerate(columns) if c.policy == s.default_policy_name and not c.choices)
+    out.print(journey_tree(s, runs[default], f"one run of {s.default_policy_name}"))
+    title = "Headline KPIs, one run per policy" + (" and decision path" if s.decisions else "") + " (same seed)"
+    out.print(kpi_table(s, columns, runs, title))
     if not s.lessons:
         out.print("no [[lessons]] stated: nothing to check (see docs/authoring.md)", markup=False)
         return

@@ -35,7 +35,6 @@ def fmt(value: object, unit: str = "") -> str:
     return f"{text} {unit}".strip() if unit and unit not in ("fraction",) else text
 
 
-
 def print_results(results: dict[str, Any]) -> None:
     """Render results as rich tables with units."""
     cur = literal(results["currency"])
@@ -253,13 +252,22 @@ class SweepTable:
         return [self.table, self.steps] if self.steps.row_count else [self.table]
 
 
-def journey_tree(s: Scenario) -> Tree:
-    """The journey as a tree: stages, their touchpoints with routes, and the failures at each."""
+def journey_tree(s: Scenario, run: dict[str, Any] | None = None, counted: str = "") -> Tree:
+    """The journey as a tree: stages, their touchpoints with routes (each segment's own too), the
+    failures at each, and the decisions with the answer each policy gives.
+
+    With ``run`` (a run's results) each touchpoint says how many customers came through it and
+    each failure how many customers it hit, so an author sees at once a step nobody reaches or
+    a failure that hits nobody; ``counted`` says which run the counts are from.
+    """
     from rich.tree import Tree
 
     from sim.scenario.schema import STAGE_ORDER
 
-    tree = Tree("[bold]journey[/]  (entry: " + _targets(s.journey.entry) + ")")
+    head = "[bold]journey[/]  (entry: " + _targets(s.journey.entry)
+    if s.journey.repeat_entry is not None:
+        head += "; returning customers: " + _targets(s.journey.repeat_entry)
+    tree = Tree(head + ")" + (f"  [dim]counts: {literal(counted)}[/]" if run is not None and counted else ""))
     for stage in STAGE_ORDER:
         names = [n for n, tp in s.touchpoints.items() if tp.stage == stage]
         if not names:
@@ -269,22 +277,70 @@ def journey_tree(s: Scenario) -> Tree:
             tp = s.touchpoints[n]
             kind = "staffed" if tp.kind == "staffed" else "self-service"
             route = s.journey.routes.get(n)
-            leaf = branch.add(f"[bold]{literal(n)}[/] [dim]({kind}, {literal(tp.channel)})[/]")
+            leaf = branch.add(f"[bold]{literal(n)}[/] [dim]({kind}, {literal(tp.channel)})[/]{_step_count(run, n)}")
             if route is not None:
                 leaf.add("next: " + _targets(route.next))
                 if any(k != "end" for k in route.on_failure):
                     leaf.add("on failure: " + _targets(route.on_failure))
+                for segment, own in route.segments.items():
+                    for label, targets in (("next", own.next), ("on failure", own.on_failure)):
+                        if targets is not None:
+                            leaf.add(f"segment {literal(segment)}, {label}: " + _targets(targets))
         for f_name, f in s.failures.items():
             if f.touchpoint in names:
                 branch.add(
                     f"[red]failure {literal(f_name)}[/] at {literal(f.touchpoint)} "
-                    f"({literal(f.kind)}, {literal(f.effect)}, severity {f.severity:g})"
+                    f"({literal(f.kind)}, {literal(f.effect)}, severity {f.severity:g}){_hit_count(run, f_name)}"
                 )
+    if s.decisions:
+        branch = tree.add("[bold cyan]decisions[/]")
+        for d_name, d in s.decisions.items():
+            options = ", ".join(f"{literal(o)} ({spec.style})" for o, spec in d.options.items())
+            leaf = branch.add(f"[bold]{literal(d_name)}[/] {_trigger(d.trigger)}: {options}")
+            default = d.default_option or next(iter(d.options))
+            picks = ", ".join(f"{literal(p)} {literal(spec.decisions.get(d_name, default))}" for p, spec in s.policies.items())
+            leaf.add(f"policies answer: {picks}")
     return tree
 
 
 def _targets(table: dict[str, float]) -> str:
     return ", ".join(f"{literal(k)} {100 * v:.0f}%" for k, v in table.items())
+
+
+def _step_count(run: dict[str, Any] | None, name: str) -> str:
+    """'  · 2,301 visits (reach 60.1 % of journeys)' from a run's results; '' without one."""
+    if run is None:
+        return ""
+    channel = run["channels"].get(name)
+    tp = run["touchpoints"].get(name)
+    if channel is not None:
+        n, what, reach = channel["offered"], "contact", channel["reach"]
+    elif tp is not None:
+        n, what, reach = tp["visits"], "visit", tp["reach"]
+    else:
+        return "  · 0 visits"
+    return f"  · {fmt(n)} {what}{'' if n == 1 else 's'}, {fmt(reach, 'fraction')} of journeys"
+
+
+def _hit_count(run: dict[str, Any] | None, name: str) -> str:
+    """'  · hit 37 customers in 1 occurrence' from a run's results; '' without one."""
+    if run is None:
+        return ""
+    f = run["failures"][name]
+    n = f["occurrences"]
+    if not n:
+        return "  · did not occur in this run"
+    return f"  · hit {fmt(f['customers_affected'])} customers in {fmt(n)} occurrence{'' if n == 1 else 's'}"
+
+
+def _trigger(trigger: Any) -> str:
+    """A decision's trigger in words: 'when checkout_down starts', 'on day 2 at 12:20'."""
+    if trigger.on == "failure_started":
+        return f"when {literal(trigger.failure)} starts"
+    if trigger.on == "time":
+        return f"on day {trigger.day} at {trigger.time}"
+    side = f"above {trigger.above:g}" if trigger.above is not None else f"below {trigger.below:g}"
+    return f"when {literal(trigger.touchpoint)} {trigger.metric} goes {side}"
 
 
 def preview_values(r: dict[str, Any], currency: str) -> dict[str, str]:
@@ -301,25 +357,43 @@ def preview_values(r: dict[str, Any], currency: str) -> dict[str, str]:
     }
 
 
-def print_lessons(results: list[Any], currency: str = "") -> None:
-    """Each lesson with whether it holds and its paired difference; a hint if any is not shown."""
-    failed = 0
-    for res in results:
+def lesson_lines(results: list[Any], currency: str = "", notes: list[str] | None = None) -> list[str]:
+    """Each lesson with whether it holds and its paired difference (rich markup), then a hint if
+    any is not shown for want of replications; ``notes`` adds a word per lesson after its verdict.
+
+    A lesson whose difference is zero in every replication (``unchanged``) says why in its
+    verdict, and the hint leaves it out: more replications cannot help it.
+    """
+    lines = []
+    more = 0
+    for i, res in enumerate(results):
         d = res.difference
         mark = "[green]holds[/]" if res.holds else f"[yellow]{literal(res.verdict)}[/]"
-        failed += not res.holds
+        if notes and notes[i]:
+            mark += f" [dim]({literal(notes[i])})[/]"
+        more += not res.holds and not res.unchanged
         lesson = res.lesson
         side, base = res.names
         window = f" over days {lesson.days[0]}-{lesson.days[1]}" if lesson.days else ""
         margin = f", same means within ± {lesson.margin:g}" if lesson.margin is not None else ""
         unit = kpi_for(lesson.kpi, ()).unit
-        out.print(
-            f"  {mark}: {literal(lesson.says)}\n      {literal(lesson.kpi)}{window}: {literal(side)} - "
-            f"{literal(base)} = {literal(format_difference_range(d.mean, d.low, d.high, unit, currency))}{margin})",
-            highlight=False,
+        value = (
+            format_difference_range(d.mean, d.low, d.high, unit, currency, res.confidence) + margin + ")"
+            if d.n
+            else "no value in any replication"
         )
-    if failed:
-        out.print(f"{failed} lesson(s) not shown: try more replications (--reps), or revisit the scenario.", highlight=False)
+        lines.append(
+            f"  {mark}: {literal(lesson.says)}\n      {literal(lesson.kpi)}{window}: {literal(side)} - {literal(base)} = {literal(value)}"
+        )
+    if more:
+        lines.append(f"{more} lesson(s) not shown: try more replications (--reps), or revisit the scenario.")
+    return lines
+
+
+def print_lessons(results: list[Any], currency: str = "") -> None:
+    """Each lesson with whether it holds and its paired difference; a hint if any is not shown."""
+    for line in lesson_lines(results, currency):
+        out.print(line, highlight=False)
 
 
 # --- interval KPIs (--interval): the worst intervals of the week -----------------------------------
@@ -352,7 +426,9 @@ def print_worst_intervals(minutes: int, by_policy: dict[str, dict[str, list[dict
             away = "".join(
                 f", {_interval_cell(row[key], '')} {what}"
                 for key, what in (
-                    ("blocked", "blocked (channel down)"), ("balked", "balked (queue full)"), ("closed", "tried while closed"),
+                    ("blocked", "blocked (channel down)"),
+                    ("balked", "balked (queue full)"),
+                    ("closed", "tried while closed"),
                 )
                 if _mean(row.get(key))
             )

@@ -147,17 +147,19 @@ def format_change(mean: float, low: float, high: float, unit: str, currency: str
     return Change(_with(size, s.suffix) + relative, _with(ends, s.suffix), exact)
 
 
-def format_difference_range(mean: float, low: float, high: float, unit: str, currency: str = "") -> str:
+def format_difference_range(mean: float, low: float, high: float, unit: str, currency: str = "", confidence: float = 0.95) -> str:
     """A paired difference and its interval's ends: '+8,165 EUR (95 % CI +4,522 to +11,810 EUR)', '+3.5 pp (...)'.
 
-    The interval's ends are given (they may be clipped); the digits follow its half-width.
+    The interval's ends are given (they may be clipped); the digits follow its half-width. A
+    ``confidence`` other than 95 % (a sequential check's wider looks) is named as it is: '98.75 % CI'.
     """
     s = style(unit, currency)
     hw = (high - low) / 2 * s.factor
     d = _decimals(mean * s.factor, hw if hw > 0 else None, s.decimals)
     suffix = "pp" if unit == "fraction" else s.suffix
     ends = f"{number(low * s.factor, d, signed=True)} to {number(high * s.factor, d, signed=True)}"
-    return f"{_with(number(mean * s.factor, d, signed=True), suffix)} (95 % CI {_with(ends, suffix)}"
+    level = f"{100 * confidence:.4g}"
+    return f"{_with(number(mean * s.factor, d, signed=True), suffix)} ({level} % CI {_with(ends, suffix)}"
 
 
 def format_difference(mean: float, half_width: float, unit: str, currency: str = "") -> str:
