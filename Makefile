@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python bench/game_frames.py
 	$(BIN)/python bench/window_frames.py
+	$(BIN)/python bench/preview.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
