@@ -211,7 +211,11 @@ class Check:
         columns = preview_columns(s)
         short = quick_days(s, self.days)
         full = s.horizon_days if self.days is None else self.days
-        runs = self.pool.starmap(_quick_run, [(self.data, str(self.file), c, short) for c in columns])
+        try:
+            runs = self.pool.starmap(_quick_run, [(self.data, str(self.file), c, short) for c in columns])
+        except Exception as exc:  # a run that fails (a bug, a model that breaks): say so and keep watching
+            self.screen.show(self.header("the quick look failed"), "check", [Text(f"the quick look failed: {exc}", style="red")])
+            return
         took = time.monotonic() - self.started
         span = f"the first {short:g} of {full:g} days (a shorter run, to show in seconds)" if short < full else f"{full:g} days"
         parts: list[RenderableType] = [Text(w, style="yellow") for w in map(str, loaded.warnings)]
