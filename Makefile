@@ -34,6 +34,7 @@ bench: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python bench/game_frames.py
 	$(BIN)/python bench/window_frames.py
 	$(BIN)/python bench/classroom.py
+	$(BIN)/python bench/preview.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -119,8 +119,11 @@ def preview(
     each policy, and whether each stated lesson holds over paired replications.
     """
     if watch:
+        from sim.cli.watch import read_now
         from sim.cli.watch import watch as watch_file
 
+        if read_now(file) is None:  # later, a file that goes away is waited for; at the start it is a typo
+            raise fail(f"{file}: cannot read the file (not found, or a folder)")
         watch_file(file, cap=cap, days=days, workers=workers or (os.cpu_count() or 1), allow_large=allow_large)
         return
     from sim.authoring.lessons import check_lessons, sides

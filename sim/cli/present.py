@@ -357,12 +357,13 @@ def preview_values(r: dict[str, Any], currency: str) -> dict[str, str]:
     }
 
 
-def lesson_lines(results: list[Any], currency: str = "", notes: list[str] | None = None) -> list[str]:
+def lesson_lines(results: list[Any], currency: str = "", notes: list[str] | None = None, *, hint: bool = True) -> list[str]:
     """Each lesson with whether it holds and its paired difference (rich markup), then a hint if
     any is not shown for want of replications; ``notes`` adds a word per lesson after its verdict.
 
     A lesson whose difference is zero in every replication (``unchanged``) says why in its
-    verdict, and the hint leaves it out: more replications cannot help it.
+    verdict, and the hint leaves it out: more replications cannot help it. Without ``hint`` (a
+    sequential check still adding replications) there is no hint.
     """
     lines = []
     more = 0
@@ -385,7 +386,7 @@ def lesson_lines(results: list[Any], currency: str = "", notes: list[str] | None
         lines.append(
             f"  {mark}: {literal(lesson.says)}\n      {literal(lesson.kpi)}{window}: {literal(side)} - {literal(base)} = {literal(value)}"
         )
-    if more:
+    if more and hint:
         lines.append(f"{more} lesson(s) not shown: try more replications (--reps), or revisit the scenario.")
     return lines
 

@@ -32,6 +32,7 @@ from rich.console import Group, RenderableType
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from sim.cli.console import literal, out
 from sim.errors import ScenarioError
@@ -163,8 +164,10 @@ class Screen:
 
     def _redraw(self) -> None:
         assert self.live is not None
-        order = ("header", "check", "lessons")
-        body: list[RenderableType] = [p for key in order for p in self.parts.get(key, [])]
+        # the tree last: a screen crops what does not fit, and the verdicts matter more than the map
+        check = self.parts.get("check", [])
+        body: list[RenderableType] = [*self.parts.get("header", []), *(p for p in check if not isinstance(p, Tree))]
+        body += [*self.parts.get("lessons", []), *(p for p in check if isinstance(p, Tree))]
         if self.footer:
             body.append(Text(self.footer, style="yellow"))
         body.append(Text("watching for saves (Ctrl-C to stop)", style="dim"))
@@ -208,7 +211,11 @@ class Check:
         columns = preview_columns(s)
         short = quick_days(s, self.days)
         full = s.horizon_days if self.days is None else self.days
-        runs = self.pool.starmap(_quick_run, [(self.data, str(self.file), c, short) for c in columns])
+        try:
+            runs = self.pool.starmap(_quick_run, [(self.data, str(self.file), c, short) for c in columns])
+        except Exception as exc:  # a run that fails (a bug, a model that breaks): say so and keep watching
+            self.screen.show(self.header("the quick look failed"), "check", [Text(f"the quick look failed: {exc}", style="red")])
+            return
         took = time.monotonic() - self.started
         span = f"the first {short:g} of {full:g} days (a shorter run, to show in seconds)" if short < full else f"{full:g} days"
         parts: list[RenderableType] = [Text(w, style="yellow") for w in map(str, loaded.warnings)]
@@ -283,7 +290,7 @@ class Check:
         parts: list[RenderableType] = [f"[bold]{literal(status)}[/]", f"[dim]{literal(rule)}[/]"]
         if verdicts:
             notes = [self._note(v) for v in verdicts]
-            parts += lesson_lines([v.result for v in verdicts], r.scenario.currency, notes)
+            parts += lesson_lines([v.result for v in verdicts], r.scenario.currency, notes, hint=r.finished)
         self.screen.show(self.header(f"lessons after {r.done} reps" if r.done else "lessons started"), "lessons", parts)
 
     def _note(self, v: Any) -> str:

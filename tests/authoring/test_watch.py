@@ -288,3 +288,26 @@ baseline_answers = "reactive"
     assert flat.count("not measured (no customer was hit by a failure in any replication)") == 3, flat
     assert "no value in any replication" in flat
     assert "lesson(s) not shown" not in flat, "more replications cannot help: preview does not suggest them"
+
+
+def test_the_tree_shows_each_segments_own_route():
+    from rich.console import Console
+
+    from sim.cli.present import journey_tree
+
+    text = TUTORIAL.read_text().replace(
+        "next = { checkout = 0.6, end = 0.4 }",
+        "next = { checkout = 0.6, end = 0.4 }\nsegments = { shopper = { next = { checkout = 0.3, end = 0.7 } } }",
+    )
+    s = parse_scenario(text.encode(), "segment.toml").scenario
+    console = Console(width=200, record=True, emoji=False)
+    console.print(journey_tree(s))
+    shown = console.export_text()
+    assert "next: checkout 60%, end 40%" in shown and "segment shopper, next: checkout 30%, end 70%" in shown
+    assert "counts" not in shown, "no run given: no counts"
+
+
+def test_watching_a_file_that_is_not_there_is_one_line_and_exit_2(cxsim, tmp_path):
+    result = cxsim("preview", "--watch", str(tmp_path / "nope.toml"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.toml'}: cannot read the file (not found, or a folder)"

@@ -126,7 +126,7 @@ def test_sweep_over_a_text_key_prints_the_grid_values_literally(wide, hostile: P
 def test_preview_prints_the_title_tree_and_lessons_literally(wide, hostile: Path):
     res = wide("preview", str(hostile), "--reps", "2", "--days", "3", "--workers", "1", "--no-progress")
     assert res.exit_code == 0, res.output
-    assert res.stdout.startswith(f"{TITLE}  (40 days, seed 1)")
+    assert res.stdout.startswith(f"{TITLE}  (3 days, seed 1)")  # the days it ran (--days), not the horizon
     assert SAYS in res.stdout and f"profit ({CURRENCY})" in res.stdout
 
 

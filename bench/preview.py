@@ -1,0 +1,139 @@
+"""Benchmark: how long an author waits in ``cxsim preview``, against one plain run of the same scenario.
+
+Measures, on the flagship (scenarios/hike-launch.toml), in one process run:
+
+- the reference: one plain run of the default policy over the whole horizon, in this process;
+- the full lesson check, 20 paired replications of every side the lessons compare, on 2 worker
+  processes (``check_lessons``, as ``cxsim preview --reps 20``); target < 30 s on 2 cores;
+- ``cxsim preview --watch``: the time from a save (a value changed in a copy of the file) to the
+  first result on screen (the quick look); target < 2 s.
+
+Each is also given as a ratio to the reference, measured in the same run, so that a result from
+a slower or busier machine still reads correctly: the lesson check does 20 x (sides) runs, so its
+ideal on 2 workers is 10 x (sides) references. The machine's load average is printed before and
+after: on a shared machine every time here is longer than on an idle one.
+
+Usage: python bench/preview.py [--scenario scenarios/hike-launch.toml] [--reps 20] [--workers 2] [--saves 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def reference(path: Path) -> float:
+    """Seconds for one plain run of the default policy over the whole horizon."""
+    from sim.experiments.experiment import run_flat
+    from sim.scenario.loader import read_scenario
+
+    s = read_scenario(path).scenario
+    start = time.perf_counter()
+    run_flat(s, s.default_policy_name)
+    return time.perf_counter() - start
+
+
+def lesson_check(path: Path, reps: int, workers: int) -> tuple[float, int, list[str]]:
+    """Seconds for the full lesson check, the runs it did, and each lesson's verdict."""
+    from sim.authoring.lessons import check_lessons, sides
+    from sim.scenario.loader import read_scenario
+
+    s = read_scenario(path).scenario
+    n_sides = len({side for lesson in s.lessons for side in sides(s, lesson)})
+    start = time.perf_counter()
+    results = check_lessons(path.read_bytes(), path.name, s, reps=reps, workers=workers)
+    return time.perf_counter() - start, reps * n_sides, [r.verdict for r in results]
+
+
+def save_to_first_result(path: Path, saves: int, workers: int) -> list[float]:
+    """Seconds from each save of a copy of ``path`` to the watch's first result for it (its check header)."""
+    work = Path(tempfile.mkdtemp(prefix="cxsim-bench-watch-"))
+    copy = work / path.name
+    shutil.copy(path, copy)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "preview", "--watch", str(copy), "--workers", str(workers)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def until(pattern: str) -> float:
+        while True:
+            at, line = lines.get(timeout=300)
+            if re.search(pattern, line):
+                return at
+
+    try:
+        until(r"^=== check 1: .* valid")
+        text = copy.read_text()
+        seed = re.search(r"^seed = (\d+)$", text, re.MULTILINE)
+        assert seed is not None
+        times = []
+        for i in range(saves):
+            time.sleep(1.0)  # a pause, as between an author's saves
+            saved = time.perf_counter()
+            copy.write_text(text.replace(seed.group(0), f"seed = {int(seed.group(1)) + i + 1}"))
+            times.append(until(rf"^=== check {i + 2}: .* valid") - saved)
+        return times
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "hike-launch.toml")
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--saves", type=int, default=3)
+    args = parser.parse_args()
+    path: Path = args.scenario
+    print(f"Preview of {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({load()})")
+    ref = reference(path)
+    print(f"  reference, one plain run of the default policy: {ref:6.2f} s")
+    took, runs, verdicts = lesson_check(path, args.reps, args.workers)
+    ideal = runs * ref / args.workers
+    print(
+        f"  lesson check, {args.reps} paired replications ({runs} runs) on {args.workers} workers: {took:6.2f} s"
+        f" = {took / ref:.1f} x the reference (ideal {ideal / ref:.1f} x: {runs} runs / {args.workers} workers)"
+    )
+    print(f"    target < 30 s: {'met' if took < 30 else 'NOT met'}; verdicts: {', '.join(v.split(' (')[0] for v in verdicts)}")
+    waits = save_to_first_result(path, args.saves, args.workers)
+    median = statistics.median(waits)
+    print(
+        f"  preview --watch, save to first result (median of {len(waits)} saves): {median:6.2f} s"
+        f" = {median / ref:.2f} x the reference  (each: {', '.join(f'{w:.2f}' for w in waits)} s)"
+    )
+    print(f"    target < 2 s: {'met' if median < 2 else 'NOT met'}")
+    print(f"  after: {load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
