@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from helpers import ROOT
-from typer.testing import CliRunner, Result
-
-from sim.cli import app, err, out
-
-
-@pytest.fixture
-def cxsim(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Invoke ``cxsim ARGS...`` in-process from the repository root (as tests/cli/conftest.py does)."""
-    monkeypatch.chdir(ROOT)
-    for console in (out, err):
-        monkeypatch.setattr(console, "width", 80)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args))
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
-"""The command line, run in this process: ``cxsim(*args)`` as a user would type it after ``cxsim``.
+"""The command line in a new process (``cxsim_process``), for what an in-process run cannot show.
 
-``typer.testing.CliRunner`` captures stdout and stderr apart; the root group maps every outcome
-to the console script's exit code and one-line errors, so these runs exit and print as the
-real ``cxsim`` does (its own tests, in test_entry_point.py, start real processes).
+The in-process ``cxsim`` fixture, used by most CLI tests, is in tests/conftest.py; the console
+script's own tests (test_entry_point.py) start real processes.
 """
 
 from __future__ import annotations
@@ -13,23 +12,6 @@ from collections.abc import Callable
 
 import pytest
 from helpers import ROOT
-from typer.testing import CliRunner, Result
-
-from sim.cli import app, err, out
-
-
-@pytest.fixture
-def cxsim(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Invoke ``cxsim ARGS...`` in-process, from the repository root, at the width of a pipe (80)."""
-    monkeypatch.chdir(ROOT)
-    for console in (out, err):  # rich fixes a console's width when it is made; another test may have changed it
-        monkeypatch.setattr(console, "width", 80)
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(app, list(args))
-
-    return invoke
 
 
 @pytest.fixture

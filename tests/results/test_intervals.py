@@ -11,30 +11,17 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from helpers import ROOT, SCENARIOS, make_scenario, queue_toml
-from typer.testing import CliRunner, Result
+from helpers import SCENARIOS, make_scenario, queue_toml
 
-from sim.cli import app, err, out
 from sim.engine.simulation import Simulation
 from sim.experiments.erlang import erlang_a, erlang_c_service_level
 from sim.experiments.experiment import plan
 from sim.experiments.journal import Journal, JournalError
 from sim.results.intervals import IntervalStats
 from sim.results.results import build_results
-
-
-@pytest.fixture
-def cxsim(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """``cxsim ARGS...`` in-process from the repository root, at the width of a pipe (80)."""
-    monkeypatch.chdir(ROOT)
-    for console in (out, err):
-        monkeypatch.setattr(console, "width", 80)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, [str(a) for a in args])
 
 
 def strict_json(text: str) -> Any:
