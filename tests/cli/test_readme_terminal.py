@@ -49,8 +49,16 @@ def quick(command: str) -> str:
     return re.sub(r"--reps (\d+)", lambda m: f"--reps {FAST_REPS.get(m.group(1), m.group(1))}", command)
 
 
+WATCH_SHOWN = b"Headline KPIs"  # a watch has shown its first numbers: a user would read them, then press Ctrl-C
+
+
 def in_terminal(command: str, cwd: Path, timeout_s: float = 300.0) -> tuple[int, str]:
-    """Run one shell line in a 120x40 pseudo-terminal; return its exit code and what it printed."""
+    """Run one shell line in a 120x40 pseudo-terminal; return its exit code and what it printed.
+
+    A command that runs until stopped (``cxsim preview --watch``) gets a Ctrl-C typed into the
+    terminal once it has shown its first numbers, as a user ends it.
+    """
+    watching = "--watch" in command
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "TERM": "xterm-256color"}
     env.pop("CI", None)  # rich treats CI as "not interactive"; a user's terminal has no CI variable
     env.pop("COLUMNS", None)
@@ -75,6 +83,9 @@ def in_terminal(command: str, cwd: Path, timeout_s: float = 300.0) -> tuple[int,
         if not data:
             break
         chunks.append(data)
+        if watching and WATCH_SHOWN in b"".join(chunks):
+            os.write(fd, b"\x03")  # Ctrl-C, through the terminal, to the foreground process
+            watching = False
     else:
         os.kill(pid, 9)
         os.waitpid(pid, 0)
