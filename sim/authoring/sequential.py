@@ -64,11 +64,6 @@ def settled(result: LessonResult) -> bool:
     return result.holds or result.contradicted or result.unchanged
 
 
-def all_settled(results: Sequence[LessonResult]) -> bool:
-    """Every lesson is settled: the check may stop before the cap."""
-    return all(settled(r) for r in results)
-
-
 @dataclass
 class Verdict:
     """A lesson's latest judgement, and the replications it rests on."""
