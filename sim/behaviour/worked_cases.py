@@ -5,7 +5,10 @@ docs/model.md (``python -m sim.behaviour.worked_cases`` prints it). Expected NPS
 are averaged over the survey noise (the journey's shared disturbance and each answer's own), so
 they come from the structural score alone. A standard journey has six moments
 (ad, website, assistant, checkout, delivery, review); a failure replaces the moment of the step
-where it happens; a lost order ends the journey at delivery.
+where it happens; a lost order ends the journey at delivery. Contacts with service are charged
+as the engine charges them (``sim.engine.touchpoints.staffed``, docs/model.md section 1): a wait
+moment per queue, a long hold, a transfer and a repeat contact after a resolved one as effort
+drivers, and a contact that leaves the issue open as the unresolved moment and one more.
 """
 
 from __future__ import annotations
@@ -41,6 +44,15 @@ class Recovered:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """One phone contact about the failure, as the engine accounts for it."""
+
+    wait_min: float
+    resolved: bool = True
+    transferred_wait_min: float | None = None  # the agent transferred the customer, who queued this long again
+
+
+@dataclass(frozen=True)
 class Case:
     """One customer's journey, described by what happened."""
 
@@ -49,9 +61,7 @@ class Case:
     severity: float | None = None
     external: bool = False
     recovery: Recovered | None = None
-    phone_waits_min: tuple[float, ...] = ()
-    unresolved_contacts: int = 0
-    effort_events: int = 0
+    contacts: tuple[Contact, ...] = ()
     after: int = 0
     prior_failures: int = 0
     journeys_before: int = 0
@@ -80,7 +90,7 @@ def evaluate(case: Case) -> Outcome:
     m, r, mem, lo = p.moments, p.recovery, p.memory, p.loyalty
     moments = [m.met_expectations] * case.before
     trust = case.trust
-    effort = case.effort_events + case.unresolved_contacts
+    effort = 0
     if case.severity is not None:
         attribution = m.external_attribution if case.external else 1.0
         quality = 0.0
@@ -95,10 +105,24 @@ def evaluate(case: Case) -> Outcome:
             )  # fmt: skip
             trust = trust_after_recovery(trust, trust_before, quality, rec.proactive, mem)
         moments.append(failure_moment(case.severity, attribution, quality, m))
-    for wait in case.phone_waits_min:
-        moments.append(wait_moment(wait, m.wait_scale_min["phone"], m))
-    moments += [m.met_expectations - m.unresolved_penalty] * case.unresolved_contacts
-    moments += [m.effort_moment] * case.effort_events
+    open_issue = False
+    for i, contact in enumerate(case.contacts):
+        if i > 0 and not open_issue:  # a repeat contact after a resolved one
+            moments.append(m.effort_moment)
+            effort += 1
+        waits = [contact.wait_min]
+        if contact.transferred_wait_min is not None:
+            waits.append(contact.transferred_wait_min)
+        for j, wait in enumerate(waits):
+            if j > 0:  # transferred: explain it all again, and queue again
+                moments.append(m.effort_moment)
+                effort += 1
+            moments.append(wait_moment(wait, m.wait_scale_min["phone"], m))
+            effort += wait > m.long_hold_min
+        open_issue = not contact.resolved
+        if open_issue:
+            moments.append(m.met_expectations - m.unresolved_penalty)
+            effort += 1
     moments += [m.met_expectations] * case.after
     memory = remembered(moments, mem)
     attitude = updated_attitude(case.attitude, memory, case.journeys_before, mem)
@@ -116,7 +140,7 @@ CASES: tuple[Case, ...] = (
     Case("2 Checkout crash, retried, silent", before=3, severity=CRASH, after=2),
     Case(
         "3 Crash, calls (3 min wait), fast fix + apology",
-        before=3, severity=CRASH, recovery=Recovered(fixed=True, fast=True, apology=True), phone_waits_min=(3,), after=2,
+        before=3, severity=CRASH, recovery=Recovered(fixed=True, fast=True, apology=True), contacts=(Contact(3),), after=2,
     ),
     Case(
         "4 Crash, proactive e-mail: apology + discount",
@@ -124,7 +148,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "5 Late parcel (external), calls (5 min wait), apology",
-        before=4, severity=LATE, external=True, recovery=Recovered(apology=True), phone_waits_min=(5,), after=1,
+        before=4, severity=LATE, external=True, recovery=Recovered(apology=True), contacts=(Contact(5),), after=1,
     ),
     Case(
         "6 Late parcel, proactive new ETA + apology",
@@ -132,12 +156,13 @@ CASES: tuple[Case, ...] = (
     ),
     Case("7 Lost order, silent", before=4, severity=LOST),
     Case(
-        "8 Lost order, 2 contacts + transfer, slow, not fixed",
-        before=4, severity=LOST, recovery=Recovered(), phone_waits_min=(5, 5), unresolved_contacts=1, effort_events=2,
+        "8 Lost order, 2 contacts (the second transferred), slow, not fixed",
+        before=4, severity=LOST, recovery=Recovered(),
+        contacts=(Contact(5, resolved=False), Contact(5, resolved=False, transferred_wait_min=5)),
     ),
     Case(
         "9 Lost order, 1 contact, fast fix + apology + compensation",
-        before=4, severity=LOST, recovery=Recovered(fixed=True, fast=True, apology=True, compensation=True), phone_waits_min=(3,),
+        before=4, severity=LOST, recovery=Recovered(fixed=True, fast=True, apology=True, compensation=True), contacts=(Contact(3),),
     ),
     Case(
         "10 Lost order, proactive fix + apology + compensation",
@@ -145,7 +170,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "11 As 3, but the customer's second failure",
-        before=3, severity=CRASH, recovery=Recovered(fixed=True, fast=True, apology=True), phone_waits_min=(3,), after=2,
+        before=3, severity=CRASH, recovery=Recovered(fixed=True, fast=True, apology=True), contacts=(Contact(3),), after=2,
         prior_failures=1,
     ),
     Case(
