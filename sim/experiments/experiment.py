@@ -55,8 +55,8 @@ def headline(channels: Sequence[str]) -> list[tuple[str, str, str]]:
 
 
 def bounded(metric: str, iv: Interval) -> Interval:
-    """The interval with its ends clipped to the range the metric can take (0 to 1 for a fraction)."""
-    bounds = kpis.fraction_bounds(metric)
+    """The interval with its ends clipped to the range the metric can take (0 to 1 for a fraction, 1 to 5 for CSAT...)."""
+    bounds = kpis.scale_bounds(metric)
     return iv if bounds is None else iv.clipped(*bounds)
 
 
@@ -262,7 +262,7 @@ class Experiment:
         return found
 
     def summary(self, policy: str) -> dict[str, Interval]:
-        """Mean and 95 % interval of every metric of a policy (a fraction's ends kept within 0 to 1; the interval
+        """Mean and 95 % interval of every metric of a policy (ends kept within the metric's scale: 0 to 1 for a share; the interval
         cells are ``interval_summary``'s)."""
         acc = self.running(policy)
         return {m: bounded(m, acc[m].interval()) for m in sorted(acc) if not m.startswith(INTERVAL_PREFIX)}

@@ -9,6 +9,7 @@ difference is good news (None where it depends, such as the count of contacts): 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -130,12 +131,28 @@ def kpi_for(metric: str, channels: Sequence[str]) -> Kpi:
     return Kpi(metric, metric, _SCALE_UNITS.get(unit, unit), None)
 
 
-def fraction_bounds(metric: str) -> tuple[float, float] | None:
-    """(0, 1) for a metric whose values are shares (abandonment, service level, repeat purchase), else None.
+# The range a value in each bounded unit can take (``sim.results.units.UNITS``).
+SCALE_BOUNDS: dict[str, tuple[float, float]] = {
+    "fraction": (0.0, 1.0),
+    "0-1": (0.0, 1.0),
+    "1-5": (1.0, 5.0),
+    "stars": (1.0, 5.0),
+    "1-7": (1.0, 7.0),
+    "-100..100": (-100.0, 100.0),
+    "affect -1..1": (-1.0, 1.0),
+    **dict.fromkeys(
+        ("customers", "contacts", "orders", "visits", "journeys", "reviews", "prospects", "failures", "min"), (0.0, math.inf)
+    ),
+}  # counts and waits cannot be negative; money can (a loss), so it has no bounds
+
+
+def scale_bounds(metric: str) -> tuple[float, float] | None:
+    """The range a metric's values can take (0 to 1 for a share, 1 to 5 for CSAT, 0 and up for a count...), else None.
 
     Any dotted key of a run's results or its daily series (``daily.phone_abandon_rate.3``); the
-    units of the leaf keys are ``sim.results.units.UNITS``. Summaries clip the ends of a
-    fraction's interval to this range, since a share below 0 or above 1 cannot happen.
+    units of the leaf keys are ``sim.results.units.UNITS``. Summaries clip the ends of a level's
+    interval to this range: a share below 0 or a CSAT above 5 cannot happen, however few the
+    replications (a paired difference is not clipped: it has its own range).
     """
 
     parts = metric.split(".")
@@ -144,4 +161,4 @@ def fraction_bounds(metric: str) -> tuple[float, float] | None:
         leaf = next((c for c in CHANNEL_DAILY if field.endswith("_" + c)), field)
     else:
         leaf = parts[-1]
-    return (0.0, 1.0) if UNITS.get(leaf) in ("fraction", "0-1") else None
+    return SCALE_BOUNDS.get(UNITS.get(leaf, ""))

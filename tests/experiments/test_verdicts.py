@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from sim.experiments.stats import Interval
 from sim.experiments.verdicts import effect, verdict_text
-from sim.results.kpis import CHANNEL, HEADLINE, fraction_bounds, headline_kpis, kpi_for
+from sim.results.kpis import CHANNEL, HEADLINE, headline_kpis, kpi_for, scale_bounds
 from sim.results.precision import decimals_for, format_change, format_difference, format_estimate, format_summary
 
 PROFIT = next(k for k in HEADLINE if k.key == "money.profit")
@@ -102,13 +104,18 @@ def test_a_fraction_interval_is_clipped_to_0_1_and_keeps_its_t_half_width():
         ("daily.phone_abandon_rate.3", (0.0, 1.0)),
         ("daily.repeat_purchase_rate.12", (0.0, 1.0)),
         ("money.profit", None),
-        ("channels.phone.wait_mean_min", None),
-        ("daily.phone_wait_mean_min.3", None),
-        ("experience.nps", None),
+        ("daily.phone_wait_mean_min.3", (0.0, math.inf)),
+        ("experience.nps", (-100.0, 100.0)),
+        ("experience.csat_mean", (1.0, 5.0)),
+        ("experience.contacted.ces_mean", (1.0, 7.0)),
+        ("experience.review_stars_mean", (1.0, 5.0)),
+        ("daily.csat_mean.4", (1.0, 5.0)),
+        ("customers.arrived", (0.0, math.inf)),
+        ("channels.phone.wait_mean_min", (0.0, math.inf)),
     ],
 )
-def test_fractions_are_known_by_their_key(metric, bounds):
-    assert fraction_bounds(metric) == bounds
+def test_bounded_scales_are_known_by_their_key(metric, bounds):
+    assert scale_bounds(metric) == bounds
 
 
 def test_a_single_run_has_no_interval_and_shows_no_plus_minus():
