@@ -6,8 +6,8 @@ exponential patience (mean 2 min). Prints customers simulated per second for:
 - the hand-written model (the reference);
 - cxsim as a pure queueing study (``[customer_model] enabled = false``): the same work as the
   reference, through the full pipeline; target ratio >= 1.0;
-- cxsim with the customer model on (moments, memory, surveys, loyalty per customer): reported
-  for transparency; it does work the reference does not;
+- cxsim with the customer model on (moments, memory, surveys, loyalty per customer): it does
+  work the reference does not, and still must not cost much: target ratio >= 0.8 (issue 10);
 
 the peak memory of a 1,000,000-customer run with the customer model on (target < 300 MB), the
 peak memory of a sweep with 1,000 replications per grid point against one with 100 (flat:
@@ -231,7 +231,8 @@ def main() -> int:
     print(f"  cxsim, with the customer model: {full_rate:>10,.0f} customers/s  (moments, memory, surveys, loyalty)")
     ratio = cx_rate / ref_rate
     print(f"  speed ratio, queueing study / hand-written: {ratio:.2f}  (target >= 1.00: {'met' if ratio >= 1 else 'NOT met'})")
-    print(f"  speed ratio, customer model / hand-written: {full_rate / ref_rate:.2f}  (reported, no target)")
+    model = full_rate / ref_rate
+    print(f"  speed ratio, customer model / hand-written: {model:.2f}  (target >= 0.80: {'met' if model >= 0.8 else 'NOT met'})")
     if args.experiment_reps:
         one = replications_per_second(1, args.experiment_reps, 30)
         two = replications_per_second(2, args.experiment_reps, 30)
