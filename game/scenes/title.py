@@ -71,7 +71,9 @@ class TitleScene(Scene):
             return
         self.autosave = latest_autosave(self.host.options.save_dir)
         joined = self.host.options.classroom is not None  # joined already (--join, or the join screen): no second class
-        shown = [labels[0], *([labels[1]] if self.autosave is not None else []), *([labels[2]] if not joined else []), labels[3]]
+        # a joined team's one run is its class's: Start training goes on with it, and another saved session
+        # (perhaps of another scenario) is not offered, since playing it would report it to the host
+        shown = [labels[0], *([labels[1]] if self.autosave is not None and not joined else []), *([labels[2]] if not joined else []), labels[3]]
         field_h = p.line_h(15) + p.px(14)
         below = field_h + gap + len(shown) * (bh + gap)
         head = [
@@ -139,9 +141,16 @@ class TitleScene(Scene):
         return self.name_entry.get_text().strip() if self.name_entry is not None else self.host.options.trainee
 
     def start(self) -> None:
-        """Start training; if this name has an unfinished session, ask first (the confirm step)."""
+        """Start training; if this name has an unfinished session, ask first (the confirm step).
+
+        A team in a class plays one run for the host: with an unfinished session of the class it
+        goes on with it (``launch.continue_class``), never a second run from the first minute,
+        which would send the host the same decisions again and its clock back to the start.
+        """
         options = self.host.options
         options.trainee = self.trainee()
+        if options.classroom is not None and launch.continue_class(self.host):
+            return
         found = unfinished_sessions(options.save_dir, options.trainee, options.scenario)
         if found:
             self.unfinished = found[0]

@@ -169,3 +169,36 @@ def test_the_readme_session_names_hold_for_a_first_and_a_second_autoplay(tmp_pat
         capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False, env={**ENV, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     assert replay.returncode == 0 and "reproduced exactly" in replay.stderr, replay.stderr
+
+
+class StubLink:
+    """Stands in for a joined class's ``TeamLink``: the title only asks whether the game is joined."""
+
+    holds_time = False
+    banner = ""
+
+    def __init__(self) -> None:
+        self.observed: list[float] = []
+
+    def observe(self, sim, finished, run=""):
+        self.observed.append(sim.now)
+
+
+def test_a_joined_team_with_a_saved_run_goes_on_with_it_and_is_never_offered_a_second_run(tmp_path):
+    session = Session.start(read_scenario(HIKE), folder=tmp_path / "sessions", trainee="Blue", horizon_days=9.0)
+    session.advance_to(2 * 1440)
+    session.choose("crash", "reach_out")
+    saved_at = session.sim.now
+    link = StubLink()
+    d = Driver(tmp_path, scenario=HIKE, days=9.0, classroom=link)
+    try:
+        d.frames(3)
+        assert "Continue saved session" not in d.text() and "Join a class" not in d.text()
+        type_name_and_start(d, "Blue")
+        assert isinstance(d.scene, PlayScene), "no confirm step offering a new run from the first minute"
+        assert "Start a new session" not in d.text()
+        assert d.app.session is not None and d.app.session.paths.autosave == session.paths.autosave
+        d.frames(2)
+        assert link.observed and min(link.observed) >= saved_at > 0  # the host hears of the run from where it stopped
+    finally:
+        d.close()
