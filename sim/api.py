@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import pandas
 
     from sim.experiments.experiment import Experiment
+    from sim.scenario.schema import Scenario
 
 ScenarioSource = str | Path | LoadedScenario
 Row = dict[str, Any]
@@ -247,12 +248,15 @@ class SweepResult(_Exports):
 
 def run(
     scenario: ScenarioSource, *, policy: str | None = None, seed: int | None = None, days: float | None = None,
-    interval: int | None = None,
+    interval: int | None = None, with_responses: Sequence[str] = (), without_responses: Sequence[str] = (),
 ) -> RunResult:  # fmt: skip
     """Run a scenario once under one policy (default: the scenario's), as ``cxsim run`` does.
 
     ``seed`` (default: the scenario's) and ``days`` (default: its horizon) as ``--seed`` and
     ``--days``; ``interval`` (15, 30 or 60 minutes) adds the KPIs per interval of the week.
+    ``with_responses`` and ``without_responses`` run the policy with those responses added or
+    taken out, as ``--with`` and ``--without`` (the result's ``policy`` is the derived name,
+    ``reactive+sms_notice``).
     """
     from sim.engine.simulation import Simulation
     from sim.results.flat import flat_results
@@ -262,7 +266,9 @@ def run(
     _check_run(seed, days, interval)
     if policy is not None:
         _check_policies([policy], loaded, "policy")
-    sim = Simulation(loaded.scenario, policy=policy, seed=seed, horizon_days=days)
+    base = policy if policy is not None else loaded.scenario.default_policy_name
+    model, derived, _specs = _derived(loaded, [base], with_responses, without_responses)
+    sim = Simulation(model, policy=derived[0] if derived else policy, seed=seed, horizon_days=days)
     stats = None
     if interval is not None:
         from sim.results.intervals import IntervalStats
@@ -276,16 +282,20 @@ def run(
 def replicate(
     scenario: ScenarioSource, *, policy: str | None = None, reps: int = 20, seed: int | None = None,
     days: float | None = None, interval: int | None = None, workers: int | None = None, scheduler: str | None = None,
+    with_responses: Sequence[str] = (), without_responses: Sequence[str] = (),
 ) -> Replications:  # fmt: skip
     """Run one policy on ``reps`` seeds spawned from ``seed``, as ``cxsim run --reps N``: every KPI as a mean with its 95 % CI.
 
     ``workers`` processes (default: all cores) or a Dask ``scheduler`` (``tcp://HOST:PORT``) run
-    the replications; the numbers do not depend on either.
+    the replications; the numbers do not depend on either. ``with_responses`` and
+    ``without_responses`` run the policy with those responses added or taken out, in its place,
+    as ``--with`` and ``--without``.
     """
     loaded, data = _source(scenario)
     names = [policy] if policy is not None else [loaded.scenario.default_policy_name]
     _check_policies(names, loaded, "policy")
-    exp = _experiment(loaded, data, names, reps, seed, days, interval, workers, scheduler, minimum=1)
+    _model, derived, specs = _derived(loaded, names, with_responses, without_responses)
+    exp = _experiment(loaded, data, derived or names, reps, seed, days, interval, workers, scheduler, minimum=1, specs=specs)
     doc = _document(exp, compare=False)
     return Replications(exp.policies, exp.seeds, exp.currency, _summaries(exp), doc, exp)
 
@@ -293,22 +303,30 @@ def replicate(
 def compare(
     scenario: ScenarioSource, policies: Sequence[str] | None = None, *, reps: int = 20, seed: int | None = None,
     days: float | None = None, interval: int | None = None, workers: int | None = None, scheduler: str | None = None,
+    with_responses: Sequence[str] = (), without_responses: Sequence[str] = (),
 ) -> Comparison:  # fmt: skip
     """Compare policies on the same seeds (default: every policy of the scenario, the first the baseline), as ``cxsim compare``.
 
     Every headline KPI of every policy but the baseline gets a paired difference and a verdict
     (``differences``, ``verdicts``); ``paired(policy, metric)`` gives any other metric's.
+    ``with_responses`` and ``without_responses`` give each named policy a derived one with those
+    responses added or taken out (``as_planned+callbacks``), compared after the named ones, as
+    ``--with`` and ``--without``; a change that leaves a policy as it was is a warning, not a policy.
     """
     loaded, data = _source(scenario)
     names = list(policies) if policies is not None else list(loaded.scenario.policies)
     if isinstance(policies, str):
         raise ArgumentError(f"policies: give a list of names, e.g. ['reactive', 'proactive'] (got the text {policies!r})")
-    if len(names) < 2:
+    if len(names) < 2 and not (with_responses or without_responses):
         raise ArgumentError(f"policies: name at least two policies to compare (got {names}; the first is the baseline)")
     if len(set(names)) != len(names):
         raise ArgumentError(f"policies: a policy is named twice ({names})")
     _check_policies(names, loaded, "policies")
-    exp = _experiment(loaded, data, names, reps, seed, days, interval, workers, scheduler, minimum=2)
+    _model, derived, specs = _derived(loaded, names, with_responses, without_responses)
+    if len(names) + len(derived) < 2:
+        raise ArgumentError(f"policies: name at least two policies to compare (got {names}; the first is the baseline)")
+    names = [*names, *derived]
+    exp = _experiment(loaded, data, names, reps, seed, days, interval, workers, scheduler, minimum=2, specs=specs)
     doc = _document(exp, compare=True)
     differences: dict[str, dict[str, Difference]] = {p: {} for p in names[1:]}
     for c in doc["comparisons"]:
@@ -422,6 +440,38 @@ def _check_policies(names: Sequence[str], loaded: LoadedScenario, argument: str)
         raise ArgumentError(problem)
 
 
+def _derived(
+    loaded: LoadedScenario, bases: Sequence[str], with_responses: Sequence[str], without_responses: Sequence[str]
+) -> tuple[Scenario, list[str], dict[str, str]]:  # fmt: skip
+    """The policies ``with_responses``/``without_responses`` derive from ``bases``: the scenario holding them, their names, their specs.
+
+    As ``--with`` and ``--without`` (``sim.scenario.policy_changes``); the specs (JSON) travel with
+    each replication to the workers. No change: the scenario as loaded, no names.
+    """
+    import warnings
+
+    from sim.scenario.policy_changes import PolicyChange, PolicyChangeError, derived_policies, describe, with_policies
+
+    for argument, value in (("with_responses", with_responses), ("without_responses", without_responses)):
+        if isinstance(value, str) or not isinstance(value, Sequence) or not all(isinstance(n, str) for n in value):
+            raise ArgumentError(f"{argument}: give a list of response names, e.g. ['sms_notice'] (got {value!r})")
+    change = PolicyChange(
+        tuple(dict.fromkeys(with_responses)), tuple(dict.fromkeys(without_responses)), flags=("with_responses", "without_responses")
+    )
+    if not change:
+        return loaded.scenario, [], {}
+    try:
+        change.check(loaded.scenario)
+    except PolicyChangeError as exc:
+        raise ArgumentError(str(exc)) from None
+    derived, notes = derived_policies(loaded.scenario, bases, change)
+    for note in notes:
+        warnings.warn(note.removeprefix("note: "), stacklevel=3)
+    if not derived:
+        raise ArgumentError(f"{describe(change)}: nothing to run: every policy named already does that")
+    return with_policies(loaded.scenario, derived), list(derived), {n: v.model_dump_json() for n, v in derived.items()}
+
+
 def _check_run(seed: int | None, days: float | None, interval: int | None) -> None:
     """The checks the CLI's flags make: a seed of 0 or more, days above 0, an interval of 15, 30 or 60 minutes."""
     from sim.results.intervals import INTERVAL_CHOICES
@@ -456,7 +506,7 @@ def _workers(workers: int | None) -> int:
 
 def _experiment(
     loaded: LoadedScenario, data: bytes, names: list[str], reps: int, seed: int | None, days: float | None,
-    interval: int | None, workers: int | None, scheduler: str | None, *, minimum: int,
+    interval: int | None, workers: int | None, scheduler: str | None, *, minimum: int, specs: Mapping[str, str] | None = None,
 ) -> Experiment:  # fmt: skip
     """Plan the seeds, run every replication (in memory), and gather them by policy: what ``replications()`` of the CLI does."""
     from sim.experiments.experiment import collect, plan, run_jobs
@@ -464,7 +514,7 @@ def _experiment(
 
     base_seed = _check_study(loaded, reps, seed, days, interval, minimum=minimum)
     n = _workers(workers)
-    jobs = plan(data, loaded.path, names, base_seed, reps, days, interval=interval)
+    jobs = plan(data, loaded.path, names, base_seed, reps, days, interval=interval, specs=specs)
     store = InMemory(run_jobs(jobs, n, scheduler=scheduler))
     s = loaded.scenario
     return collect(

@@ -19,7 +19,7 @@ Any other change of answer is for a policy file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -46,19 +46,20 @@ class PolicyChange:
 
     with_: tuple[str, ...] = ()
     without: tuple[str, ...] = ()
+    flags: tuple[str, str] = field(default=("--with", "--without"), compare=False)  # what messages call the two lists
 
     def __bool__(self) -> bool:
         return bool(self.with_ or self.without)
 
     def check(self, scenario: Scenario) -> None:
         """Raise ``PolicyChangeError`` on a name that is not a response of the scenario, or one both added and removed."""
-        for flag, names in (("--with", self.with_), ("--without", self.without)):
+        for flag, names in zip(self.flags, (self.with_, self.without), strict=True):
             for name in names:
                 if name not in scenario.responses:
                     raise PolicyChangeError(f"{flag}: unknown response '{name}'{did_you_mean(name, scenario.responses)}")
         both = [n for n in self.with_ if n in self.without]
         if both:
-            raise PolicyChangeError(f"--with and --without both name response '{both[0]}'")
+            raise PolicyChangeError(f"{self.flags[0]} and {self.flags[1]} both name response '{both[0]}'")
 
     def name(self, base: str) -> str:
         """The derived policy's name: ``base+added-removed`` (it cannot clash with a file's policy: names have no '+')."""
@@ -198,7 +199,7 @@ def derived_policies(
         for decision, chosen in answers(scenario, policy):
             twice = [n for n in change.with_ if n in scenario.decisions[decision].options[chosen].responses]
             notes.extend(
-                f"note: --with {n}: policy '{base}' also applies it through its answer to decision '{decision}' "
+                f"note: {change.flags[0]} {n}: policy '{base}' also applies it through its answer to decision '{decision}' "
                 f"(option '{chosen}'), so {change.name(base)} applies it twice"
                 for n in twice
             )
@@ -208,8 +209,8 @@ def derived_policies(
 def describe(change: PolicyChange) -> str:
     """'--with a, b --without c', as the user typed it."""
     parts = [
-        f"--with {', '.join(change.with_)}" if change.with_ else "",
-        f"--without {', '.join(change.without)}" if change.without else "",
+        f"{change.flags[0]} {', '.join(change.with_)}" if change.with_ else "",
+        f"{change.flags[1]} {', '.join(change.without)}" if change.without else "",
     ]
     return " ".join(p for p in parts if p)
 

@@ -133,3 +133,27 @@ def test_workers_do_not_change_the_numbers():
     one = sim.replicate(TUTORIAL, reps=2, days=0.5, workers=1)
     two = sim.replicate(TUTORIAL, reps=2, days=0.5, workers=2)
     assert one.to_dict() == two.to_dict()
+
+
+def test_with_and_without_responses_are_the_clis_with_and_without(cxsim):
+    """A derived policy from the API gives cxsim compare --with's numbers, under the same name; bad names are one line."""
+    mine = sim.compare(TUTORIAL, ["reactive"], with_responses=["email_everyone"], reps=2, days=2, workers=1)
+    assert mine.policies == ["reactive", "reactive+email_everyone"]
+    cli = cxsim(
+        "compare", TUTORIAL, "--policies", "reactive", "--with", "email_everyone", "--reps", "2", "--days", "2",
+        "--workers", "1", "--no-progress", "--json", "-",
+    )  # fmt: skip
+    assert cli.exit_code == 0, cli.stderr
+    assert mine.to_dict()["replications"] == json.loads(cli.stdout)["replications"]
+    assert mine.summary["reactive+email_everyone"] != mine.summary["reactive"]  # the e-mail changes something
+
+    single = sim.run(TUTORIAL, policy="reactive", without_responses=["apologise"], days=10)
+    assert single.policy == "reactive-apologise"
+    assert single.metrics != sim.run(TUTORIAL, policy="reactive", days=10).metrics
+    reps = sim.replicate(TUTORIAL, policy="reactive", with_responses=["email_everyone"], reps=2, days=2, workers=1)
+    assert reps.policies == ["reactive+email_everyone"]
+
+    with pytest.raises(sim.ArgumentError, match=r"^with_responses: unknown response 'emial_everyone'.*email_everyone"):
+        sim.compare(TUTORIAL, ["reactive"], with_responses=["emial_everyone"], reps=2, days=1, workers=1)
+    with pytest.raises(sim.ArgumentError, match=r"^with_responses: give a list of response names"):
+        sim.run(TUTORIAL, with_responses="email_everyone")
