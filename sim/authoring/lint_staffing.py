@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from sim.authoring.flow import visits_from
 from sim.clock import MINUTES_PER_DAY
-from sim.engine.staffing import agents_at, staffing_timeline
+from sim.engine.staffing import agents_at, open_at, staffing_timeline
 from sim.experiments.workload import customers_per_run
-from sim.scenario.schema import OpeningHours, Scenario, Shift, Staffed
+from sim.scenario.schema import Scenario, Staffed
 
 WEEK_MIN = 7 * MINUTES_PER_DAY
 
@@ -217,7 +217,7 @@ def unanswered_hours(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]
             for hour in range(24)
             if profile[hour] > 0
             and agents_at(spec.shifts, weekday, hour * 60) == 0
-            and (not spec.opening_hours or agents_at(_as_shifts(spec.opening_hours), weekday, hour * 60) > 0)
+            and (not spec.opening_hours or open_at(spec.opening_hours, weekday, hour * 60))
         })  # fmt: skip
         if gaps:
             yield (
@@ -226,10 +226,6 @@ def unanswered_hours(s: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]
                 "for nobody and count as abandoned; if the line is closed then, say so with opening_hours "
                 '(e.g. opening_hours = [{ start = "08:00", end = "22:00" }]), or staff those hours',
             )
-
-
-def _as_shifts(hours: list[OpeningHours]) -> list[Shift]:
-    return [Shift(start=h.start, end=h.end, agents=1, days=h.days) for h in hours]
 
 
 def _hours(hours: list[int]) -> str:

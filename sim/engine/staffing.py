@@ -29,10 +29,19 @@ def staffing_timeline(shifts: list[Shift], horizon_min: float) -> list[tuple[flo
     return out
 
 
+def as_shifts(hours: list[OpeningHours]) -> list[Shift]:
+    """Opening hours as shifts of one agent each: open wherever one is on duty (their overlaps count once)."""
+    return [Shift(start=h.start, end=h.end, agents=1, days=h.days) for h in hours]
+
+
+def open_at(hours: list[OpeningHours], weekday: int, minute_of_day: int) -> bool:
+    """Whether a channel with these opening hours is open on a weekday (0 = Monday) at a minute of the day."""
+    return agents_at(as_shifts(hours), weekday, minute_of_day) > 0
+
+
 def opening_timeline(hours: list[OpeningHours], horizon_min: float) -> list[tuple[float, int]]:
     """(sim minute, 1 open / 0 closed) at time 0 and at every change up to the horizon."""
-    as_shifts = [Shift(start=h.start, end=h.end, agents=1, days=h.days) for h in hours]
-    return [(t, min(n, 1)) for t, n in _merged(staffing_timeline(as_shifts, horizon_min))]
+    return [(t, min(n, 1)) for t, n in _merged(staffing_timeline(as_shifts(hours), horizon_min))]
 
 
 def _merged(timeline: list[tuple[float, int]]) -> list[tuple[float, int]]:
