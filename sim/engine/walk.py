@@ -6,6 +6,13 @@ resumed from each event it yields, with SimPy's own semantics: the value of an e
 succeeded is sent in; a copy of the exception of an event that failed is thrown in, chained
 to the original, and the event is defused so the environment does not raise it again; an
 exception the journey does not catch propagates to whoever ran the environment.
+
+``Pause`` is the journey's own timeout: one per journey, re-armed for every self-service step,
+instead of a new ``simpy.Timeout`` each time.
+
+Like ``sim.engine.fastpath``, this module reads and sets SimPy's private event fields
+(``_ok``, ``_value``); ``pyproject.toml`` pins ``simpy<5`` and ``tests/sim/test_fastpath.py``
+checks both against a real ``simpy.Process``.
 """
 
 from __future__ import annotations
@@ -14,6 +21,31 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL
+
+
+class Pause(simpy.Event):
+    """A timeout that can be armed again once it has fired: ``yield pause.after(delay)``.
+
+    It is scheduled exactly as ``env.timeout(delay)`` would be (NORMAL priority, the next event
+    id), so swapping one for the other changes no run. Only one wait at a time: arm it again
+    only after the last one fired.
+    """
+
+    def __init__(self, env: simpy.Environment) -> None:
+        # NOTE: Event.__init__ is not called (as in simpy.Timeout): the fields are set here.
+        self.env = env
+        self.callbacks = None  # type: ignore[assignment]  # unarmed: like a processed event
+        self._ok = True
+        self._value = None
+
+    def after(self, delay: float) -> Pause:
+        """Fire ``delay`` minutes from now (with the value None); returns itself, to be yielded."""
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.callbacks = []
+        self.env.schedule(self, NORMAL, delay)
+        return self
 
 
 class Walk:
@@ -26,10 +58,11 @@ class Walk:
         self._step(True, None)
 
     def _resume(self, event: simpy.Event) -> None:
-        ok = event.ok
+        # NOTE: the private fields, not the ``ok``/``value`` properties: two Python calls fewer per step.
+        ok = event._ok
         if not ok:
             event.defused = True
-        self._step(ok, event.value)
+        self._step(ok, event._value)
 
     @staticmethod
     def _exclusive(exc: BaseException) -> BaseException:
