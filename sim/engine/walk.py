@@ -8,7 +8,7 @@ to the original, and the event is defused so the environment does not raise it a
 exception the journey does not catch propagates to whoever ran the environment.
 
 ``Pause`` is the journey's own timeout: one per journey, re-armed for every self-service step,
-instead of a new ``simpy.Timeout`` each time.
+instead of a new ``simpy.Timeout`` each time (the arrival process re-arms one too).
 
 Like ``sim.engine.fastpath``, this module reads and sets SimPy's private event fields
 (``_ok``, ``_value``); ``pyproject.toml`` pins ``simpy<5`` and ``tests/sim/test_fastpath.py``
@@ -18,7 +18,7 @@ checks both against a real ``simpy.Process``.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, cast
 
 import simpy
 from simpy.events import NORMAL
@@ -40,12 +40,22 @@ class Pause(simpy.Event):
         self._value = None
 
     def after(self, delay: float) -> Pause:
-        """Fire ``delay`` minutes from now (with the value None); returns itself, to be yielded."""
+        """Fire ``delay`` minutes from now (with the value None); returns itself, to be yielded or given a callback."""
         if delay < 0:
             raise ValueError(f"Negative delay {delay}")
         self.callbacks = []
         self.env.schedule(self, NORMAL, delay)
         return self
+
+
+class _Begun:
+    """What starts a walk: an event that succeeded with None, so the first step is an ordinary resumption."""
+
+    _ok = True
+    _value = None
+
+
+_BEGUN = cast(simpy.Event, _Begun())
 
 
 class Walk:
@@ -55,14 +65,7 @@ class Walk:
 
     def __init__(self, gen: Generator[simpy.Event, Any, None]) -> None:
         self._gen = gen
-        self._step(True, None)
-
-    def _resume(self, event: simpy.Event) -> None:
-        # NOTE: the private fields, not the ``ok``/``value`` properties: two Python calls fewer per step.
-        ok = event._ok
-        if not ok:
-            event.defused = True
-        self._step(ok, event._value)
+        self._resume(_BEGUN)
 
     @staticmethod
     def _exclusive(exc: BaseException) -> BaseException:
@@ -71,18 +74,23 @@ class Walk:
         copy.__cause__ = exc
         return copy
 
-    def _step(self, ok: bool, value: Any) -> None:
+    def _resume(self, event: simpy.Event) -> None:
+        """Run the journey from ``event`` up to the next event it has to wait for (or its end)."""
         gen = self._gen
+        # NOTE: the private fields, not the ``ok``/``value`` properties: two Python calls fewer per step.
+        ok = event._ok
         while True:
+            if ok:
+                value = event._value
+            else:
+                event.defused = True
+                value = self._exclusive(event._value)
             try:
-                event = gen.send(value) if ok else gen.throw(self._exclusive(value))
+                event = gen.send(value) if ok else gen.throw(value)
             except StopIteration:
                 return
             callbacks: list[Callable[[simpy.Event], None]] | None = event.callbacks  # None once processed
             if callbacks is not None:
                 callbacks.append(self._resume)
                 return
-            ok = event.ok  # already processed: continue at once
-            if not ok:
-                event.defused = True
-            value = event.value
+            ok = event._ok  # already processed: continue at once
