@@ -34,7 +34,7 @@ def journey(ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, 
     channels = ctx.channels
     incident_at = ctx.incident_at
     env = ctx.env
-    pause = Pause(env)
+    pause: Pause | None = None  # the journey's timeout, made at its first wait and re-armed for the later ones
     target = router.entry() if customer.journeys == 0 else router.repeat_entry()
     steps = 0
     visited: list[str] = []
@@ -61,7 +61,11 @@ def journey(ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, 
                 start = env.now
                 delay, delayed_by = tp.arrive(ctx, customer)
                 if delay > 0:
-                    yield pause.after(delay)
+                    if pause is None:
+                        pause = Pause(env, delay)
+                    else:
+                        pause.after(delay)
+                    yield pause
                 ok = tp.leave(ctx, customer, start, delayed_by)
             else:
                 ok = yield from tp.visit(ctx, customer)

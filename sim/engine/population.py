@@ -67,7 +67,7 @@ class Population:
         self._windows = campaign_windows(self.ctx.scenario.arrivals)  # launch days, sales: none in most scenarios
         budget = self.ctx.streams["arrivals"]
         self._arrival_draws = Sampler(lambda n: budget.exponential(1.0, n))
-        self._next_arrival = Pause(self.ctx.env)  # re-armed for each arrival (one is pending at a time)
+        self._next_arrival: Pause | None = None  # made for the first arrival, re-armed for each later one
         self._due = 0.0  # the time of the pending arrival
         self._schedule_arrival(0.0)
 
@@ -80,7 +80,12 @@ class Population:
         ctx = self.ctx
         if t < ctx.horizon:
             self._due = t
-            self._next_arrival.after(t - ctx.env.now).callbacks.append(self._on_arrival)
+            pause = self._next_arrival
+            if pause is None:
+                pause = self._next_arrival = Pause(ctx.env, t - ctx.env.now)
+            else:
+                pause.after(t - ctx.env.now)
+            pause.callbacks.append(self._on_arrival)
 
     def _on_arrival(self, _event: Event) -> None:
         t = self._due

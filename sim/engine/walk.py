@@ -9,10 +9,6 @@ exception the journey does not catch propagates to whoever ran the environment.
 
 ``Pause`` is the journey's own timeout: one per journey, re-armed for every self-service step,
 instead of a new ``simpy.Timeout`` each time (the arrival process re-arms one too).
-
-Like ``sim.engine.fastpath``, this module reads and sets SimPy's private event fields
-(``_ok``, ``_value``); ``pyproject.toml`` pins ``simpy<5`` and ``tests/sim/test_fastpath.py``
-checks both against a real ``simpy.Process``.
 """
 
 from __future__ import annotations
@@ -21,26 +17,20 @@ from collections.abc import Callable, Generator
 from typing import Any, cast
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, Timeout
 
 
-class Pause(simpy.Event):
-    """A timeout that can be armed again once it has fired: ``yield pause.after(delay)``.
+class Pause(Timeout):
+    """A timeout that can be armed again once it has fired: ``Pause(env, delay)``, then ``yield pause.after(delay)``.
 
-    It is scheduled exactly as ``env.timeout(delay)`` would be (NORMAL priority, the next event
-    id), so swapping one for the other changes no run. Only one wait at a time: arm it again
-    only after the last one fired.
+    Made, it is an ordinary ``env.timeout(delay)``; armed again, it is scheduled exactly as a new
+    one would be (NORMAL priority, the next event id), so swapping one for the other changes no
+    run. It keeps the outcome of a succeeded timeout with the value None. Only one wait at a
+    time: arm it again only after the last one fired.
     """
 
-    def __init__(self, env: simpy.Environment) -> None:
-        # NOTE: Event.__init__ is not called (as in simpy.Timeout): the fields are set here.
-        self.env = env
-        self.callbacks = None  # type: ignore[assignment]  # unarmed: like a processed event
-        self._ok = True
-        self._value = None
-
     def after(self, delay: float) -> Pause:
-        """Fire ``delay`` minutes from now (with the value None); returns itself, to be yielded or given a callback."""
+        """Fire ``delay`` minutes from now; returns itself, to be yielded or given a callback."""
         if delay < 0:
             raise ValueError(f"Negative delay {delay}")
         self.callbacks = []
@@ -51,8 +41,8 @@ class Pause(simpy.Event):
 class _Begun:
     """What starts a walk: an event that succeeded with None, so the first step is an ordinary resumption."""
 
-    _ok = True
-    _value = None
+    ok = True
+    value = None
 
 
 _BEGUN = cast(simpy.Event, _Begun())
@@ -77,14 +67,14 @@ class Walk:
     def _resume(self, event: simpy.Event) -> None:
         """Run the journey from ``event`` up to the next event it has to wait for (or its end)."""
         gen = self._gen
-        # NOTE: the private fields, not the ``ok``/``value`` properties: two Python calls fewer per step.
-        ok = event._ok
+        ok = event.ok
+        value: Any
         while True:
             if ok:
-                value = event._value
+                value = event.value
             else:
                 event.defused = True
-                value = self._exclusive(event._value)
+                value = self._exclusive(cast(BaseException, event.value))
             try:
                 event = gen.send(value) if ok else gen.throw(value)
             except StopIteration:
@@ -93,4 +83,4 @@ class Walk:
             if callbacks is not None:
                 callbacks.append(self._resume)
                 return
-            ok = event._ok  # already processed: continue at once
+            ok = event.ok  # already processed: continue at once

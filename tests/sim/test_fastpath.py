@@ -135,9 +135,13 @@ def test_a_pause_fires_exactly_where_a_timeout_would_among_events_of_the_same_ti
         log: list = []
 
         def journey(name, delays):
-            pause = Pause(env)
+            pause = None
             for d in delays:
-                value = yield (pause.after(d) if make_wait == "pause" else env.timeout(d))
+                if make_wait == "timeout":
+                    wait = env.timeout(d)
+                else:
+                    wait = pause = Pause(env, d) if pause is None else pause.after(d)
+                value = yield wait
                 log.append((env.now, name, value))
 
         for name, delays in (("a", [1, 1, 0, 2]), ("b", [2, 0, 1]), ("c", [0.5, 1.5, 1])):
@@ -154,16 +158,17 @@ def test_a_pause_drives_a_process_too_and_refuses_a_negative_delay():
     log: list = []
 
     def journey():
-        pause = Pause(env)
-        log.append((yield pause.after(3)))
+        pause = Pause(env, 1)
+        log.append((yield pause))
+        log.append((yield pause.after(2)))
         log.append((yield pause.after(0)))
         log.append(env.now)
 
     env.process(journey())
     env.run()
-    assert log == [None, None, 3]
+    assert log == [None, None, None, 3]
     with pytest.raises(ValueError, match="Negative delay"):
-        Pause(env).after(-1)
+        Pause(env, 1).after(-1)
 
 
 # --- Walk: failed events --------------------------------------------------------------------------------

@@ -45,9 +45,9 @@ class SelfServiceTouchpoint:
         self._delight_p = spec.delight_probability
         self._effort_p = spec.effort
         self._places_order = spec.places_order
-        self._ok_moment = m.met_expectations + 0.0  # exactly the sums a visit used to make
-        self._delight_moment = m.met_expectations + m.delight_bonus
-        self._failed_moment = m.met_expectations - m.natural_failure_severity
+        self._moment_ok = m.met_expectations + 0.0  # exactly the sums a visit used to make
+        self._moment_delight = m.met_expectations + m.delight_bonus
+        self._moment_failed = m.met_expectations - m.natural_failure_severity
 
     def visit(self, ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, bool]:
         """Spend time here; True if the customer got what they came for (an order sets ``customer.ordered``)."""
@@ -83,11 +83,11 @@ class SelfServiceTouchpoint:
         elif ok:
             delight_p = self._delight_p
             delight = delight_p > 0 and self.delight() < delight_p
-            customer.moments.append(self._delight_moment if delight else self._ok_moment)
+            customer.moments.append(self._moment_delight if delight else self._moment_ok)
             if name in ctx.touches.at:  # NOTE: only touchpoints with a product moment or a touch in force need the call
                 ctx.touches.felt(customer, name)  # experience touches in force here, and the product (sim.engine.touches)
         else:
-            customer.moments.append(self._failed_moment)
+            customer.moments.append(self._moment_failed)
         effort_p = self._effort_p
         if effort_p > 0 and self.effort() < effort_p:
             add_effort(ctx, customer)
