@@ -20,6 +20,8 @@ import simpy
 from sim.engine.channels import RESOLVED, Ticket
 from sim.engine.context import RunContext
 from sim.engine.entities import Customer
+from sim.engine.touchpoints.self_service import SelfServiceTouchpoint
+from sim.engine.walk import Pause
 from sim.scenario.types import CONTACT, END
 
 
@@ -31,6 +33,8 @@ def journey(ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, 
     track = ctx.tracks_experience
     channels = ctx.channels
     incident_at = ctx.incident_at
+    env = ctx.env
+    pause: Pause | None = None  # the journey's timeout, made at its first wait and re-armed for the later ones
     target = router.entry() if customer.journeys == 0 else router.repeat_entry()
     steps = 0
     visited: list[str] = []
@@ -51,7 +55,20 @@ def journey(ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, 
             ok = ticket.outcome == RESOLVED
         else:
             customer.met_incident = False
-            ok = yield from tp.visit(ctx, customer)
+            if type(tp) is SelfServiceTouchpoint:
+                # NOTE: the visit's two halves inline, around the journey's own re-armed timeout: no
+                # sub-generator and no new Timeout per step (self-service steps are most of a run's events).
+                start = env.now
+                delay, delayed_by = tp.arrive(ctx, customer)
+                if delay > 0:
+                    if pause is None:
+                        pause = Pause(env, delay)
+                    else:
+                        pause.after(delay)
+                    yield pause
+                ok = tp.leave(ctx, customer, start, delayed_by)
+            else:
+                ok = yield from tp.visit(ctx, customer)
             if customer.voice is not None:  # they hit a failure and speak up: contact service now
                 customer.voice = None
                 ordered = customer.ordered

@@ -9,15 +9,15 @@ starts a journey. Referred customers (from
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Literal
 
-from simpy.events import Event, Timeout
+from simpy.events import Event
 
 from sim.engine.arrivals import campaign_windows, next_arrival, next_arrival_with_campaigns, weekly_rates_per_min
 from sim.engine.context import RunContext
 from sim.engine.entities import Customer
 from sim.engine.journey import journey
-from sim.engine.walk import Walk
+from sim.engine.walk import Pause, Walk
 from sim.records import ProspectDeterred
 from sim.scenario.distributions import Sampler, uniform_sampler
 
@@ -67,6 +67,8 @@ class Population:
         self._windows = campaign_windows(self.ctx.scenario.arrivals)  # launch days, sales: none in most scenarios
         budget = self.ctx.streams["arrivals"]
         self._arrival_draws = Sampler(lambda n: budget.exponential(1.0, n))
+        self._next_arrival: Pause | None = None  # made for the first arrival, re-armed for each later one
+        self._due = 0.0  # the time of the pending arrival
         self._schedule_arrival(0.0)
 
     def _schedule_arrival(self, after: float) -> None:
@@ -77,10 +79,16 @@ class Population:
             t = next_arrival(after, self._arrival_draws(), self._rates)
         ctx = self.ctx
         if t < ctx.horizon:
-            Timeout(ctx.env, t - ctx.env.now, t).callbacks.append(self._on_arrival)
+            self._due = t
+            pause = self._next_arrival
+            if pause is None:
+                pause = self._next_arrival = Pause(ctx.env, t - ctx.env.now)
+            else:
+                pause.after(t - ctx.env.now)
+            pause.callbacks.append(self._on_arrival)
 
-    def _on_arrival(self, event: Event) -> None:
-        t = cast(float, event.value)
+    def _on_arrival(self, _event: Event) -> None:
+        t = self._due
         seg_name = self.pick_segment(self._segment_draw)
         self._schedule_arrival(t)
         cid = self._next_id

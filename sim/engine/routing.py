@@ -29,15 +29,17 @@ def pick(table: Table, u: float) -> str:
     cum, names = table
     if not names:
         return END
-    return names[min(bisect_right(cum, u), len(names) - 1)]
+    i = bisect_right(cum, u)
+    return names[i] if i < len(names) else names[-1]  # NOTE: not min(i, len - 1): a builtin call fewer
 
 
 def choose(table: Table, draw: Sampler) -> str:
     """Pick a target; a table with one target (or none: 'end') needs no random draw."""
-    names = table[1]
+    cum, names = table
     if len(names) <= 1:
         return names[0] if names else END
-    return pick(table, draw())
+    i = bisect_right(cum, draw())  # NOTE: ``pick`` written out: one call fewer per choice
+    return names[i] if i < len(names) else names[-1]
 
 
 class Router:
@@ -52,16 +54,15 @@ class Router:
         staffed = scenario.staffed()
         service = [n for n, spec in staffed.items() if spec.stage == "service"] or list(staffed)
         contacts = {CONTACT, *service}  # contacting the brand (a till at the purchase stage is a step, not a contact)
-        self._routes: dict[tuple[str, str], tuple[Table, Table, Table]] = {}
-        self._draws: dict[str, Sampler] = {}
+        self._routes: dict[tuple[str, str], tuple[Table, Table, Table, Sampler]] = {}
         for src, route in journey.routes.items():
-            self._draws[src] = uniform_sampler(streams[f"route.{src}"])
+            draw = uniform_sampler(streams[f"route.{src}"])
             for seg in scenario.segments:
                 override = route.segments.get(seg)
                 nxt = override.next if override and override.next is not None else route.next
                 bad = override.on_failure if override and override.on_failure is not None else route.on_failure
                 silent = {t: p for t, p in bad.items() if t not in contacts}
-                self._routes[(src, seg)] = (_table(nxt), _table(bad), _table(silent))
+                self._routes[(src, seg)] = (_table(nxt), _table(bad), _table(silent), draw)
         self._contact: dict[str, Table] = {}
         self._contact_draw: dict[str, Sampler] = {}
         for seg_name, segment in scenario.segments.items():
@@ -82,7 +83,12 @@ class Router:
         tables = self._routes.get((touchpoint, segment))
         if tables is None:
             return END
-        return choose(tables[0] if ok else tables[1], self._draws[touchpoint])
+        cum, names = tables[0] if ok else tables[1]
+        # NOTE: ``choose`` and ``pick`` written out: two Python calls fewer on every step of every journey.
+        if len(names) > 1:
+            i = bisect_right(cum, tables[3]())
+            return names[i] if i < len(names) else names[-1]
+        return names[0] if names else END
 
     def after_incident(self, touchpoint: str, segment: str) -> str:
         """Next target after a step that failed because of an incident: ``on_failure`` without its contact targets.
@@ -95,7 +101,7 @@ class Router:
         tables = self._routes.get((touchpoint, segment))
         if tables is None:
             return END
-        return choose(tables[2], self._draws[touchpoint])
+        return choose(tables[2], tables[3])
 
     def contact(self, segment: str) -> str:
         """The staffed touchpoint a customer of ``segment`` contacts: by the segment's preferences, else any service touchpoint."""

@@ -12,7 +12,9 @@ how the simulation is chunked.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import chain
 from typing import Annotated, Literal, Self
 
 import numpy as np
@@ -202,24 +204,26 @@ Distribution = Annotated[
 ]
 
 
-class Sampler:
-    """Hands out variates one at a time from blocks pre-drawn with numpy."""
+class Sampler(partial[float]):
+    """Hands out variates one at a time from blocks pre-drawn with numpy: ``draw()`` is the next one.
 
-    __slots__ = ("_buf", "_draw", "_i")
+    A block of ``BLOCK`` variates is drawn when the first of them is wanted, never earlier, so
+    samplers that share a stream draw from it in the same order however they are implemented.
 
-    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
-        self._draw = draw
-        self._buf: list[float] = []
-        self._i = 0
+    NOTE: a draw is a C-level call (``next`` on a chain of the blocks, as a ``functools.partial``),
+    not a Python method: ~2.5x cheaper, and a run makes a few draws per customer step.
+    """
 
-    def __call__(self) -> float:
-        i = self._i
-        buf = self._buf
-        if i >= len(buf):
-            buf = self._buf = self._draw(BLOCK).tolist()
-            i = 0
-        self._i = i + 1
-        return buf[i]
+    __slots__ = ()
+
+    def __new__(cls, draw: Callable[[int], np.ndarray]) -> Self:
+        return super().__new__(cls, next, chain.from_iterable(_blocks(draw)))
+
+
+def _blocks(draw: Callable[[int], np.ndarray]) -> Iterator[list[float]]:
+    """Blocks of variates from ``draw``, each drawn only when the one before is used up."""
+    while True:
+        yield draw(BLOCK).tolist()
 
 
 def sampler(spec: _Dist, gen: np.random.Generator) -> Sampler:

@@ -65,3 +65,18 @@ def test_surveys_settled_one_by_one_give_the_answers_batched_surveys_give():
     both = runs[0].keys() & runs[1].keys()
     assert len(both) > 200
     assert {k: runs[0][k] for k in both} == {k: runs[1][k] for k in both}
+
+
+def test_a_sampler_hands_out_its_blocks_in_order_drawing_each_only_when_needed():
+    """Two samplers on one stream: each block is drawn when its first value is wanted, as the one-by-one loop did."""
+    from sim.scenario.distributions import BLOCK, Sampler
+
+    gen = np.random.default_rng(7)
+    first, second = Sampler(gen.random), Sampler(gen.random)
+    got = [first() for _ in range(BLOCK + 3)] + [second() for _ in range(2)] + [first() for _ in range(BLOCK)]
+    ref = np.random.default_rng(7)
+    a1, a2 = ref.random(BLOCK).tolist(), ref.random(BLOCK).tolist()
+    b1 = ref.random(BLOCK).tolist()
+    a3 = ref.random(BLOCK).tolist()
+    assert got == a1 + a2[:3] + b1[:2] + a2[3:] + a3[:3]
+    assert all(type(x) is float for x in got)

@@ -17,7 +17,7 @@ import pytest
 import simpy
 
 from sim.engine.fastpath import resume_now, trigger_urgently
-from sim.engine.walk import Walk
+from sim.engine.walk import Pause, Walk
 
 Journey = Callable[[simpy.Environment, list], Generator[simpy.Event, Any, None]]
 
@@ -125,6 +125,50 @@ def test_walk_starts_at_once_while_a_process_starts_on_the_next_step():
     assert log == ["walk"]  # inside the constructor
     env.step()  # the process's Initialize event
     assert log == ["walk", "process"]
+
+
+def test_a_pause_fires_exactly_where_a_timeout_would_among_events_of_the_same_time():
+    """Re-armed for each wait, a Pause takes the next event id as env.timeout does: same times, same order."""
+
+    def runner(make_wait: str) -> list:
+        env = simpy.Environment()
+        log: list = []
+
+        def journey(name, delays):
+            pause = None
+            for d in delays:
+                if make_wait == "timeout":
+                    wait = env.timeout(d)
+                else:
+                    wait = pause = Pause(env, d) if pause is None else pause.after(d)
+                value = yield wait
+                log.append((env.now, name, value))
+
+        for name, delays in (("a", [1, 1, 0, 2]), ("b", [2, 0, 1]), ("c", [0.5, 1.5, 1])):
+            Walk(journey(name, delays))
+            env.timeout(2).callbacks.append(lambda _e, n=name: log.append((env.now, "tick", n)))
+        env.run()
+        return log
+
+    assert runner("pause") == runner("timeout")
+
+
+def test_a_pause_drives_a_process_too_and_refuses_a_negative_delay():
+    env = simpy.Environment()
+    log: list = []
+
+    def journey():
+        pause = Pause(env, 1)
+        log.append((yield pause))
+        log.append((yield pause.after(2)))
+        log.append((yield pause.after(0)))
+        log.append(env.now)
+
+    env.process(journey())
+    env.run()
+    assert log == [None, None, None, 3]
+    with pytest.raises(ValueError, match="Negative delay"):
+        Pause(env, 1).after(-1)
 
 
 # --- Walk: failed events --------------------------------------------------------------------------------
