@@ -16,12 +16,21 @@ file, ``SweepError`` for a bad key or value, ``ArgumentError`` for a bad argumen
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.api_arguments import (
+    ScenarioSource,
+    check_policies,
+    check_run,
+    check_study,
+    derived_policies,
+    source,
+    unknown_metric,
+    workers_of,
+)
 from sim.errors import ArgumentError
 from sim.experiments.stats import Interval
 from sim.scenario.loader import LoadedScenario
@@ -30,9 +39,7 @@ if TYPE_CHECKING:
     import pandas
 
     from sim.experiments.experiment import Experiment
-    from sim.scenario.schema import Scenario
 
-ScenarioSource = str | Path | LoadedScenario
 Row = dict[str, Any]
 
 
@@ -170,7 +177,7 @@ class Replications(_Study):
         """The mean of a metric over the replications, with its 95 % CI (``money.profit``...)."""
         found = self.summary[self.policy].get(metric)
         if found is None:
-            raise ArgumentError(_unknown_metric(metric, self.summary[self.policy]))
+            raise ArgumentError(unknown_metric(metric, self.summary[self.policy]))
         return found
 
 
@@ -196,7 +203,7 @@ class Comparison(_Study):
             raise ArgumentError(f"policy: '{policy}' is not compared with the baseline {self.baseline} (compared: {others})")
         found = self.experiment.comparison(policy, metric)
         if found is None:
-            raise ArgumentError(_unknown_metric(metric, self.summary[policy]))
+            raise ArgumentError(unknown_metric(metric, self.summary[policy]))
         return found[0]
 
 
@@ -229,7 +236,7 @@ class SweepResult(_Exports):
         for p in self.points:
             found = p.summary[who].get(metric)
             if found is None:
-                raise ArgumentError(_unknown_metric(metric, p.summary[who]))
+                raise ArgumentError(unknown_metric(metric, p.summary[who]))
             out.append((p.values, found))
         return out
 
@@ -262,12 +269,12 @@ def run(
     from sim.results.flat import flat_results
     from sim.results.results import build_results
 
-    loaded, _data = _source(scenario)
-    _check_run(seed, days, interval)
+    loaded, _data = source(scenario)
+    check_run(seed, days, interval)
     if policy is not None:
-        _check_policies([policy], loaded, "policy")
+        check_policies([policy], loaded, "policy")
     base = policy if policy is not None else loaded.scenario.default_policy_name
-    model, derived, _specs = _derived(loaded, [base], with_responses, without_responses)
+    model, derived, _specs = derived_policies(loaded, [base], with_responses, without_responses)
     sim = Simulation(model, policy=derived[0] if derived else policy, seed=seed, horizon_days=days)
     stats = None
     if interval is not None:
@@ -291,10 +298,10 @@ def replicate(
     ``without_responses`` run the policy with those responses added or taken out, in its place,
     as ``--with`` and ``--without``.
     """
-    loaded, data = _source(scenario)
+    loaded, data = source(scenario)
     names = [policy] if policy is not None else [loaded.scenario.default_policy_name]
-    _check_policies(names, loaded, "policy")
-    _model, derived, specs = _derived(loaded, names, with_responses, without_responses)
+    check_policies(names, loaded, "policy")
+    _model, derived, specs = derived_policies(loaded, names, with_responses, without_responses)
     exp = _experiment(loaded, data, derived or names, reps, seed, days, interval, workers, scheduler, minimum=1, specs=specs)
     doc = _document(exp, compare=False)
     return Replications(exp.policies, exp.seeds, exp.currency, _summaries(exp), doc, exp)
@@ -313,7 +320,7 @@ def compare(
     responses added or taken out (``as_planned+callbacks``), compared after the named ones, as
     ``--with`` and ``--without``; a change that leaves a policy as it was is a warning, not a policy.
     """
-    loaded, data = _source(scenario)
+    loaded, data = source(scenario)
     names = list(policies) if policies is not None else list(loaded.scenario.policies)
     if isinstance(policies, str):
         raise ArgumentError(f"policies: give a list of names, e.g. ['reactive', 'proactive'] (got the text {policies!r})")
@@ -321,8 +328,8 @@ def compare(
         raise ArgumentError(f"policies: name at least two policies to compare (got {names}; the first is the baseline)")
     if len(set(names)) != len(names):
         raise ArgumentError(f"policies: a policy is named twice ({names})")
-    _check_policies(names, loaded, "policies")
-    _model, derived, specs = _derived(loaded, names, with_responses, without_responses)
+    check_policies(names, loaded, "policies")
+    _model, derived, specs = derived_policies(loaded, names, with_responses, without_responses)
     if len(names) + len(derived) < 2:
         raise ArgumentError(f"policies: name at least two policies to compare (got {names}; the first is the baseline)")
     names = [*names, *derived]
@@ -360,7 +367,7 @@ def sweep(
     from sim.experiments.sweep import MAX_POINTS, combine, parse_set, unknown_kpi, validate_point
     from sim.experiments.sweep_results import sweep_document
 
-    loaded, data = _source(scenario)
+    loaded, data = source(scenario)
     if not isinstance(grid, Mapping) or not grid:  # a str is not a Mapping
         raise ArgumentError("grid: give a mapping of scenario keys to values, e.g. {'touchpoints.phone.agents': range(6, 15, 2)}")
     parsed: list[tuple[str, list[Any]]] = []
@@ -377,9 +384,9 @@ def sweep(
             raise ArgumentError(f"grid: {key} has {len(parsed[-1][1]):,} values; a grid has at most {MAX_POINTS:,} points")
     points = combine(parsed)
     names = list(policies) if policies is not None else [loaded.scenario.default_policy_name]
-    _check_policies(names, loaded, "policies")
-    base_seed = _check_study(loaded, reps, seed, days, interval, minimum=1)
-    n = _workers(workers)
+    check_policies(names, loaded, "policies")
+    base_seed = check_study(loaded, reps, seed, days, interval, minimum=1)
+    n = workers_of(workers)
     raw = tomllib.loads(data.decode("utf-8"))
     first = validate_point(raw, points[0], loaded.path)
     for point in points[1:]:
@@ -415,95 +422,6 @@ def sweep(
 # -- shared checks and plumbing ---------------------------------------------------------------------
 
 
-def _source(scenario: ScenarioSource) -> tuple[LoadedScenario, bytes]:
-    """The validated scenario and the file's bytes (replications re-read them in worker processes)."""
-    import hashlib
-
-    if not isinstance(scenario, LoadedScenario):
-        if not isinstance(scenario, str | Path):
-            raise ArgumentError(f"scenario: give a file path or what sim.load() returned (got {type(scenario).__name__})")
-        scenario = load(scenario)
-    try:
-        data = Path(scenario.path).read_bytes()
-    except OSError as exc:
-        raise ArgumentError(f"scenario: cannot read {scenario.path} ({exc.strerror or exc}); pass the file's path") from None
-    if hashlib.sha256(data).hexdigest() != scenario.sha256:
-        raise ArgumentError(f"scenario: {scenario.path} changed since it was loaded; load it again")
-    return scenario, data
-
-
-def _check_policies(names: Sequence[str], loaded: LoadedScenario, argument: str) -> None:
-    from sim.scenario.checks import unknown_policy
-
-    problem = unknown_policy(names, loaded.scenario.policies, argument)
-    if problem is not None:
-        raise ArgumentError(problem)
-
-
-def _derived(
-    loaded: LoadedScenario, bases: Sequence[str], with_responses: Sequence[str], without_responses: Sequence[str]
-) -> tuple[Scenario, list[str], dict[str, str]]:  # fmt: skip
-    """The policies ``with_responses``/``without_responses`` derive from ``bases``: the scenario holding them, their names, their specs.
-
-    As ``--with`` and ``--without`` (``sim.scenario.policy_changes``); the specs (JSON) travel with
-    each replication to the workers. No change: the scenario as loaded, no names.
-    """
-    import warnings
-
-    from sim.scenario.policy_changes import PolicyChange, PolicyChangeError, derived_policies, describe, with_policies
-
-    for argument, value in (("with_responses", with_responses), ("without_responses", without_responses)):
-        if isinstance(value, str) or not isinstance(value, Sequence) or not all(isinstance(n, str) for n in value):
-            raise ArgumentError(f"{argument}: give a list of response names, e.g. ['sms_notice'] (got {value!r})")
-    change = PolicyChange(
-        tuple(dict.fromkeys(with_responses)), tuple(dict.fromkeys(without_responses)), flags=("with_responses", "without_responses")
-    )
-    if not change:
-        return loaded.scenario, [], {}
-    try:
-        change.check(loaded.scenario)
-    except PolicyChangeError as exc:
-        raise ArgumentError(str(exc)) from None
-    derived, notes = derived_policies(loaded.scenario, bases, change)
-    for note in notes:
-        warnings.warn(note.removeprefix("note: "), stacklevel=3)
-    if not derived:
-        raise ArgumentError(f"{describe(change)}: nothing to run: every policy named already does that")
-    return with_policies(loaded.scenario, derived), list(derived), {n: v.model_dump_json() for n, v in derived.items()}
-
-
-def _check_run(seed: int | None, days: float | None, interval: int | None) -> None:
-    """The checks the CLI's flags make: a seed of 0 or more, days above 0, an interval of 15, 30 or 60 minutes."""
-    from sim.results.intervals import INTERVAL_CHOICES
-
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise ArgumentError(f"seed: a whole number of 0 or more (got {seed!r})")
-    if days is not None and (isinstance(days, bool) or not isinstance(days, int | float) or not days >= 0.001):
-        raise ArgumentError(f"days: a run length in days of at least 0.001 (got {days!r})")
-    if interval is not None and interval not in INTERVAL_CHOICES:
-        raise ArgumentError(f"interval: an interval is 15, 30 or 60 minutes (got {interval!r})")
-
-
-def _check_study(
-    loaded: LoadedScenario, reps: int, seed: int | None, days: float | None, interval: int | None, *, minimum: int
-) -> int:
-    """Check a study's arguments; its base seed."""
-    _check_run(seed, days, interval)
-    if isinstance(reps, bool) or not isinstance(reps, int) or reps < minimum:
-        raise ArgumentError(f"reps: replications per policy, a whole number of at least {minimum} (got {reps!r})")
-    return loaded.scenario.seed if seed is None else seed
-
-
-def _workers(workers: int | None) -> int:
-    from sim.experiments.workers import MAX_WORKERS
-
-    if workers is None:
-        return os.cpu_count() or 1
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-        raise ArgumentError(f"workers: worker processes, from 1 to {MAX_WORKERS} (got {workers!r})")
-    return workers
-
-
 def _experiment(
     loaded: LoadedScenario, data: bytes, names: list[str], reps: int, seed: int | None, days: float | None,
     interval: int | None, workers: int | None, scheduler: str | None, *, minimum: int, specs: Mapping[str, str] | None = None,
@@ -512,8 +430,8 @@ def _experiment(
     from sim.experiments.experiment import collect, plan, run_jobs
     from sim.experiments.journal import InMemory
 
-    base_seed = _check_study(loaded, reps, seed, days, interval, minimum=minimum)
-    n = _workers(workers)
+    base_seed = check_study(loaded, reps, seed, days, interval, minimum=minimum)
+    n = workers_of(workers)
     jobs = plan(data, loaded.path, names, base_seed, reps, days, interval=interval, specs=specs)
     store = InMemory(run_jobs(jobs, n, scheduler=scheduler))
     s = loaded.scenario
@@ -531,9 +449,3 @@ def _document(exp: Experiment, *, compare: bool) -> dict[str, Any]:
 
 def _summaries(exp: Experiment) -> dict[str, dict[str, Interval]]:
     return {p: exp.summary(p) for p in exp.policies}
-
-
-def _unknown_metric(metric: str, known: Mapping[str, Any]) -> str:
-    from sim.scenario.checks import did_you_mean
-
-    return f"metric: no '{metric}' in these results{did_you_mean(metric, known)} (the dotted keys of cxsim run --json)"
