@@ -3,7 +3,8 @@
 A kind is a class with ``kind``, ``spec_class`` (its table in the scenario format),
 ``__init__(ctx, name, spec)`` (build its samplers and state, from streams named after it) and
 ``visit(ctx, customer)`` (a SimPy generator that spends the customer's time there and returns
-whether they got what they came for). The journey only ever calls ``visit``; adding a kind is a
+whether they got what they came for). The journey calls ``visit`` (a self-service step, the
+most frequent, it runs inline through the same halves, ``arrive`` and ``leave``); adding a kind is a
 table in ``sim.scenario.schema``, a module here and one line in ``TOUCHPOINT_KINDS``
 (docs/architecture.md walks through an example).
 """
