@@ -19,8 +19,13 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 from sim.scenario.customer_model import Loyalty, Recovery, WordOfMouth
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 LATENT_SD = math.pi / math.sqrt(3)
 """Sd of the total noise behind an answer: that of the standard logistic, so the latent weights keep
@@ -87,7 +92,15 @@ _AS241_DEN = (
 )  # fmt: skip
 
 
-def normal_quantiles(u: Sequence[float]) -> list[float]:
+@lru_cache(maxsize=1)
+def _as241_pairs() -> list[np.ndarray]:
+    """AS241's coefficients by power, highest first, each a (numerator, denominator) column."""
+    import numpy as np  # NOTE: numpy is imported on first use, not with the module (command-line start-up)
+
+    return [np.array([[num], [den]]) for num, den in zip(_AS241_NUM, _AS241_DEN, strict=True)]
+
+
+def normal_quantiles(u: Sequence[float] | NDArray[np.float64]) -> list[float]:
     """``normal_quantile`` of many uniforms at once, bit for bit the same numbers.
 
     The central 85 % (|u - 1/2| <= 0.425) is AS241's rational function, evaluated with numpy in
@@ -96,16 +109,17 @@ def normal_quantiles(u: Sequence[float]) -> list[float]:
     """
     import numpy as np
 
-    values = np.asarray(u, dtype=np.float64)
+    values = np.asarray(u, dtype=np.float64).ravel()
     q = values - 0.5
     r = 0.180625 - q * q
-    num = np.full_like(r, _AS241_NUM[0])
-    for c in _AS241_NUM[1:]:
-        num = num * r + c
-    den = np.full_like(r, _AS241_DEN[0])
-    for c in _AS241_DEN[1:]:
-        den = den * r + c
-    out: list[float] = (num * q / den).tolist()
+    # NOTE: numerator and denominator are Horner's rule on the same r with 8 coefficients each, so
+    # they run as the two rows of one array: half the numpy calls (about 1 us each on a small batch).
+    coefs = _as241_pairs()
+    poly = np.repeat(coefs[0], len(r), axis=1)
+    for c in coefs[1:]:
+        poly *= r
+        poly += c
+    out: list[float] = (poly[0] * q / poly[1]).tolist()
     for i in np.flatnonzero(np.abs(q) > 0.425).tolist():
         out[i] = normal_quantile(float(values[i]))
     return out

@@ -1,0 +1,170 @@
+"""``Outcomes.settle`` evaluates the customer model's formulas inlined: it must give what the formulas give.
+
+The oracle below settles a journey the way the documented pure functions of ``sim.behaviour``
+read (``remembered``, ``updated_attitude``, ``repeat_probability``, ``survey_latent``, ``answer``,
+``ces``, ``lifetime_value``...), one call each; the engine's fused version must produce the same
+``JourneyRemembered`` fields, the same review and the same customer state, bit for bit, on many
+customers and dice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers import SCENARIOS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import Simulation, read_scenario
+from sim.behaviour.experience import ces, remembered, updated_attitude
+from sim.behaviour.loyalty import (
+    after_needless_notices,
+    answer,
+    lifetime_value,
+    normal_quantile,
+    nps_group,
+    repeat_probability,
+    review_probability,
+    review_stars,
+    survey_latent,
+)
+from sim.engine.entities import Customer, Hit
+from sim.engine.outcomes import Dice, Outcomes
+from sim.records import ReviewPosted
+from sim.rng import PER_JOURNEY, poisson_quantile
+
+
+def _outcomes(scenario_file: str) -> tuple[Outcomes, list[tuple[Any, ...]], list[Any]]:
+    """A fresh run's ``Outcomes``, with the remembered fields and the emitted records captured."""
+    sim = Simulation(read_scenario(SCENARIOS / scenario_file).scenario, horizon_days=30)
+    ctx = sim._ctx
+    remembered_args: list[tuple[Any, ...]] = []
+    emitted: list[Any] = []
+    ctx.hot.remembered = lambda *args: remembered_args.append(args)
+    ctx.emit = emitted.append
+    return ctx.outcomes, remembered_args, emitted  # type: ignore[return-value]
+
+
+def oracle(o: Outcomes, customer: Customer, dice: Dice) -> tuple[tuple[Any, ...], int]:
+    """The JourneyRemembered fields and the stars of one settled journey, one documented function at a time."""
+    z_experience, z_survey, z_csat, u_review, u_refer, u_nwom, u_repeat = dice
+    m = o.model
+    mem, lo, w = m.memory, m.loyalty, m.word_of_mouth
+    ref_a, ref_t = m.moments.met_expectations, mem.trust_reference
+    memory = remembered(customer.moments, mem) if customer.moments else ref_a
+    attitude = updated_attitude(customer.attitude, memory, customer.journeys, mem)
+    customer.attitude = attitude
+    trust, effort = customer.trust, customer.effort
+    p_repeat = repeat_probability(attitude, trust, effort, memory, ref_a, ref_t, lo)
+    if customer.needless:
+        p_repeat = after_needless_notices(p_repeat, m.recovery.needless_churn_factor, customer.needless)
+        customer.needless = 0
+    key = customer.id, customer.journeys
+    latent = survey_latent(attitude, trust, memory, effort, ref_a, ref_t, lo)
+    latent += o._shared_sd * z_experience
+    own = o._answer_sd
+    ltr = answer(o._ltr_cuts, latent + own * z_survey)
+    csat = 1 + answer(o._csat_cuts, latent + own * z_csat)
+    stars = 0
+    if u_review < review_probability(ltr, lo):
+        stars = review_stars(answer(o._ltr_cuts, latent + own * normal_quantile(o._stars_draw(*key))))
+    thanked = bool(stars) and o.thanks_reviewers
+    if thanked:
+        customer.attitude = min(1.0, customer.attitude + lo.thanks_attitude_gain)
+    group = nps_group(ltr)
+    referrals = 0
+    if u_refer < o._refer_p[group]:
+        told = 1 + poisson_quantile(o._told_draw(*key), w.extra_people_told_mean)
+        referrals = sum(o._convert_draw(customer.id, key[1] * PER_JOURNEY + i) < w.referral_conversion for i in range(told))
+    nwom = u_nwom < o._nwom_p[group]
+    returns = u_repeat < p_repeat
+    customer.journeys += 1
+    hits = customer.hits
+    fields = (
+        0.0, customer.id, customer.segment, customer.journeys, customer.arrived, bool(hits), customer.contacts > 0,
+        customer.contacts, customer.switches, bool(hits) and all(h.recovered for h in hits.values()),
+        bool(hits) and any(h.proactive for h in hits.values()), thanked, memory, attitude, trust, effort,
+        ces(effort, lo.ces_per_effort), csat, ltr, p_repeat, returns, stars, referrals, nwom,
+        lifetime_value(o._order_margin[customer.segment], p_repeat, o._cycle_discount),
+    )  # fmt: skip
+    return fields, stars
+
+
+finite = st.floats(-1.0, 1.0, allow_nan=False)
+journey_state = st.fixed_dictionaries(
+    {
+        "cid": st.integers(1, 2**40),
+        "moments": st.lists(finite, max_size=6),
+        "attitude": finite,
+        "trust": st.floats(0.0, 1.0),
+        "effort": st.integers(0, 9),
+        "journeys": st.integers(0, 30),
+        "needless": st.integers(0, 3),
+        "contacts": st.integers(0, 4),
+        "hits": st.lists(st.tuples(st.booleans(), st.booleans()), max_size=2),
+        "normals": st.tuples(*[st.floats(-7.0, 7.0)] * 3),
+        "uniforms": st.tuples(*[st.floats(0.0, 1.0, exclude_max=True)] * 4),
+        "thanks": st.booleans(),
+        "aim": st.one_of(st.none(), st.integers(0, 20)),  # put the answers on a cut point
+    }
+)
+
+
+def _customer(o: Outcomes, state: dict[str, Any]) -> Customer:
+    segment = next(iter(o._order_margin))
+    c = Customer(state["cid"], segment, 0.0, 1.0, state["attitude"], state["trust"])
+    c.moments = list(state["moments"])
+    c.effort, c.journeys, c.needless, c.contacts = state["effort"], state["journeys"], state["needless"], state["contacts"]
+    for i, (recovered, proactive) in enumerate(state["hits"]):
+        c.hits[i] = Hit(None, 0, 0.5, 0.5, 0.7, 0.0, 0, recovered=recovered, proactive=proactive)  # type: ignore[arg-type,index]
+    return c
+
+
+def _latent(o: Outcomes, c: Customer, z_experience: float) -> float:
+    """The oracle's latent evaluation of a customer's journey (before the answers' own noise)."""
+    m = o.model
+    mem, ref_a = m.memory, m.moments.met_expectations
+    memory = remembered(c.moments, mem) if c.moments else ref_a
+    attitude = updated_attitude(c.attitude, memory, c.journeys, mem)
+    latent = survey_latent(attitude, c.trust, memory, c.effort, ref_a, mem.trust_reference, m.loyalty)
+    return latent + o._shared_sd * z_experience
+
+
+def _aimed(o: Outcomes, latent: float, cuts: list[float], pick: int) -> float:
+    """An answer noise that puts latent + noise on one of the cut points (to within rounding): there a
+    difference of one unit in the last place of the latent changes the answer."""
+    finite = [c for c in cuts if abs(c) != float("inf")]
+    return (finite[pick % len(finite)] - latent) / o._answer_sd
+
+
+def _state(c: Customer) -> tuple[Any, ...]:
+    return c.attitude, c.needless, c.journeys, c.settled
+
+
+@settings(max_examples=600, deadline=None)
+@given(state=journey_state, scenario_file=st.sampled_from(["hike-launch.toml", "tutorial.toml"]))
+def test_settle_gives_what_the_documented_formulas_give(state, scenario_file):
+    o, remembered_args, emitted = _outcomes(scenario_file)
+    o.thanks_reviewers = state["thanks"]
+    z_experience, z_survey, z_csat = state["normals"]
+    if state["aim"] is not None:
+        latent = _latent(o, _customer(o, state), z_experience)
+        z_survey = _aimed(o, latent, o._ltr_cuts, state["aim"])
+        z_csat = _aimed(o, latent, o._csat_cuts, state["aim"])
+    dice: Dice = (z_experience, z_survey, z_csat, *state["uniforms"])  # type: ignore[assignment]
+    engine, expected = _customer(o, state), _customer(o, state)
+    o.settle(engine, dice)
+    fields, stars = oracle(o, expected, dice)
+    assert remembered_args == [fields]
+    assert [r.stars for r in emitted if isinstance(r, ReviewPosted)] == ([stars] if stars else [])
+    assert _state(engine)[:3] == _state(expected)[:3] and engine.settled
+
+
+def test_batched_dice_equal_one_by_one_dice_at_every_batch_size():
+    """Small batches are drawn in plain Python, large ones with numpy: the same dice either way."""
+    o, _, _ = _outcomes("hike-launch.toml")
+    for n in (1, 2, 7, 8, 9, 40):
+        due = [Customer(1000 + 37 * i, "x", 0.0, 1.0, 0.0, 0.7) for i in range(n)]
+        for i, c in enumerate(due):
+            c.journeys = i % 5
+        assert o._batch_dice(due) == [o._dice_of(c) for c in due]
