@@ -262,9 +262,13 @@ class Outcomes:
     def _refer(self, customer: Customer, feedback: bool) -> int:
         """A customer refers others: how many people they tell, how many come, and when (if feedback is on)."""
         w = self.model.word_of_mouth
-        journeys = customer.journeys
-        told = 1 + poisson_quantile(self._told_draw(customer.id, journeys), w.extra_people_told_mean)
-        referrals = sum(self._convert_draw(customer.id, journeys * PER_JOURNEY + i) < w.referral_conversion for i in range(told))
+        cid, journeys = customer.id, customer.journeys
+        told = 1 + poisson_quantile(self._told_draw(cid, journeys), w.extra_people_told_mean)
+        convert, conversion, first = self._convert_draw, w.referral_conversion, journeys * PER_JOURNEY
+        referrals = 0
+        for i in range(told):  # each person told comes or not: the customer's own dice (keyed by journey and person)
+            if convert(cid, first + i) < conversion:
+                referrals += 1
         env = self.ctx.env
         for _ in range(referrals if feedback else 0):
             delay = self._referral_after() * MINUTES_PER_DAY
