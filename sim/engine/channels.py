@@ -44,9 +44,11 @@ class Ticket:
 
     __slots__ = ("callback", "customer", "event", "handle", "outcome", "since", "start", "state", "wait")
 
-    def __init__(self, customer: int, since: float, event: Event) -> None:
+    def __init__(self, customer: int, since: float, event: Event | None) -> None:
         self.customer = customer
         self.since = since
+        # the join event to resume, until it is resumed: the event's value is the ticket, so keeping
+        # it after would make a reference cycle per contact that only the cyclic GC could free
         self.event = event
         self.state = _WAITING
         self.callback = False
@@ -137,6 +139,7 @@ class StaffedChannel:
         max_queue = self.spec.max_queue
         if max_queue is not None and self.waiting >= max_queue:
             self.emit(ContactBalked(time=now, customer=customer, touchpoint=self.name, reason="queue_full"))
+            ticket.event = None
             event.succeed(ticket)
             return event
         self.queue.append(ticket)
@@ -153,7 +156,7 @@ class StaffedChannel:
         """A customer tries the channel outside its opening hours: it is closed, not offered; they leave at once."""
         event = Event(self.env)
         self.emit(ContactBalked(time=self.env.now, customer=customer, touchpoint=self.name, reason="closed"))
-        event.succeed(Ticket(customer, self.env.now, event))
+        event.succeed(Ticket(customer, self.env.now, None))
         return event
 
     def block(self, customer: int) -> Event:
@@ -161,7 +164,7 @@ class StaffedChannel:
         self.offered += 1
         event = Event(self.env)
         self.emit(ContactBalked(time=self.env.now, customer=customer, touchpoint=self.name, reason="incident"))
-        event.succeed(Ticket(customer, self.env.now, event))
+        event.succeed(Ticket(customer, self.env.now, None))
         return event
 
     def _start(self, ticket: Ticket, *, queued: bool) -> None:
@@ -196,7 +199,7 @@ class StaffedChannel:
         )  # fmt: skip
         ticket.outcome = RESOLVED if resolved else UNRESOLVED
         self._dispatch()  # the freed agent goes to the queue first, as if the customer left
-        resume_now(ticket.event, ticket)
+        self._resume(ticket)
 
     def _dispatch(self) -> None:
         queue = self.queue
@@ -208,6 +211,13 @@ class StaffedChannel:
         callbacks = self.callbacks
         while self.free > 0 and callbacks:
             self._start(callbacks.popleft(), queued=True)
+
+    @staticmethod
+    def _resume(ticket: Ticket) -> None:
+        """The customer goes on with the ticket: its join event succeeds now, and the ticket lets go of it."""
+        event = cast(Event, ticket.event)
+        ticket.event = None
+        resume_now(event, ticket)
 
     def _on_patience(self, timeout: Event) -> None:
         ticket = cast(Ticket, timeout.value)
@@ -221,7 +231,7 @@ class StaffedChannel:
         self.wait_total += wait
         self.hot.abandoned(now, ticket.customer, self.name, ticket.since, wait)
         ticket.outcome = ABANDONED
-        resume_now(ticket.event, ticket)
+        self._resume(ticket)
 
     def _on_offer(self, timeout: Event) -> None:
         ticket = cast(Ticket, timeout.value)
