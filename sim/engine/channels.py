@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import simpy
 from simpy.events import Event, Timeout
@@ -29,6 +29,9 @@ from sim.records import (
 from sim.rng import RandomStreams
 from sim.scenario.distributions import Sampler, sampler, uniform_sampler
 from sim.scenario.schema import Callback, Staffed
+
+if TYPE_CHECKING:
+    from sim.engine.touchpoints.staffed import ContactTerms
 
 # Outcomes a join event succeeds with.
 RESOLVED = 0
@@ -77,7 +80,14 @@ class StaffedChannel:
         self._resolve = uniform_sampler(streams[f"resolve.{name}"])
         self._accept = uniform_sampler(streams[f"callback.{name}"])
         self.callback_offer: Callback | None = spec.callback
+        # NOTE: read once (the spec is frozen) and bound once: each is used on every contact
+        self._max_queue = spec.max_queue
+        self._target_sec = spec.service_level_sec
+        self._p_resolve = spec.resolution_probability
+        self._done_callback = self._on_done
+        self._patience_callback = self._on_patience
         self.is_open = True  # outside its opening hours (set by the simulation's clock) the channel is closed
+        self.contact_terms: ContactTerms  # what a customer's contact reads of the scenario (set by its touchpoint)
         self.concurrency = spec.concurrency
         self.scheduled_agents = 0
         self.extra_agents = 0
@@ -134,9 +144,9 @@ class StaffedChannel:
         ticket = Ticket(customer, now, event)
         self.offered += 1
         if self.free > 0:
-            self._start(ticket, queued=False)
+            self._start(ticket, False)
             return event
-        max_queue = self.spec.max_queue
+        max_queue = self._max_queue
         if max_queue is not None and self.waiting >= max_queue:
             self.emit(ContactBalked(time=now, customer=customer, touchpoint=self.name, reason="queue_full"))
             ticket.event = None
@@ -146,7 +156,7 @@ class StaffedChannel:
         self.waiting += 1
         self.hot.queued(now, customer, self.name, self.waiting)
         if self._patience is not None:
-            Timeout(env, self._patience() * patience_factor, ticket).callbacks.append(self._on_patience)
+            Timeout(env, self._patience() * patience_factor, ticket).callbacks.append(self._patience_callback)
         offer = self.callback_offer
         if offer is not None:
             Timeout(env, offer.offer_after_wait_min, ticket).callbacks.append(self._on_offer)
@@ -167,26 +177,29 @@ class StaffedChannel:
         event.succeed(Ticket(customer, self.env.now, None))
         return event
 
-    def _start(self, ticket: Ticket, *, queued: bool) -> None:
-        now = self.env.now
+    def _start(self, ticket: Ticket, queued: bool) -> None:
+        """An agent answers the ticket (``queued``: after it waited in the queue)."""
+        env = self.env
+        now = env.now
         self.free -= 1
         self.busy += 1
         ticket.state = _SERVING
         ticket.start = now
-        ticket.wait = wait = now - ticket.since
-        if not ticket.callback:
+        since, callback = ticket.since, ticket.callback
+        ticket.wait = wait = now - since
+        if not callback:
             self.answered += 1
             self.wait_total += wait
-            if wait * 60.0 <= self.spec.service_level_sec:
+            if wait * 60.0 <= self._target_sec:
                 self.answered_in_target += 1
-        self.hot.started(now, ticket.customer, self.name, ticket.since, wait, ticket.callback, queued)
+        self.hot.started(now, ticket.customer, self.name, since, wait, callback, queued)
         ticket.handle = handle = self._handle()
-        Timeout(self.env, handle, ticket).callbacks.append(self._on_done)
+        Timeout(env, handle, ticket).callbacks.append(self._done_callback)
 
     def _on_done(self, timeout: Event) -> None:
         ticket = cast(Ticket, timeout.value)
         ticket.state = _DONE
-        p_resolve = self.spec.resolution_probability
+        p_resolve = self._p_resolve
         resolved = p_resolve >= 1.0 or self._resolve() < p_resolve
         self.busy -= 1
         if self.retiring:
@@ -207,10 +220,10 @@ class StaffedChannel:
             ticket = queue.popleft()
             if ticket.state == _WAITING:
                 self.waiting -= 1
-                self._start(ticket, queued=True)
+                self._start(ticket, True)
         callbacks = self.callbacks
         while self.free > 0 and callbacks:
-            self._start(callbacks.popleft(), queued=True)
+            self._start(callbacks.popleft(), True)
 
     @staticmethod
     def _resume(ticket: Ticket) -> None:

@@ -60,7 +60,7 @@ class Outcomes:
 
     ``settle`` runs once per journey, so it evaluates the formulas of ``sim.behaviour`` (named in
     its comments) inlined, on constants read from the scenario once here: the same operations in
-    the same order, so the same numbers bit for bit (``tests/sim/test_settle_formulas.py``
+    the same order, so the same numbers bit for bit (``tests/sim/test_fused_formulas.py``
     checks it against the functions themselves), without some twenty calls and lookups a journey.
     """
 

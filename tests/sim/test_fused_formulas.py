@@ -1,4 +1,7 @@
-"""``Outcomes.settle`` evaluates the customer model's formulas inlined: it must give what the formulas give.
+"""The engine evaluates the customer model's most frequent formulas inlined: they must give what the formulas give.
+
+``Outcomes.settle`` (once per journey) and ``ContactTerms.wait_affect`` (once per contact) read
+the scenario's constants once and evaluate the formulas of ``sim.behaviour`` written out.
 
 The oracle below settles a journey the way the documented pure functions of ``sim.behaviour``
 read (``remembered``, ``updated_attitude``, ``repeat_probability``, ``survey_latent``, ``answer``,
@@ -16,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import Simulation, read_scenario
-from sim.behaviour.experience import ces, remembered, updated_attitude
+from sim.behaviour.experience import ces, remembered, updated_attitude, wait_moment
 from sim.behaviour.loyalty import (
     after_needless_notices,
     answer,
@@ -30,6 +33,7 @@ from sim.behaviour.loyalty import (
 )
 from sim.engine.entities import Customer, Hit
 from sim.engine.outcomes import Dice, Outcomes
+from sim.engine.touchpoints.staffed import ContactTerms
 from sim.records import ReviewPosted
 from sim.rng import PER_JOURNEY, poisson_quantile
 
@@ -168,3 +172,18 @@ def test_batched_dice_equal_one_by_one_dice_at_every_batch_size():
         for i, c in enumerate(due):
             c.journeys = i % 5
         assert o._batch_dice(due) == [o._dice_of(c) for c in due]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    wait=st.one_of(st.just(0.0), st.floats(0.0, 600.0)),
+    callback=st.booleans(),
+    scenario_file=st.sampled_from(["hike-launch.toml", "tutorial.toml"]),
+)
+def test_a_contacts_wait_moment_is_wait_moment(wait, callback, scenario_file):
+    scenario = read_scenario(SCENARIOS / scenario_file).scenario
+    m = scenario.customer_model.moments
+    for spec in scenario.staffed().values():
+        terms = ContactTerms(spec, m)
+        scale = m.wait_scale_min.get(spec.channel, m.default_wait_scale_min)
+        assert terms.wait_affect(wait, callback) == wait_moment(wait, scale, m, m.callback_wait_factor if callback else 1.0)
