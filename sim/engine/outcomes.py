@@ -51,7 +51,7 @@ GROUPS = ("promoter", "passive", "detractor")
 Dice = tuple[float, float, float, float, float, float, float]
 
 
-BATCH_MIN = 8
+BATCH_MIN = 4
 """Smallest batch whose dice are drawn with numpy: below it, plain Python is cheaper (about 1 us per numpy call)."""
 
 

@@ -167,7 +167,7 @@ def test_settle_gives_what_the_documented_formulas_give(state, scenario_file):
 def test_batched_dice_equal_one_by_one_dice_at_every_batch_size():
     """Small batches are drawn in plain Python, large ones with numpy: the same dice either way."""
     o, _, _ = _outcomes("hike-launch.toml")
-    for n in (1, 2, 7, 8, 9, 40):
+    for n in (1, 2, 3, 4, 5, 21, 22, 40):
         due = [Customer(1000 + 37 * i, "x", 0.0, 1.0, 0.0, 0.7) for i in range(n)]
         for i, c in enumerate(due):
             c.journeys = i % 5
