@@ -210,9 +210,12 @@ class Metrics:
         day = self._day if int(time // 1440) + 1 == self._day_index else self.day(time)  # the day of the survey
         day.surveyed += 1
         day.csat_total += csat
-        day.promoters += ltr >= 9
-        day.detractors += ltr <= 6
-        day.returns += returns
+        if ltr >= 9:  # (counts go up under an if: see ExperienceStats.add)
+            day.promoters += 1
+        elif ltr <= 6:
+            day.detractors += 1
+        if returns:
+            day.returns += 1
         answers = (csat, ltr, ces, repeat_probability, returns, review_stars, referrals, nwom, lifetime_value, memory, trust)
         (self.experience_affected if affected else self.experience_unaffected).add(*answers)
         if contacted:
@@ -410,10 +413,14 @@ class Metrics:
             return
         self.journeys += 1
         self.journey_steps += steps
+        stage_reach, touchpoint_reach = self.stage_reach, self.touchpoint_reach
         for stage in stages:
-            self.stage_reach[stage] += 1
-        for tp in visited if len(visited) == 1 else set(visited):
-            self.touchpoint_reach[tp] += 1
+            stage_reach[stage] += 1
+        if len(visited) == 1:  # the most common journey of a queueing study: one touchpoint
+            touchpoint_reach[visited[0]] += 1
+        else:
+            for tp in set(visited):
+                touchpoint_reach[tp] += 1
 
     def _journey(self, r: JourneyEnded) -> None:
         self.on_journey_ended(r.time, r.customer, r.segment, r.ordered, r.steps, r.stages, r.visited, r.affected, r.arrived)
