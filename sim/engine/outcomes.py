@@ -143,23 +143,25 @@ class Outcomes:
         due: list[Customer] = []
         while queue and queue[0][0] <= now:
             due.append(queue.popleft()[1])
-        settle = self.settle
-        for customer, dice in zip(due, self._batch_dice(due), strict=True):
-            settle(customer, dice)
+        self._settle_all(due, self._batch_dice(due))
         self._timer = False
         if queue:
             self._schedule_tick()
 
-    def _batch_dice(self, due: list[Customer]) -> list[Dice]:
-        """Every due journey's dice (a customer settles at most one journey per batch: the next one
-        starts only after this one settles): the numbers ``_dice_of`` gives each, drawn at once."""
+    def _batch_dice(self, due: list[Customer]) -> list[list[float]]:
+        """Every due journey's dice, one list per stream of ``DICE`` (a customer settles at most one
+        journey per batch: the next one starts only after this one settles): the numbers
+        ``_dice_of`` gives each, drawn at once."""
         n = len(due)
         if n < BATCH_MIN:
-            return [self._dice_of(c) for c in due]
+            columns: list[list[float]] = [[] for _ in DICE]
+            for c in due:
+                for column, d in zip(columns, self._dice_of(c), strict=True):
+                    column.append(d)
+            return columns
         u = self._dice.uniforms([c.id for c in due], [c.journeys for c in due])
         z = normal_quantiles(u[:3])  # the three normal streams in one call, stream after stream
-        review, refer, nwom, repeat = u[3:].tolist()
-        return list(zip(z[:n], z[n : 2 * n], z[2 * n :], review, refer, nwom, repeat, strict=True))
+        return [z[:n], z[n : 2 * n], z[2 * n :], *u[3:].tolist()]
 
     def _dice_of(self, customer: Customer) -> Dice:
         """One journey's dice, drawn one by one: the same numbers a batch gives it."""
@@ -171,93 +173,112 @@ class Outcomes:
 
         ``dice`` are the journey's keyed draws (``DICE``; the first three as standard normals).
         """
-        z_experience, z_survey, z_csat, u_review, u_refer, u_nwom, u_repeat = dice
+        self._settle_all([customer], [[d] for d in dice])
+
+    def _settle_all(self, due: list[Customer], dice: list[list[float]]) -> None:
+        """``settle`` every journey of ``due``, in order; ``dice`` holds one list per stream of ``DICE``.
+
+        NOTE: one loop over the batch, with the run's constants read into locals once per batch
+        rather than once per journey (a local is cheaper to read than an attribute).
+        """
         ctx = self.ctx
-        now = ctx.env.now
+        env, hot = ctx.env, ctx.hot
+        now = env.now
         ref_a, ref_t = self._ref_affect, self._ref_trust
-        moments = customer.moments
-        if moments:  # remembered(moments, memory)
-            first = moments[0]
-            if len(moments) == 1:  # the most common journey to settle (one contact, one moment)
-                peak = end = mean = first
+        w_peak_end, w_first, w_rest = self._peak_end_weight, self._first_weight, self._rest_weight
+        attitude_rate, tenure_half, loss_aversion = self._attitude_rate, self._tenure_half, self._loss_aversion
+        base, b_attitude, b_trust, b_effort, b_memory = self._repeat_terms
+        n_attitude, n_trust, n_memory, n_effort = self._latent_terms
+        shared_sd, own = self._shared_sd, self._answer_sd
+        ltr_cuts, csat_cuts = self._ltr_cuts, self._csat_cuts
+        review_p, refer_p, nwom_p = self._review_p, self._refer_p_by_ltr, self._nwom_p_by_ltr
+        feedback, per_effort, one_plus_discount = self._feedback, self._ces_per_effort, self._one_plus_discount
+        order_margin = self._order_margin
+        for customer, z_experience, z_survey, z_csat, u_review, u_refer, u_nwom, u_repeat in zip(due, *dice, strict=True):
+            moments = customer.moments
+            if moments:  # remembered(moments, memory)
+                first = moments[0]
+                if len(moments) == 1:  # the most common journey to settle (one contact, one moment)
+                    peak = end = mean = first
+                else:
+                    peak, end, mean = max(moments, key=abs), moments[-1], sum(moments) / len(moments)
+                memory = w_peak_end * (peak + end) / 2 + w_first * first + w_rest * mean
+                memory = -1.0 if memory < -1.0 else 1.0 if memory > 1.0 else memory
             else:
-                peak, end, mean = max(moments, key=abs), moments[-1], sum(moments) / len(moments)
-            memory = self._peak_end_weight * (peak + end) / 2 + self._first_weight * first + self._rest_weight * mean
-            memory = -1.0 if memory < -1.0 else 1.0 if memory > 1.0 else memory
-        else:
-            memory = ref_a
-        journeys = customer.journeys
-        before = customer.attitude  # updated_attitude(before, memory, journeys, memory settings)
-        gap = memory - before
-        attitude = before + self._attitude_rate / (1 + journeys / self._tenure_half) * gap * (
-            self._loss_aversion if gap < 0 else 1.0
-        )
-        attitude = -1.0 if attitude < -1.0 else 1.0 if attitude > 1.0 else attitude
-        customer.attitude = attitude
-        customer.settled = True
-        trust, effort = customer.trust, customer.effort
-        d_attitude, d_trust, d_memory = attitude - ref_a, trust - ref_t, memory - ref_a
-        base, b_attitude, b_trust, b_effort, b_memory = self._repeat_terms  # repeat_probability
-        x = base + b_attitude * d_attitude + b_trust * d_trust + b_effort * effort + b_memory * d_memory
-        if x >= 0:  # logistic(x)
-            p_repeat = 1.0 / (1.0 + math.exp(-x))
-        else:
-            ex = math.exp(x)
-            p_repeat = ex / (1.0 + ex)
-        if customer.needless:  # over-contact raises the odds of leaving (Ascarza et al. 2016)
-            p_repeat = after_needless_notices(p_repeat, self.model.recovery.needless_churn_factor, customer.needless)
-            customer.needless = 0
-        # one evaluation of the journey; each answer adds only its own, smaller noise (docs/model.md section 4)
-        n_attitude, n_trust, n_memory, n_effort = self._latent_terms  # survey_latent
-        latent = n_attitude * d_attitude + n_trust * d_trust + n_memory * d_memory + n_effort * effort
-        latent += self._shared_sd * z_experience
-        own = self._answer_sd
-        ltr = bisect_left(self._ltr_cuts, latent + own * z_survey)  # answer(cuts, value)
-        csat = 1 + bisect_left(self._csat_cuts, latent + own * z_csat)
-        stars = 0
-        if u_review < self._review_p[ltr]:  # stars: the review's own answer on the 0-10 scale
-            key = customer.id, journeys
-            stars = review_stars(answer(self._ltr_cuts, latent + own * normal_quantile(self._stars_draw(*key))))
-        thanked = bool(stars) and self.thanks_reviewers
+                memory = ref_a
+            journeys = customer.journeys
+            before = customer.attitude  # updated_attitude(before, memory, journeys, memory settings)
+            gap = memory - before
+            attitude = before + attitude_rate / (1 + journeys / tenure_half) * gap * (loss_aversion if gap < 0 else 1.0)
+            attitude = -1.0 if attitude < -1.0 else 1.0 if attitude > 1.0 else attitude
+            customer.attitude = attitude
+            customer.settled = True
+            trust, effort = customer.trust, customer.effort
+            d_attitude, d_trust, d_memory = attitude - ref_a, trust - ref_t, memory - ref_a
+            # repeat_probability: logistic(x)
+            x = base + b_attitude * d_attitude + b_trust * d_trust + b_effort * effort + b_memory * d_memory
+            if x >= 0:
+                p_repeat = 1.0 / (1.0 + math.exp(-x))
+            else:
+                ex = math.exp(x)
+                p_repeat = ex / (1.0 + ex)
+            if customer.needless:  # over-contact raises the odds of leaving (Ascarza et al. 2016)
+                p_repeat = after_needless_notices(p_repeat, self.model.recovery.needless_churn_factor, customer.needless)
+                customer.needless = 0
+            # one evaluation of the journey (survey_latent); each answer adds only its own, smaller noise
+            # (docs/model.md section 4)
+            latent = n_attitude * d_attitude + n_trust * d_trust + n_memory * d_memory + n_effort * effort
+            latent += shared_sd * z_experience
+            ltr = bisect_left(ltr_cuts, latent + own * z_survey)  # answer(cuts, value)
+            csat = 1 + bisect_left(csat_cuts, latent + own * z_csat)
+            stars = 0
+            thanked = False
+            if u_review < review_p[ltr]:  # stars: the review's own answer on the 0-10 scale
+                stars = review_stars(answer(ltr_cuts, latent + own * normal_quantile(self._stars_draw(customer.id, journeys))))
+                thanked = self._review(customer, stars)
+            referrals = self._refer(customer, feedback) if u_refer < refer_p[ltr] else 0
+            nwom = u_nwom < nwom_p[ltr]
+            if nwom and feedback:
+                told = poisson_quantile(
+                    self._told_draw(customer.id, -1 - journeys), self.model.word_of_mouth.extra_people_told_mean
+                )
+                self.nwom_pool += 1 + told
+            returns = u_repeat < p_repeat
+            customer.journeys = journeys + 1
+            hits = customer.hits
+            ces = 7.0 - per_effort * effort  # ces(effort, per effort)
+            ces = 1.0 if ces < 1.0 else 7.0 if ces > 7.0 else ces
+            hot.remembered(  # a JourneyRemembered, in its field order
+                now, customer.id, customer.segment, journeys + 1, customer.arrived, bool(hits),
+                customer.contacts > 0, customer.contacts, customer.switches,
+                bool(hits) and all(h.recovered for h in hits.values()),  # recovered
+                bool(hits) and any(h.proactive for h in hits.values()),  # reached first
+                thanked, memory, attitude, trust, effort, ces, csat, ltr, p_repeat, returns, stars, referrals, nwom,
+                order_margin[customer.segment] * p_repeat / (one_plus_discount - p_repeat),  # lifetime_value
+            )  # fmt: skip
+            if returns and feedback:
+                delay = self._return_after() * MINUTES_PER_DAY
+                if now + delay < ctx.horizon:
+                    Timeout(env, delay, customer).callbacks.append(self._on_return)
+
+    def _review(self, customer: Customer, stars: int) -> bool:
+        """A customer posts a review with ``stars``; True if the brand thanks them for it (they remember that)."""
+        thanked = self.thanks_reviewers
         if thanked:  # the reviewer hears back personally: remembered with the next journey's attitude
             customer.attitude = min(1.0, customer.attitude + self.model.loyalty.thanks_attitude_gain)
-        if stars:
-            ctx.emit(
-                ReviewPosted(
-                    time=now,
-                    customer=customer.id,
-                    segment=customer.segment,
-                    stars=stars,
-                    answered=thanked,
-                    cost=self.thanks_cost if thanked else 0.0,
-                    touchpoint=self.review_page,
-                )
+        ctx = self.ctx
+        ctx.emit(
+            ReviewPosted(
+                time=ctx.env.now,
+                customer=customer.id,
+                segment=customer.segment,
+                stars=stars,
+                answered=thanked,
+                cost=self.thanks_cost if thanked else 0.0,
+                touchpoint=self.review_page,
             )
-        referrals = 0
-        feedback = self._feedback
-        if u_refer < self._refer_p_by_ltr[ltr]:
-            referrals = self._refer(customer, feedback)
-        nwom = u_nwom < self._nwom_p_by_ltr[ltr]
-        if nwom and feedback:
-            told = poisson_quantile(self._told_draw(customer.id, -1 - journeys), self.model.word_of_mouth.extra_people_told_mean)
-            self.nwom_pool += 1 + told
-        returns = u_repeat < p_repeat
-        customer.journeys = journeys + 1
-        hits = customer.hits
-        ces = 7.0 - self._ces_per_effort * effort  # ces(effort, per effort)
-        ces = 1.0 if ces < 1.0 else 7.0 if ces > 7.0 else ces
-        ctx.hot.remembered(  # a JourneyRemembered, in its field order
-            now, customer.id, customer.segment, journeys + 1, customer.arrived, bool(hits),
-            customer.contacts > 0, customer.contacts, customer.switches,
-            bool(hits) and all(h.recovered for h in hits.values()),  # recovered
-            bool(hits) and any(h.proactive for h in hits.values()),  # reached first
-            thanked, memory, attitude, trust, effort, ces, csat, ltr, p_repeat, returns, stars, referrals, nwom,
-            self._order_margin[customer.segment] * p_repeat / (self._one_plus_discount - p_repeat),  # lifetime_value
-        )  # fmt: skip
-        if returns and feedback:
-            delay = self._return_after() * MINUTES_PER_DAY
-            if now + delay < ctx.horizon:
-                Timeout(ctx.env, delay, customer).callbacks.append(self._on_return)
+        )
+        return thanked
 
     def _refer(self, customer: Customer, feedback: bool) -> int:
         """A customer refers others: how many people they tell, how many come, and when (if feedback is on)."""
