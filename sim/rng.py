@@ -138,7 +138,8 @@ def poisson_quantile(u: float, mean: float) -> int:
     The smallest k with u < P(X <= k), the cumulative sums being ``poisson_cdf``'s; 1,000 at most
     whatever the mean.
     """
-    return min(bisect_right(poisson_cdf(mean), u), POISSON_MAX)
+    k = bisect_right(poisson_cdf(mean), u)
+    return k if k < POISSON_MAX else POISSON_MAX
 
 
 POISSON_MAX = 1000

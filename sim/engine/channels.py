@@ -212,7 +212,8 @@ class StaffedChannel:
         )  # fmt: skip
         ticket.outcome = RESOLVED if resolved else UNRESOLVED
         self._dispatch()  # the freed agent goes to the queue first, as if the customer left
-        self._resume(ticket)
+        event, ticket.event = ticket.event, None  # the ticket lets go of its event (see Ticket.__init__)
+        resume_now(cast(Event, event), ticket)
 
     def _dispatch(self) -> None:
         queue = self.queue
@@ -224,13 +225,6 @@ class StaffedChannel:
         callbacks = self.callbacks
         while self.free > 0 and callbacks:
             self._start(callbacks.popleft(), True)
-
-    @staticmethod
-    def _resume(ticket: Ticket) -> None:
-        """The customer goes on with the ticket: its join event succeeds now, and the ticket lets go of it."""
-        event = cast(Event, ticket.event)
-        ticket.event = None
-        resume_now(event, ticket)
 
     def _on_patience(self, timeout: Event) -> None:
         ticket = cast(Ticket, timeout.value)
@@ -244,7 +238,8 @@ class StaffedChannel:
         self.wait_total += wait
         self.hot.abandoned(now, ticket.customer, self.name, ticket.since, wait)
         ticket.outcome = ABANDONED
-        self._resume(ticket)
+        event, ticket.event = ticket.event, None
+        resume_now(cast(Event, event), ticket)
 
     def _on_offer(self, timeout: Event) -> None:
         ticket = cast(Ticket, timeout.value)

@@ -91,7 +91,7 @@ class Outcomes:
         self._refer_p = {g: refer_probability(g, w) for g in GROUPS}
         self._nwom_p = {g: nwom_probability(g, w) for g in GROUPS}
         # the constants of settle's inlined formulas (the scenario is frozen: they hold for the whole run)
-        self._survey_delay = mem.survey_delay_min
+        self._env, self._enabled, self._survey_delay = ctx.env, model.enabled, mem.survey_delay_min
         self._feedback = model.feedback
         self._ref_affect = model.moments.met_expectations
         self._ref_trust = mem.trust_reference
@@ -117,7 +117,7 @@ class Outcomes:
 
     def journey_ended(self, customer: Customer) -> None:
         """A journey is over: its memory settles after the survey delay."""
-        if not self.model.enabled:
+        if not self._enabled:
             return
         delay = self._survey_delay
         if delay <= 0:
@@ -125,7 +125,7 @@ class Outcomes:
             return
         # NOTE: journeys end in time order and the delay is constant, so due surveys form a FIFO;
         # one timer per batch instead of one per customer keeps the event heap small.
-        self.pending.append((self.ctx.env.now + delay, customer))
+        self.pending.append((self._env.now + delay, customer))
         if not self._timer:
             self._schedule_tick()
 
