@@ -239,9 +239,11 @@ class Metrics:
         elif r.outcome == "incident":
             s.incident += 1
 
+    # (Levels move by 1.0, not 1: a float plus a float takes Python's fast path, the same number)
+
     def on_queued(self, time: float, customer: int, touchpoint: str, queue_length: int) -> None:
         c = self.channels[touchpoint]
-        c.queue.add(time, 1)
+        c.queue.add(time, 1.0)
         if time >= self.warmup:
             c.offered += 1
             c.queued += 1
@@ -266,9 +268,9 @@ class Metrics:
         self, time: float, customer: int, touchpoint: str, since: float, wait_min: float, callback: bool, queued: bool
     ) -> None:
         c = self.channels[touchpoint]
-        c.busy.add(time, 1)
+        c.busy.add(time, 1.0)
         if queued and not callback:
-            c.queue.add(time, -1)
+            c.queue.add(time, -1.0)
         if since < self.warmup:
             return
         if not queued:
@@ -288,7 +290,7 @@ class Metrics:
         callback: bool,
     ) -> None:  # fmt: skip
         c = self.channels[touchpoint]
-        c.busy.add(time, -1)
+        c.busy.add(time, -1.0)
         if since < self.warmup:
             return
         c.served += 1
@@ -301,7 +303,7 @@ class Metrics:
 
     def on_abandoned(self, time: float, customer: int, touchpoint: str, since: float, wait_min: float) -> None:
         c = self.channels[touchpoint]
-        c.queue.add(time, -1)
+        c.queue.add(time, -1.0)
         if since >= self.warmup:
             c.abandoned += 1
             c.waits.add(wait_min)
@@ -311,7 +313,7 @@ class Metrics:
 
     def _callback(self, r: CallbackAccepted) -> None:
         c = self.channels[r.touchpoint]
-        c.queue.add(r.time, -1)
+        c.queue.add(r.time, -1.0)
         if r.since >= self.warmup:
             c.callbacks += 1
             c.waits.add(r.wait_min)
