@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import Any, cast
 
 import simpy
 from simpy.events import Event, Timeout
@@ -29,9 +29,6 @@ from sim.records import (
 from sim.rng import RandomStreams
 from sim.scenario.distributions import Sampler, sampler, uniform_sampler
 from sim.scenario.schema import Callback, Staffed
-
-if TYPE_CHECKING:
-    from sim.engine.touchpoints.staffed import ContactTerms
 
 # Outcomes a join event succeeds with.
 RESOLVED = 0
@@ -87,7 +84,9 @@ class StaffedChannel:
         self._done_callback = self._on_done
         self._patience_callback = self._on_patience
         self.is_open = True  # outside its opening hours (set by the simulation's clock) the channel is closed
-        self.contact_terms: ContactTerms  # what a customer's contact reads of the scenario (set by its touchpoint)
+        # what a customer's contact reads of the scenario, set by its touchpoint: a ContactTerms of
+        # sim.engine.touchpoints.staffed (Any here: that module imports this one)
+        self.contact_terms: Any = None
         self.concurrency = spec.concurrency
         self.scheduled_agents = 0
         self.extra_agents = 0
