@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import zlib
+from bisect import bisect_right
+from functools import lru_cache
 
 import numpy as np
 
@@ -76,39 +78,55 @@ class KeyedUniform:
         self._base = _mix64((seed * _GOLDEN + stream_key(name)) & _MASK)
 
     def __call__(self, a: int, b: int = 0) -> float:
-        z = _mix64(self._base ^ ((a * _GOLDEN) & _MASK) ^ ((b * 0xD1B54A32D192ED03) & _MASK))
-        return (z >> 11) * (1.0 / (1 << 53))
+        z = self._base ^ ((a * _GOLDEN) & _MASK) ^ ((b * 0xD1B54A32D192ED03) & _MASK)
+        # NOTE: _mix64 written out here: one Python call less on every keyed decision of a run
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return ((z ^ (z >> 31)) >> 11) * (1.0 / (1 << 53))
 
 
 class KeyedUniforms:
     """Several keyed streams drawn together for a batch of keys: ``draws(customers, journeys)``.
 
-    Exactly the numbers ``KeyedUniform(seed, name)(customer, journey)`` gives, one array per
-    stream name, computed with numpy's wrapping 64-bit integer arithmetic instead of one Python
-    call per draw (about ten times cheaper per draw). Used where many customers are settled at
-    once; ``tests/sim/test_rng.py`` checks the two agree bit for bit.
+    Exactly the numbers ``KeyedUniform(seed, name)(customer, journey)`` gives, one row per
+    stream name, computed with numpy's wrapping 64-bit integer arithmetic on one (streams x keys)
+    array instead of one Python call per draw: a dozen numpy calls per batch whatever the number
+    of streams. Numpy costs about a microsecond a call however small the array, so a batch of a
+    few keys is cheaper in plain Python (``draw_one``); ``tests/sim/test_batched_draws.py`` checks
+    all of them agree bit for bit.
     """
 
-    __slots__ = ("_bases", "names")
+    __slots__ = ("_base_list", "_bases", "names")
 
     def __init__(self, seed: int, names: tuple[str, ...]) -> None:
         self.names = names
-        self._bases = [np.uint64(KeyedUniform(seed, name)._base) for name in names]
+        self._base_list = [KeyedUniform(seed, name)._base for name in names]
+        self._bases = np.array(self._base_list, dtype=np.uint64)[:, None]  # a column: one row per stream
+
+    def uniforms(self, a: list[int], b: list[int]) -> np.ndarray:
+        """The uniform of every key (a[i], b[i]) for each stream: a float array, one row per name in order."""
+        u64 = np.uint64
+        # NOTE: .view reinterprets the int64 bits as uint64 (two's complement, as ``& _MASK`` does) without a copy.
+        keys = np.array(a, dtype=np.int64).view(u64) * u64(_GOLDEN)
+        keys ^= np.array(b, dtype=np.int64).view(u64) * u64(0xD1B54A32D192ED03)
+        z = self._bases ^ keys  # (streams, keys): integer arrays wrap silently, as the Python version masks
+        z ^= z >> u64(30)
+        z *= u64(0xBF58476D1CE4E5B9)
+        z ^= z >> u64(27)
+        z *= u64(0x94D049BB133111EB)
+        z ^= z >> u64(31)
+        z >>= u64(11)
+        return z.astype(np.float64) * (1.0 / (1 << 53))
 
     def draws(self, a: list[int], b: list[int]) -> list[list[float]]:
         """For each stream (in ``names`` order), the uniform of every key (a[i], b[i]), as Python floats."""
-        u64 = np.uint64
-        with np.errstate(over="ignore"):
-            keys = np.asarray(a, dtype=np.int64).astype(np.uint64) * u64(_GOLDEN)
-            keys ^= np.asarray(b, dtype=np.int64).astype(np.uint64) * u64(0xD1B54A32D192ED03)
-            out = []
-            for base in self._bases:
-                z = keys ^ base
-                z = (z ^ (z >> u64(30))) * u64(0xBF58476D1CE4E5B9)
-                z = (z ^ (z >> u64(27))) * u64(0x94D049BB133111EB)
-                z ^= z >> u64(31)
-                out.append(((z >> u64(11)).astype(np.float64) * (1.0 / (1 << 53))).tolist())
+        out: list[list[float]] = self.uniforms(a, b).tolist()
         return out
+
+    def draw_one(self, a: int, b: int = 0) -> list[float]:
+        """Every stream's uniform of one key (a, b), in plain Python: what ``draws`` gives for a batch of one."""
+        key = ((a * _GOLDEN) & _MASK) ^ ((b * 0xD1B54A32D192ED03) & _MASK)  # the part every stream shares
+        return [(_mix64(base ^ key) >> 11) * (1.0 / (1 << 53)) for base in self._base_list]
 
 
 PER_JOURNEY = 1 << 16  # keyed draws of one journey's items (people told, ...): journey * PER_JOURNEY + item
@@ -117,13 +135,29 @@ PER_JOURNEY = 1 << 16  # keyed draws of one journey's items (people told, ...): 
 def poisson_quantile(u: float, mean: float) -> int:
     """The Poisson(mean) value at cumulative probability ``u`` (inverse CDF): a Poisson count from one keyed uniform.
 
-    Summing the pmf term by term is exact and cheap for the small means it is used with (people a
-    customer tells: about 1); the loop stops at 1,000 whatever the mean.
+    The smallest k with u < P(X <= k), the cumulative sums being ``poisson_cdf``'s; 1,000 at most
+    whatever the mean.
+    """
+    k = bisect_right(poisson_cdf(mean), u)
+    return k if k < POISSON_MAX else POISSON_MAX
+
+
+POISSON_MAX = 1000
+
+
+@lru_cache(maxsize=64)
+def poisson_cdf(mean: float) -> tuple[float, ...]:
+    """P(X <= k) of a Poisson(mean) count for k = 0..1,000, summing the pmf term by term.
+
+    Exact and cheap for the small means it is used with (people a customer tells: about 1), and
+    computed once per mean: a quantile is then one binary search instead of a loop with an exp.
+    The sums never decrease, so the search finds the first k whose sum exceeds u.
     """
     p = math.exp(-mean)
-    cumulative, k = p, 0
-    while u >= cumulative and k < 1000:
-        k += 1
+    cumulative = p
+    out = [cumulative]
+    for k in range(1, POISSON_MAX + 1):
         p *= mean / k
         cumulative += p
-    return k
+        out.append(cumulative)
+    return tuple(out)

@@ -28,7 +28,7 @@ def customer_quality(mean: float, sd: float, u: float) -> float:
     """The quality one customer gets: normal around ``mean`` with ``sd``, from a uniform draw ``u``, clipped to [0, 1]."""
     if sd <= 0:
         return mean
-    u = min(max(u, 1e-12), 1 - 1e-12)
+    u = 1e-12 if u < 1e-12 else 1 - 1e-12 if u > 1 - 1e-12 else u  # min(max(u, 1e-12), 1 - 1e-12), without two calls
     q = mean + sd * _STANDARD_NORMAL.inv_cdf(u)
     return 0.0 if q < 0 else 1.0 if q > 1 else q
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 import simpy
 from simpy.events import Event, Timeout
@@ -44,9 +44,11 @@ class Ticket:
 
     __slots__ = ("callback", "customer", "event", "handle", "outcome", "since", "start", "state", "wait")
 
-    def __init__(self, customer: int, since: float, event: Event) -> None:
+    def __init__(self, customer: int, since: float, event: Event | None) -> None:
         self.customer = customer
         self.since = since
+        # the join event to resume, until it is resumed: the event's value is the ticket, so keeping
+        # it after would make a reference cycle per contact that only the cyclic GC could free
         self.event = event
         self.state = _WAITING
         self.callback = False
@@ -75,7 +77,16 @@ class StaffedChannel:
         self._resolve = uniform_sampler(streams[f"resolve.{name}"])
         self._accept = uniform_sampler(streams[f"callback.{name}"])
         self.callback_offer: Callback | None = spec.callback
+        # NOTE: read once (the spec is frozen) and bound once: each is used on every contact
+        self._max_queue = spec.max_queue
+        self._target_sec = spec.service_level_sec
+        self._p_resolve = spec.resolution_probability
+        self._done_callback = self._on_done
+        self._patience_callback = self._on_patience
         self.is_open = True  # outside its opening hours (set by the simulation's clock) the channel is closed
+        # what a customer's contact reads of the scenario, set by its touchpoint: a ContactTerms of
+        # sim.engine.touchpoints.staffed (Any here: that module imports this one)
+        self.contact_terms: Any = None
         self.concurrency = spec.concurrency
         self.scheduled_agents = 0
         self.extra_agents = 0
@@ -132,18 +143,19 @@ class StaffedChannel:
         ticket = Ticket(customer, now, event)
         self.offered += 1
         if self.free > 0:
-            self._start(ticket, queued=False)
+            self._start(ticket, False)
             return event
-        max_queue = self.spec.max_queue
+        max_queue = self._max_queue
         if max_queue is not None and self.waiting >= max_queue:
             self.emit(ContactBalked(time=now, customer=customer, touchpoint=self.name, reason="queue_full"))
+            ticket.event = None
             event.succeed(ticket)
             return event
         self.queue.append(ticket)
         self.waiting += 1
         self.hot.queued(now, customer, self.name, self.waiting)
         if self._patience is not None:
-            Timeout(env, self._patience() * patience_factor, ticket).callbacks.append(self._on_patience)
+            Timeout(env, self._patience() * patience_factor, ticket).callbacks.append(self._patience_callback)
         offer = self.callback_offer
         if offer is not None:
             Timeout(env, offer.offer_after_wait_min, ticket).callbacks.append(self._on_offer)
@@ -153,7 +165,7 @@ class StaffedChannel:
         """A customer tries the channel outside its opening hours: it is closed, not offered; they leave at once."""
         event = Event(self.env)
         self.emit(ContactBalked(time=self.env.now, customer=customer, touchpoint=self.name, reason="closed"))
-        event.succeed(Ticket(customer, self.env.now, event))
+        event.succeed(Ticket(customer, self.env.now, None))
         return event
 
     def block(self, customer: int) -> Event:
@@ -161,29 +173,32 @@ class StaffedChannel:
         self.offered += 1
         event = Event(self.env)
         self.emit(ContactBalked(time=self.env.now, customer=customer, touchpoint=self.name, reason="incident"))
-        event.succeed(Ticket(customer, self.env.now, event))
+        event.succeed(Ticket(customer, self.env.now, None))
         return event
 
-    def _start(self, ticket: Ticket, *, queued: bool) -> None:
-        now = self.env.now
+    def _start(self, ticket: Ticket, queued: bool) -> None:
+        """An agent answers the ticket (``queued``: after it waited in the queue)."""
+        env = self.env
+        now = env.now
         self.free -= 1
         self.busy += 1
         ticket.state = _SERVING
         ticket.start = now
-        ticket.wait = wait = now - ticket.since
-        if not ticket.callback:
+        since, callback = ticket.since, ticket.callback
+        ticket.wait = wait = now - since
+        if not callback:
             self.answered += 1
             self.wait_total += wait
-            if wait * 60.0 <= self.spec.service_level_sec:
+            if wait * 60.0 <= self._target_sec:
                 self.answered_in_target += 1
-        self.hot.started(now, ticket.customer, self.name, ticket.since, wait, ticket.callback, queued)
+        self.hot.started(now, ticket.customer, self.name, since, wait, callback, queued)
         ticket.handle = handle = self._handle()
-        Timeout(self.env, handle, ticket).callbacks.append(self._on_done)
+        Timeout(env, handle, ticket).callbacks.append(self._done_callback)
 
     def _on_done(self, timeout: Event) -> None:
         ticket = cast(Ticket, timeout.value)
         ticket.state = _DONE
-        p_resolve = self.spec.resolution_probability
+        p_resolve = self._p_resolve
         resolved = p_resolve >= 1.0 or self._resolve() < p_resolve
         self.busy -= 1
         if self.retiring:
@@ -196,7 +211,8 @@ class StaffedChannel:
         )  # fmt: skip
         ticket.outcome = RESOLVED if resolved else UNRESOLVED
         self._dispatch()  # the freed agent goes to the queue first, as if the customer left
-        resume_now(ticket.event, ticket)
+        event, ticket.event = ticket.event, None  # the ticket lets go of its event (see Ticket.__init__)
+        resume_now(cast(Event, event), ticket)
 
     def _dispatch(self) -> None:
         queue = self.queue
@@ -204,10 +220,10 @@ class StaffedChannel:
             ticket = queue.popleft()
             if ticket.state == _WAITING:
                 self.waiting -= 1
-                self._start(ticket, queued=True)
+                self._start(ticket, True)
         callbacks = self.callbacks
         while self.free > 0 and callbacks:
-            self._start(callbacks.popleft(), queued=True)
+            self._start(callbacks.popleft(), True)
 
     def _on_patience(self, timeout: Event) -> None:
         ticket = cast(Ticket, timeout.value)
@@ -221,7 +237,8 @@ class StaffedChannel:
         self.wait_total += wait
         self.hot.abandoned(now, ticket.customer, self.name, ticket.since, wait)
         ticket.outcome = ABANDONED
-        resume_now(ticket.event, ticket)
+        event, ticket.event = ticket.event, None
+        resume_now(cast(Event, event), ticket)
 
     def _on_offer(self, timeout: Event) -> None:
         ticket = cast(Ticket, timeout.value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 _SEC_BINS = 3600
 _MIN_BINS = 48 * 60 - 60
+_LAST = _SEC_BINS + _MIN_BINS  # the last bin: every wait of two days or more
 
 
 class Level:
@@ -45,7 +46,7 @@ class WaitHistogram:
     __slots__ = ("bins", "count", "overflow_max", "total", "zeros")
 
     def __init__(self) -> None:
-        self.bins = [0] * (_SEC_BINS + _MIN_BINS + 1)
+        self.bins = [0] * (_LAST + 1)
         self.zeros = 0
         self.count = 0
         self.total = 0.0
@@ -59,10 +60,12 @@ class WaitHistogram:
             return
         self.total += wait_min
         sec = wait_min * 60.0
-        last = len(self.bins) - 1
-        i = int(sec) if sec < _SEC_BINS else min(_SEC_BINS + int((sec - _SEC_BINS) / 60.0), last)
+        if sec < _SEC_BINS:
+            self.bins[int(sec)] += 1
+            return
+        i = min(_SEC_BINS + int((sec - _SEC_BINS) / 60.0), _LAST)
         self.bins[i] += 1
-        if i == last:
+        if i == _LAST:
             self.overflow_max = max(self.overflow_max, wait_min)
 
     def quantile(self, q: float) -> float | None:

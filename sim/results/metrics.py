@@ -210,9 +210,12 @@ class Metrics:
         day = self._day if int(time // 1440) + 1 == self._day_index else self.day(time)  # the day of the survey
         day.surveyed += 1
         day.csat_total += csat
-        day.promoters += ltr >= 9
-        day.detractors += ltr <= 6
-        day.returns += returns
+        if ltr >= 9:  # (counts go up under an if: see ExperienceStats.add)
+            day.promoters += 1
+        elif ltr <= 6:
+            day.detractors += 1
+        if returns:
+            day.returns += 1
         answers = (csat, ltr, ces, repeat_probability, returns, review_stars, referrals, nwom, lifetime_value, memory, trust)
         (self.experience_affected if affected else self.experience_unaffected).add(*answers)
         if contacted:
@@ -236,9 +239,11 @@ class Metrics:
         elif r.outcome == "incident":
             s.incident += 1
 
+    # (Levels move by 1.0, not 1: a float plus a float takes Python's fast path, the same number)
+
     def on_queued(self, time: float, customer: int, touchpoint: str, queue_length: int) -> None:
         c = self.channels[touchpoint]
-        c.queue.add(time, 1)
+        c.queue.add(time, 1.0)
         if time >= self.warmup:
             c.offered += 1
             c.queued += 1
@@ -263,9 +268,9 @@ class Metrics:
         self, time: float, customer: int, touchpoint: str, since: float, wait_min: float, callback: bool, queued: bool
     ) -> None:
         c = self.channels[touchpoint]
-        c.busy.add(time, 1)
+        c.busy.add(time, 1.0)
         if queued and not callback:
-            c.queue.add(time, -1)
+            c.queue.add(time, -1.0)
         if since < self.warmup:
             return
         if not queued:
@@ -285,7 +290,7 @@ class Metrics:
         callback: bool,
     ) -> None:  # fmt: skip
         c = self.channels[touchpoint]
-        c.busy.add(time, -1)
+        c.busy.add(time, -1.0)
         if since < self.warmup:
             return
         c.served += 1
@@ -298,7 +303,7 @@ class Metrics:
 
     def on_abandoned(self, time: float, customer: int, touchpoint: str, since: float, wait_min: float) -> None:
         c = self.channels[touchpoint]
-        c.queue.add(time, -1)
+        c.queue.add(time, -1.0)
         if since >= self.warmup:
             c.abandoned += 1
             c.waits.add(wait_min)
@@ -308,7 +313,7 @@ class Metrics:
 
     def _callback(self, r: CallbackAccepted) -> None:
         c = self.channels[r.touchpoint]
-        c.queue.add(r.time, -1)
+        c.queue.add(r.time, -1.0)
         if r.since >= self.warmup:
             c.callbacks += 1
             c.waits.add(r.wait_min)
@@ -410,10 +415,14 @@ class Metrics:
             return
         self.journeys += 1
         self.journey_steps += steps
+        stage_reach, touchpoint_reach = self.stage_reach, self.touchpoint_reach
         for stage in stages:
-            self.stage_reach[stage] += 1
-        for tp in visited if len(visited) == 1 else set(visited):
-            self.touchpoint_reach[tp] += 1
+            stage_reach[stage] += 1
+        if len(visited) == 1:  # the most common journey of a queueing study: one touchpoint
+            touchpoint_reach[visited[0]] += 1
+        else:
+            for tp in set(visited):
+                touchpoint_reach[tp] += 1
 
     def _journey(self, r: JourneyEnded) -> None:
         self.on_journey_ended(r.time, r.customer, r.segment, r.ordered, r.steps, r.stages, r.visited, r.affected, r.arrived)

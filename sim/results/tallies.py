@@ -68,19 +68,26 @@ class ExperienceStats:
         referrals: int, nwom: bool, lifetime_value: float, memory: float, trust: float,
     ) -> None:  # fmt: skip
         """Count one settled journey (the fields of its ``JourneyRemembered``)."""
+        # NOTE: a count goes up under an ``if`` rather than by adding a bool: int + bool takes
+        # Python's slow generic path, and this runs once or twice per settled journey
         self.journeys += 1
         self.csat_total += csat
-        self.csat_top2 += csat >= 4
-        self.promoters += ltr >= 9
-        self.detractors += ltr <= 6
+        if csat >= 4:
+            self.csat_top2 += 1
+        if ltr >= 9:
+            self.promoters += 1
+        elif ltr <= 6:
+            self.detractors += 1
         self.ces_total += ces
         self.repeat_probability_total += repeat_probability
-        self.returns += returns
+        if returns:
+            self.returns += 1
         if review_stars:
             self.reviews += 1
             self.review_stars_total += review_stars
         self.referrals += referrals
-        self.nwom += nwom
+        if nwom:
+            self.nwom += 1
         self.lifetime_value_total += lifetime_value
         self.memory_total += memory
         self.trust_total += trust

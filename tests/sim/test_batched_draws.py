@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.behaviour.loyalty import normal_quantile, normal_quantiles
+from sim.behaviour.loyalty import NUMPY_QUANTILES_MIN, normal_quantile, normal_quantiles
 from sim.rng import KeyedUniform, KeyedUniforms
 
 NAMES = ("experience", "survey", "repeat")
@@ -26,12 +26,19 @@ def test_keyed_uniforms_equal_one_by_one_draws(seed, keys):
     for name, values in zip(NAMES, batch, strict=True):
         one = KeyedUniform(seed, name)
         assert values == [one(a, b) for a, b in keys]
+    # the plain-Python draw of every stream at once (for batches too small for numpy) gives the same numbers
+    singles = [KeyedUniforms(seed, NAMES).draw_one(a, b) for a, b in keys]
+    assert singles == [list(column) for column in zip(*batch, strict=True)]
 
 
 def test_normal_quantiles_equal_the_standard_library_in_the_centre_and_the_tails():
     u = np.random.default_rng(5).random(200_000).tolist()
     u += [0.0, 1e-300, 1e-12, 0.075, 0.0749999999, 0.5, 0.925, 0.9250000001, 1 - 1e-12, 1.0]
     assert normal_quantiles(u) == [normal_quantile(x) for x in u]
+    assert normal_quantiles(np.array(u[:30]).reshape(3, 10)) == [normal_quantile(x) for x in u[:30]]  # rows in turn
+    assert normal_quantiles([u[-4]]) == [normal_quantile(u[-4])] and normal_quantiles([]) == []
+    for n in (NUMPY_QUANTILES_MIN - 1, NUMPY_QUANTILES_MIN):  # one by one below the threshold, numpy from it
+        assert normal_quantiles(u[-n:]) == [normal_quantile(x) for x in u[-n:]]
 
 
 def test_surveys_settled_one_by_one_give_the_answers_batched_surveys_give():

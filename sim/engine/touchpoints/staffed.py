@@ -8,19 +8,46 @@ recovery of any failure the customer raises with the agent.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import simpy
 
-from sim.behaviour.experience import wait_moment
 from sim.engine.channels import ABANDONED, BALKED, RESOLVED, StaffedChannel, Ticket
 from sim.engine.context import RunContext
 from sim.engine.entities import Customer
 from sim.engine.responses import deliver_on_contact
 from sim.records import OrderPlaced
 from sim.rng import stream_key
+from sim.scenario.customer_model import Moments
 from sim.scenario.schema import Staffed
+
+
+class ContactTerms:
+    """What a tracked contact with one staffed touchpoint reads of the scenario, read once per run.
+
+    A contact is the customer model's most frequent step; the scenario is frozen, so its channel,
+    stage, transfer and wait-moment settings are looked up here once instead of on every contact.
+    """
+
+    __slots__ = ("callback_factor", "completes_orders", "kind", "long_hold", "met", "scale", "service", "transfers", "weight")
+
+    def __init__(self, spec: Staffed, m: Moments) -> None:
+        self.kind = spec.channel
+        self.service = spec.stage == "service"  # a contact with service; a till at the purchase stage is a step of the journey
+        self.transfers = spec.transfer_to is not None and spec.transfer_probability > 0
+        self.completes_orders = spec.completes_orders
+        self.long_hold = m.long_hold_min
+        self.met, self.weight = m.met_expectations, m.wait_weight
+        self.scale = m.wait_scale_min.get(spec.channel, m.default_wait_scale_min)
+        self.callback_factor = m.callback_wait_factor
+
+    def wait_affect(self, wait_min: float, callback: bool) -> float:
+        """``wait_moment(wait_min, scale, moments, factor)`` on this channel's constants: the same number."""
+        felt = wait_min * (self.callback_factor if callback else 1.0)
+        a = self.met - self.weight * (1.0 - math.exp(-felt / self.scale))
+        return -1.0 if a < -1.0 else 1.0 if a > 1.0 else a
 
 
 class StaffedTouchpoint:
@@ -34,6 +61,7 @@ class StaffedTouchpoint:
         self.spec = spec
         self.stage: str = spec.stage
         self.channel = StaffedChannel(ctx.env, name, spec, ctx.streams, ctx.emit, ctx.hot)
+        self.channel.contact_terms = ContactTerms(spec, ctx.model.moments)
         ctx.channels[name] = self.channel
 
     def visit(self, ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, bool]:
@@ -95,13 +123,11 @@ def contact(
     an unresolved moment and one effort driver.
     """
     track = ctx.tracks_experience
-    spec = channel.spec
-    kind = spec.channel
-    service = spec.stage == "service"  # a contact with service; a till at the purchase stage is a step of the journey
+    terms: ContactTerms = channel.contact_terms
     if not channel.is_open:  # outside its opening hours: nobody to reach, nothing offered, a contact that failed
         if track:
-            if service:
-                count_contact(ctx, customer, kind, transferred)
+            if terms.service:
+                count_contact(ctx, customer, terms.kind, transferred)
             unresolved(ctx, customer)
         yield channel.closed(customer.id)
         return False
@@ -110,45 +136,42 @@ def contact(
         ctx.incidents.affect(customer, incident, voice=False)
         if incident.spec.effect != "delay":  # the channel is down: a contact that failed
             if track:
-                if service:
-                    count_contact(ctx, customer, kind, transferred)
+                if terms.service:
+                    count_contact(ctx, customer, terms.kind, transferred)
                 unresolved(ctx, customer)
             yield channel.block(customer.id)
             return False
         yield ctx.env.timeout(incident.spec.delay_min)
     if not track:
         ticket: Ticket = yield channel.join(customer.id, customer.patience_factor)
-        if ticket.outcome == RESOLVED and spec.completes_orders and customer.lost_order is not None:
+        if ticket.outcome == RESOLVED and terms.completes_orders and customer.lost_order is not None:
             complete_order(ctx, customer, channel.name)
         return ticket.outcome == RESOLVED
-    m = ctx.model.moments
-    if service:
-        count_contact(ctx, customer, kind, transferred)
+    if terms.service:
+        count_contact(ctx, customer, terms.kind, transferred)
     ticket = yield channel.join(customer.id, customer.patience_factor)
     outcome = ticket.outcome
     if outcome == BALKED:
         unresolved(ctx, customer)
         return False
-    scale = m.wait_scale_min.get(kind, m.default_wait_scale_min)
-    customer.moments.append(wait_moment(ticket.wait, scale, m, m.callback_wait_factor if ticket.callback else 1.0))
-    if ticket.wait > m.long_hold_min:
+    wait = ticket.wait
+    customer.moments.append(terms.wait_affect(wait, ticket.callback))  # wait_moment
+    if wait > terms.long_hold:
         customer.effort += 1  # a long hold, whatever comes after it
     if outcome == ABANDONED:
         unresolved(ctx, customer)
         return False
+    spec = channel.spec
     if (  # at most one transfer per contact
-        not transferred
-        and spec.transfer_to is not None
-        and spec.transfer_probability > 0
-        and transfer_draw(ctx, customer, kind) < spec.transfer_probability
+        not transferred and terms.transfers and transfer_draw(ctx, customer, terms.kind) < spec.transfer_probability
     ):
         add_effort(ctx, customer)  # transferred: explain it all again, and queue again
-        resolved = yield from contact(ctx, customer, ctx.channels[spec.transfer_to], transferred=True)
+        resolved = yield from contact(ctx, customer, ctx.channels[cast(str, spec.transfer_to)], transferred=True)
         return resolved
     resolved = outcome == RESOLVED
     if resolved:
         customer.open_issue = False
-        if spec.completes_orders and customer.lost_order is not None:
+        if terms.completes_orders and customer.lost_order is not None:
             complete_order(ctx, customer, channel.name)
     else:
         unresolved(ctx, customer)
