@@ -25,7 +25,7 @@ from sim.engine.context import RunContext
 from sim.engine.decisions import DecisionBoard, PendingDecision
 from sim.engine.entities import Incident
 from sim.engine.failures import failure_process
-from sim.engine.fastpath import trigger_urgently
+from sim.engine.fastpath import Environment, trigger_urgently
 from sim.engine.hot_records import HotRecords
 from sim.engine.incidents import Incidents
 from sim.engine.outcomes import Outcomes
@@ -76,7 +76,7 @@ class Simulation:
         self.seed = scenario.seed if seed is None else seed
         self.horizon = (horizon_days if horizon_days is not None else scenario.horizon_days) * MINUTES_PER_DAY
         self.warmup = min(scenario.warmup_days * MINUTES_PER_DAY, self.horizon)
-        self.env = env = simpy.Environment(initial_time=0.0)  # float times from the first record on
+        self.env = env = Environment(initial_time=0.0)  # float times from the first record on
         self.metrics = Metrics(scenario, self.warmup, self.horizon)
         self._observers: list[Observer] = list(observers)
         self._routes: dict[type, tuple[Observer, ...]] = {}

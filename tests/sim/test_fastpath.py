@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import simpy
 
-from sim.engine.fastpath import resume_now, trigger_urgently
+from sim.engine.fastpath import Environment, resume_now, trigger_urgently
 from sim.engine.walk import Pause, Walk
 
 Journey = Callable[[simpy.Environment, list], Generator[simpy.Event, Any, None]]
@@ -345,3 +345,54 @@ def test_urgent_events_of_one_time_fire_in_the_order_they_were_triggered():
         trigger_urgently(env, event, 2)
     env.run()
     assert log == [(2, "a"), (2, "b"), (2, "c")]
+
+
+def _world(env: simpy.Environment) -> tuple[list, simpy.Event]:
+    """Processes that wait, fail, and an event with two callbacks at the minute ``run`` stops."""
+    log: list = []
+
+    def ticker() -> Generator[simpy.Event, Any, None]:
+        for i in range(5):
+            yield env.timeout(1.5)
+            log.append(("tick", env.now, i))
+
+    def failing() -> Generator[simpy.Event, Any, None]:
+        event = env.event()
+        env.schedule(event, delay=2.0)
+        event._ok, event._value = False, ValueError("down")  # type: ignore[attr-defined]
+        try:
+            yield event
+        except ValueError as exc:
+            log.append(("caught", env.now, str(exc)))
+
+    env.process(ticker())
+    env.process(failing())
+    halt = env.event()
+    trigger_urgently(env, halt, 4.5)
+    return log, halt
+
+
+@pytest.mark.parametrize("stop_at", [None, 4.5])
+def test_the_engines_run_loop_processes_events_exactly_as_simpys(stop_at):
+    runs = []
+    for cls in (simpy.Environment, Environment):
+        env = cls()
+        log, halt = _world(env)
+        if stop_at is None:
+            env.run()
+        else:
+            env.run(until=halt)
+            log.append(("stopped", env.now))
+            env.run(until=env.timeout(10))  # and it goes on from there
+        runs.append((log, env.now))
+    assert runs[0] == runs[1]
+    assert ("stopped", 4.5) in runs[1][0] or stop_at is None
+
+
+def test_the_engines_run_loop_raises_a_failed_event_nobody_defused_as_simpy_does():
+    for cls in (simpy.Environment, Environment):
+        env = cls()
+        event = env.event()
+        event.fail(KeyError("lost"))
+        with pytest.raises(KeyError, match="lost"):
+            env.run(until=env.timeout(3))
