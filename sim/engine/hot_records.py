@@ -21,15 +21,17 @@ from sim.records import (
     JourneyRemembered,
     Record,
     ServiceStarted,
+    TouchpointVisited,
 )
 from sim.results.metrics import Metrics
 
 
 class HotRecords:
-    """The seven most frequent records, each as a positional callable (see the module docstring)."""
+    """The eight most frequent records, each as a positional callable (see the module docstring)."""
 
     KINDS: ClassVar[dict[str, tuple[type[Record], str]]] = {
         "arrived": (CustomerArrived, "on_arrived"),
+        "visited": (TouchpointVisited, "on_visited"),
         "queued": (ContactQueued, "on_queued"),
         "started": (ServiceStarted, "on_started"),
         "served": (ContactServed, "on_served"),
@@ -41,6 +43,7 @@ class HotRecords:
 
     # The callables, as set by ``wire`` (typed for readers and checkers).
     arrived: Callable[..., None]
+    visited: Callable[..., None]
     queued: Callable[..., None]
     started: Callable[..., None]
     served: Callable[..., None]

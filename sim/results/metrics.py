@@ -228,16 +228,19 @@ class Metrics:
             r.repeat_probability, r.returns, r.review_stars, r.referrals, r.nwom, r.lifetime_value,
         )  # fmt: skip
 
-    def _visited(self, r: TouchpointVisited) -> None:
-        if r.time - r.duration_min < self.warmup:
+    def on_visited(self, time: float, customer: int, touchpoint: str, duration_min: float, outcome: str) -> None:
+        if time - duration_min < self.warmup:
             return
-        s = self.steps[r.touchpoint]
+        s = self.steps[touchpoint]
         s.visits += 1
-        s.duration_total += r.duration_min
-        if r.outcome == "failed":
+        s.duration_total += duration_min
+        if outcome == "failed":
             s.failed += 1
-        elif r.outcome == "incident":
+        elif outcome == "incident":
             s.incident += 1
+
+    def _visited(self, r: TouchpointVisited) -> None:
+        self.on_visited(r.time, r.customer, r.touchpoint, r.duration_min, r.outcome)
 
     # (Levels move by 1.0, not 1: a float plus a float takes Python's fast path, the same number)
 

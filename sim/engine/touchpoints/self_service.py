@@ -14,7 +14,7 @@ import simpy
 from sim.engine.context import RunContext
 from sim.engine.entities import Customer, Incident
 from sim.engine.touchpoints.staffed import add_effort
-from sim.records import OrderLost, OrderPlaced, TouchpointVisited
+from sim.records import OrderLost, OrderPlaced
 from sim.scenario.distributions import Sampler, sampler, uniform_sampler
 from sim.scenario.schema import SelfService
 
@@ -101,16 +101,8 @@ class SelfServiceTouchpoint:
                 customer.ordered = True
                 customer.lost_order = None  # ordered after all (a retry): nothing left for an agent to recover
                 ctx.emit(OrderPlaced(time=now, customer=customer.id, touchpoint=name, value=value))
-        visited = _new_record(TouchpointVisited)
-        _visited_init(visited, time=now, customer=customer.id, touchpoint=name, duration_min=now - start, outcome=outcome)
-        ctx.emit(visited)
+        ctx.hot.visited(now, customer.id, name, now - start, outcome)  # a TouchpointVisited (sim.engine.hot_records)
         return ok
-
-
-# NOTE: ``TouchpointVisited(time=..., ...)`` costs twice as much as these two calls: CPython's type call packs the
-# keywords into a dict for ``__init__`` (a run records a visit for every self-service step).
-_new_record = object.__new__
-_visited_init = TouchpointVisited.__init__
 
 
 def self_service(ctx: RunContext, customer: Customer, step: SelfServiceTouchpoint) -> Generator[simpy.Event, Any, bool]:
