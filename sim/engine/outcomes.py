@@ -39,7 +39,7 @@ from sim.engine.context import RunContext
 from sim.engine.entities import Customer
 from sim.engine.journey import journey
 from sim.engine.walk import Walk
-from sim.records import CustomerArrived, ReviewPosted
+from sim.records import ReviewPosted
 from sim.rng import PER_JOURNEY, KeyedUniform, KeyedUniforms, poisson_quantile
 from sim.scenario.distributions import sampler, uniform_sampler
 
@@ -300,13 +300,9 @@ class Outcomes:
     def _on_return(self, event: Event) -> None:
         ctx = self.ctx
         customer = cast(Customer, event.value)
-        customer.start_journey(ctx.env.now)
-        ctx.emit(
-            CustomerArrived(
-                time=ctx.env.now, customer=customer.id, segment=customer.segment, source="returning",
-                journey=customer.journeys + 1,
-            )
-        )  # fmt: skip
+        now = ctx.env.now
+        customer.start_journey(now)
+        ctx.hot.arrived(now, customer.id, customer.segment, "returning", customer.journeys + 1)  # a CustomerArrived
         Walk(journey(ctx, customer))
 
     def _on_referral(self, _event: Event) -> None:
