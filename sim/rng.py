@@ -86,7 +86,7 @@ class KeyedUniform:
 
 
 class KeyedUniforms:
-    """Several keyed streams drawn together for a batch of keys: ``draws(customers, journeys)``.
+    """Several keyed streams drawn together for a batch of keys: ``uniforms(customers, journeys)``.
 
     Exactly the numbers ``KeyedUniform(seed, name)(customer, journey)`` gives, one row per
     stream name, computed with numpy's wrapping 64-bit integer arithmetic on one (streams x keys)
@@ -118,13 +118,8 @@ class KeyedUniforms:
         z >>= u64(11)
         return z.astype(np.float64) * (1.0 / (1 << 53))
 
-    def draws(self, a: list[int], b: list[int]) -> list[list[float]]:
-        """For each stream (in ``names`` order), the uniform of every key (a[i], b[i]), as Python floats."""
-        out: list[list[float]] = self.uniforms(a, b).tolist()
-        return out
-
     def draw_one(self, a: int, b: int = 0) -> list[float]:
-        """Every stream's uniform of one key (a, b), in plain Python: what ``draws`` gives for a batch of one."""
+        """Every stream's uniform of one key (a, b), in plain Python: what ``uniforms`` gives for a batch of one."""
         key = ((a * _GOLDEN) & _MASK) ^ ((b * 0xD1B54A32D192ED03) & _MASK)  # the part every stream shares
         return [(_mix64(base ^ key) >> 11) * (1.0 / (1 << 53)) for base in self._base_list]
 

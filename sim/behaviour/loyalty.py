@@ -76,14 +76,14 @@ def repeat_probability(
     return logistic(x)
 
 
+_U_LOW, _U_HIGH = 1e-12, 1 - 1e-12
+_INV_CDF = _STANDARD_NORMAL.inv_cdf
+
+
 def normal_quantile(u: float) -> float:
     """A standard normal variate from a uniform one (inverse CDF), with u kept inside (0, 1)."""
     # NOTE: min(max(u, 1e-12), 1 - 1e-12) as comparisons, which cost less than two builtin calls
     return _INV_CDF(_U_LOW if u < _U_LOW else _U_HIGH if u > _U_HIGH else u)
-
-
-_U_LOW, _U_HIGH = 1e-12, 1 - 1e-12
-_INV_CDF = _STANDARD_NORMAL.inv_cdf
 
 
 # Wichura's AS241 (1988) central-region coefficients, as the standard library's NormalDist uses them.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 import simpy
 from simpy.events import Event, Timeout
@@ -84,9 +84,6 @@ class StaffedChannel:
         self._done_callback = self._on_done
         self._patience_callback = self._on_patience
         self.is_open = True  # outside its opening hours (set by the simulation's clock) the channel is closed
-        # what a customer's contact reads of the scenario, set by its touchpoint: a ContactTerms of
-        # sim.engine.touchpoints.staffed (Any here: that module imports this one)
-        self.contact_terms: Any = None
         self.concurrency = spec.concurrency
         self.scheduled_agents = 0
         self.extra_agents = 0

@@ -22,7 +22,7 @@ NAMES = ("experience", "survey", "repeat")
     keys=st.lists(st.tuples(st.integers(0, 2**41), st.integers(-(2**20), 2**20)), min_size=1, max_size=50),
 )
 def test_keyed_uniforms_equal_one_by_one_draws(seed, keys):
-    batch = KeyedUniforms(seed, NAMES).draws([a for a, _ in keys], [b for _, b in keys])
+    batch = KeyedUniforms(seed, NAMES).uniforms([a for a, _ in keys], [b for _, b in keys]).tolist()
     for name, values in zip(NAMES, batch, strict=True):
         one = KeyedUniform(seed, name)
         assert values == [one(a, b) for a, b in keys]

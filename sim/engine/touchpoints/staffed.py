@@ -61,12 +61,12 @@ class StaffedTouchpoint:
         self.spec = spec
         self.stage: str = spec.stage
         self.channel = StaffedChannel(ctx.env, name, spec, ctx.streams, ctx.emit, ctx.hot)
-        self.channel.contact_terms = ContactTerms(spec, ctx.model.moments)
+        self.terms = ContactTerms(spec, ctx.model.moments)
         ctx.channels[name] = self.channel
 
     def visit(self, ctx: RunContext, customer: Customer) -> Generator[simpy.Event, Any, bool]:
         """Contact the agents; True if the issue was resolved."""
-        return contact(ctx, customer, self.channel)
+        return contact(ctx, customer, self)
 
 
 def add_effort(ctx: RunContext, customer: Customer) -> None:
@@ -114,7 +114,7 @@ def complete_order(ctx: RunContext, customer: Customer, touchpoint: str) -> None
 
 
 def contact(
-    ctx: RunContext, customer: Customer, channel: StaffedChannel, transferred: bool = False
+    ctx: RunContext, customer: Customer, touchpoint: StaffedTouchpoint, transferred: bool = False
 ) -> Generator[simpy.Event, Any, bool]:
     """Contact a staffed touchpoint; return True if the issue was resolved.
 
@@ -123,7 +123,7 @@ def contact(
     an unresolved moment and one effort driver.
     """
     track = ctx.tracks_experience
-    terms: ContactTerms = channel.contact_terms
+    channel, terms = touchpoint.channel, touchpoint.terms
     if not channel.is_open:  # outside its opening hours: nobody to reach, nothing offered, a contact that failed
         if track:
             if terms.service:
@@ -166,7 +166,8 @@ def contact(
         not transferred and terms.transfers and transfer_draw(ctx, customer, terms.kind) < spec.transfer_probability
     ):
         add_effort(ctx, customer)  # transferred: explain it all again, and queue again
-        resolved = yield from contact(ctx, customer, ctx.channels[cast(str, spec.transfer_to)], transferred=True)
+        target = cast(StaffedTouchpoint, ctx.touchpoints[cast(str, spec.transfer_to)])  # validated: a staffed touchpoint
+        resolved = yield from contact(ctx, customer, target, transferred=True)
         return resolved
     resolved = outcome == RESOLVED
     if resolved:
