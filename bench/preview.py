@@ -2,7 +2,8 @@
 
 Measures, on the flagship (scenarios/hike-launch.toml), in one process run:
 
-- the reference: one plain run of the default policy over the whole horizon, in this process;
+- the reference: one plain run of the default policy over the whole horizon, in this process,
+  after a one-day warm-up run (a cold first run would flatter every ratio);
 - the full lesson check, 20 paired replications of every side the lessons compare, on 2 worker
   processes (``check_lessons``, as ``cxsim preview --reps 20``); target < 30 s on 2 cores;
 - ``cxsim preview --watch``: the time from a save (a value changed in a copy of the file) to the
@@ -46,6 +47,7 @@ def reference(path: Path) -> float:
     from sim.scenario.loader import read_scenario
 
     s = read_scenario(path).scenario
+    run_flat(s, s.default_policy_name, days=1)  # warm-up: the first run in a process pays for imports and caches
     start = time.perf_counter()
     run_flat(s, s.default_policy_name)
     return time.perf_counter() - start
