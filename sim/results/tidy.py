@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
 from sim.results.flat import flat_results, metric_unit
+from sim.results.units import COUNTS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -154,7 +155,17 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     text = [COLUMNS.index(c) for c in TEXT]
     yield csv_line(COLUMNS)
     for row in rows:
-        yield csv_line(["" if row[c] is None else row[c] for c in COLUMNS], text=text)
+        yield csv_line([_cell(row, c) for c in COLUMNS], text=text)
+
+
+def _cell(row: Row, column: str) -> Any:
+    """A row's cell as the CSV writes it: empty for None; a whole count of one run as a whole number."""
+    value = row[column]
+    if value is None:
+        return ""
+    if column == "value" and row["statistic"] == "value" and row["unit"] in COUNTS and float(value).is_integer():
+        return int(value)
+    return value
 
 
 def to_pandas(rows: Iterable[Row]) -> pandas.DataFrame:

@@ -70,6 +70,12 @@ UNITS: dict[str, str] = {
 }
 
 
+COUNTS = frozenset(
+    {"customers", "contacts", "journeys", "orders", "reviews", "visits", "failures", "prospects", "touchpoints", "agents"}
+)
+"""Units of things counted: one run's count is a whole number, and the CSV writes it as one (``1256``, not ``1256.0``)."""
+
+
 def unit_of(section: str, key: str, currency: str) -> str:
     """The unit of a leaf value of a results section (``money``, ``channels``...): money in ``currency``."""
     if section == "money" or key in ("lifetime_value_mean", "revenue"):

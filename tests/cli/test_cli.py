@@ -50,6 +50,9 @@ def test_run_writes_json_and_csv_files(cxsim, tmp_path):
     assert wait["unit"] == "min" and float(wait["value"]) >= 0 and wait["statistic"] == "value" and wait["ci_low"] == ""
     profit = next(r for r in rows if r["metric"] == "money.profit")
     assert profit["unit"] == "EUR" and profit["seed"] == "20261124"  # the scenario's seed
+    arrived = next(r for r in rows if r["metric"] == "customers.arrived")
+    assert arrived["unit"] == "customers" and arrived["value"].isdigit()  # a count: 1256, not 1256.0
+    assert "." in wait["value"]  # a wait in minutes keeps its decimals
     assert not list(tmp_path.glob("*.tmp"))
 
 
