@@ -31,8 +31,12 @@ def nothing_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a run started before the cost guard")
 
+    import sim.authoring.lessons
     import sim.cli.progress
 
+    # NOTE: lessons binds run_jobs at its import: patched there too, and imported here first, so a
+    # first import during a patched test cannot keep the refusing stand-in for the tests after it.
+    monkeypatch.setattr(sim.authoring.lessons, "run_jobs", refuse)
     monkeypatch.setattr(experiment, "run_jobs", refuse)
     monkeypatch.setattr(sim.cli.progress, "run_with_progress", refuse)
     monkeypatch.setattr("sim.engine.simulation.Simulation.run", refuse)
