@@ -103,7 +103,7 @@ def play_readme(tmp_path: Path, shorten: bool) -> None:
         line = quick(command) if shorten else command
         code, printed = in_terminal(line, tmp_path)
         assert code == 0, f"`{line}` exited {code} in a terminal:\n{printed[-3000:]}"
-        assert "internal error in cxsim (" not in printed and "Traceback" not in printed, printed[-3000:]
+        assert "internal error in cxsim (" not in printed and "Traceback" not in printed, f"`{line}`:\n{printed[-3000:]}"
 
 
 def test_readme_commands_list_is_what_the_readme_shows():
