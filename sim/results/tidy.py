@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.errors import SimError
 from sim.results.flat import flat_results, metric_unit
-from sim.results.units import COUNTS
+from sim.results.units import is_count
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -163,7 +163,7 @@ def _cell(row: Row, column: str) -> Any:
     value = row[column]
     if value is None:
         return ""
-    if column == "value" and row["statistic"] == "value" and row["unit"] in COUNTS and float(value).is_integer():
+    if column == "value" and row["statistic"] == "value" and is_count(row["metric"], row["unit"]) and float(value).is_integer():
         return int(value)
     return value
 

@@ -70,10 +70,13 @@ UNITS: dict[str, str] = {
 }
 
 
-COUNTS = frozenset(
-    {"customers", "contacts", "journeys", "orders", "reviews", "visits", "failures", "prospects", "touchpoints", "agents"}
-)
-"""Units of things counted: one run's count is a whole number, and the CSV writes it as one (``1256``, not ``1256.0``)."""
+COUNTS = frozenset({"customers", "contacts", "journeys", "orders", "reviews", "visits", "failures", "prospects"})
+"""Units of things counted (a leaf ending ``_mean`` in one of them, as ``queue_length_mean``, is a mean, not a count)."""
+
+
+def is_count(metric: str, unit: str) -> bool:
+    """Whether a dotted key with this unit is a count: one run's value is a whole number (the CSV writes ``1256``)."""
+    return unit in COUNTS and not metric.endswith("_mean")
 
 
 def unit_of(section: str, key: str, currency: str) -> str:

@@ -53,6 +53,8 @@ def test_run_writes_json_and_csv_files(cxsim, tmp_path):
     arrived = next(r for r in rows if r["metric"] == "customers.arrived")
     assert arrived["unit"] == "customers" and arrived["value"].isdigit()  # a count: 1256, not 1256.0
     assert "." in wait["value"]  # a wait in minutes keeps its decimals
+    queue = next(r for r in rows if r["metric"] == "channels.phone.queue_length_mean")
+    assert queue["unit"] == "contacts" and "." in queue["value"]  # a mean of a count is a mean: its decimals stay
     assert not list(tmp_path.glob("*.tmp"))
 
 
