@@ -19,6 +19,8 @@ from typing import Any, cast
 import simpy
 from simpy.events import NORMAL, Timeout
 
+from sim.engine.fastpath import outcome
+
 
 class Pause(Timeout):
     """A timeout that can be armed again once it has fired: ``Pause(env, delay)``, then ``yield pause.after(delay)``.
@@ -41,8 +43,8 @@ class Pause(Timeout):
 class _Begun:
     """What starts a walk: an event that succeeded with None, so the first step is an ordinary resumption."""
 
-    ok = True
-    value = None
+    _ok = True
+    _value = None
 
 
 _BEGUN = cast(simpy.Event, _Begun())
@@ -67,20 +69,18 @@ class Walk:
     def _resume(self, event: simpy.Event) -> None:
         """Run the journey from ``event`` up to the next event it has to wait for (or its end)."""
         gen = self._gen
-        ok = event.ok
-        value: Any
+        ok, value = outcome(event)
         while True:
-            if ok:
-                value = event.value
-            else:
-                event.defused = True
-                value = self._exclusive(cast(BaseException, event.value))
             try:
-                event = gen.send(value) if ok else gen.throw(value)
+                if ok:
+                    event = gen.send(value)
+                else:
+                    event.defused = True
+                    event = gen.throw(self._exclusive(cast(BaseException, value)))
             except StopIteration:
                 return
             callbacks: list[Callable[[simpy.Event], None]] | None = event.callbacks  # None once processed
             if callbacks is not None:
                 callbacks.append(self._resume)
                 return
-            ok = event.ok  # already processed: continue at once
+            ok, value = outcome(event)  # already processed: continue at once

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.engine.fastpath import Environment, resume_now, trigger_urgently
 from sim.engine.walk import Pause, Walk
@@ -396,3 +398,64 @@ def test_the_engines_run_loop_raises_a_failed_event_nobody_defused_as_simpy_does
         event.fail(KeyError("lost"))
         with pytest.raises(KeyError, match="lost"):
             env.run(until=env.timeout(3))
+
+
+# --- the two-tier calendar: near and far events come out in SimPy's order ----------------------------------
+
+_DELAYS = st.one_of(
+    st.sampled_from([0.0, 0.5, 1.0, 59.0, 60.0, 61.0, 1440.0]),  # the same minute, the edge of the near heap, a day
+    st.integers(min_value=0, max_value=150).map(float),  # whole minutes: many events due together, near the edge
+    st.floats(min_value=0.0, max_value=5000.0, allow_nan=False),
+)
+
+
+def _calendar_log(cls: type[simpy.Environment], plan: list[tuple[float, list[float], bool]], until: float | None) -> list:
+    """Every event of ``plan`` as it fires: each top-level timeout schedules its children when it fires
+    (some urgently), so events are added to both heaps while others are pending."""
+    env = cls()
+    log: list = []
+
+    def fire(name: str, children: list[float], urgent: bool) -> Callable[[simpy.Event], None]:
+        def callback(_event: simpy.Event) -> None:
+            log.append((env.now, name, env.peek()))
+            for j, delay in enumerate(children):
+                child = env.event()
+                child.callbacks.append(fire(f"{name}.{j}", [], False))
+                if urgent:
+                    trigger_urgently(env, child, delay)
+                else:
+                    child.succeed()  # NORMAL priority, now
+                    env.timeout(delay).callbacks.append(fire(f"{name}.t{j}", [], False))
+
+        return callback
+
+    for i, (delay, children, urgent) in enumerate(plan):
+        env.timeout(delay).callbacks.append(fire(str(i), children, urgent))
+    if until is None:
+        env.run()
+    else:
+        env.run(until=env.timeout(until))
+        log.append(("stopped", env.now, env.peek()))
+        env.run()
+    return log
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    plan=st.lists(st.tuples(_DELAYS, st.lists(_DELAYS, max_size=4), st.booleans()), max_size=25),
+    until=st.one_of(st.none(), st.floats(min_value=0.1, max_value=3000.0)),
+)
+def test_the_two_tier_calendar_fires_every_event_at_simpys_time_and_in_simpys_order(plan, until):
+    assert _calendar_log(Environment, plan, until) == _calendar_log(simpy.Environment, plan, until)
+
+
+def test_events_a_day_away_wait_in_the_far_heap_and_come_back_in_order():
+    env = Environment()
+    log: list = []
+    for delay in (2 * 1440.0, 30.0, 1440.0, 1440.0, 5.0):
+        env.timeout(delay, value=delay).callbacks.append(lambda e: log.append((env.now, e.value)))
+    assert len(env._far) == 3 and len(env._queue) == 2  # only what is due within the hour is in SimPy's heap
+    assert env.peek() == 5.0
+    env.run()
+    assert log == [(5.0, 5.0), (30.0, 30.0), (1440.0, 1440.0), (1440.0, 1440.0), (2880.0, 2880.0)]
+    assert env.peek() == simpy.core.Infinity
