@@ -108,6 +108,7 @@ class Outcomes:
         self._refer_p_by_ltr = [self._refer_p[nps_group(ltr)] for ltr in answers]
         self._nwom_p_by_ltr = [self._nwom_p[nps_group(ltr)] for ltr in answers]
         self.pending: deque[tuple[float, Customer]] = deque()  # (due minute, customer), in due order
+        self._dice_ahead: deque[Dice] = deque()  # the dice of the first journeys of ``pending``, drawn ahead
         self._timer = False
         self.nwom_pool = 0  # people told bad things who have not arrived yet
         self.thanks_reviewers = False
@@ -143,15 +144,23 @@ class Outcomes:
         due: list[Customer] = []
         while queue and queue[0][0] <= now:
             due.append(queue.popleft()[1])
-        self._settle_all(due, self._batch_dice(due))
+        ahead = self._dice_ahead
+        if len(ahead) < len(due):
+            # NOTE: the dice of every journey waiting for its survey, drawn at once: about a day's
+            # journeys in one numpy batch instead of one small batch per tick. They are keyed by
+            # (customer, journey), which cannot change while a journey waits, so they are the same
+            # numbers whenever they are drawn.
+            waiting = due[len(ahead) :] + [customer for _, customer in queue]
+            ahead.extend(zip(*self._batch_dice(waiting), strict=True))
+        self._settle_all(due, [ahead.popleft() for _ in due])
         self._timer = False
         if queue:
             self._schedule_tick()
 
     def _batch_dice(self, due: list[Customer]) -> list[list[float]]:
-        """Every due journey's dice, one list per stream of ``DICE`` (a customer settles at most one
-        journey per batch: the next one starts only after this one settles): the numbers
-        ``_dice_of`` gives each, drawn at once."""
+        """The dice of every journey in ``due``, one list per stream of ``DICE`` (a customer has at most
+        one journey waiting for its survey: the next one starts only after this one settles): the
+        numbers ``_dice_of`` gives each, drawn at once."""
         n = len(due)
         if n < BATCH_MIN:
             columns: list[list[float]] = [[] for _ in DICE]
@@ -173,10 +182,10 @@ class Outcomes:
 
         ``dice`` are the journey's keyed draws (``DICE``; the first three as standard normals).
         """
-        self._settle_all([customer], [[d] for d in dice])
+        self._settle_all([customer], [dice])
 
-    def _settle_all(self, due: list[Customer], dice: list[list[float]]) -> None:
-        """``settle`` every journey of ``due``, in order; ``dice`` holds one list per stream of ``DICE``.
+    def _settle_all(self, due: list[Customer], dice: list[Dice]) -> None:
+        """``settle`` every journey of ``due``, in order, each with its own ``dice``.
 
         NOTE: one loop over the batch, with the run's constants read into locals once per batch
         rather than once per journey (a local is cheaper to read than an attribute).
@@ -194,7 +203,7 @@ class Outcomes:
         review_p, refer_p, nwom_p = self._review_p, self._refer_p_by_ltr, self._nwom_p_by_ltr
         feedback, per_effort, one_plus_discount = self._feedback, self._ces_per_effort, self._one_plus_discount
         order_margin = self._order_margin
-        for customer, z_experience, z_survey, z_csat, u_review, u_refer, u_nwom, u_repeat in zip(due, *dice, strict=True):
+        for customer, (z_experience, z_survey, z_csat, u_review, u_refer, u_nwom, u_repeat) in zip(due, dice, strict=True):
             moments = customer.moments
             if moments:  # remembered(moments, memory)
                 first = moments[0]

@@ -196,7 +196,7 @@ def test_settle_gives_what_the_documented_formulas_give(states, batched, scenari
         all_dice.append((z_experience, z_survey, z_csat, *state["uniforms"]))
         engine.append(_customer(o, state))
     if batched:
-        o._settle_all(engine, [list(column) for column in zip(*all_dice, strict=True)])
+        o._settle_all(engine, all_dice)  # type: ignore[arg-type]
     else:
         for customer, dice in zip(engine, all_dice, strict=True):
             o.settle(customer, dice)  # type: ignore[arg-type]
@@ -236,3 +236,22 @@ def test_a_contacts_wait_moment_is_wait_moment(wait, callback, scenario_file):
         terms = ContactTerms(spec, m)
         scale = m.wait_scale_min.get(spec.channel, m.default_wait_scale_min)
         assert terms.wait_affect(wait, callback) == wait_moment(wait, scale, m, m.callback_wait_factor if callback else 1.0)
+
+
+def test_dice_drawn_ahead_for_the_waiting_journeys_are_each_journeys_own():
+    """A tick draws the dice of every journey waiting for its survey at once; each journey settles with its own."""
+    scenario = read_scenario(SCENARIOS / "hike-launch.toml").scenario
+    sim = Simulation(scenario, policy="reactive", seed=7, horizon_days=4)
+    outcomes = sim._ctx.outcomes
+    settled = outcomes._settle_all
+    checked, batches = [], []
+
+    def checking(due: list[Customer], dice: list[Dice]) -> None:
+        batches.append(len(due))
+        checked.extend(tuple(d) == outcomes._dice_of(c) for c, d in zip(due, dice, strict=True))
+        settled(due, dice)
+
+    outcomes._settle_all = checking  # type: ignore[method-assign]
+    sim.run()
+    assert len(checked) > 500 and all(checked)
+    assert len(batches) > 20  # many ticks, each settling the journeys due then
