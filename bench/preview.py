@@ -13,7 +13,10 @@ Measures, on the flagship (scenarios/hike-launch.toml), in one process run:
 
 Each is also given as a ratio to the reference, measured in the same run, so that a result from
 a slower or busier machine still reads correctly: the lesson check does 20 x (sides) runs, so its
-ideal on 2 workers is 10 x (sides) references. The machine's load average is printed before and
+ideal on 2 workers is 10 x (sides) references. The reference is measured before and after the
+lesson check and the ratios use their mean (a shared machine's speed drifts from one minute to
+the next), and the workers' CPU time per run is printed beside the reference's: the two differ
+when both cores being busy slows each one down. The machine's load average is printed before and
 after: on a shared machine every time here is longer than on an idle one.
 
 Usage: python bench/preview.py [--scenario scenarios/hike-launch.toml] [--reps 20] [--workers 2] [--saves 3]
@@ -25,6 +28,7 @@ import argparse
 import os
 import queue
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -43,28 +47,34 @@ def load() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
 
 
-def reference(path: Path) -> float:
-    """Seconds for one plain run of the default policy over the whole horizon."""
+def reference(path: Path) -> tuple[float, float]:
+    """Seconds (wall, CPU) for one plain run of the default policy over the whole horizon."""
     from sim.experiments.experiment import run_flat
     from sim.scenario.loader import read_scenario
 
     s = read_scenario(path).scenario
     run_flat(s, s.default_policy_name, days=1)  # warm-up: the first run in a process pays for imports and caches
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     run_flat(s, s.default_policy_name)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def lesson_check(path: Path, reps: int, workers: int) -> tuple[float, int, list[str]]:
-    """Seconds for the full lesson check, the runs it did, and each lesson's verdict."""
+def children_cpu() -> float:
+    """CPU seconds of the finished (reaped) child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def lesson_check(path: Path, reps: int, workers: int) -> tuple[float, int, list[str], float]:
+    """Seconds for the full lesson check, the runs it did, each lesson's verdict, and its workers' CPU seconds."""
     from sim.authoring.lessons import check_lessons, sides
     from sim.scenario.loader import read_scenario
 
     s = read_scenario(path).scenario
     n_sides = len({side for lesson in s.lessons for side in sides(s, lesson)})
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     results = check_lessons(path.read_bytes(), path.name, s, reps=reps, workers=workers)
-    return time.perf_counter() - start, reps * n_sides, [r.verdict for r in results]
+    return time.perf_counter() - start, reps * n_sides, [r.verdict for r in results], children_cpu() - cpu
 
 
 def watch_timings(path: Path, saves: int, workers: int) -> tuple[list[float], float, str]:
@@ -122,13 +132,19 @@ def main() -> int:
     args = parser.parse_args()
     path: Path = args.scenario
     print(f"Preview of {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({load()})")
-    ref = reference(path)
-    print(f"  reference, one plain run of the default policy: {ref:6.2f} s")
-    took, runs, verdicts = lesson_check(path, args.reps, args.workers)
-    ideal = runs * ref / args.workers
+    before, before_cpu = reference(path)
+    print(f"  reference, one plain run of the default policy: {before:6.2f} s ({before_cpu:.2f} s of CPU)")
+    took, runs, verdicts, workers_cpu = lesson_check(path, args.reps, args.workers)
+    after, after_cpu = reference(path)
+    ref = (before + after) / 2
+    print(f"  reference again, after the lesson check:         {after:6.2f} s ({after_cpu:.2f} s of CPU); mean {ref:.2f} s")
     print(
         f"  lesson check, {args.reps} paired replications ({runs} runs) on {args.workers} workers: {took:6.2f} s"
-        f" = {took / ref:.1f} x the reference (ideal {ideal / ref:.1f} x: {runs} runs / {args.workers} workers)"
+        f" = {took / ref:.1f} x the reference (ideal {runs / args.workers:.1f} x: {runs} runs / {args.workers} workers)"
+    )
+    print(
+        f"    the workers' CPU: {workers_cpu:.1f} s = {workers_cpu / runs:.2f} s a run"
+        f" (the reference's: {(before_cpu + after_cpu) / 2:.2f} s)"
     )
     met = ("met" if took < 30 else "NOT met") if args.reps == 20 else "not judged (it is for --reps 20)"
     print(f"    target < 30 s: {met}; verdicts: {', '.join(v.split(' (')[0] for v in verdicts)}")
