@@ -8,7 +8,6 @@ processes. Policies compared on the same seeds meet the same customers and the s
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -28,7 +27,7 @@ from sim.experiments.journal import JournalBusy as JournalBusy
 from sim.experiments.journal import JournalError as JournalError
 from sim.experiments.stats import Interval, Running, welch_half_width
 from sim.experiments.verdicts import effect, verdict_text
-from sim.experiments.workers import worker_init
+from sim.experiments.workers import stop_workers, worker_init
 from sim.results import kpis
 from sim.results.flat import flat_results
 from sim.results.flat import flatten as flatten  # re-exported: it lived here
@@ -190,7 +189,7 @@ def run_jobs(
             for future in as_completed(futures):
                 finished(futures[future], future.result())
         except BaseException:  # Ctrl-C, SIGTERM, a failed job: stop now, not after the replications already handed out
-            _stop_workers(pool)
+            stop_workers(pool)
             raise
         pool.shutdown()
     missing = len(jobs) - len(finished_set)
@@ -199,21 +198,6 @@ def run_jobs(
     return [r for r in results if r is not None] if keep else []
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and end the worker processes at once.
-
-    ``shutdown(wait=False)`` alone leaves each worker finishing the replications already
-    queued to it, and the interpreter waits for them on exit: an interrupted study took minutes
-    to end. Their results would be lost anyway (nothing records them once the study stops).
-    """
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # private, but no public way before 3.14
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.join(timeout=5)
 
 
 STREAM_TOKEN = "@@cxsim-stream-{}@@"

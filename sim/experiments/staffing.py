@@ -249,7 +249,7 @@ def run_all(jobs: Sequence[RunJob], workers: int, on_done: Callable[[], None] | 
             if on_done:
                 on_done()
     else:
-        from sim.experiments.workers import worker_init
+        from sim.experiments.workers import stop_workers, worker_init
 
         pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=worker_init, initargs=(os.getpid(),))
         try:
@@ -258,8 +258,8 @@ def run_all(jobs: Sequence[RunJob], workers: int, on_done: Callable[[], None] | 
                 results[futures[future]] = future.result()
                 if on_done:
                     on_done()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # Ctrl-C, SIGTERM, a failed job: stop now, not after the jobs already handed out
+            stop_workers(pool)
             raise
         pool.shutdown()
     return [r for r in results if r is not None]

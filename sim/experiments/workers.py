@@ -1,8 +1,9 @@
-"""The set-up of a replication worker process: it ends with its parent and leaves Ctrl-C to it.
+"""Replication worker processes: each ends with its parent and leaves Ctrl-C to it, and a stopped pool ends at once.
 
 ``run_jobs`` starts its ``ProcessPoolExecutor`` with ``worker_init`` as the initializer. Without
 it, a kill -9 of the main process left its workers running for ever (they wait on a pipe the
-other workers keep open).
+other workers keep open). When a study stops (Ctrl-C, a failed job), ``stop_workers`` ends the
+pool's processes and waits for the pool's own thread to finish with them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import signal
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 MAX_WORKERS = 256  # more processes than this is a typo, not a machine (--workers, workers=)
@@ -63,3 +68,31 @@ def _watch_parent(parent: int) -> None:
     while _alive(parent):
         time.sleep(0.5)
     os._exit(1)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started, end the worker processes at once, and wait for the pool's manager thread.
+
+    ``shutdown(wait=False)`` alone leaves each worker finishing the replications already
+    queued to it, and the interpreter waits for them on exit: an interrupted study took minutes
+    to end. Their results would be lost anyway (nothing records them once the study stops).
+
+    NOTE: the join of the manager thread. Once its workers are gone the pool's manager thread
+    closes its wake-up pipe; at interpreter exit, ``concurrent.futures`` writes to that pipe
+    without the lock the thread closes it under (CPython 3.11's ``_python_exit``). If the two
+    meet, the write fails with EBADF and a traceback is printed after "interrupted" (seen in
+    ``tests/cli/test_resume.py``). Joined here, the thread has closed the pipe and marked it
+    closed, so the exit's write is skipped. The pool's processes and thread are private
+    attributes: there is no public way to end them before Python 3.14.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it: read it first
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+    if isinstance(manager, threading.Thread):
+        manager.join(timeout=10)

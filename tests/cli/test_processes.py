@@ -168,3 +168,48 @@ def test_a_second_run_on_a_journal_in_use_is_refused_in_one_line(tmp_path):
         stop(first)
     for line in journal.read_text().splitlines():  # every line whole: nothing interleaved
         assert line.startswith('{"i": ') and line.endswith("}")
+
+
+def test_a_stopped_pool_has_ended_its_workers_and_its_manager_thread():
+    """After ``stop_workers`` nothing of the pool runs on: its processes are gone and its manager thread has
+    finished (else the interpreter's exit can race that thread's closing of its pipe and print a traceback)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sim.experiments.workers import stop_workers, worker_init
+
+    pool = ProcessPoolExecutor(max_workers=2, initializer=worker_init, initargs=(os.getpid(),))
+    futures = [pool.submit(time.sleep, 60) for _ in range(4)]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(f.running() for f in futures):
+        time.sleep(0.01)
+    processes = list(pool._processes.values())
+    manager = pool._executor_manager_thread
+    assert processes and manager is not None and manager.is_alive()
+    stop_workers(pool)
+    assert not any(p.is_alive() for p in processes)
+    assert not manager.is_alive()
+    assert all(f.done() for f in futures)  # cancelled, or failed with the broken pool: nobody waits on them
+
+
+def test_an_interrupted_study_exits_without_a_traceback_again_and_again(tmp_path):
+    """Ctrl-C in the middle of replications: "interrupted" and exit 130, and nothing after it, ten times over."""
+    script = tmp_path / "stop.py"
+    script.write_text(textwrap.dedent(f"""
+        import os, signal, sys, threading, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from sim.experiments.experiment import Job, run_jobs
+        data = open({HIKE!r}, "rb").read()
+        jobs = [Job(data, "hike-launch.toml", "reactive", seed, 30.0) for seed in range(8)]
+        threading.Timer(float(sys.argv[1]), lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        try:
+            run_jobs(jobs, 2)
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            sys.exit(130)
+    """))  # fmt: skip
+    for i in range(10):
+        proc = subprocess.run(
+            [sys.executable, str(script), str(0.3 + 0.07 * i)], capture_output=True, text=True, timeout=120, cwd=ROOT
+        )
+        assert proc.returncode == 130, proc.stderr
+        assert proc.stderr.strip() == "interrupted", proc.stderr
