@@ -24,13 +24,14 @@ class Environment(simpy.Environment):
     """SimPy's environment with a two-tier event calendar, whose ``run(until=event)`` processes events in a loop of its own.
 
     NOTE: the calendar. A run keeps a few thousand events pending, nearly all of them days away
-    (customers coming back, referred friends, shifts), and only a few dozen due within the hour
-    (the steps customers are taking now). In one heap every push and pop pays for all of them:
-    about twelve tuple comparisons each, a tenth of a run. So the events due before ``_edge``
-    live in SimPy's ``_queue`` and the later ones in ``_far``; when ``_queue`` runs dry, the far
-    events due within ``NEAR_MINUTES`` of the earliest of them move over, in order. Every event
-    in ``_queue`` is due before every event in ``_far``, so they still come out in SimPy's order
-    (time, priority, event id): the same run, event for event.
+    (customers coming back, referred friends, parcels on their way), and only a few dozen due
+    within the hour (the steps customers are taking now). In one heap every push and pop pays for
+    all of them: about twelve tuple comparisons each, a tenth of a run. So the events due before
+    ``_edge`` live in SimPy's heap, ``_queue``, and the later ones in ``_far``: unsorted lists, one
+    per hour of sim time (``BUCKET_MINUTES``), whose hours are kept in the heap ``_hours``. When
+    ``_queue`` runs dry, the earliest hour's events are sorted into it and ``_edge`` moves to that
+    hour's end. Every event in ``_queue`` is due before every event in ``_far``, so they still come
+    out in SimPy's order (time, priority, event id): the same run, event for event.
 
     NOTE: the loop is ``Environment.step`` written into ``run`` (the same pop, the same callback
     order, the same handling of a stop and of a failed event nobody defused), without a method
@@ -38,8 +39,8 @@ class Environment(simpy.Environment):
     through this class's ``step``.
     """
 
-    NEAR_MINUTES = 60.0
-    """How far ahead of the earliest far event the near heap reaches when it is refilled."""
+    BUCKET_MINUTES = 60.0
+    """The sim time each list of far events spans: what the near heap takes in when it is refilled."""
 
     if TYPE_CHECKING:
 
@@ -51,31 +52,44 @@ class Environment(simpy.Environment):
 
     def __init__(self, initial_time: SimTime = 0) -> None:
         super().__init__(initial_time)
-        self._far: list[tuple[SimTime, EventPriority, int, Event]] = []
-        self._edge: float = float(initial_time) + self.NEAR_MINUTES  # _queue holds what is due before it
+        self._far: dict[float, list[tuple[SimTime, EventPriority, int, Event]]] = {}  # by hour: the events due then
+        self._hours: list[float] = []  # a heap of the hours in ``_far``
+        self._edge: float = float(initial_time) + self.BUCKET_MINUTES  # _queue holds what is due before it
 
     def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: SimTime = 0) -> None:
-        """Schedule ``event`` ``delay`` minutes from now, as SimPy does, in the near or the far heap."""
+        """Schedule ``event`` ``delay`` minutes from now, as SimPy does: in the near heap, or in its hour's list."""
         at = self._now + delay
-        heappush(self._queue if at < self._edge else self._far, (at, priority, next(self._eid), event))
+        entry = (at, priority, next(self._eid), event)
+        if at < self._edge or self._edge == Infinity:  # (once the events at infinity are due, all are near)
+            heappush(self._queue, entry)
+            return
+        # NOTE: ``at // 60`` is the exact floor of at / 60 (fmod is exact, and so is the multiple of 60
+        # it leaves, below 2**53 minutes), so an hour's events are due before ``(hour + 1) * 60`` and
+        # the later hours' at or after it: the near and far tiers never overlap. inf // 60 is nan.
+        hour = at // self.BUCKET_MINUTES if at < Infinity else Infinity
+        bucket = self._far.get(hour)
+        if bucket is None:
+            self._far[hour] = [entry]
+            heappush(self._hours, hour)
+        else:
+            bucket.append(entry)
 
     def _refill(self) -> bool:
-        """Move the far events due within ``NEAR_MINUTES`` of the earliest one into the (empty) near heap."""
-        far = self._far
-        if not far:
+        """Move the earliest hour's far events, sorted, into the (empty) near heap."""
+        if not self._hours:
             return False
-        edge = far[0][0] + self.NEAR_MINUTES
-        self._edge = edge
-        near = self._queue  # the same list: ``run`` holds it in a local
-        while far and far[0][0] < edge:
-            near.append(heappop(far))  # popped in order: a sorted list is a heap
+        hour = heappop(self._hours)
+        bucket = self._far.pop(hour)
+        bucket.sort()  # (time, priority, event id): the order SimPy's heap gives; a sorted list is a heap
+        self._queue.extend(bucket)  # the same list: ``run`` holds it in a local
+        self._edge = (hour + 1) * self.BUCKET_MINUTES  # inf for the events scheduled at infinity
         return True
 
     def peek(self) -> SimTime:
         """The time of the next scheduled event (``Infinity`` if there is none), as SimPy's ``peek``."""
         if self._queue:
             return self._queue[0][0]
-        return self._far[0][0] if self._far else Infinity
+        return min(self._far[self._hours[0]])[0] if self._hours else Infinity
 
     def step(self) -> None:
         """Process the next event, as SimPy's ``step`` (``EmptySchedule`` if there is none)."""
