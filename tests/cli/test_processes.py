@@ -213,3 +213,19 @@ def test_an_interrupted_study_exits_without_a_traceback_again_and_again(tmp_path
         )
         assert proc.returncode == 130, proc.stderr
         assert proc.stderr.strip() == "interrupted", proc.stderr
+
+
+def test_held_signals_raise_ctrl_c_only_at_the_check_and_restore_the_handlers():
+    from sim.experiments.workers import held_signals
+
+    before = signal.getsignal(signal.SIGINT)
+    with held_signals() as check:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler has run by now: it only recorded the signal
+        with pytest.raises(KeyboardInterrupt):
+            check()
+        check()  # once taken, it is gone
+    assert signal.getsignal(signal.SIGINT) is before
+    with pytest.raises(KeyboardInterrupt), held_signals():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the block ends without a check: the end of the block raises it
