@@ -11,10 +11,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import tomllib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -27,7 +25,7 @@ from sim.experiments.journal import JournalBusy as JournalBusy
 from sim.experiments.journal import JournalError as JournalError
 from sim.experiments.stats import Interval, Running, welch_half_width
 from sim.experiments.verdicts import effect, verdict_text
-from sim.experiments.workers import CHECK_EVERY_S, held_signals, stop_workers, worker_init
+from sim.experiments.workers import run_on_workers
 from sim.results import kpis
 from sim.results.flat import flat_results
 from sim.results.flat import flatten as flatten  # re-exported: it lived here
@@ -182,22 +180,8 @@ def run_jobs(
     elif workers <= 1 or len(todo) <= 1:
         for i in todo:
             finished(i, run_job(jobs[i]))
-    else:  # never more processes than jobs to run
-        with held_signals() as check:  # Ctrl-C stops the pool here, never inside its own code
-            pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=worker_init, initargs=(os.getpid(),))
-            try:
-                futures = {pool.submit(run_job, jobs[i]): i for i in todo}
-                pending = set(futures)
-                while pending:
-                    check()
-                    done_now, pending = wait(pending, timeout=CHECK_EVERY_S, return_when=FIRST_COMPLETED)
-                    for future in sorted(done_now, key=futures.__getitem__):  # in job order when several finish at once
-                        finished(futures[future], future.result())
-                check()
-            except BaseException:  # Ctrl-C, SIGTERM, a failed job: stop now, not after the replications already handed out
-                stop_workers(pool)
-                raise
-            pool.shutdown()
+    else:
+        run_on_workers(run_job, [jobs[i] for i in todo], workers, lambda k, result: finished(todo[k], result))
     missing = len(jobs) - len(finished_set)
     if missing:
         raise RuntimeError(f"{missing} replications produced no result")

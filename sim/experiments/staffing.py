@@ -25,9 +25,7 @@ abandoned + call-backs + balked), without the contacts blocked by an outage, for
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,25 +247,14 @@ def run_all(jobs: Sequence[RunJob], workers: int, on_done: Callable[[], None] | 
             if on_done:
                 on_done()
     else:
-        from sim.experiments.workers import CHECK_EVERY_S, held_signals, stop_workers, worker_init
+        from sim.experiments.workers import run_on_workers
 
-        with held_signals() as check:  # Ctrl-C stops the pool here, never inside its own code
-            pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=worker_init, initargs=(os.getpid(),))
-            try:
-                futures = {pool.submit(run_cells, job): i for i, job in enumerate(jobs)}
-                pending = set(futures)
-                while pending:
-                    check()
-                    done_now, pending = wait(pending, timeout=CHECK_EVERY_S, return_when=FIRST_COMPLETED)
-                    for future in sorted(done_now, key=futures.__getitem__):
-                        results[futures[future]] = future.result()
-                        if on_done:
-                            on_done()
-                check()
-            except BaseException:  # Ctrl-C, SIGTERM, a failed job: stop now, not after the jobs already handed out
-                stop_workers(pool)
-                raise
-            pool.shutdown()
+        def keep(i: int, result: list[CellCounts]) -> None:
+            results[i] = result
+            if on_done:
+                on_done()
+
+        run_on_workers(run_cells, jobs, workers, keep)
     return [r for r in results if r is not None]
 
 

@@ -2,9 +2,9 @@
 
 ``run_jobs`` starts its ``ProcessPoolExecutor`` with ``worker_init`` as the initializer. Without
 it, a kill -9 of the main process left its workers running for ever (they wait on a pipe the
-other workers keep open). When a study stops (Ctrl-C, a failed job), ``stop_workers`` ends the
-pool's processes and waits for the pool's own thread to finish with them; ``held_signals`` makes
-Ctrl-C and SIGTERM stop it at a point of the caller's choosing, never inside the pool's own code.
+other workers keep open). ``run_on_workers`` is that pool's loop, for replications and for
+``cxsim staff``'s runs alike: Ctrl-C and SIGTERM are held (``held_signals``) and taken between
+waits, never inside the pool's own code, and a stopped pool ends at once (``stop_workers``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+J = TypeVar("J")
+R = TypeVar("R")
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 MAX_WORKERS = 256  # more processes than this is a typo, not a machine (--workers, workers=)
@@ -141,3 +142,29 @@ def held_signals() -> Iterator[Callable[[], None]]:
         for held, handler in previous.items():
             signal.signal(held, handler)
         check()  # a signal that came after the last check still stops the caller
+
+
+def run_on_workers(
+    run: Callable[[J], R], jobs: Sequence[J], workers: int, on_result: Callable[[int, R], None]
+) -> None:  # fmt: skip
+    """Run ``run(job)`` for every job on ``workers`` local processes (never more than jobs); ``on_result(i, result)``
+    for each as it finishes (in job order when several finish at once), in this process.
+
+    Ctrl-C, SIGTERM as a study takes it, or a failed job stop the pool at once (the jobs already
+    handed out are not waited for) and the exception goes on to the caller.
+    """
+    with held_signals() as check:  # Ctrl-C stops the pool here, never inside its own code
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=worker_init, initargs=(os.getpid(),))
+        try:
+            futures = {pool.submit(run, job): i for i, job in enumerate(jobs)}
+            pending = set(futures)
+            while pending:
+                check()
+                done, pending = wait(pending, timeout=CHECK_EVERY_S, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=futures.__getitem__):
+                    on_result(futures[future], future.result())
+            check()
+        except BaseException:
+            stop_workers(pool)
+            raise
+        pool.shutdown()

@@ -17,7 +17,7 @@ import pytest
 from helpers import ROOT, SCENARIOS
 
 from sim.atomic import can_create
-from sim.experiments import experiment
+from sim.experiments import experiment, workers
 from sim.experiments.journal import Journal, JournalBusy
 
 TUTORIAL = SCENARIOS / "tutorial.toml"
@@ -164,13 +164,13 @@ def test_k_0_to_inf_never_hangs_in_a_real_process():
 
 def test_never_more_worker_processes_than_jobs(cxsim, monkeypatch, tmp_path):
     asked: list[int] = []
-    real = experiment.ProcessPoolExecutor
+    real = workers.ProcessPoolExecutor
 
     def counting(max_workers: int, **kwargs: object):
         asked.append(max_workers)
         return real(max_workers=max_workers, **kwargs)
 
-    monkeypatch.setattr(experiment, "ProcessPoolExecutor", counting)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", counting)
     res = cxsim("compare", str(TUTORIAL), "--reps", "2", "--days", "1", "--workers", "64", "--json", str(tmp_path / "c.json"))
     assert res.exit_code == 0, res.stderr
     assert asked == [4]  # 2 policies x 2 replications
