@@ -188,8 +188,6 @@ def run_jobs(
     return [r for r in results if r is not None] if keep else []
 
 
-
-
 STREAM_TOKEN = "@@cxsim-stream-{}@@"
 
 
