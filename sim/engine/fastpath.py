@@ -1,11 +1,12 @@
-"""The only module that touches SimPy's private event fields, for the engine's two shortcuts.
+"""The only module that touches SimPy's private fields, for the engine's shortcuts on its hottest paths.
 
 SimPy exposes no public way to (a) succeed an event and run its callbacks *now*, inside the
 current moment, or (b) schedule an already-succeeded event with URGENT priority; (c) its
 ``Environment.run`` calls ``step`` once per event; and (d) it keeps every scheduled event in one
-heap. The engine needs these on its hottest paths, so they live here, behind two small functions
-and an environment with their own tests (``tests/sim/test_fastpath.py``), and ``pyproject.toml``
-pins ``simpy<5`` so a new major version cannot change these fields under us unnoticed.
+heap. The engine needs these on its hottest paths (and reads an event's outcome without its Python
+properties), so they live here, behind a few small functions and an environment with their own
+tests (``tests/sim/test_fastpath.py``), and ``pyproject.toml`` pins ``simpy<5`` so a new major
+version cannot change these fields under us unnoticed.
 """
 
 from __future__ import annotations

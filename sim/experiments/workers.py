@@ -111,7 +111,7 @@ def held_signals() -> Iterator[Callable[[], None]]:
     """While the block runs, Ctrl-C and SIGTERM are held until it calls the check this yields.
 
     NOTE: why. A Python signal handler raises between any two bytecodes, and a Ctrl-C that
-    lands inside ``concurrent.futures`` (taking a future's lock in ``as_completed``, queueing a
+    lands inside ``concurrent.futures`` (taking the futures' locks while it waits, queueing a
     job) can leave a lock held that the pool's manager thread then waits on for ever: the
     process hung at exit instead of ending (seen once in ``tests/cli/test_processes.py`` on a
     loaded machine). Held, the signal is only recorded; ``check()`` then calls the handler that

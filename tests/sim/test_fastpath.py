@@ -1,11 +1,12 @@
-"""The engine's two SimPy shortcuts and its journey driver, on a bare ``simpy.Environment``.
+"""The engine's SimPy shortcuts, its event calendar and its journey driver, each against SimPy's own ``Environment``.
 
 ``Walk`` drives a generator on SimPy events without a ``simpy.Process``; it must resume it as a
 Process would: values of succeeded events sent in, exceptions of failed events thrown in (and
 the event defused), already-processed events continued at once. Each test runs the same
 generator both ways and compares what it saw. ``resume_now`` and ``trigger_urgently`` reach into
 SimPy's private event fields (which is why ``simpy`` is pinned below 5): these tests are what
-tells a new SimPy release apart.
+tells a new SimPy release apart. The engine's ``Environment`` keeps far events out of SimPy's
+heap; a hypothesis test holds the order in which events fire equal to SimPy's.
 """
 
 from __future__ import annotations
