@@ -17,7 +17,9 @@ ideal on 2 workers is 10 x (sides) references. The reference is measured before 
 lesson check and the ratios use their mean (a shared machine's speed drifts from one minute to
 the next), and the workers' CPU time per run is printed beside the reference's: the two differ
 when both cores being busy slows each one down. The machine's load average is printed before and
-after: on a shared machine every time here is longer than on an idle one.
+after: on a shared machine every time here is longer than on an idle one. So is the Python that
+runs it: an interpreter built without profile-guided and link-time optimisation (pyenv's default)
+runs every time here about a fifth slower than a distribution's python3 (docs/authoring.md).
 
 Usage: python bench/preview.py [--scenario scenarios/hike-launch.toml] [--reps 20] [--workers 2] [--saves 3]
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import queue
 import re
 import resource
@@ -132,6 +135,7 @@ def main() -> int:
     args = parser.parse_args()
     path: Path = args.scenario
     print(f"Preview of {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({load()})")
+    print(f"  on Python {platform.python_version()}, {sys.executable} ({os.path.realpath(sys.executable)})")
     before, before_cpu = reference(path)
     print(f"  reference, one plain run of the default policy: {before:6.2f} s ({before_cpu:.2f} s of CPU)")
     took, runs, verdicts, workers_cpu = lesson_check(path, args.reps, args.workers)
