@@ -10,13 +10,14 @@ waits, never inside the pool's own code, and a stopped pool ends at once (``stop
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
 J = TypeVar("J")
@@ -144,25 +145,42 @@ def held_signals() -> Iterator[Callable[[], None]]:
         check()  # a signal that came after the last check still stops the caller
 
 
+IN_FLIGHT_PER_WORKER = 2
+"""Jobs handed to the pool and not yet reported, per worker: enough that a worker finds its next
+job queued when it finishes one, few enough that waiting for the next result stays cheap."""
+
+
 def run_on_workers(
     run: Callable[[J], R], jobs: Sequence[J], workers: int, on_result: Callable[[int, R], None]
 ) -> None:  # fmt: skip
     """Run ``run(job)`` for every job on ``workers`` local processes (never more than jobs); ``on_result(i, result)``
     for each as it finishes (in job order when several finish at once), in this process.
 
-    Ctrl-C, SIGTERM as a study takes it, or a failed job stop the pool at once (the jobs already
-    handed out are not waited for) and the exception goes on to the caller.
+    Jobs are handed out in order, a few per worker at a time (``IN_FLIGHT_PER_WORKER``).
+    NOTE: why not all at once: each wait for the next result registers with every future it
+    waits on, so with thousands submitted every wake-up (each result, and every
+    ``CHECK_EVERY_S``) cost this process time in proportion to the study, on a core the workers
+    need. Ctrl-C, SIGTERM as a study takes it, or a failed job stop the pool at once (the jobs
+    already handed out are not waited for) and the exception goes on to the caller.
     """
     with held_signals() as check:  # Ctrl-C stops the pool here, never inside its own code
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=worker_init, initargs=(os.getpid(),))
+        size = min(workers, len(jobs))
+        pool = ProcessPoolExecutor(max_workers=size, initializer=worker_init, initargs=(os.getpid(),))
         try:
-            futures = {pool.submit(run, job): i for i, job in enumerate(jobs)}
-            pending = set(futures)
-            while pending:
+            waiting = iter(enumerate(jobs))
+            in_flight: dict[Future[R], int] = {}
+
+            def hand_out() -> None:
+                for i, job in itertools.islice(waiting, size * IN_FLIGHT_PER_WORKER - len(in_flight)):
+                    in_flight[pool.submit(run, job)] = i
+
+            hand_out()
+            while in_flight:
                 check()
-                done, pending = wait(pending, timeout=CHECK_EVERY_S, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=futures.__getitem__):
-                    on_result(futures[future], future.result())
+                done, _ = wait(in_flight, timeout=CHECK_EVERY_S, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=in_flight.__getitem__):
+                    on_result(in_flight.pop(future), future.result())
+                hand_out()
             check()
         except BaseException:
             stop_workers(pool)

@@ -229,3 +229,30 @@ def test_held_signals_raise_ctrl_c_only_at_the_check_and_restore_the_handlers():
     with pytest.raises(KeyboardInterrupt), held_signals():
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.05)  # the block ends without a check: the end of the block raises it
+
+
+def test_a_long_study_hands_out_a_few_jobs_at_a_time_and_reports_every_one(monkeypatch):
+    """Every job's result comes back exactly once, yet the pool never holds more than a few jobs per worker
+    that have not been reported: waiting for the next result stays cheap however long the study."""
+    from sim.experiments import workers
+
+    submitted: list[int] = []
+
+    class Counting(workers.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            submitted.append(args[0])
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counting)
+    jobs = list(range(-300, 0))
+    reported: list[tuple[int, int]] = []
+    in_flight: list[int] = []
+
+    def on_result(i: int, result: int) -> None:
+        in_flight.append(len(submitted) - len(reported))
+        reported.append((i, result))
+
+    workers.run_on_workers(abs, jobs, 2, on_result)
+    assert sorted(reported) == [(i, -job) for i, job in enumerate(jobs)]
+    assert submitted == jobs  # handed out in job order
+    assert max(in_flight) <= 2 * workers.IN_FLIGHT_PER_WORKER
