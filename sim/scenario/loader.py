@@ -7,7 +7,9 @@ trainer's words ("unknown key 'agnets'; did you mean 'agents'?"), never a traceb
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import re
 import shlex
 import tomllib
 import types
@@ -162,7 +164,7 @@ def validate_data(raw: dict[str, Any], name: str, text: str = "", sha256: str = 
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as err:
-        problems = [_problem(name, lines, raw, e) for e in err.errors(include_url=False)]
+        problems = [_problem(name, lines, raw, e, text) for e in err.errors(include_url=False)]
         raise ScenarioError(_merge_typos(_dedupe(problems))) from err
     findings = check_scenario(scenario)
     kpis_hint = KPIS_HINT.replace("FILE", shlex.quote(name))  # a command to paste: the name quoted as a shell needs it
@@ -270,7 +272,7 @@ def _is_tag_step(step: str, node: dict[str, Any]) -> bool:
     return any(node.get(tag) == step for tag in TAG_FIELDS)
 
 
-def _problem(name: str, lines: KeyLines, raw: Any, e: Any) -> Problem:
+def _problem(name: str, lines: KeyLines, raw: Any, e: Any, text: str = "") -> Problem:
     path = _clean_loc(tuple(e["loc"]), raw)
     kind = e["type"]
     got = e.get("input")
@@ -290,6 +292,11 @@ def _problem(name: str, lines: KeyLines, raw: Any, e: Any) -> Problem:
     elif kind == "union_tag_not_found":
         tag = str(ctx.get("discriminator", "")).strip("'")
         message = f"needs a '{tag}' key saying which kind it is"
+    elif kind == "string_type" and isinstance(got, datetime.time):  # time = 12:00:00, a TOML time of day
+        clock = got.strftime("%H:%M" if got.second == 0 else "%H:%M:%S")
+        message = f'a time of day is text, so it needs quotes: "{clock}"'
+    elif kind in ("too_long", "too_short") and isinstance(got, list):
+        message = _length_message(path, raw, len(got), lines.line_of(path), text)
     elif kind == "literal_error":
         expected = [t.strip().strip("'") for t in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
         found = clip(str(got))
@@ -302,6 +309,54 @@ def _problem(name: str, lines: KeyLines, raw: Any, e: Any) -> Problem:
             msg += f" (got {show(got)})"
         message = msg
     return _located(name, lines, path, message)
+
+
+_DIGIT_COMMA_DIGIT = re.compile(r"\d,\d")
+
+
+def _length_message(path: tuple[str | int, ...], raw: Any, actual: int, line: int | None, text: str) -> str:
+    """A list of the wrong length: how many items it needs, and a decimal comma if its line has one ('1,0')."""
+    low, high = length_bounds(path, raw)
+    if low is not None and low == high:
+        need = f"exactly {low}"
+    elif actual < (low or 0):
+        need = f"at least {low}"
+    else:
+        need = f"at most {high}"
+    message = f"needs {need} items, not {actual}"
+    lines = text.splitlines()
+    source = lines[line - 1].split("#", 1)[0] if line is not None and 0 < line <= len(lines) else ""
+    if _DIGIT_COMMA_DIGIT.search(source):
+        message += " (a decimal comma? in a list, 1,0 is two numbers: write 1.0)"
+    return message
+
+
+def length_bounds(path: tuple[str | int, ...], raw: Any) -> tuple[int | None, int | None]:
+    """The (min_length, max_length) the schema sets for the list at ``path`` (None where it sets none)."""
+    if not path or not isinstance(path[-1], str):
+        return None, None
+    tp: Any = Scenario
+    node = raw
+    for step in path[:-1]:
+        tp = _resolve(tp, node)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            info = tp.model_fields.get(str(step))
+            if info is None:
+                return None, None
+            tp = info.annotation
+        elif typing.get_origin(tp) in (dict, list):
+            tp = typing.get_args(tp)[-1]
+        else:
+            return None, None
+        node = node.get(step) if isinstance(node, dict) else None
+    tp = _resolve(tp, node)
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)) or path[-1] not in tp.model_fields:
+        return None, None
+    low = high = None
+    for rule in tp.model_fields[str(path[-1])].metadata:
+        low = getattr(rule, "min_length", low)
+        high = getattr(rule, "max_length", high)
+    return low, high
 
 
 def allowed_keys(path: tuple[str | int, ...], raw: Any) -> list[str]:

@@ -2,8 +2,8 @@
 
 ``tomllib`` reports *where* it stopped ("invalid value (at line 4, column 9)") but not *why* in
 terms a trainer knows. The mistakes people actually make when they write a scenario by hand
-are few: text without quotes, a decimal comma, a trailing comma in an inline table, a key set
-twice, a table declared twice, ``:`` instead of ``=``. Each gets a message that names the key
+are few: text without quotes (a time of day too), a decimal comma, a trailing comma in an
+inline table or after a value, a key set twice, a table declared twice, ``:`` instead of ``=``. Each gets a message that names the key
 and shows the fix; anything else keeps the parser's own words.
 """
 
@@ -14,6 +14,8 @@ import re
 from sim.scenario.toml_lines import Path, key_at, split_dotted
 
 _DECIMAL_COMMA = re.compile(r"=\s*([-+]?\d+),(\d+)")
+_INNER_DECIMAL_COMMA = re.compile(r"([A-Za-z_][\w-]*)\s*=\s*([-+]?\d+),(\d+)")  # inside { ... }
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2})?$")
 _TABLE_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
 
 
@@ -48,11 +50,21 @@ def explain(source: str, line: int | None, column: int | None, parser_words: str
         if comma is not None:
             whole, part = comma.groups()
             return f"'{key}' uses a decimal comma; write decimals with a point ({whole}.{part}, not {whole},{part})"
-        if text.rstrip().split("#", 1)[0].rstrip().endswith(";"):
+        code = text.split("#", 1)[0].rstrip()
+        value = code.split("=", 1)[1].strip() if "=" in code else ""
+        if key and _CLOCK.match(value):
+            return f"a time of day is text, so it needs quotes: {key} = \"{value}\""
+        if code.endswith(";"):
             return "remove the ';' at the end of the line: TOML lines need no terminator"
+        if code.endswith(","):
+            return "remove the ',' at the end of the line: commas only separate the items of a [ ... ] list or a { ... } table"
         return f"{_lower(parser_words)}; put one key = value per line"
     if parser_words == "Invalid initial character for a key part" and before.rstrip().endswith(","):
         return "a comma before '}': the last entry of an inline table { ... } takes no comma"
+    inner = _INNER_DECIMAL_COMMA.search(text)
+    if parser_words == "Expected '=' after a key in a key/value pair" and inner is not None:
+        name, whole, part = inner.groups()
+        return f"'{name}' uses a decimal comma; write decimals with a point ({whole}.{part}, not {whole},{part})"
     if parser_words == "Expected '=' after a key in a key/value pair" and ":" in text:
         return f"write '{key or 'key'} = value' with '=', not ':'"
     return _lower(parser_words)

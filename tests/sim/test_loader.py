@@ -146,6 +146,18 @@ def test_common_syntax_slips_are_explained(old, new, expected):
     assert "TOML syntax error: " in error and expected in error, error
 
 
+def test_a_toml_time_of_day_is_asked_for_in_quotes():
+    (error,) = _broken('time = "10:00"', "time = 10:00:00")
+    assert error.endswith('.time: a time of day is text, so it needs quotes: "10:00"'), error
+
+
+def test_a_list_of_the_wrong_length_says_how_many_items_it_needs():
+    (short,) = _broken("weekday_profile = [1.4, 1.1, 1.0, 1.0, 0.9, 0.5, 0.3]", "weekday_profile = [1.4, 1.1]")
+    assert short.endswith("arrivals.weekday_profile: needs exactly 7 items, not 2"), short
+    (commas,) = _broken("weekday_profile = [1.4, 1.1, 1.0, 1.0, 0.9, 0.5, 0.3]", "weekday_profile = [1,4, 1,1, 1,0, 1,0, 0,9, 0,5, 0,3]")
+    assert commas.endswith("needs exactly 7 items, not 14 (a decimal comma? in a list, 1,0 is two numbers: write 1.0)"), commas
+
+
 def test_list_positions_count_from_one():
     from sim.scenario.loader import ordinal, shown_path
 
