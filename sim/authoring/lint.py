@@ -42,11 +42,15 @@ TRIGGER_CUSTOMERS = 200_000  # new customers the trigger check simulates at most
 WEEK_MIN = 7 * MINUTES_PER_DAY
 
 
-def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False, play: bool = False) -> list[Problem]:
+def lint(
+    loaded: LoadedScenario, text: str, *, allow_large: bool = False, play: bool = False, runs: bool = True
+) -> list[Problem]:  # fmt: skip
     """Every warning for a loaded scenario (``text`` is its source, for line numbers).
 
     The seeded runs that look for silent decisions are skipped, with a warning saying so, when
     they would simulate more customers than cxsim runs without asking, unless ``allow_large``.
+    Without ``runs`` only the checks that read the file are made, none that simulates (the
+    watch shows those at every save: they take milliseconds, the seeded runs up to seconds).
     """
     lines = KeyLines(text)
     s = loaded.scenario
@@ -65,8 +69,8 @@ def lint(loaded: LoadedScenario, text: str, *, allow_large: bool = False, play: 
         *short_horizon(s),
         *implausible_arrivals(s),
         *large_runs(s),
-        *(silent_decisions(s) if seeded else unchecked_decisions(s)),
-        *(played_checks(s) if play and (allow_large or played_customers(s) <= PLAYED_CUSTOMERS) else ()),
+        *((silent_decisions(s) if seeded else unchecked_decisions(s)) if runs else ()),
+        *(played_checks(s) if runs and play and (allow_large or played_customers(s) <= PLAYED_CUSTOMERS) else ()),
         *missing_lessons(s),
     ]
     return [*loaded.warnings, *(_located(loaded.path, lines, path, "warning: " + msg) for path, msg in found)]

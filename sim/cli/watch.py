@@ -144,7 +144,7 @@ class Screen:
         if self.live is None:
             out.print(f"=== {header} ===", highlight=False, markup=False, soft_wrap=True)
             for part in parts:
-                out.print(part, highlight=False, soft_wrap=isinstance(part, str))
+                out.print(part, highlight=False, soft_wrap=isinstance(part, str | Text))  # a logged line stays one line
             sys.stdout.flush()
             return
         if key == "check":
@@ -218,7 +218,10 @@ class Check:
             return
         took = time.monotonic() - self.started
         span = f"the first {short:g} of {full:g} days (a shorter run, to show in seconds)" if short < full else f"{full:g} days"
-        parts: list[RenderableType] = [Text(w, style="yellow") for w in map(str, loaded.warnings)]
+        from sim.authoring.lint import lint
+
+        warnings = lint(loaded, self.data.decode("utf-8"), runs=False)  # what `cxsim lint` says, without its seeded runs
+        parts: list[RenderableType] = [Text(w, style="yellow") for w in map(str, warnings)]
         parts.append(f"[bold]{literal(s.title)}[/]  quick look: one run per column on seed {s.seed}, {span}, in {took:.1f} s")
         default = next(i for i, c in enumerate(columns) if c.policy == s.default_policy_name and not c.choices)
         from sim.cli.present import journey_tree

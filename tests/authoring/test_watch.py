@@ -34,8 +34,8 @@ WAIT_S = 120.0  # per expected output: a shared, loaded machine may be slow, nev
 class Watch:
     """``cxsim preview --watch FILE`` in a subprocess, its stdout read line by line on a thread."""
 
-    def __init__(self, file: Path, *args: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    def __init__(self, file: Path, *args: str, columns: int = 200) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": str(columns)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sim", "preview", "--watch", str(file), *args],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -93,6 +93,24 @@ def watched(tmp_path: Path):
     if w.proc.poll() is None:
         w.proc.kill()
         w.proc.wait()
+
+
+def test_a_save_shows_what_lint_would_say_each_on_one_line(tmp_path):
+    """The file-only lint checks come with the quick look (a 3-minute outage where 180 was meant), and
+    a logged message is one line however narrow the terminal would be."""
+    copy = tmp_path / "tutorial.toml"
+    copy.write_text(TUTORIAL.read_text().replace("duration_min = 120", "duration_min = 3"))
+    w = Watch(copy, "--days", "5", "--workers", "1", "--cap", "5", columns=60)
+    try:
+        first = w.until(r"quick look: one run per column")  # the warnings come first
+        (warning,) = [line for line in first if "duration_min is in minutes" in line]
+        assert warning.startswith(f"{copy}:54: failures.checkout_down.duration_min: warning: the outage lasts 3 minutes"), warning
+        copy.write_text(TUTORIAL.read_text())
+        w.until(r"^=== check 2:")
+        again = w.until(r"quick look: one run per column")
+        assert not any("warning:" in line for line in again), again
+    finally:
+        w.stop()
 
 
 def test_a_save_shows_the_error_then_the_tree_and_kpis_again_then_the_new_number(watched):
