@@ -98,7 +98,14 @@ def new(
     )
 
 
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the option ``name`` was given on the command line (not left at its default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
 def preview(
+    ctx: typer.Context,
     file: FileArg,
     reps: Annotated[int, typer.Option(min=2, help="Paired replications for checking the lessons.")] = 5,
     days: DaysOpt = None,
@@ -118,6 +125,11 @@ def preview(
     """A quick look before a session: the journey as a diagram with its counts, headline KPIs under
     each policy, and whether each stated lesson holds over paired replications.
     """
+    given = {name for name in ("reps", "cap") if _given(ctx, name)}
+    if watch and "reps" in given:
+        raise fail(f"--reps is for the one-off check; with --watch the lessons run until settled, up to --cap replications ({cap})")
+    if not watch and "cap" in given:
+        raise fail("--cap is for --watch; the one-off check runs --reps replications")
     if watch:
         from sim.cli.watch import read_now
         from sim.cli.watch import watch as watch_file

@@ -129,3 +129,15 @@ def test_format_reference_is_up_to_date():
 
 def test_typer_app_is_the_console_script():
     assert app.info.name == "cxsim"
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--watch", "--reps", "3"], "error: --reps is for the one-off check; with --watch the lessons run until settled, up to --cap replications (20)"),
+        (["--cap", "7"], "error: --cap is for --watch; the one-off check runs --reps replications"),
+    ],
+)
+def test_preview_refuses_a_flag_its_mode_would_ignore(cxsim, flags, message):
+    res = cxsim("preview", str(SCENARIOS / "tutorial.toml"), *flags)
+    assert res.exit_code == 2 and res.stderr.strip() == message, (res.exit_code, res.stderr)
