@@ -69,7 +69,12 @@ def _decimals(value: float, half_width: float | None, usual: int) -> int:
 
 
 def number(value: float, decimals: int, *, signed: bool = False) -> str:
-    """A number with thousands separators and the given decimals ('+' in front when ``signed``)."""
+    """A number with thousands separators and the given decimals ('+' in front when ``signed``).
+
+    One that rounds to zero is shown as 0, without a sign: '-0.0' reads as a number below zero.
+    """
+    if round(value, decimals) == 0:
+        return f"{0.0:,.{decimals}f}"
     return f"{value:{'+' if signed else ''},.{decimals}f}"
 
 

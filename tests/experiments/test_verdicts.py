@@ -129,3 +129,10 @@ def test_sweep_steps_are_signed_with_percentage_points_for_fractions():
     assert format_difference(-0.053, 0.029, "fraction") == "-5.3 ± 2.9 pp"
     assert format_difference(-2126.0, 766.0, "currency", "EUR") == "-2,126 ± 766 EUR"
     assert kpi_for("channels.phone.occupancy", ["phone"]).label == "phone agent occupancy"
+
+
+def test_a_bound_that_rounds_to_zero_has_no_sign():
+    from sim.results.precision import number
+
+    assert [number(v, 1, signed=True) for v in (-0.04, -0.0, 0.0, 0.04, -0.06)] == ["0.0", "0.0", "0.0", "0.0", "-0.1"]
+    assert number(-0.4, 0) == "0" and number(1234.5, 1, signed=True) == "+1,234.5"
