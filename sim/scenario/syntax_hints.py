@@ -2,9 +2,10 @@
 
 ``tomllib`` reports *where* it stopped ("invalid value (at line 4, column 9)") but not *why* in
 terms a trainer knows. The mistakes people actually make when they write a scenario by hand
-are few: text without quotes (a time of day too), a decimal comma, a trailing comma in an
-inline table or after a value, a key set twice, a table declared twice, ``:`` instead of ``=``. Each gets a message that names the key
-and shows the fix; anything else keeps the parser's own words.
+are few: text without quotes (a time of day and a word in a list too), True for true, a
+decimal comma, a trailing comma in an inline table or after a value, a key set twice, a table
+declared twice, ``:`` instead of ``=``. Each gets a message that names the key and shows the
+fix; anything else keeps the parser's own words.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from sim.scenario.toml_lines import Path, key_at, split_dotted
 
 _DECIMAL_COMMA = re.compile(r"=\s*([-+]?\d+),(\d+)")
 _INNER_DECIMAL_COMMA = re.compile(r"([A-Za-z_][\w-]*)\s*=\s*([-+]?\d+),(\d+)")  # inside { ... }
-_CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2})?$")
+_CLOCK = re.compile(r"([A-Za-z_][\w-]*)\s*=\s*(\d{1,2}:\d{2}(?::\d{2})?)\s*(?=[,}\]#]|$)")  # time = 12:00, or in { }
+_WORD = re.compile(r"[A-Za-z_][\w-]*")
 _TABLE_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
 
 
@@ -38,8 +40,15 @@ def explain(source: str, line: int | None, column: int | None, parser_words: str
         first = found[1] if found is not None else None
         where = f" (first at line {first})" if first is not None and first != line else ""
         return f"table [{name}] is declared twice{where}; put all its keys under one header"
+    clock = _CLOCK.search(text)
+    if clock is not None:  # 12:00 is not a TOML value (12:00:00 is a time of day, which validation asks to quote)
+        name, value = clock.groups()
+        return f"a time of day is text, so it needs quotes: {name} = \"{value}\""
     if parser_words == "Invalid value" and key:
         value = text.split("=", 1)[1].strip() if "=" in text else ""
+        word = value.split()[0] if value else ""
+        if word.lower() in ("true", "false") and word not in ("true", "false"):
+            return f"'{key}' is {word}: true and false are written in lower case, without quotes: {key} = {word.lower()}"
         if value[:1].isalpha() and value.split()[0] not in ("true", "false", "inf", "nan"):
             shown = value.split("#", 1)[0].strip()
             return f"the value of '{key}' is text, so it needs quotes: {key} = \"{shown}\""
@@ -51,14 +60,17 @@ def explain(source: str, line: int | None, column: int | None, parser_words: str
             whole, part = comma.groups()
             return f"'{key}' uses a decimal comma; write decimals with a point ({whole}.{part}, not {whole},{part})"
         code = text.split("#", 1)[0].rstrip()
-        value = code.split("=", 1)[1].strip() if "=" in code else ""
-        if key and _CLOCK.match(value):
-            return f"a time of day is text, so it needs quotes: {key} = \"{value}\""
         if code.endswith(";"):
             return "remove the ';' at the end of the line: TOML lines need no terminator"
         if code.endswith(","):
             return "remove the ',' at the end of the line: commas only separate the items of a [ ... ] list or a { ... } table"
         return f"{_lower(parser_words)}; put one key = value per line"
+    inside = _WORD.match(text[(column or 1) - 1 :]) if parser_words == "Invalid value" else None
+    if inside is not None:  # a word inside [ ... ] or { ... }
+        bare = inside.group(0)
+        if bare.lower() in ("true", "false"):
+            return f"{bare}: true and false are written in lower case, without quotes: {bare.lower()}"
+        return f"{bare} is text, so it needs quotes: \"{bare}\""
     if parser_words == "Invalid initial character for a key part" and before.rstrip().endswith(","):
         return "a comma before '}': the last entry of an inline table { ... } takes no comma"
     inner = _INNER_DECIMAL_COMMA.search(text)

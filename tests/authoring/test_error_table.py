@@ -35,6 +35,7 @@ EDITS: dict[str, tuple[str, str]] = {
     "a comma after the last entry of `{ ... }`": ("entry = { website = 1.0 }", "entry = { website = 1.0, }"),
     "a comma after a value": ("horizon_days = 40", "horizon_days = 40,"),
     "a time of day without quotes": ('time = "12:00"', "time = 12:00"),
+    "a name in a list without quotes": ('responses = ["email_everyone", "apologise"]', 'responses = [email_everyone, "apologise"]'),
     "a wrong name in a list (positions count from one)": (
         'responses = ["email_everyone", "apologise"]', 'responses = ["email_everyone", "apologise", "refnud"]'
     ),

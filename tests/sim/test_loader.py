@@ -138,6 +138,12 @@ def test_a_byte_order_mark_is_not_an_error():
         ("horizon_days = 7", "horizon_days: 7", "write 'horizon_days = value' with '=', not ':'"),
         ("horizon_days = 7", "horizon_days = 7;", "remove the ';' at the end of the line"),
         ("[arrivals]", "[arrivals]\n[arrivals]", "table [arrivals] is declared twice (first at line "),
+        ('time = "10:00"', "time = 10:00", 'a time of day is text, so it needs quotes: time = "10:00"'),
+        ('{ start = "20:00", end = "24:00"', '{ start = 20:00, end = "24:00"', 'a time of day is text, so it needs quotes: start = "20:00"'),
+        ("horizon_days = 7", "horizon_days = 7,", "remove the ',' at the end of the line"),
+        ("{ chat = 0.3, end = 0.7 }", "{ chat = 0,3, end = 0.7 }", "'chat' uses a decimal comma; write decimals with a point (0.3, not 0,3)"),
+        ("{ chat = 0.3, end = 0.7 }", "{ chat = zero, end = 0.7 }", 'zero is text, so it needs quotes: "zero"'),
+        ("{ chat = 0.3, end = 0.7 }", "{ chat = 0.3, end = True }", "True: true and false are written in lower case, without quotes: true"),
     ],
 )
 def test_common_syntax_slips_are_explained(old, new, expected):
