@@ -44,6 +44,7 @@ from sim.records import (
     ServiceStarted,
     TouchDelivered,
 )
+from sim.results.precision import number as signed_number
 from sim.scenario.schema import FailureTrigger, Scenario
 
 Unit = Literal["customers", "contacts", "percent", "ratio", "currency", "nps", "points", "percentage points", "csat", "text"]
@@ -176,12 +177,12 @@ def format_value(value: Any, unit: Unit, currency: str = "") -> str:
         return f"{100 * number:.1f} %"
     if unit == "currency":
         return f"{number:,.0f} {currency}".strip()
-    if unit == "nps":
-        return f"{number:+.1f}"
+    if unit == "nps":  # (signed, with precision's digits: a gap of -0.03 is not '-0.0')
+        return signed_number(number, 1, signed=True)
     if unit == "points":
-        return f"{number:+.1f} points"
+        return f"{signed_number(number, 1, signed=True)} points"
     if unit == "percentage points":
-        return f"{100 * number:+.1f} percentage points"
+        return f"{signed_number(100 * number, 1, signed=True)} percentage points"
     return f"{number:.2f} / 5"  # csat
 
 

@@ -22,6 +22,7 @@ from sim.classroom.charts import Line, Mark, decision_timeline, kpi_chart
 from sim.classroom.replays import Plan, Replays, plan_of
 from sim.classroom.store import DecisionRow, SessionRow, SnapshotRow, Store, TeamRow
 from sim.clock import format_time
+from sim.results.precision import number as signed_number
 from sim.results.results import unit_of
 from sim.scenario.schema import Lesson, Scenario
 from sim.scenario.scorecard import Measure, Scorecard
@@ -49,7 +50,7 @@ def kpi_text(kpi: str, value: float | None, currency: str, per_day: bool = False
     if unit == currency or unit == "currency":
         return f"{value:,.0f} {currency}" + (" a day" if per_day else "")
     if unit == "-100..100":
-        return f"{value:+.1f} NPS"
+        return f"{signed_number(value, 1, signed=True)} NPS"
     if unit in ("1-5", "1-7"):
         return f"{value:.2f} of {unit[-1]}"
     text = f"{value:,.1f}" + (f" {unit}" if unit else "")

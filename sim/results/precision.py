@@ -68,13 +68,24 @@ def _decimals(value: float, half_width: float | None, usual: int) -> int:
     return max(usual, decimals_for(abs(value)) or 0)
 
 
+EXTRA_DIGITS = 6
+"""The most digits ``number`` adds to show that a small number is not zero."""
+
+
 def number(value: float, decimals: int, *, signed: bool = False) -> str:
     """A number with thousands separators and the given decimals ('+' in front when ``signed``).
 
-    One that rounds to zero is shown as 0, without a sign: '-0.0' reads as a number below zero.
+    One that is not zero but would round to it gets the digits that show it ('-0.04', not
+    '-0.0'): at an interval's end its sign is the verdict (an interval from -0.04 spans zero, one
+    from +0.04 does not). Zero itself, or a difference too small for EXTRA_DIGITS more, is 0.
     """
-    if round(value, decimals) == 0:
-        return f"{0.0:,.{decimals}f}"
+    if value != 0 and round(value, decimals) == 0:
+        more = next((d for d in range(decimals + 1, decimals + EXTRA_DIGITS + 1) if round(value, d) != 0), None)
+        if more is None:
+            value = 0.0
+        else:
+            decimals = more
+    value += 0.0  # -0.0 is 0.0
     return f"{value:{'+' if signed else ''},.{decimals}f}"
 
 

@@ -293,10 +293,9 @@ def _problem(name: str, lines: KeyLines, raw: Any, e: Any, text: str = "") -> Pr
         tag = str(ctx.get("discriminator", "")).strip("'")
         message = f"needs a '{tag}' key saying which kind it is"
     elif kind == "string_type" and isinstance(got, datetime.time):  # time = 12:00:00, a TOML time of day
-        clock = got.strftime("%H:%M" if got.second == 0 else "%H:%M:%S")
-        message = f'a time of day is text, so it needs quotes: "{clock}"'
+        message = f'a time of day is text, in hours and minutes, so it needs quotes: "{got.strftime("%H:%M")}"'
     elif kind in ("too_long", "too_short") and isinstance(got, list):
-        message = _length_message(path, raw, len(got), lines.line_of(path), text)
+        message = _length_message(path, raw, len(got), ctx, lines.line_of(path), text)
     elif kind == "literal_error":
         expected = [t.strip().strip("'") for t in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
         found = clip(str(got))
@@ -314,19 +313,28 @@ def _problem(name: str, lines: KeyLines, raw: Any, e: Any, text: str = "") -> Pr
 _DIGIT_COMMA_DIGIT = re.compile(r"\d,\d")
 
 
-def _length_message(path: tuple[str | int, ...], raw: Any, actual: int, line: int | None, text: str) -> str:
-    """A list of the wrong length: how many items it needs, and a decimal comma if its line has one ('1,0')."""
+def _length_message(
+    path: tuple[str | int, ...], raw: Any, actual: int, ctx: dict[str, Any], line: int | None, text: str
+) -> str:  # fmt: skip
+    """A list of the wrong length: how many items it needs, and a decimal comma if that explains it ('1,0')."""
     low, high = length_bounds(path, raw)
+    low = ctx.get("min_length", low) if low is None else low
+    high = ctx.get("max_length", high) if high is None else high
     if low is not None and low == high:
-        need = f"exactly {low}"
-    elif actual < (low or 0):
-        need = f"at least {low}"
+        need = low
+        words = f"exactly {low}"
+    elif high is not None and actual > high:
+        need = high
+        words = f"at most {high}"
     else:
-        need = f"at most {high}"
-    message = f"needs {need} items, not {actual}"
+        need = low or 0
+        words = f"at least {need}"
+    message = f"needs {words} item{'' if need == 1 else 's'}, not {actual}"
     lines = text.splitlines()
     source = lines[line - 1].split("#", 1)[0] if line is not None and 0 < line <= len(lines) else ""
-    if _DIGIT_COMMA_DIGIT.search(source):
+    pairs = len(_DIGIT_COMMA_DIGIT.findall(source))  # '1,0': two numbers where one was meant, if it was a decimal comma
+    merged = actual - pairs
+    if pairs and (low is None or merged >= low) and (high is None or merged <= high):
         message += " (a decimal comma? in a list, 1,0 is two numbers: write 1.0)"
     return message
 

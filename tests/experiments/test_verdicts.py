@@ -13,6 +13,7 @@ from sim.results.precision import decimals_for, format_change, format_difference
 
 PROFIT = next(k for k in HEADLINE if k.key == "money.profit")
 CES = next(k for k in HEADLINE if k.key == "experience.ces_mean")
+NPS = next(k for k in HEADLINE if k.key == "experience.nps")
 ABANDON, CONTACTS = (
     next(k for k in headline_kpis(["phone"]) if k.key == f"channels.phone.{leaf}") for leaf in ("abandon_rate", "offered")
 )
@@ -131,8 +132,13 @@ def test_sweep_steps_are_signed_with_percentage_points_for_fractions():
     assert kpi_for("channels.phone.occupancy", ["phone"]).label == "phone agent occupancy"
 
 
-def test_a_bound_that_rounds_to_zero_has_no_sign():
+def test_a_bound_that_would_round_to_zero_keeps_its_sign_with_the_digits_it_needs():
+    """At an interval's end the sign is the verdict: -0.04 spans zero, +0.04 does not; neither is shown as 0.0."""
     from sim.results.precision import number
 
-    assert [number(v, 1, signed=True) for v in (-0.04, -0.0, 0.0, 0.04, -0.06)] == ["0.0", "0.0", "0.0", "0.0", "-0.1"]
-    assert number(-0.4, 0) == "0" and number(1234.5, 1, signed=True) == "+1,234.5"
+    assert [number(v, 1, signed=True) for v in (-0.04, 0.04, -0.06, -0.0, 0.0)] == ["-0.04", "+0.04", "-0.1", "+0.0", "+0.0"]
+    assert number(-1e-15, 1, signed=True) == "+0.0" and number(-0.0, 0) == "0"  # float noise, negative zero: zero
+    assert number(-0.4, 0) == "-0.4" and number(1234.5, 1, signed=True) == "+1,234.5"
+    better = verdict_text("proactive", "reactive", NPS, Interval(2.52, 0.04, 5.0, 30), 10.0, "EUR")
+    unclear = verdict_text("proactive", "reactive", NPS, Interval(2.52, -0.04, 5.0, 30), 10.0, "EUR")
+    assert "+0.04 to +5.0" in better and "-0.04 to +5.0" in unclear, (better, unclear)

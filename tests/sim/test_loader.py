@@ -143,7 +143,12 @@ def test_a_byte_order_mark_is_not_an_error():
         ("horizon_days = 7", "horizon_days = 7,", "remove the ',' at the end of the line"),
         ("{ chat = 0.3, end = 0.7 }", "{ chat = 0,3, end = 0.7 }", "'chat' uses a decimal comma; write decimals with a point (0.3, not 0,3)"),
         ("{ chat = 0.3, end = 0.7 }", "{ chat = zero, end = 0.7 }", 'zero is text, so it needs quotes: "zero"'),
-        ("{ chat = 0.3, end = 0.7 }", "{ chat = 0.3, end = True }", "True: true and false are written in lower case, without quotes: true"),
+        ("{ chat = 0.3, end = 0.7 }", "{ chat = 0.3, end = True }", "True: true, false, inf and nan are written in lower case, without quotes: true"),
+        ("horizon_days = 7", "horizon_days = 7 days  # from 08:00", "put one key = value per line"),  # a time in a comment is no value
+        ("horizon_days = 7", "horizon_days = 7,5  # peak = 12:00", "write decimals with a point (7.5, not 7,5)"),
+        ('title = "', 'title = "Opens = 9:00, closes 17:00" x #', "put one key = value per line"),  # nor is one in a string
+        ('{ start = "20:00", end = "24:00"', '{ start = 20:00:00, end = 24:00', 'a time of day is text, so it needs quotes: end = "24:00"'),
+        ('time = "10:00"', "time = 9:30", 'a time of day is text, so it needs quotes: time = "09:30"'),
     ],
 )
 def test_common_syntax_slips_are_explained(old, new, expected):
@@ -154,7 +159,9 @@ def test_common_syntax_slips_are_explained(old, new, expected):
 
 def test_a_toml_time_of_day_is_asked_for_in_quotes():
     (error,) = _broken('time = "10:00"', "time = 10:00:00")
-    assert error.endswith('.time: a time of day is text, so it needs quotes: "10:00"'), error
+    assert error.endswith('.time: a time of day is text, in hours and minutes, so it needs quotes: "10:00"'), error
+    (seconds,) = _broken('time = "10:00"', "time = 10:00:30")
+    assert seconds.endswith('so it needs quotes: "10:00"'), seconds  # the format takes hours and minutes only
 
 
 def test_a_list_of_the_wrong_length_says_how_many_items_it_needs():
@@ -162,6 +169,8 @@ def test_a_list_of_the_wrong_length_says_how_many_items_it_needs():
     assert short.endswith("arrivals.weekday_profile: needs exactly 7 items, not 2"), short
     (commas,) = _broken("weekday_profile = [1.4, 1.1, 1.0, 1.0, 0.9, 0.5, 0.3]", "weekday_profile = [1,4, 1,1, 1,0, 1,0, 0,9, 0,5, 0,3]")
     assert commas.endswith("needs exactly 7 items, not 14 (a decimal comma? in a list, 1,0 is two numbers: write 1.0)"), commas
+    (tight,) = _broken("weekday_profile = [1.4, 1.1, 1.0, 1.0, 0.9, 0.5, 0.3]", "weekday_profile = [1,1,1,1,1,1]")
+    assert tight.endswith("needs exactly 7 items, not 6"), tight  # no commas to blame: six numbers written tightly
 
 
 def test_list_positions_count_from_one():
